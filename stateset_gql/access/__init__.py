@@ -1,0 +1,1 @@
+"""Accounts, API keys, modes and scopes, authentication and idempotency."""

@@ -1,0 +1,54 @@
+"""Accounts, their API keys and stored idempotent responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from stateset_gql.db.base import Base, Timestamped
+
+PLANS = ("free", "starter", "growth", "scale", "enterprise")
+
+
+class Account(Timestamped, Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    plan: Mapped[str] = mapped_column(String(20), default="free")
+
+
+class ApiKey(Timestamped, Base):
+    __tablename__ = "api_keys"
+    __table_args__ = (Index(None, "account_id", "livemode"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    livemode: Mapped[bool]
+    type: Mapped[str] = mapped_column(String(2))  # sk, rk or pk
+    name: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the secret; the secret itself is shown once and never stored.
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The prefix and last four characters, enough for a person to recognise the key.
+    redacted: Mapped[str] = mapped_column(String(40))
+    scopes: Mapped[list[str]]
+    revoked_at: Mapped[datetime | None]
+
+
+class IdempotencyRecord(Base):
+    """One Idempotency-Key of one API key: claimed while running, then its response."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_key_id", "key"), Index(None, "created"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    api_key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of method, path and canonical body: a retry must match it exactly.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    response_status: Mapped[int | None]
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)

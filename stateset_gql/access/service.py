@@ -1,0 +1,167 @@
+"""Accounts and API keys: create, authenticate, revoke."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stateset_gql.access.keys import hash_secret, hashes_match, make_secret, parse_secret, redact
+from stateset_gql.access.models import PLANS, Account, ApiKey
+from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.scopes import KEY_TYPES, closure, scopes_for_type, unknown
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.errors import (
+    AuthenticationFailed,
+    MissingApiKey,
+    PermissionDenied,
+    Validator,
+    not_found,
+)
+from stateset_gql.events.models import EventCounter
+from stateset_gql.ids import new_id
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key: ApiKey
+    secret: str
+
+
+async def create_account(
+    *, session: AsyncSession, name: str, plan: str = "free"
+) -> tuple[Account, dict[str, CreatedKey]]:
+    """A new account with a secret and a publishable key in each mode."""
+    check = Validator()
+    if not name.strip():
+        check.missing("name")
+    if plan not in PLANS:
+        check.invalid("plan", f"plan must be one of {', '.join(PLANS)}")
+    check.check()
+    account = Account(id=new_id("acct"), name=name.strip(), plan=plan)
+    session.add(account)
+    session.add_all(
+        [EventCounter(account_id=account.id, livemode=mode, value=0) for mode in (False, True)]
+    )
+    await session.flush()
+    keys: dict[str, CreatedKey] = {}
+    for key_type in ("sk", "pk"):
+        for livemode in (False, True):
+            created = await create_key(
+                session=session, account_id=account.id, key_type=key_type, livemode=livemode
+            )
+            keys[f"{key_type}_{'live' if livemode else 'test'}"] = created
+    return account, keys
+
+
+async def create_key(
+    *,
+    session: AsyncSession,
+    account_id: str,
+    key_type: str,
+    livemode: bool,
+    scopes: list[str] | None = None,
+    name: str | None = None,
+    creator: Principal | None = None,
+) -> CreatedKey:
+    """Make a key; a ``creator`` may only hand out its own mode and scopes."""
+    check = Validator()
+    if key_type not in KEY_TYPES:
+        check.invalid("type", f"type must be one of {', '.join(KEY_TYPES)}")
+    if scopes is not None and (bad := unknown(scopes)):
+        check.invalid("scopes", f"unknown scopes: {', '.join(bad)}")
+    if key_type == "rk" and not scopes:
+        check.missing("scopes")
+    check.check()
+    granted = scopes_for_type(key_type, scopes)
+    if creator is not None:
+        if creator.owner.livemode != livemode:
+            raise PermissionDenied("A key can only create keys of its own mode", param="type")
+        beyond = closure(granted) - closure(creator.scopes)
+        if beyond:
+            raise PermissionDenied(
+                f"A key can only create keys within its own scopes; not held: "
+                f"{', '.join(sorted(beyond))}",
+                param="scopes",
+            )
+    if await session.get(Account, account_id) is None:
+        raise not_found("account", account_id, param="account")
+    secret = make_secret(key_type, livemode)
+    key = ApiKey(
+        id=new_id("key"),
+        account_id=account_id,
+        livemode=livemode,
+        type=key_type,
+        name=name,
+        secret_hash=hash_secret(secret),
+        redacted=redact(secret),
+        scopes=sorted(granted),
+    )
+    session.add(key)
+    await session.flush()
+    return CreatedKey(key=key, secret=secret)
+
+
+async def revoke_key(*, session: AsyncSession, key_id: str, owner: Owner | None = None) -> ApiKey:
+    key = await session.get(ApiKey, key_id)
+    if key is None or (
+        owner is not None and (key.account_id, key.livemode) != (owner.account_id, owner.livemode)
+    ):
+        raise not_found("api key", key_id)
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        await session.flush()
+    return key
+
+
+async def authenticate(*, session: AsyncSession, secret: str | None) -> Principal:
+    """The principal behind a secret, or 401: missing, malformed, unknown or revoked."""
+    if not secret:
+        raise MissingApiKey("No API key provided. Send it as 'Authorization: Bearer <key>'.")
+    shape = parse_secret(secret)
+    if shape is None:
+        raise AuthenticationFailed("Invalid API key provided: the key is malformed")
+    digest = hash_secret(secret)
+    row = (
+        await session.execute(
+            select(ApiKey, Account)
+            .join(Account, Account.id == ApiKey.account_id)
+            .where(ApiKey.secret_hash == digest)
+        )
+    ).one_or_none()
+    if row is None:
+        raise AuthenticationFailed("Invalid API key provided")
+    key, account = row
+    # The index found the row by its hash; compare again in constant time regardless.
+    if not hashes_match(key.secret_hash, digest) or key.revoked_at is not None:
+        raise AuthenticationFailed("Invalid API key provided: the key is revoked")
+    if (key.type, key.livemode) != (shape.key_type, shape.livemode):
+        raise AuthenticationFailed("Invalid API key provided")
+    return Principal(
+        owner=Owner(account_id=key.account_id, livemode=key.livemode),
+        key_id=key.id,
+        key_type=key.type,
+        scopes=frozenset(key.scopes),
+        plan=account.plan,
+        account_name=account.name,
+    )
+
+
+KEY_LIST_SPEC = ListSpec(
+    id_column=ApiKey.id,
+    fields={
+        "id": ListField(ApiKey.id, "id", sortable=True),
+        "type": ListField(ApiKey.type, "enum"),
+        "name": ListField(ApiKey.name, "string"),
+        "created": ListField(ApiKey.created, "datetime", sortable=True),
+    },
+)
+
+
+async def list_keys(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[ApiKey]:
+    base = select(ApiKey).where(
+        ApiKey.account_id == owner.account_id, ApiKey.livemode == owner.livemode
+    )
+    return await fetch_page(session=session, spec=KEY_LIST_SPEC, base=base, request=request)

@@ -1,0 +1,1 @@
+"""Customers: the people and businesses that place orders."""

@@ -1,0 +1,240 @@
+"""Customer actions. The caller owns the transaction; nothing here commits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.customers.models import Customer
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.errors import AlreadyExists, Validator, not_found
+from stateset_gql.ids import new_id
+from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.serialize import iso
+
+# Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not ours.
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
+UNSET: Any = object()
+
+LIST_SPEC = ListSpec(
+    id_column=Customer.id,
+    fields={
+        "id": ListField(Customer.id, "id", sortable=True),
+        "email": ListField(Customer.email, "string", sortable=True),
+        "name": ListField(Customer.name, "string", sortable=True),
+        "phone": ListField(Customer.phone, "string"),
+        "created": ListField(Customer.created, "datetime", sortable=True),
+        "updated": ListField(Customer.updated, "datetime", sortable=True),
+    },
+)
+
+
+@dataclass
+class CustomerInput:
+    """Fields to set; ``UNSET`` leaves a field as it is (on update)."""
+
+    email: Any = UNSET
+    name: Any = UNSET
+    phone: Any = UNSET
+    address: Any = UNSET
+    metadata: Any = UNSET
+
+
+def to_dict(customer: Customer) -> dict[str, Any]:
+    """The REST form, as events and webhooks carry it."""
+    data: dict[str, Any] = {
+        "id": customer.id,
+        "object": "customer",
+        "livemode": customer.livemode,
+        "created": iso(customer.created),
+        "updated": iso(customer.updated),
+        "email": customer.email,
+        "name": customer.name,
+        "phone": customer.phone,
+        "address": customer.address,
+        "metadata": customer.meta,
+    }
+    if customer.deleted_at is not None:
+        data["deleted"] = True
+    return data
+
+
+def _clean_text(value: Any, param: str, limit: int, check: Validator) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        check.invalid(param, f"{param} must be a string")
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        check.invalid(param, f"{param} can be at most {limit} characters")
+    return value or None
+
+
+def _check_fields(data: CustomerInput, check: Validator, *, creating: bool) -> dict[str, Any]:
+    """The validated columns to write; problems go to ``check``."""
+    values: dict[str, Any] = {}
+    if data.email is not UNSET or creating:
+        email = _clean_text(None if data.email is UNSET else data.email, "email", 320, check)
+        if email is None:
+            check.missing("email")
+        elif not _EMAIL_RE.match(email):
+            check.invalid("email", "email is not a valid email address")
+        else:
+            values["email"] = email
+            values["email_key"] = email.lower()
+    for name, limit in (("name", 200), ("phone", 40)):
+        raw = getattr(data, name)
+        if raw is not UNSET:
+            values[name] = _clean_text(raw, name, limit, check)
+    if data.address is not UNSET:
+        if data.address is None:
+            values["address"] = None
+        elif not isinstance(data.address, dict):
+            check.invalid("address", "address must be an object")
+        else:
+            address = {}
+            for key in ADDRESS_FIELDS:
+                address[key] = _clean_text(data.address.get(key), f"address.{key}", 200, check)
+            for key in set(data.address) - set(ADDRESS_FIELDS):
+                check.invalid(f"address.{key}", f"address has no field '{key}'")
+            values["address"] = address
+    return values
+
+
+async def _email_taken(uow: UnitOfWork, owner: Owner, email_key: str, exclude: str | None) -> bool:
+    statement = select(Customer.id).where(
+        Customer.account_id == owner.account_id,
+        Customer.livemode == owner.livemode,
+        Customer.email_key == email_key,
+        Customer.deleted_at.is_(None),
+    )
+    if exclude is not None:
+        statement = statement.where(Customer.id != exclude)
+    return (await uow.session.execute(statement.limit(1))).first() is not None
+
+
+def _duplicate(email: str) -> AlreadyExists:
+    return AlreadyExists(f"A customer with email '{email}' already exists", param="email")
+
+
+async def _flush_unique(uow: UnitOfWork, email: str) -> None:
+    # Two requests can pass the pre-check at once; the partial unique index decides.
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        raise _duplicate(email) from exc
+
+
+def owned(owner: Owner) -> Select[Customer]:
+    return select(Customer).where(
+        Customer.account_id == owner.account_id,
+        Customer.livemode == owner.livemode,
+        Customer.deleted_at.is_(None),
+    )
+
+
+async def get(
+    *, session: AsyncSession, owner: Owner, customer_id: str, lock: bool = False
+) -> Customer:
+    statement = owned(owner).where(Customer.id == customer_id)
+    if lock:
+        statement = statement.with_for_update()
+    customer = (await session.execute(statement)).scalar_one_or_none()
+    if customer is None:
+        raise not_found("customer", customer_id)
+    return customer
+
+
+async def get_many(*, session: AsyncSession, owner: Owner, ids: list[str]) -> dict[str, Customer]:
+    """Customers by id in one statement, deleted ones included (orders still name them)."""
+    rows = await session.execute(
+        select(Customer).where(
+            Customer.account_id == owner.account_id,
+            Customer.livemode == owner.livemode,
+            Customer.id.in_(ids),
+        )
+    )
+    return {c.id: c for c in rows.scalars()}
+
+
+async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Customer]:
+    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+
+
+async def create(*, uow: UnitOfWork, owner: Owner, data: CustomerInput) -> Customer:
+    check = Validator()
+    values = _check_fields(data, check, creating=True)
+    metadata = {} if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
+    metadata = merge_metadata({}, metadata, check)
+    check.check()
+    if await _email_taken(uow, owner, values["email_key"], exclude=None):
+        raise _duplicate(values["email"])
+    now = utcnow()
+    customer = Customer(
+        id=new_id("cus"),
+        account_id=owner.account_id,
+        livemode=owner.livemode,
+        meta=metadata,
+        created=now,
+        updated=now,
+        **values,
+    )
+    uow.session.add(customer)
+    await _flush_unique(uow, values["email"])
+    uow.emit(owner, "customer.created", to_dict(customer))
+    return customer
+
+
+async def update(
+    *, uow: UnitOfWork, owner: Owner, customer_id: str, data: CustomerInput
+) -> Customer:
+    check = Validator()
+    values = _check_fields(data, check, creating=False)
+    metadata_update = (
+        None if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
+    )
+    check.check()
+    customer = await get(session=uow.session, owner=owner, customer_id=customer_id, lock=True)
+    if metadata_update is not None:
+        values["meta"] = merge_metadata(customer.meta, metadata_update, check)
+        check.check()
+    if "email_key" in values and await _email_taken(
+        uow, owner, values["email_key"], exclude=customer.id
+    ):
+        raise _duplicate(values["email"])
+    before = to_dict(customer)
+    for key, value in values.items():
+        setattr(customer, key, value)
+    after_fields = to_dict(customer)
+    previous = {
+        k: before[k] for k in before if k not in ("updated",) and before[k] != after_fields[k]
+    }
+    if not previous:
+        return customer  # nothing changed: no write, no event
+    customer.updated = utcnow()
+    await _flush_unique(uow, customer.email)
+    uow.emit(owner, "customer.updated", to_dict(customer), previous)
+    return customer
+
+
+async def delete(*, uow: UnitOfWork, owner: Owner, customer_id: str) -> Customer:
+    """Soft delete: hidden from lists and lookups, kept for the orders that name it."""
+    customer = await get(session=uow.session, owner=owner, customer_id=customer_id, lock=True)
+    # A customer with an active subscription cannot be deleted: checked here once the
+    # subscriptions domain exists (see stateset_gql/subscriptions).
+    now = utcnow()
+    customer.deleted_at = now
+    customer.updated = now
+    await uow.session.flush()
+    uow.emit(owner, "customer.deleted", to_dict(customer))
+    return customer

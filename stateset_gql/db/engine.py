@@ -1,0 +1,118 @@
+"""Engines and sessions for SQLite (embedded) and PostgreSQL (production)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # LIKE is case-sensitive on every database (API.md section 5); _ilike is the other one.
+    cursor.execute("PRAGMA case_sensitive_like=ON")
+    cursor.close()
+
+
+def _sqlite_engine(url: str, *, begin: str, echo: bool) -> AsyncEngine:
+    # pysqlite's own transaction handling is switched off so that BEGIN is ours to send.
+    engine = create_async_engine(url, echo=echo, connect_args={"isolation_level": None})
+    event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+    event.listen(engine.sync_engine, "begin", _begin)
+    return engine
+
+
+class SerialSession(AsyncSession):
+    """An AsyncSession whose operations take turns.
+
+    GraphQL resolves sibling fields concurrently, and they share the request's session;
+    one connection cannot run two statements at once, so each operation waits for the
+    one before it. Parallel work that needs no database still overlaps.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().scalar(*args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().get(*args, **kwargs)
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        async with self._turn:
+            await super().flush(*args, **kwargs)
+
+    async def commit(self) -> None:
+        async with self._turn:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        async with self._turn:
+            await super().rollback()
+
+
+class Database:
+    """The engines of one database: ``writer`` for requests that change something.
+
+    On SQLite a writing transaction starts with BEGIN IMMEDIATE, so concurrent writers
+    queue on the database lock (busy_timeout) instead of failing when a reader upgrades;
+    readers keep a plain deferred BEGIN and run beside them under WAL. On PostgreSQL both
+    are one pooled engine.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
+            self.reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
+        else:
+            self.writer = create_async_engine(
+                url,
+                echo=echo,
+                pool_size=20,
+                max_overflow=30,
+                pool_pre_ping=True,
+                pool_recycle=1800,
+            )
+            self.reader = self.writer
+        self._write_sessions = async_sessionmaker(
+            self.writer, class_=SerialSession, expire_on_commit=False, autoflush=False
+        )
+        self._read_sessions = async_sessionmaker(
+            self.reader, class_=SerialSession, expire_on_commit=False, autoflush=False
+        )
+
+    @property
+    def engines(self) -> list[AsyncEngine]:
+        return [self.writer] if self.writer is self.reader else [self.writer, self.reader]
+
+    def session(self, *, write: bool) -> AsyncSession:
+        return (self._write_sessions if write else self._read_sessions)()
+
+    async def dispose(self) -> None:
+        for engine in self.engines:
+            await engine.dispose()

@@ -1,0 +1,300 @@
+"""Lists any resource can declare in a few lines (API.md section 5).
+
+A resource names its fields once in a ``ListSpec``: which column each is, its kind, and
+whether it may be filtered and sorted. ``fetch_page`` then answers a ``PageRequest``:
+a filter tree (``{"email": {"like": "%@x.com"}, "and": [...], "or": [...], "not": {...}}``),
+an ordering, and either a keyset cursor or an offset. Cursors carry the sort values of
+the last row, so rows inserted while a client pages never shift what comes next.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Generic, TypeVar
+
+import orjson
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from stateset_gql.errors import BadRequest
+
+T = TypeVar("T")
+
+MAX_FIRST = 100
+MAX_OFFSET = 10_000
+OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "like", "ilike", "between")
+KINDS = ("string", "int", "datetime", "bool", "enum", "id")
+
+
+@dataclass(frozen=True)
+class ListField:
+    column: InstrumentedAttribute[Any]
+    kind: str
+    sortable: bool = False
+    filterable: bool = True
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    fields: dict[str, ListField]
+    id_column: InstrumentedAttribute[Any]
+    default_order: tuple[tuple[str, bool], ...] = (("created", True),)
+
+    def __post_init__(self) -> None:
+        for name, item in self.fields.items():
+            if item.kind not in KINDS:
+                raise ValueError(f"{name}: unknown kind {item.kind!r}")
+
+
+@dataclass(frozen=True)
+class Order:
+    field: str
+    descending: bool = False
+
+
+@dataclass
+class PageRequest:
+    first: int = 10
+    after: str | None = None
+    offset: int | None = None
+    where: dict[str, Any] | None = None
+    order: list[Order] = field(default_factory=list)
+    # Names used in errors, so each surface can speak its own words.
+    first_param: str = "first"
+    after_param: str = "after"
+    offset_param: str = "offset"
+    where_param: str = "where"
+    order_param: str = "orderBy"
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next: bool
+    count_statement: Select[int]
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+def _day_bounds(value: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(value, time.min, tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
+    """One comparison; a date-only value on a datetime field means its whole UTC day."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        start, end = _day_bounds(value)
+        day: dict[str, ColumnElement[bool]] = {
+            "eq": and_(column >= start, column < end),
+            "ne": or_(column < start, column >= end),
+            "gt": column >= end,
+            "gte": column >= start,
+            "lt": column < start,
+            "lte": column < end,
+        }
+        return day[op]
+    plain: dict[str, ColumnElement[bool]] = {
+        "eq": column == value,
+        "ne": column != value,
+        "gt": column > value,
+        "gte": column >= value,
+        "lt": column < value,
+        "lte": column <= value,
+    }
+    return plain[op]
+
+
+def _like_ci(column: Any, pattern: str) -> ColumnElement[bool]:
+    return func.lower(column).like(func.lower(pattern))
+
+
+def _field_condition(
+    spec_field: ListField, name: str, ops: dict[str, Any], param: str
+) -> ColumnElement[bool]:
+    column = spec_field.column
+    parts: list[ColumnElement[bool]] = []
+    for op, value in ops.items():
+        if op not in OPERATORS:
+            raise BadRequest(
+                f"Unknown filter operator '_{op}' on '{name}'", param=f"{param}.{name}"
+            )
+        if value is None:
+            raise BadRequest(f"Filter '{name}._{op}' needs a value", param=f"{param}.{name}")
+        if op in ("like", "ilike"):
+            if spec_field.kind not in ("string", "id"):
+                raise BadRequest(
+                    f"'_{op}' applies to text fields only, not '{name}'", param=f"{param}.{name}"
+                )
+            parts.append(column.like(value) if op == "like" else _like_ci(column, value))
+        elif op == "in":
+            values = list(value)
+            if not values:
+                parts.append(false())
+            else:
+                parts.append(column.in_(values))
+        elif op == "between":
+            bounds = list(value)
+            if len(bounds) != 2:
+                raise BadRequest(
+                    f"'{name}._between' takes exactly two values, low and high",
+                    param=f"{param}.{name}",
+                )
+            parts.append(
+                and_(_compare(column, "gte", bounds[0]), _compare(column, "lte", bounds[1]))
+            )
+        else:
+            parts.append(_compare(column, op, value))
+    return and_(true(), *parts)
+
+
+def compile_where(spec: ListSpec, tree: dict[str, Any] | None, param: str) -> ColumnElement[bool]:
+    if not tree:
+        return true()
+    parts: list[ColumnElement[bool]] = []
+    for key, value in tree.items():
+        if value is None:
+            continue
+        if key == "and":
+            parts.append(and_(true(), *(compile_where(spec, sub, param) for sub in value)))
+        elif key == "or":
+            parts.append(or_(false(), *(compile_where(spec, sub, param) for sub in value)))
+        elif key == "not":
+            parts.append(not_(compile_where(spec, value, param)))
+        else:
+            spec_field = spec.fields.get(key)
+            if spec_field is None or not spec_field.filterable:
+                raise BadRequest(f"Unknown filter field '{key}'", param=f"{param}.{key}")
+            parts.append(_field_condition(spec_field, key, value, param))
+    return and_(true(), *parts)
+
+
+# ----------------------------------------------------------------------- order, cursors
+
+
+def resolve_order(spec: ListSpec, order: Sequence[Order], param: str) -> list[tuple[str, bool]]:
+    resolved: list[tuple[str, bool]] = []
+    for item in order or [Order(n, d) for n, d in spec.default_order]:
+        spec_field = spec.fields.get(item.field)
+        if spec_field is None or not spec_field.sortable:
+            raise BadRequest(f"Cannot sort by '{item.field}'", param=param)
+        if item.field not in (name for name, _ in resolved):
+            resolved.append((item.field, item.descending))
+    if "id" not in (name for name, _ in resolved):
+        # The id breaks ties, in the direction of the last key, so the order is total.
+        resolved.append(("id", resolved[-1][1]))
+    return resolved
+
+
+def _sort_column(spec: ListSpec, name: str) -> Any:
+    return spec.id_column if name == "id" else spec.fields[name].column
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"t": value.astimezone(UTC).isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"t"}:
+        return datetime.fromisoformat(value["t"])
+    return value
+
+
+def encode_cursor(order: list[tuple[str, bool]], values: Sequence[Any]) -> str:
+    signature = ",".join(f"{'-' if desc else ''}{name}" for name, desc in order)
+    raw = orjson.dumps([signature, [_encode_value(v) for v in values]])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: list[tuple[str, bool]], param: str) -> list[Any]:
+    signature = ",".join(f"{'-' if desc else ''}{name}" for name, desc in order)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        decoded = orjson.loads(raw)
+        if not (isinstance(decoded, list) and len(decoded) == 2 and isinstance(decoded[1], list)):
+            raise ValueError("shape")
+        values = [_decode_value(v) for v in decoded[1]]
+    except (ValueError, binascii.Error, orjson.JSONDecodeError, TypeError) as exc:
+        raise BadRequest("Invalid cursor", param=param) from exc
+    if decoded[0] != signature or len(values) != len(order):
+        raise BadRequest("This cursor belongs to a list with another sort order", param=param)
+    return values
+
+
+def _after(spec: ListSpec, order: list[tuple[str, bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in ``order``: (a > x) or (a = x and b > y) or ..."""
+    alternatives: list[ColumnElement[bool]] = []
+    for depth, (name, desc) in enumerate(order):
+        column = _sort_column(spec, name)
+        equal = [
+            _sort_column(spec, n) == v for (n, _), v in zip(order[:depth], values, strict=False)
+        ]
+        beyond = column < values[depth] if desc else column > values[depth]
+        alternatives.append(and_(*equal, beyond))
+    return or_(*alternatives)
+
+
+# ------------------------------------------------------------------------------- fetch
+
+
+def check_request(request: PageRequest) -> None:
+    if not 1 <= request.first <= MAX_FIRST:
+        raise BadRequest(
+            f"'{request.first_param}' must be between 1 and {MAX_FIRST}", param=request.first_param
+        )
+    if request.offset is not None:
+        if not 0 <= request.offset <= MAX_OFFSET:
+            raise BadRequest(
+                f"'{request.offset_param}' must be between 0 and {MAX_OFFSET}",
+                param=request.offset_param,
+            )
+        if request.after is not None:
+            raise BadRequest(
+                f"'{request.offset_param}' cannot be combined with '{request.after_param}'",
+                param=request.offset_param,
+            )
+
+
+async def fetch_page(
+    *,
+    session: AsyncSession,
+    spec: ListSpec,
+    base: Select[T],
+    request: PageRequest,
+) -> Page[T]:
+    """One page of ``base`` (already scoped to its owner) as ``request`` asks."""
+    check_request(request)
+    order = resolve_order(spec, request.order, request.order_param)
+    condition = compile_where(spec, request.where, request.where_param)
+    filtered = base.where(condition)
+    count_statement = select(func.count()).select_from(filtered.order_by(None).subquery())
+    statement = filtered
+    if request.after is not None:
+        statement = statement.where(
+            _after(spec, order, decode_cursor(request.after, order, request.after_param))
+        )
+    columns = [_sort_column(spec, name) for name, _ in order]
+    statement = statement.order_by(
+        *(c.desc() if d else c.asc() for c, (_, d) in zip(columns, order, strict=True))
+    )
+    if request.offset:
+        statement = statement.offset(request.offset)
+    statement = statement.limit(request.first + 1)
+    rows = list((await session.execute(statement)).scalars().all())
+    has_next = len(rows) > request.first
+    rows = rows[: request.first]
+    cursors = [encode_cursor(order, [getattr(row, c.key) for c in columns]) for row in rows]
+    return Page(items=rows, cursors=cursors, has_next=has_next, count_statement=count_statement)

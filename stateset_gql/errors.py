@@ -1,0 +1,204 @@
+"""The domain error tree and its contract codes (API.md section 4).
+
+    StateSetError                      status  type                    code
+    ├── BadRequest                     400     invalid_request_error   VALIDATION_ERROR
+    │   ├── InvalidJSON                400     invalid_request_error   INVALID_JSON
+    │   └── IdempotencyKeyMismatch     400     idempotency_error       IDEMPOTENCY_KEY_MISMATCH
+    ├── AuthenticationFailed           401     authentication_error    INVALID_API_KEY
+    │   └── MissingApiKey              401     authentication_error    MISSING_API_KEY
+    ├── CardDeclined                   402     card_error              CARD_DECLINED
+    ├── PermissionDenied               403     permission_error        INSUFFICIENT_PERMISSIONS
+    ├── NotFound                       404     not_found_error         RESOURCE_NOT_FOUND
+    ├── MethodNotAllowed               405     invalid_request_error   METHOD_NOT_ALLOWED
+    ├── Conflict                       409     invalid_request_error   RESOURCE_CONFLICT
+    │   ├── AlreadyExists              409     invalid_request_error   RESOURCE_ALREADY_EXISTS
+    │   └── IdempotencyKeyInUse        409     idempotency_error       IDEMPOTENCY_KEY_IN_USE
+    ├── RequestTooLarge                413     invalid_request_error   REQUEST_TOO_LARGE
+    ├── UnsupportedMediaType           415     invalid_request_error   UNSUPPORTED_MEDIA_TYPE
+    ├── ValidationFailed               422     invalid_request_error   VALIDATION_ERROR
+    ├── RateLimited                    429     rate_limit_error        RATE_LIMIT_EXCEEDED
+    └── InternalError                  500     api_error               INTERNAL_ERROR
+
+Every HTTP error and every GraphQL error's ``extensions`` is built from one of these by
+``StateSetError.to_payload``; nothing else decides a status or a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    param: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"param": self.param, "code": self.code, "message": self.message}
+
+
+class StateSetError(Exception):
+    status: ClassVar[int] = 500
+    type: ClassVar[str] = "api_error"
+    code: str = "INTERNAL_ERROR"
+    # A request that failed with an error whose ``commits`` is true still commits what it
+    # wrote (a declined payment is recorded), and its response is kept for idempotency.
+    commits: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        details: list[ErrorDetail] | None = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.details = details or []
+        if code is not None:
+            self.code = code
+        self.extra = extra or {}
+
+    def to_payload(self, request_id: str | None) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "type": self.type,
+            "code": self.code,
+            "message": self.message,
+            "param": self.param,
+            "details": [d.to_dict() for d in self.details],
+            "request_id": request_id,
+        }
+        payload.update(self.extra)
+        return payload
+
+
+class BadRequest(StateSetError):
+    status = 400
+    type = "invalid_request_error"
+    code = "VALIDATION_ERROR"
+
+
+class InvalidJSON(BadRequest):
+    code = "INVALID_JSON"
+
+
+class IdempotencyKeyMismatch(BadRequest):
+    type = "idempotency_error"
+    code = "IDEMPOTENCY_KEY_MISMATCH"
+
+
+class AuthenticationFailed(StateSetError):
+    status = 401
+    type = "authentication_error"
+    code = "INVALID_API_KEY"
+
+
+class MissingApiKey(AuthenticationFailed):
+    code = "MISSING_API_KEY"
+
+
+class CardDeclined(StateSetError):
+    status = 402
+    type = "card_error"
+    code = "CARD_DECLINED"
+    commits = True
+
+
+class PermissionDenied(StateSetError):
+    status = 403
+    type = "permission_error"
+    code = "INSUFFICIENT_PERMISSIONS"
+
+
+class NotFound(StateSetError):
+    status = 404
+    type = "not_found_error"
+    code = "RESOURCE_NOT_FOUND"
+
+
+class MethodNotAllowed(StateSetError):
+    status = 405
+    type = "invalid_request_error"
+    code = "METHOD_NOT_ALLOWED"
+
+
+class Conflict(StateSetError):
+    status = 409
+    type = "invalid_request_error"
+    code = "RESOURCE_CONFLICT"
+
+
+class AlreadyExists(Conflict):
+    code = "RESOURCE_ALREADY_EXISTS"
+
+
+class IdempotencyKeyInUse(Conflict):
+    type = "idempotency_error"
+    code = "IDEMPOTENCY_KEY_IN_USE"
+
+
+class RequestTooLarge(StateSetError):
+    status = 413
+    type = "invalid_request_error"
+    code = "REQUEST_TOO_LARGE"
+
+
+class UnsupportedMediaType(StateSetError):
+    status = 415
+    type = "invalid_request_error"
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class ValidationFailed(StateSetError):
+    """A body that failed validation: one ``details`` entry per field."""
+
+    status = 422
+    type = "invalid_request_error"
+    code = "VALIDATION_ERROR"
+
+    @classmethod
+    def from_details(cls, details: list[ErrorDetail]) -> ValidationFailed:
+        first = details[0]
+        code = first.code if len(details) == 1 else "VALIDATION_ERROR"
+        return cls(first.message, param=first.param, details=details, code=code)
+
+
+class RateLimited(StateSetError):
+    status = 429
+    type = "rate_limit_error"
+    code = "RATE_LIMIT_EXCEEDED"
+
+
+class InternalError(StateSetError):
+    status = 500
+    type = "api_error"
+    code = "INTERNAL_ERROR"
+
+
+def not_found(kind: str, object_id: str, param: str = "id") -> NotFound:
+    return NotFound(f"No such {kind}: '{object_id}'", param=param)
+
+
+class Validator:
+    """Collects field problems so one 422 can name every bad field at once."""
+
+    def __init__(self) -> None:
+        self.details: list[ErrorDetail] = []
+
+    def add(self, param: str, code: str, message: str) -> None:
+        self.details.append(ErrorDetail(param=param, code=code, message=message))
+
+    def missing(self, param: str) -> None:
+        self.add(param, "MISSING_REQUIRED_FIELD", f"{param} is required")
+
+    def invalid(self, param: str, message: str) -> None:
+        self.add(param, "INVALID_FIELD_FORMAT", message)
+
+    def check(self) -> None:
+        if self.details:
+            raise ValidationFailed.from_details(self.details)

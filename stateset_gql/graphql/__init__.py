@@ -1,0 +1,1 @@
+"""The GraphQL API: the Strawberry schema is the single source of truth."""

@@ -1,0 +1,50 @@
+"""The account query and API key management."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.access import service
+from stateset_gql.graphql.access.types import Account, ApiKey, CreateApiKeyInput
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.pagination import Connection, connection, page_request
+
+
+@strawberry.type
+class AccessQuery:
+    @strawberry.field(description="The calling key's account, mode, key type, scopes and plan.")
+    def account(self, info: Info) -> Account:
+        return Account.from_principal(info.context.principal)
+
+    @strawberry.field(description="API keys of this account and mode, newest first.")
+    async def api_keys(
+        self, info: Info, first: int = 10, after: str | None = None, offset: int | None = None
+    ) -> Connection[ApiKey]:
+        owner = info.context.require("api_keys:read")
+        request = page_request(first=first, after=after, offset=offset, where=None, order_by=None)
+        page = await service.list_keys(session=info.context.session, owner=owner, request=request)
+        return connection(page, ApiKey.from_model, request=request)
+
+
+@strawberry.type
+class AccessMutation:
+    @strawberry.mutation(description="A new key of the caller's mode, within the caller's scopes.")
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKey:
+        principal = info.context.principal
+        owner = info.context.require("api_keys:write")
+        created = await service.create_key(
+            session=info.context.session,
+            account_id=owner.account_id,
+            key_type=input.type.value,
+            livemode=owner.livemode,
+            scopes=input.scopes,
+            name=input.name,
+            creator=principal,
+        )
+        return ApiKey.from_model(created.key, secret=created.secret)
+
+    @strawberry.mutation
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKey:
+        owner = info.context.require("api_keys:write")
+        key = await service.revoke_key(session=info.context.session, key_id=id, owner=owner)
+        return ApiKey.from_model(key)

@@ -1,0 +1,32 @@
+"""What every resolver is handed: the caller, the transaction and the request's identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info as StrawberryInfo
+
+from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.db.engine import Database
+from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.settings import Settings
+
+
+@dataclass
+class Context:
+    request_id: str
+    principal: Principal
+    uow: UnitOfWork
+    db: Database
+    settings: Settings
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.uow.session
+
+    def require(self, scope: str) -> Owner:
+        return self.principal.require(scope)
+
+
+Info = StrawberryInfo[Context, None]

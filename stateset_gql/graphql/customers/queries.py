@@ -1,0 +1,40 @@
+"""Customer queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.customers import service
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.customers.types import Customer, CustomerOrder, CustomerWhere
+from stateset_gql.graphql.pagination import Connection, connection, page_request
+
+
+async def customer_by_id(info: Info, id: str) -> Customer:
+    owner = info.context.require("customers:read")
+    model = await service.get(session=info.context.session, owner=owner, customer_id=id)
+    return Customer.from_model(model)
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(description="One customer by id.")
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        return await customer_by_id(info, id)
+
+    @strawberry.field(description="Customers, newest first unless `orderBy` says otherwise.")
+    async def customers(
+        self,
+        info: Info,
+        first: int = 10,
+        after: str | None = None,
+        offset: int | None = None,
+        where: CustomerWhere | None = None,
+        order_by: list[CustomerOrder] | None = None,
+    ) -> Connection[Customer]:
+        owner = info.context.require("customers:read")
+        request = page_request(
+            first=first, after=after, offset=offset, where=where, order_by=order_by
+        )
+        page = await service.list_page(session=info.context.session, owner=owner, request=request)
+        return connection(page, Customer.from_model, request=request)

@@ -1,0 +1,41 @@
+"""Event queries: the log, newest first."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.events import service
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.events.types import Event, EventOrder, EventWhere
+from stateset_gql.graphql.pagination import Connection, connection, page_request
+
+
+async def event_by_id(info: Info, id: str) -> Event:
+    owner = info.context.require("events:read")
+    return Event.from_model(
+        await service.get(session=info.context.session, owner=owner, event_id=id)
+    )
+
+
+@strawberry.type
+class EventQuery:
+    @strawberry.field(description="One event by id.")
+    async def event(self, info: Info, id: strawberry.ID) -> Event | None:
+        return await event_by_id(info, id)
+
+    @strawberry.field(description="Events of the last 30 days, newest (highest sequence) first.")
+    async def events(
+        self,
+        info: Info,
+        first: int = 10,
+        after: str | None = None,
+        offset: int | None = None,
+        where: EventWhere | None = None,
+        order_by: list[EventOrder] | None = None,
+    ) -> Connection[Event]:
+        owner = info.context.require("events:read")
+        request = page_request(
+            first=first, after=after, offset=offset, where=where, order_by=order_by
+        )
+        page = await service.list_page(session=info.context.session, owner=owner, request=request)
+        return connection(page, Event.from_model, request=request)

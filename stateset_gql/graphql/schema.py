@@ -1,0 +1,63 @@
+"""The schema: every domain's Query and Mutation merged, and ``node(id)``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions.parser_cache import ParserCache
+from strawberry.extensions.validation_cache import ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from stateset_gql.errors import not_found
+from stateset_gql.graphql.access.schema import AccessMutation, AccessQuery
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.customers.mutations import CustomerMutation
+from stateset_gql.graphql.customers.queries import CustomerQuery, customer_by_id
+from stateset_gql.graphql.events.queries import EventQuery, event_by_id
+from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.scalars import SCALARS
+
+NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
+    "cus": customer_by_id,
+    "evt": event_by_id,
+}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its id; the prefix says which type it is.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        loader = NODE_LOADERS.get(id.partition("_")[0])
+        if loader is None:
+            raise not_found("object", id)
+        result: Node = await loader(info, id)
+        return result
+
+
+Query = merge_types("Query", (AccessQuery, CustomerQuery, EventQuery, NodeQuery))
+Mutation = merge_types("Mutation", (AccessMutation, CustomerMutation))
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Errors are logged by the executor, which knows the request id."""
+
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(scalar_map=SCALARS),
+    extensions=[
+        # Classes or factories, never instances: each operation gets its own.
+        lambda: ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
+        lambda: QueryDepthLimiter(max_depth=12),
+        lambda: MaxTokensLimiter(max_token_count=4000),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+    ],
+)

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every surface: request ids, limits, errors, operations."""

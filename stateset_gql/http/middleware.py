@@ -1,0 +1,150 @@
+"""ASGI middleware: the request id, the body limit, metrics, logs and the last-resort 500."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stateset_gql.errors import (
+    InternalError,
+    MethodNotAllowed,
+    NotFound,
+    RequestTooLarge,
+    StateSetError,
+)
+from stateset_gql.http.requestctx import request_id_var
+from stateset_gql.http.responses import error_response
+from stateset_gql.ids import new_id
+from stateset_gql.ops.metrics import Metrics
+
+log = logging.getLogger("stateset_gql.http")
+
+
+def _is_graphql(scope: Scope) -> bool:
+    return str(scope.get("path", "")).rstrip("/") == "/graphql"
+
+
+class BodyLimitMiddleware:
+    """413 for a body over the limit, judged while reading: never buffers past it."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.max_bytes:
+                    raise self._too_large()
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise self._too_large()
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    def _too_large(self) -> RequestTooLarge:
+        megabytes = self.max_bytes // (1024 * 1024)
+        return RequestTooLarge(f"Request bodies can be at most {megabytes} MB")
+
+
+class RequestMiddleware:
+    """Gives every request an id (``X-Request-Id``), logs and measures it, and turns any
+    error that escaped the app into the contract's body: a domain error as itself, and
+    anything else as ``INTERNAL_ERROR``, logged with the request id and nothing leaked."""
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = new_id("req")
+        scope.setdefault("state", {})["request_id"] = request_id
+        # With an "app" in scope, Starlette's router raises 404 and 405 as exceptions,
+        # which are answered below in the contract's format rather than as plain text.
+        scope.setdefault("app", self)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            if response_started:
+                log.exception("error after the response started")
+                raise
+            error: StateSetError
+            headers: dict[str, str] = {}
+            if isinstance(exc, StateSetError):
+                error = exc
+            elif isinstance(exc, HTTPException) and exc.status_code == 404:
+                error = NotFound(f"Unrecognized request URL ({scope['method']} {scope['path']})")
+            elif isinstance(exc, HTTPException) and exc.status_code == 405:
+                headers = dict(exc.headers or {})
+                error = MethodNotAllowed(
+                    f"{scope['method']} is not allowed on {scope['path']}; "
+                    f"allowed: {headers.get('Allow', '')}"
+                )
+            else:
+                log.exception("unhandled error")
+                error = InternalError(
+                    "An internal error occurred. Retry later; quote the request id if it persists."
+                )
+            response = error_response(
+                error, request_id, graphql=_is_graphql(scope), headers=headers
+            )
+            await response(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route_name(scope)
+            self.metrics.observe(scope["method"], route, status, elapsed)
+            log.info(
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)
+
+
+def _route_name(scope: Scope) -> str:
+    route: Any = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else "unmatched"

@@ -1,0 +1,54 @@
+"""Metadata rules (API.md section 3): string to string, 50 keys, 40 and 500 characters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stateset_gql.errors import Validator
+
+MAX_KEYS = 50
+MAX_KEY_LENGTH = 40
+MAX_VALUE_LENGTH = 500
+
+
+def check_metadata(value: Any, check: Validator, *, param: str = "metadata") -> dict[str, str]:
+    """The metadata as given, with problems added to ``check``; ``""`` values kept."""
+    if not isinstance(value, dict):
+        check.invalid(param, f"{param} must be an object of string keys to string values")
+        return {}
+    clean: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            check.invalid(param, "metadata keys must be non-empty strings")
+            continue
+        if len(key) > MAX_KEY_LENGTH:
+            check.invalid(
+                f"{param}[{key[:MAX_KEY_LENGTH]}...]",
+                f"metadata keys can be at most {MAX_KEY_LENGTH} characters",
+            )
+            continue
+        if not isinstance(item, str):
+            check.invalid(f"{param}[{key}]", "metadata values must be strings")
+            continue
+        if len(item) > MAX_VALUE_LENGTH:
+            check.invalid(
+                f"{param}[{key}]", f"metadata values can be at most {MAX_VALUE_LENGTH} characters"
+            )
+            continue
+        clean[key] = item
+    return clean
+
+
+def merge_metadata(
+    current: dict[str, str], update: dict[str, str], check: Validator, *, param: str = "metadata"
+) -> dict[str, str]:
+    """``update`` laid over ``current``; a key set to ``""`` is removed."""
+    merged = dict(current)
+    for key, item in update.items():
+        if item == "":
+            merged.pop(key, None)
+        else:
+            merged[key] = item
+    if len(merged) > MAX_KEYS:
+        check.invalid(param, f"metadata can have at most {MAX_KEYS} keys")
+    return merged

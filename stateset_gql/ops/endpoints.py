@@ -1,0 +1,59 @@
+"""``/health``, ``/ready``, ``/metrics`` and ``/schema.graphql``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from stateset_gql.db.engine import Database
+from stateset_gql.graphql.export import sdl
+from stateset_gql.http.responses import JSONResponse
+from stateset_gql.ops.metrics import Metrics
+from stateset_gql.realtime.broadcast import BroadcastHub
+
+READY_TIMEOUT = 2.0
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+async def health(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def _database_ok(db: Database) -> bool:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT), db.reader.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return False
+
+
+def ready(db: Database, hub: BroadcastHub) -> Endpoint:
+    async def endpoint(_request: Request) -> Response:
+        database, broadcast = await asyncio.gather(_database_ok(db), hub.healthy())
+        ok = database and broadcast
+        checks = {
+            "database": "ok" if database else "down",
+            "broadcast": "ok" if broadcast else "down",
+        }
+        return JSONResponse(
+            {"status": "ready" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    return endpoint
+
+
+def metrics(registry: Metrics) -> Endpoint:
+    async def endpoint(_request: Request) -> Response:
+        return Response(registry.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return endpoint
+
+
+async def schema_sdl(_request: Request) -> Response:
+    return PlainTextResponse(sdl())

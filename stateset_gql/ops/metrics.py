@@ -1,0 +1,42 @@
+"""Prometheus metrics of one app: request counts and latency histograms."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        # A registry per app, so several apps (tests) in one process never collide.
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "stateset_http_requests",
+            "HTTP requests answered, by method, route and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "stateset_http_request_duration_seconds",
+            "Time to answer HTTP requests, by method and route.",
+            ["method", "route"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.operations = Counter(
+            "stateset_graphql_operations",
+            "GraphQL operations executed, by type and outcome.",
+            ["type", "outcome"],
+            registry=self.registry,
+        )
+        self.events = Counter(
+            "stateset_events_written", "Events written to the outbox.", registry=self.registry
+        )
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def render(self) -> bytes:
+        return bytes(generate_latest(self.registry))

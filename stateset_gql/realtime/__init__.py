@@ -1,0 +1,1 @@
+"""Real time: publishing committed events through the broadcast backend."""

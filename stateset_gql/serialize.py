@@ -1,0 +1,10 @@
+"""The REST (snake_case) form of values, shared by events, webhooks and the facade."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def iso(value: datetime) -> str:
+    """ISO-8601 in UTC with ``Z`` and microseconds, as every response shows it."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")

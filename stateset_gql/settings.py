@@ -1,0 +1,79 @@
+"""One Settings object, read once from the environment and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./stateset.db"
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+class ConfigurationError(Exception):
+    """The environment asks for something this process cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    broadcast_url: str = "memory://"
+    webhook_retry_schedule: tuple[int, ...] = (60, 600, 3600)
+    env: str = "development"
+    allow_embedded: bool = False
+    max_body_bytes: int = MAX_BODY_BYTES
+    idempotency_ttl_seconds: int = 24 * 3600
+    # A claimed idempotency key whose request never finished (a crashed process) is
+    # given up after this long, so the client can retry.
+    idempotency_lock_seconds: int = 60
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.is_sqlite or self.broadcast_url.startswith("memory://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        schedule_raw = env.get("STATESET_WEBHOOK_RETRY_SCHEDULE", "60,600,3600")
+        try:
+            schedule = tuple(int(part) for part in schedule_raw.split(",") if part.strip())
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"STATESET_WEBHOOK_RETRY_SCHEDULE must be a comma list of seconds, "
+                f"got {schedule_raw!r}"
+            ) from exc
+        settings = cls(
+            database_url=env.get("STATESET_DATABASE_URL", DEFAULT_DATABASE_URL),
+            broadcast_url=env.get("STATESET_BROADCAST_URL", "memory://"),
+            webhook_retry_schedule=schedule,
+            env=env.get("STATESET_ENV", "development"),
+            allow_embedded=env.get("STATESET_ALLOW_EMBEDDED", "") == "1",
+            log_level=env.get("STATESET_LOG_LEVEL", "INFO"),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.env not in ("development", "test", "production"):
+            raise ConfigurationError(
+                f"STATESET_ENV must be development, test or production, not {self.env!r}"
+            )
+        if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ConfigurationError(
+                "STATESET_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        if not self.broadcast_url.startswith(("memory://", "redis://", "rediss://")):
+            raise ConfigurationError(
+                "STATESET_BROADCAST_URL must start with memory://, redis:// or rediss://"
+            )
+        if self.env == "production" and self.is_embedded and not self.allow_embedded:
+            raise ConfigurationError(
+                "production refuses an SQLite database or memory:// broadcast; "
+                "set STATESET_ALLOW_EMBEDDED=1 to run embedded anyway"
+            )

@@ -1,0 +1,114 @@
+"""Test servers: the real app under uvicorn on a real socket, on SQLite and PostgreSQL.
+
+Each test session makes its own SQLite file and its own PostgreSQL database (dropped at
+the end). Tests that need PostgreSQL or Redis skip when those are not answering, unless
+STATESET_REQUIRE_SERVICES=1 (as in CI), when they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import redis
+
+from stateset_gql.db import migrate
+from tests.support import Account, LiveServer, new_account
+
+PG_ADMIN_DSN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("STATESET_TEST_REDIS", "redis://127.0.0.1:6379/0")
+REQUIRE_SERVICES = os.environ.get("STATESET_REQUIRE_SERVICES") == "1"
+
+
+def service_missing(what: str, why: object) -> None:
+    message = f"{what} is not reachable: {why}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " (STATESET_REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+def _postgres_admin(sql: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    name = f"stateset_test_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        service_missing("PostgreSQL", exc)
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("db") / "stateset.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing("Redis", exc)
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{backend}_url"))
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[LiveServer]:
+    live = LiveServer.start(database_url=database_url)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+def account(server: LiveServer) -> Account:
+    """A fresh account per test: accounts isolate data, so tests never see each other's."""
+    return new_account(server.database_url)
+
+
+@pytest.fixture
+def postgres_only(backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("races are checked on PostgreSQL")

@@ -1,0 +1,184 @@
+"""Helpers for tests: a live server, accounts, and a small GraphQL client."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import event
+
+from stateset_gql.access import service
+from stateset_gql.app import StateSetApp, create_app
+from stateset_gql.db.engine import Database
+from stateset_gql.settings import Settings
+
+
+@dataclass
+class LiveServer:
+    """The real app, served by uvicorn on a real socket from a background thread."""
+
+    app: StateSetApp
+    server: uvicorn.Server
+    thread: threading.Thread
+    database_url: str
+
+    @property
+    def base_url(self) -> str:
+        sockets = self.server.servers[0].sockets
+        host, port = sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @classmethod
+    def start(
+        cls, *, database_url: str, broadcast_url: str = "memory://", **extra: Any
+    ) -> LiveServer:
+        settings = Settings(
+            database_url=database_url, broadcast_url=broadcast_url, env="test", **extra
+        )
+        app = create_app(settings)
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return cls(app=app, server=server, thread=thread, database_url=database_url)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+    @contextmanager
+    def count_statements(self) -> Iterator[list[str]]:
+        """Every SQL statement the server sends while the block runs."""
+        statements: list[str] = []
+        lock = threading.Lock()
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            with lock:
+                statements.append(statement)
+
+        engines = [e.sync_engine for e in self.app.state.db.engines]
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", record)
+
+
+@dataclass
+class Account:
+    id: str
+    keys: dict[str, str]
+    database_url: str
+
+    @property
+    def sk_test(self) -> str:
+        return self.keys["sk_test"]
+
+    @property
+    def sk_live(self) -> str:
+        return self.keys["sk_live"]
+
+    def key(self, key_type: str, scopes: list[str] | None = None, livemode: bool = False) -> str:
+        """A new key of this account (``rk`` keys with the given scopes)."""
+
+        async def make() -> str:
+            db = Database(self.database_url)
+            try:
+                async with db.session(write=True) as session, session.begin():
+                    created = await service.create_key(
+                        session=session,
+                        account_id=self.id,
+                        key_type=key_type,
+                        livemode=livemode,
+                        scopes=scopes,
+                    )
+                    return created.secret
+            finally:
+                await db.dispose()
+
+        return asyncio.run(make())
+
+
+def new_account(database_url: str, *, name: str = "Test Shop", plan: str = "free") -> Account:
+    async def make() -> Account:
+        db = Database(database_url)
+        try:
+            async with db.session(write=True) as session, session.begin():
+                account, keys = await service.create_account(session=session, name=name, plan=plan)
+                return Account(
+                    id=account.id,
+                    keys={k: v.secret for k, v in keys.items()},
+                    database_url=database_url,
+                )
+        finally:
+            await db.dispose()
+
+    return asyncio.run(make())
+
+
+def gql(
+    client: httpx.Client,
+    key: str | None,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """POST one GraphQL operation with a key; returns the raw response."""
+    sent = dict(headers or {})
+    if key is not None:
+        sent["Authorization"] = f"Bearer {key}"
+    body: dict[str, Any] = {"query": query}
+    if variables is not None:
+        body["variables"] = variables
+    return client.post("/graphql", json=body, headers=sent)
+
+
+def data(response: httpx.Response) -> dict[str, Any]:
+    """The ``data`` of a response that must have succeeded."""
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+def error(response: httpx.Response) -> dict[str, Any]:
+    """The extensions of the single error a response must carry."""
+    body = response.json()
+    assert body.get("errors"), body
+    assert len(body["errors"]) == 1, body["errors"]
+    extensions: dict[str, Any] = body["errors"][0]["extensions"]
+    return extensions
+
+
+CREATE_CUSTOMER = """
+mutation Create($input: CreateCustomerInput!) {
+  createCustomer(input: $input) {
+    id object livemode created updated email name phone metadata
+    address { line1 line2 city state postalCode country }
+  }
+}
+"""
+
+
+def create_customer(client: httpx.Client, key: str, **fields: Any) -> dict[str, Any]:
+    fields.setdefault("email", f"c{time.perf_counter_ns()}@example.com")
+    result: dict[str, Any] = data(gql(client, key, CREATE_CUSTOMER, {"input": fields}))[
+        "createCustomer"
+    ]
+    return result
