@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from stateset_gql.db.engine import Database
 from stateset_gql.graphql.executor import Executor
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
-from stateset_gql.ops import endpoints
+from stateset_gql.ops import endpoints, maintenance
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.settings import Settings
@@ -51,9 +53,13 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await hub.connect()
+        housekeeping = asyncio.create_task(maintenance.run_forever(db=db, settings=settings))
         try:
             yield
         finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
             await hub.disconnect()
             await db.dispose()
 

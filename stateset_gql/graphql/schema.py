@@ -6,8 +6,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    max_aliases,
+    query_depth_limiter,
+)
 from strawberry.extensions.parser_cache import ParserCache
 from strawberry.extensions.validation_cache import ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -43,6 +48,14 @@ Query = merge_types("Query", (AccessQuery, CustomerQuery, EventQuery, NodeQuery)
 Mutation = merge_types("Mutation", (AccessMutation, CustomerMutation))
 
 
+# Made once: the validation cache is keyed by the rule classes, so a rule class made per
+# request (as QueryDepthLimiter() and MaxAliasesLimiter() do) would defeat it.
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    query_depth_limiter.create_validator(max_depth=12, should_ignore=None),
+    max_aliases.create_validator(max_alias_count=30),
+]
+
+
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Errors are logged by the executor, which knows the request id."""
@@ -56,8 +69,7 @@ schema = Schema(
         # Classes or factories, never instances: each operation gets its own.
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),
-        lambda: QueryDepthLimiter(max_depth=12),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=4000),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
     ],
 )

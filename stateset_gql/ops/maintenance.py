@@ -1,0 +1,54 @@
+"""Housekeeping every API process runs now and then: events past 30 days and idempotency
+keys past 24 hours are deleted. Deleting twice is harmless, so any number of processes
+may run it at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from stateset_gql.access.idempotency import purge_expired
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.engine import Database
+from stateset_gql.events.models import Event
+from stateset_gql.settings import Settings
+
+log = logging.getLogger("stateset_gql.maintenance")
+
+EVENT_RETENTION = timedelta(days=30)
+INTERVAL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Purged:
+    events: int
+    idempotency_keys: int
+
+
+async def purge_once(*, db: Database, settings: Settings) -> Purged:
+    async with db.session(write=True) as session, session.begin():
+        result = await session.execute(
+            delete(Event).where(Event.created < utcnow() - EVENT_RETENTION)
+        )
+    events = int(getattr(result, "rowcount", 0) or 0)
+    keys = await purge_expired(db=db, ttl_seconds=settings.idempotency_ttl_seconds)
+    return Purged(events=events, idempotency_keys=keys)
+
+
+async def run_forever(*, db: Database, settings: Settings) -> None:
+    while True:
+        try:
+            purged = await purge_once(db=db, settings=settings)
+            if purged.events or purged.idempotency_keys:
+                log.info(
+                    "purged %s events and %s idempotency keys",
+                    purged.events,
+                    purged.idempotency_keys,
+                )
+        except Exception:
+            log.exception("maintenance failed; trying again later")
+        await asyncio.sleep(INTERVAL_SECONDS)

@@ -1,0 +1,274 @@
+"""Keys, modes and scopes (API.md section 2), through /graphql with real keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from stateset_gql.access.scopes import ALL_SCOPES
+from tests.support import Account, create_customer, data, error, gql, new_account
+
+CUSTOMER = "query($id: ID!) { customer(id: $id) { id email livemode } }"
+ACCOUNT = "{ account { id object name plan livemode mode keyId keyType scopes limits { perMinute perDay burstPerSecond concurrent } } }"  # noqa: E501
+CREATE_KEY = """
+mutation($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) { id object type livemode scopes secret redacted revoked }
+}
+"""
+
+
+def test_account_query_tells_the_caller_who_it_is(client: httpx.Client, account: Account) -> None:
+    test = data(gql(client, account.sk_test, ACCOUNT))["account"]
+    assert test["id"] == account.id
+    assert test["object"] == "account"
+    assert (test["mode"], test["livemode"], test["keyType"]) == ("TEST", False, "SK")
+    assert test["plan"] == "free"
+    assert set(test["scopes"]) == ALL_SCOPES
+    assert test["limits"] == {
+        "perMinute": 60, "perDay": 1000, "burstPerSecond": 100, "concurrent": 10,
+    }  # fmt: skip
+    live = data(gql(client, account.sk_live, ACCOUNT))["account"]
+    assert (live["mode"], live["livemode"]) == ("LIVE", True)
+    publishable = data(gql(client, account.keys["pk_test"], ACCOUNT))["account"]
+    assert publishable["keyType"] == "PK"
+    assert publishable["scopes"] == ["inventory:read"]
+
+
+def test_test_and_live_data_never_meet(client: httpx.Client, account: Account) -> None:
+    test_customer = create_customer(client, account.sk_test, email="same@example.com")
+    # The same e-mail may exist once in each mode: they are separate worlds.
+    live_customer = create_customer(client, account.sk_live, email="same@example.com")
+    assert test_customer["livemode"] is False
+    assert live_customer["livemode"] is True
+
+    from_live = gql(client, account.sk_live, CUSTOMER, {"id": test_customer["id"]})
+    assert error(from_live)["code"] == "RESOURCE_NOT_FOUND"
+    assert error(from_live)["status"] == 404
+    live_list = data(gql(client, account.sk_live, "{ customers { nodes { id } } }"))
+    assert live_list["customers"]["nodes"] == [{"id": live_customer["id"]}]
+    test_events = data(gql(client, account.sk_test, "{ events { nodes { data } } }"))
+    assert [e["data"]["object"]["id"] for e in test_events["events"]["nodes"]] == [
+        test_customer["id"]
+    ]
+
+
+def test_one_account_never_sees_another(client: httpx.Client, account: Account) -> None:
+    other = new_account(account.database_url, name="Other Shop")
+    theirs = create_customer(client, other.sk_test)
+    response = gql(client, account.sk_test, CUSTOMER, {"id": theirs["id"]})
+    assert error(response)["code"] == "RESOURCE_NOT_FOUND"
+    update = gql(
+        client,
+        account.sk_test,
+        'mutation($id: ID!) { updateCustomer(id: $id, input: {name: "x"}) { id } }',
+        {"id": theirs["id"]},
+    )
+    assert error(update)["code"] == "RESOURCE_NOT_FOUND"
+    listed = data(
+        gql(client, account.sk_test, "{ customers { totalCount } events { totalCount } }")
+    )
+    assert listed == {"customers": {"totalCount": 0}, "events": {"totalCount": 0}}
+
+
+def test_node_finds_any_object_by_its_prefixed_id(client: httpx.Client, account: Account) -> None:
+    created = create_customer(client, account.sk_test, name="Nod")
+    query = (
+        "query($id: ID!) { node(id: $id) { id ... on Customer { name } ... on Event { type } } }"
+    )
+    assert data(gql(client, account.sk_test, query, {"id": created["id"]}))["node"] == {
+        "id": created["id"],
+        "name": "Nod",
+    }
+    event_id = data(gql(client, account.sk_test, "{ events { nodes { id } } }"))["events"]["nodes"][
+        0
+    ]["id"]
+    assert data(gql(client, account.sk_test, query, {"id": event_id}))["node"] == {
+        "id": event_id,
+        "type": "customer.created",
+    }
+    unknown = gql(client, account.sk_test, query, {"id": "zzz_123"})
+    assert error(unknown)["code"] == "RESOURCE_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("scopes", "allowed", "refused"),
+    [
+        (
+            ["customers:read"],
+            "{ customers { totalCount } }",
+            'mutation { createCustomer(input: {email: "r@example.com"}) { id } }',
+        ),
+        (
+            ["customers:write"],
+            'mutation { createCustomer(input: {email: "w@example.com"}) { id } }',
+            "{ events { totalCount } }",
+        ),
+        (["events:read"], "{ events { totalCount } }", "{ customers { totalCount } }"),
+        (["orders:read"], "{ account { id } }", "{ apiKeys { totalCount } }"),
+    ],
+)
+def test_restricted_keys_are_limited_to_their_scopes(
+    client: httpx.Client, account: Account, scopes: list[str], allowed: str, refused: str
+) -> None:
+    key = account.key("rk", scopes)
+    assert key.startswith("rk_test_")
+    data(gql(client, key, allowed))
+    denied = error(gql(client, key, refused))
+    assert denied["code"] == "INSUFFICIENT_PERMISSIONS"
+    assert denied["type"] == "permission_error"
+    assert denied["status"] == 403
+
+
+def test_publishable_keys_may_only_read_inventory(client: httpx.Client, account: Account) -> None:
+    key = account.keys["pk_test"]
+    for query in (
+        "{ customers { totalCount } }",
+        "{ events { totalCount } }",
+        'mutation { createCustomer(input: {email: "p@example.com"}) { id } }',
+    ):
+        assert error(gql(client, key, query))["status"] == 403
+    assert data(gql(client, account.sk_test, "{ customers { totalCount } }")) == {
+        "customers": {"totalCount": 0}
+    }
+
+
+def test_a_key_creates_keys_only_within_its_own_scopes_and_mode(
+    client: httpx.Client, account: Account
+) -> None:
+    made = data(
+        gql(
+            client,
+            account.sk_test,
+            CREATE_KEY,
+            {"input": {"type": "RK", "scopes": ["orders:read"]}},
+        )
+    )["createApiKey"]
+    assert made["secret"].startswith("rk_test_")
+    assert (made["object"], made["type"], made["livemode"]) == ("api_key", "RK", False)
+    assert made["redacted"].endswith(made["secret"][-4:])
+    assert made["scopes"] == ["orders:read"]
+    # The secret is shown once: listing keys never shows it again.
+    listed = data(gql(client, account.sk_test, "{ apiKeys(first: 100) { nodes { id secret } } }"))
+    assert {"id": made["id"], "secret": None} in listed["apiKeys"]["nodes"]
+
+    keys_admin = account.key("rk", ["api_keys:write", "customers:read"])
+    narrower = gql(
+        client, keys_admin, CREATE_KEY, {"input": {"type": "RK", "scopes": ["customers:read"]}}
+    )
+    assert data(narrower)["createApiKey"]["scopes"] == ["customers:read"]
+    wider = gql(
+        client, keys_admin, CREATE_KEY, {"input": {"type": "RK", "scopes": ["customers:write"]}}
+    )
+    assert error(wider)["code"] == "INSUFFICIENT_PERMISSIONS"
+    secret_key = gql(client, keys_admin, CREATE_KEY, {"input": {"type": "SK"}})
+    assert error(secret_key)["code"] == "INSUFFICIENT_PERMISSIONS"
+    bad_scope = gql(
+        client, account.sk_test, CREATE_KEY, {"input": {"type": "RK", "scopes": ["x:y"]}}
+    )
+    assert error(bad_scope)["code"] == "INVALID_FIELD_FORMAT"
+    assert error(bad_scope)["status"] == 422
+    no_scopes = gql(client, account.sk_test, CREATE_KEY, {"input": {"type": "RK"}})
+    assert error(no_scopes)["code"] == "MISSING_REQUIRED_FIELD"
+
+
+def test_a_revoked_key_is_refused(client: httpx.Client, account: Account) -> None:
+    made = data(gql(client, account.sk_test, CREATE_KEY, {"input": {"type": "SK"}}))["createApiKey"]
+    secret = made["secret"]
+    data(gql(client, secret, "{ account { id } }"))
+    revoked = data(
+        gql(
+            client,
+            account.sk_test,
+            "mutation($id: ID!) { revokeApiKey(id: $id) { id revoked } }",
+            {"id": made["id"]},
+        )
+    )["revokeApiKey"]
+    assert revoked == {"id": made["id"], "revoked": True}
+    refused = gql(client, secret, "{ account { id } }")
+    assert refused.status_code == 401
+    assert error(refused)["code"] == "INVALID_API_KEY"
+    assert error(refused)["type"] == "authentication_error"
+
+
+def test_keys_of_another_account_cannot_be_revoked(client: httpx.Client, account: Account) -> None:
+    other = new_account(account.database_url)
+    made = data(gql(client, other.sk_test, CREATE_KEY, {"input": {"type": "SK"}}))["createApiKey"]
+    response = gql(
+        client,
+        account.sk_test,
+        "mutation($id: ID!) { revokeApiKey(id: $id) { id } }",
+        {"id": made["id"]},
+    )
+    assert error(response)["code"] == "RESOURCE_NOT_FOUND"
+    data(gql(client, made["secret"], "{ account { id } }"))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer sk_test_short",
+        "Bearer sk_test_" + "A" * 43,
+        "Bearer xx_test_" + "A" * 43,
+        "Token abc",
+    ],
+)
+def test_malformed_or_unknown_keys_answer_401(client: httpx.Client, header: str) -> None:
+    response = client.post(
+        "/graphql", json={"query": "{ account { id } }"}, headers={"Authorization": header}
+    )
+    assert response.status_code == 401
+    assert error(response)["code"] == "INVALID_API_KEY"
+
+
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STATESET_DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "stateset_gql.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
+    client: httpx.Client, database_url: str
+) -> None:
+    made = _cli(
+        database_url, "accounts", "create", "--name", "CLI Shop", "--plan", "growth", "--json"
+    )
+    assert made.returncode == 0, made.stderr
+    created = json.loads(made.stdout)
+    assert created["account"]["id"].startswith("acct_")
+    assert created["account"]["plan"] == "growth"
+    assert sorted(created["keys"]) == ["pk_live", "pk_test", "sk_live", "sk_test"]
+    for name, secret in created["keys"].items():
+        assert secret.startswith(name + "_")
+    me = data(gql(client, created["keys"]["sk_test"], "{ account { id plan } }"))["account"]
+    assert me == {"id": created["account"]["id"], "plan": "growth"}
+
+    key = _cli(
+        database_url, "keys", "create", "--account", created["account"]["id"],
+        "--type", "rk_live", "--scopes", "orders:read,customers:write", "--json",
+    )  # fmt: skip
+    assert key.returncode == 0, key.stderr
+    restricted = json.loads(key.stdout)
+    assert restricted["secret"].startswith("rk_live_")
+    assert restricted["scopes"] == ["customers:write", "orders:read"]
+    live = data(gql(client, restricted["secret"], "{ account { livemode scopes } }"))["account"]
+    assert live == {"livemode": True, "scopes": ["customers:write", "orders:read"]}
+
+    revoked = _cli(database_url, "keys", "revoke", restricted["id"], "--json")
+    assert revoked.returncode == 0, revoked.stderr
+    assert json.loads(revoked.stdout)["revoked"] is True
+    assert gql(client, restricted["secret"], "{ account { id } }").status_code == 401
+
+    unknown = _cli(database_url, "keys", "create", "--account", "acct_nope", "--type", "sk_test")
+    assert unknown.returncode == 1
+    assert "RESOURCE_NOT_FOUND" in unknown.stderr
