@@ -16,11 +16,19 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 
 from stateset_gql.access import idempotency
 from stateset_gql.access.service import authenticate
-from stateset_gql.errors import BadRequest, InvalidJSON, MethodNotAllowed, UnsupportedMediaType
+from stateset_gql.errors import (
+    BadRequest,
+    IdempotencyKeyInUse,
+    IdempotencyKeyMismatch,
+    InvalidJSON,
+    MethodNotAllowed,
+    StateSetError,
+    UnsupportedMediaType,
+)
 from stateset_gql.graphql.errors import format_error
 from stateset_gql.graphql.executor import Executor, IdempotencyRequest, Operation, Outcome
 from stateset_gql.http.auth import secret_from_headers
-from stateset_gql.http.responses import JSONResponse
+from stateset_gql.http.responses import JSONResponse, error_body
 
 
 @lru_cache(maxsize=1024)
@@ -93,6 +101,13 @@ def render_graphql(outcome: Outcome, request_id: str) -> tuple[int, bytes]:
     return 200, orjson.dumps(body)
 
 
+def _answer_in_errors(error: StateSetError, request_id: str) -> Response:
+    """An error about the operation, not the HTTP request: on /graphql only a bad API key
+    (401) and rate limiting (429) change the HTTP status (API.md section 4), so it is
+    answered 200 with ``errors``, its own status in ``extensions``."""
+    return JSONResponse(error_body(error, request_id, graphql=True), status_code=200)
+
+
 class GraphQLEndpoint:
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
@@ -113,8 +128,12 @@ class GraphQLEndpoint:
         idempotency_request = None
         key = request.headers.get("idempotency-key")
         if write and key is not None:
+            try:
+                checked_key = idempotency.check_key(key)
+            except BadRequest as exc:
+                return _answer_in_errors(exc, request_id)
             idempotency_request = IdempotencyRequest(
-                key=idempotency.check_key(key),
+                key=checked_key,
                 fingerprint=idempotency.fingerprint(
                     "POST",
                     "/graphql",
@@ -135,6 +154,8 @@ class GraphQLEndpoint:
                 render=lambda outcome: render_graphql(outcome, request_id),
                 idempotency_request=idempotency_request,
             )
+        except (IdempotencyKeyMismatch, IdempotencyKeyInUse) as exc:
+            return _answer_in_errors(exc, request_id)
         except MissingQueryError as exc:
             raise BadRequest("A GraphQL request needs a 'query' string", param="query") from exc
         except InvalidOperationTypeError as exc:
