@@ -87,6 +87,10 @@ class Page(Generic[T]):
 # ---------------------------------------------------------------------------- filters
 
 
+def _is_day(value: Any) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
 def _day_bounds(value: date) -> tuple[datetime, datetime]:
     start = datetime.combine(value, time.min, tzinfo=UTC)
     return start, start + timedelta(days=1)
@@ -94,7 +98,7 @@ def _day_bounds(value: date) -> tuple[datetime, datetime]:
 
 def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
     """One comparison; a date-only value on a datetime field means its whole UTC day."""
-    if isinstance(value, date) and not isinstance(value, datetime):
+    if _is_day(value):
         start, end = _day_bounds(value)
         day: dict[str, ColumnElement[bool]] = {
             "eq": and_(column >= start, column < end),
@@ -107,7 +111,8 @@ def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
         return day[op]
     plain: dict[str, ColumnElement[bool]] = {
         "eq": column == value,
-        "ne": column != value,
+        # "Not x" includes rows with no value at all, as a client would read it.
+        "ne": or_(column != value, column.is_(None)) if _nullable(column) else column != value,
         "gt": column > value,
         "gte": column >= value,
         "lt": column < value,
@@ -140,10 +145,14 @@ def _field_condition(
             parts.append(column.like(value) if op == "like" else _like_ci(column, value))
         elif op == "in":
             values = list(value)
-            if not values:
-                parts.append(false())
-            else:
-                parts.append(column.in_(values))
+            # A date alone is its whole UTC day, as in ``_compare``; IN can only match an
+            # instant (and the datetime column cannot even bind a date), so each day is a
+            # range of its own. No values at all match nothing.
+            exact = [v for v in values if not _is_day(v)]
+            alternatives = [_compare(column, "eq", v) for v in values if _is_day(v)]
+            if exact:
+                alternatives.append(column.in_(exact))
+            parts.append(or_(false(), *alternatives))
         elif op == "between":
             bounds = list(value)
             if len(bounds) != 2:
@@ -201,6 +210,19 @@ def _sort_column(spec: ListSpec, name: str) -> Any:
     return spec.id_column if name == "id" else spec.fields[name].column
 
 
+def _nullable(column: Any) -> bool:
+    return bool(getattr(column.expression, "nullable", True))
+
+
+def _sort_key(column: Any, descending: bool) -> Any:
+    """One ORDER BY term. A NULL sorts after every value (PostgreSQL's default, which
+    SQLite reverses), said explicitly so both databases agree and ``_after`` can page past
+    NULLs. Only nullable columns get the clause, so indexes on the others still serve."""
+    if not _nullable(column):
+        return column.desc() if descending else column.asc()
+    return column.desc().nulls_first() if descending else column.asc().nulls_last()
+
+
 def _encode_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"t": value.astimezone(UTC).isoformat()}
@@ -234,15 +256,60 @@ def decode_cursor(cursor: str, order: list[tuple[str, bool]], param: str) -> lis
     return values
 
 
+_KIND_TYPES: dict[str, type] = {
+    "string": str,
+    "id": str,
+    "enum": str,
+    "int": int,
+    "bool": bool,
+    "datetime": datetime,
+}
+
+
+def _check_cursor_values(
+    spec: ListSpec, order: list[tuple[str, bool]], values: list[Any], param: str
+) -> None:
+    """A cursor is the client's to send back, so it may come back edited: a value of the
+    wrong type would reach the database (and fail there, as a 500) unless refused here."""
+    for (name, _), value in zip(order, values, strict=True):
+        column = _sort_column(spec, name)
+        kind = "id" if name == "id" else spec.fields[name].kind
+        if value is None:
+            fits = _nullable(column)
+        elif kind == "int":
+            fits = (
+                isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+            )
+        elif kind == "datetime":
+            fits = isinstance(value, datetime) and value.tzinfo is not None
+        else:
+            fits = isinstance(value, _KIND_TYPES[kind])
+        if not fits:
+            raise BadRequest("Invalid cursor", param=param)
+
+
 def _after(spec: ListSpec, order: list[tuple[str, bool]], values: list[Any]) -> ColumnElement[bool]:
-    """Rows strictly after ``values`` in ``order``: (a > x) or (a = x and b > y) or ..."""
+    """Rows strictly after ``values`` in ``order``: (a > x) or (a = x and b > y) or ...
+
+    NULL sorts after every value (see ``_sort_key``); ``== None`` compiles to IS NULL.
+    """
     alternatives: list[ColumnElement[bool]] = []
     for depth, (name, desc) in enumerate(order):
         column = _sort_column(spec, name)
+        value = values[depth]
         equal = [
             _sort_column(spec, n) == v for (n, _), v in zip(order[:depth], values, strict=False)
         ]
-        beyond = column < values[depth] if desc else column > values[depth]
+        beyond: ColumnElement[bool]
+        if value is None:
+            # Descending, only the values lie past NULL; ascending, nothing does.
+            beyond = column.is_not(None) if desc else false()
+        elif desc:
+            beyond = column < value
+        else:
+            beyond = column > value
+            if _nullable(column):
+                beyond = or_(beyond, column.is_(None))
         alternatives.append(and_(*equal, beyond))
     return or_(*alternatives)
 
@@ -283,12 +350,12 @@ async def fetch_page(
     count_statement = select(func.count()).select_from(filtered.order_by(None).subquery())
     statement = filtered
     if request.after is not None:
-        statement = statement.where(
-            _after(spec, order, decode_cursor(request.after, order, request.after_param))
-        )
+        values = decode_cursor(request.after, order, request.after_param)
+        _check_cursor_values(spec, order, values, request.after_param)
+        statement = statement.where(_after(spec, order, values))
     columns = [_sort_column(spec, name) for name, _ in order]
     statement = statement.order_by(
-        *(c.desc() if d else c.asc() for c, (_, d) in zip(columns, order, strict=True))
+        *(_sort_key(c, d) for c, (_, d) in zip(columns, order, strict=True))
     )
     if request.offset:
         statement = statement.offset(request.offset)
