@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customers'))
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_customers_account_id_livemode_created_id'), ['account_id', 'livemode', 'created', 'id'], unique=False)
+        batch_op.create_index('ix_customers_live_created', ['account_id', 'livemode', 'created', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('uq_customers_email_key_live', ['account_id', 'livemode', 'email_key'], unique=True, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.create_table('event_counters',
@@ -124,7 +124,7 @@ def downgrade() -> None:
     op.drop_table('event_counters')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index('uq_customers_email_key_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
-        batch_op.drop_index(batch_op.f('ix_customers_account_id_livemode_created_id'))
+        batch_op.drop_index('ix_customers_live_created', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.drop_table('customers')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:

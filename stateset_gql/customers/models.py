@@ -25,7 +25,17 @@ class Customer(Owned, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
-        Index(None, "account_id", "livemode", "created", "id"),
+        # Lists walk this index; partial like the unique one, so the planner never prefers
+        # that one (and a sort) when its statistics are stale.
+        Index(
+            "ix_customers_live_created",
+            "account_id",
+            "livemode",
+            "created",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     email: Mapped[str] = mapped_column(String(320))
