@@ -34,9 +34,11 @@ class ErrorDetail:
     param: str
     code: str
     message: str
+    # More facts about the problem, e.g. ``{"from": "shipped", "to": "cancelled"}``.
+    extra: tuple[tuple[str, Any], ...] = ()
 
-    def to_dict(self) -> dict[str, str]:
-        return {"param": self.param, "code": self.code, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        return {"param": self.param, "code": self.code, "message": self.message, **dict(self.extra)}
 
 
 class StateSetError(Exception):

@@ -4,5 +4,26 @@ from stateset_gql.access.models import Account, ApiKey, IdempotencyRecord
 from stateset_gql.customers.models import Customer
 from stateset_gql.db.base import Base
 from stateset_gql.events.models import Event, EventCounter
+from stateset_gql.inventory.models import InventoryItem
+from stateset_gql.orders.models import Order, OrderLineItem
+from stateset_gql.payments.models import Payment, Refund
+from stateset_gql.returns.models import Return, ReturnItem
+from stateset_gql.subscriptions.models import CustomerSubscription
 
-__all__ = ["Account", "ApiKey", "Base", "Customer", "Event", "EventCounter", "IdempotencyRecord"]
+__all__ = [
+    "Account",
+    "ApiKey",
+    "Base",
+    "Customer",
+    "CustomerSubscription",
+    "Event",
+    "EventCounter",
+    "IdempotencyRecord",
+    "InventoryItem",
+    "Order",
+    "OrderLineItem",
+    "Payment",
+    "Refund",
+    "Return",
+    "ReturnItem",
+]

@@ -1,0 +1,1 @@
+"""Inventory: stock per (sku, location), reserved by orders, consumed by shipping."""

@@ -1,0 +1,1 @@
+"""Orders: line items, money, and the lifecycle from pending to delivered."""

@@ -1,0 +1,1 @@
+"""Payments and refunds of orders: the sandbox card processor and external payments."""

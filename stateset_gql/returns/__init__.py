@@ -1,0 +1,1 @@
+"""Returns of shipped orders: requested → approved → received → processed, or rejected."""

@@ -1,0 +1,1 @@
+"""Customer subscriptions: a plan billed every week, month or year until cancelled."""
