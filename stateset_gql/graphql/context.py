@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
@@ -10,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from stateset_gql.access.principal import Owner, Principal
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.settings import Settings
 
 
@@ -27,6 +29,11 @@ class Context:
 
     def require(self, scope: str) -> Owner:
         return self.principal.require(scope)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Made on first use, one set per request: batches never cross requests."""
+        return Loaders(session=self.session, owner=self.principal.owner)
 
 
 Info = StrawberryInfo[Context, None]

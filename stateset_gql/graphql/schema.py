@@ -44,8 +44,19 @@ class NodeQuery:
         return result
 
 
-Query = merge_types("Query", (AccessQuery, CustomerQuery, EventQuery, NodeQuery))
-Mutation = merge_types("Mutation", (AccessMutation, CustomerMutation))
+# One line per domain.
+QUERIES: tuple[type, ...] = (
+    AccessQuery,
+    CustomerQuery,
+    EventQuery,
+    NodeQuery,
+)
+MUTATIONS: tuple[type, ...] = (
+    AccessMutation,
+    CustomerMutation,
+)
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
 
 
 # Made once: the validation cache is keyed by the rule classes, so a rule class made per
