@@ -15,10 +15,11 @@ from stateset_gql.customers.models import Customer
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.uow import UnitOfWork
-from stateset_gql.errors import AlreadyExists, Validator, not_found
+from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator, not_found
 from stateset_gql.ids import new_id
 from stateset_gql.metadata import check_metadata, merge_metadata
 from stateset_gql.serialize import iso
+from stateset_gql.subscriptions.models import CustomerSubscription
 
 # Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not ours.
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
@@ -230,8 +231,32 @@ async def update(
 async def delete(*, uow: UnitOfWork, owner: Owner, customer_id: str) -> Customer:
     """Soft delete: hidden from lists and lookups, kept for the orders that name it."""
     customer = await get(session=uow.session, owner=owner, customer_id=customer_id, lock=True)
-    # A customer with an active subscription cannot be deleted: checked here once the
-    # subscriptions domain exists (see stateset_gql/subscriptions).
+    # The row lock orders this against createCustomerSubscription, which locks it too.
+    active = (
+        await uow.session.execute(
+            select(CustomerSubscription.id)
+            .where(
+                CustomerSubscription.customer_id == customer.id,
+                CustomerSubscription.status == "active",
+            )
+            .order_by(CustomerSubscription.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if active is not None:
+        message = f"Customer '{customer.id}' has an active subscription; cancel it first"
+        raise Conflict(
+            message,
+            param="id",
+            details=[
+                ErrorDetail(
+                    param="id",
+                    code="ACTIVE_SUBSCRIPTION",
+                    message=message,
+                    extra=(("subscription_id", active),),
+                )
+            ],
+        )
     now = utcnow()
     customer.deleted_at = now
     customer.updated = now

@@ -24,12 +24,34 @@ from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.mutations import CustomerMutation
 from stateset_gql.graphql.customers.queries import CustomerQuery, customer_by_id
 from stateset_gql.graphql.events.queries import EventQuery, event_by_id
+from stateset_gql.graphql.inventory.mutations import InventoryMutation
+from stateset_gql.graphql.inventory.queries import InventoryQuery, inventory_item_by_id
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.orders.mutations import OrderMutation
+from stateset_gql.graphql.orders.queries import (
+    OrderQuery,
+    order_by_id,
+    payment_by_id,
+    refund_by_id,
+)
+from stateset_gql.graphql.returns.mutations import ReturnMutation
+from stateset_gql.graphql.returns.queries import ReturnQuery, return_by_id
 from stateset_gql.graphql.scalars import SCALARS
+from stateset_gql.graphql.subscriptions.mutations import CustomerSubscriptionMutation
+from stateset_gql.graphql.subscriptions.queries import (
+    CustomerSubscriptionQuery,
+    subscription_by_id,
+)
 
 NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "cus": customer_by_id,
     "evt": event_by_id,
+    "ord": order_by_id,
+    "pay": payment_by_id,
+    "re": refund_by_id,
+    "inv": inventory_item_by_id,
+    "ret": return_by_id,
+    "sub": subscription_by_id,
 }
 
 
@@ -49,11 +71,19 @@ QUERIES: tuple[type, ...] = (
     AccessQuery,
     CustomerQuery,
     EventQuery,
+    OrderQuery,
+    InventoryQuery,
+    ReturnQuery,
+    CustomerSubscriptionQuery,
     NodeQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccessMutation,
     CustomerMutation,
+    OrderMutation,
+    InventoryMutation,
+    ReturnMutation,
+    CustomerSubscriptionMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -15,7 +15,6 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from stateset_gql.access import idempotency
-from stateset_gql.access.service import authenticate
 from stateset_gql.errors import (
     BadRequest,
     IdempotencyKeyInUse,
@@ -27,7 +26,7 @@ from stateset_gql.errors import (
 )
 from stateset_gql.graphql.errors import format_error
 from stateset_gql.graphql.executor import Executor, IdempotencyRequest, Operation, Outcome
-from stateset_gql.http.auth import secret_from_headers
+from stateset_gql.http.auth import principal_for
 from stateset_gql.http.responses import JSONResponse, error_body
 
 
@@ -120,10 +119,7 @@ class GraphQLEndpoint:
         request_id: str = request.scope["state"]["request_id"]
         params = await _read_params(request)
         operation = _operation(params)
-        async with self.executor.db.session(write=False) as session:
-            principal = await authenticate(
-                session=session, secret=secret_from_headers(request.headers)
-            )
+        principal = await principal_for(request.headers, self.executor.db)
         write = request.method == "POST" and is_mutation(operation.query, operation.operation_name)
         idempotency_request = None
         key = request.headers.get("idempotency-key")

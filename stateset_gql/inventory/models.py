@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ColumnElement, Index, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stateset_gql.db.base import Base, Owned
@@ -26,6 +27,14 @@ class InventoryItem(Owned, Base):
     reserved: Mapped[int] = mapped_column(BigInteger, default=0)
     low_stock_threshold: Mapped[int] = mapped_column(BigInteger, default=0)
 
-    @property
+    # One definition for both sides: on a row it is computed from the current values (so
+    # it is right straight after a change, with no reload), and in a query it is the same
+    # arithmetic in SQL, which lists filter and sort by.
+    @hybrid_property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+    @available.inplace.expression
+    @classmethod
+    def _available_expression(cls) -> ColumnElement[int]:
+        return cls.on_hand - cls.reserved

@@ -1,0 +1,106 @@
+"""Order mutations: parse, check the scope, call the service, return the order."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.orders.inputs import (
+    CreateOrderInput,
+    PayOrderInput,
+    RefundOrderInput,
+    ShipOrderInput,
+    UpdateOrderInput,
+)
+from stateset_gql.graphql.orders.types import Order
+from stateset_gql.orders import lifecycle, service
+from stateset_gql.orders.models import Order as OrderModel
+from stateset_gql.payments import service as payments
+
+
+def _answer(info: Info, model: OrderModel) -> Order:
+    """The order as it now is: what this request's loaders hold of it may be stale (an
+    earlier mutation of the same operation may have read it)."""
+    loaders = info.context.loaders
+    for loader in (loaders.line_items, loaders.payments, loaders.refunds):
+        if loader.cache_map.get(model.id) is not None:
+            loader.clear(model.id)
+    return Order.from_model(model)
+
+
+@strawberry.type
+class OrderMutation:
+    @strawberry.mutation(description="A pending order; its line items are reserved.")
+    async def create_order(self, info: Info, input: CreateOrderInput) -> Order:
+        owner = info.context.require("orders:write")
+        model = await service.create(uow=info.context.uow, owner=owner, data=input.to_domain())
+        return _answer(info, model)
+
+    @strawberry.mutation
+    async def update_order(self, info: Info, id: strawberry.ID, input: UpdateOrderInput) -> Order:
+        owner = info.context.require("orders:write")
+        model = await service.update(
+            uow=info.context.uow, owner=owner, order_id=id, data=input.to_domain()
+        )
+        return _answer(info, model)
+
+    @strawberry.mutation(description="Pays a pending order in full. A decline is CARD_DECLINED.")
+    async def pay_order(self, info: Info, id: strawberry.ID, input: PayOrderInput) -> Order:
+        owner = info.context.require("orders:write")
+        model = await payments.pay(
+            uow=info.context.uow,
+            owner=owner,
+            order_id=id,
+            card=input.card.to_domain() if input.card is not None else None,
+            external_reference=input.external_reference,
+        )
+        return _answer(info, model)
+
+    @strawberry.mutation
+    async def process_order(self, info: Info, id: strawberry.ID) -> Order:
+        owner = info.context.require("orders:write")
+        return _answer(
+            info, await lifecycle.process(uow=info.context.uow, owner=owner, order_id=id)
+        )
+
+    @strawberry.mutation(description="Ships the order; its reserved stock is consumed.")
+    async def ship_order(self, info: Info, id: strawberry.ID, input: ShipOrderInput) -> Order:
+        owner = info.context.require("orders:write")
+        model = await lifecycle.ship(
+            uow=info.context.uow,
+            owner=owner,
+            order_id=id,
+            carrier=input.carrier,
+            tracking_number=input.tracking_number,
+        )
+        return _answer(info, model)
+
+    @strawberry.mutation
+    async def deliver_order(self, info: Info, id: strawberry.ID) -> Order:
+        owner = info.context.require("orders:write")
+        return _answer(
+            info, await lifecycle.deliver(uow=info.context.uow, owner=owner, order_id=id)
+        )
+
+    @strawberry.mutation(description="Cancels; stock is released and money taken refunded.")
+    async def cancel_order(self, info: Info, id: strawberry.ID, reason: str | None = None) -> Order:
+        owner = info.context.require("orders:write")
+        model = await lifecycle.cancel(
+            uow=info.context.uow, owner=owner, order_id=id, reason=reason
+        )
+        return _answer(info, model)
+
+    @strawberry.mutation(description="Refunds `amount`, by default all still refundable.")
+    async def refund_order(
+        self, info: Info, id: strawberry.ID, input: RefundOrderInput | None = None
+    ) -> Order:
+        owner = info.context.require("orders:write")
+        given = input or RefundOrderInput()
+        model = await lifecycle.refund(
+            uow=info.context.uow,
+            owner=owner,
+            order_id=id,
+            amount=given.amount,
+            reason=given.reason,
+        )
+        return _answer(info, model)

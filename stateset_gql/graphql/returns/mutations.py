@@ -1,0 +1,52 @@
+"""Return mutations: parse, check the scope, call the service."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.returns.inputs import CreateReturnInput, ProcessReturnInput
+from stateset_gql.graphql.returns.types import Return
+from stateset_gql.returns import service
+
+
+@strawberry.type
+class ReturnMutation:
+    @strawberry.mutation
+    async def create_return(self, info: Info, input: CreateReturnInput) -> Return:
+        owner = info.context.require("returns:write")
+        model = await service.create(uow=info.context.uow, owner=owner, data=input.to_domain())
+        return Return.from_model(model)
+
+    @strawberry.mutation
+    async def approve_return(self, info: Info, id: strawberry.ID) -> Return:
+        owner = info.context.require("returns:write")
+        model = await service.approve(uow=info.context.uow, owner=owner, return_id=id)
+        return Return.from_model(model)
+
+    @strawberry.mutation(description="Goods back; restocked at the order's location if asked.")
+    async def receive_return(self, info: Info, id: strawberry.ID) -> Return:
+        owner = info.context.require("returns:write")
+        model = await service.receive(uow=info.context.uow, owner=owner, return_id=id)
+        return Return.from_model(model)
+
+    @strawberry.mutation(description="Refunds the order; by default the items' value.")
+    async def process_return(
+        self, info: Info, id: strawberry.ID, input: ProcessReturnInput | None = None
+    ) -> Return:
+        owner = info.context.require("returns:write")
+        model = await service.process(
+            uow=info.context.uow,
+            owner=owner,
+            return_id=id,
+            refund_amount=service.UNSET if input is None else input.to_domain(),
+        )
+        return Return.from_model(model)
+
+    @strawberry.mutation
+    async def reject_return(
+        self, info: Info, id: strawberry.ID, reason: str | None = None
+    ) -> Return:
+        owner = info.context.require("returns:write")
+        model = await service.reject(uow=info.context.uow, owner=owner, return_id=id, reason=reason)
+        return Return.from_model(model)

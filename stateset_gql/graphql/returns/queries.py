@@ -1,0 +1,40 @@
+"""Return queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.pagination import Connection, connection, page_request
+from stateset_gql.graphql.returns.types import Return, ReturnOrder, ReturnWhere
+from stateset_gql.returns import service
+
+
+async def return_by_id(info: Info, id: str) -> Return:
+    owner = info.context.require("returns:read")
+    model = await service.get(session=info.context.session, owner=owner, return_id=id)
+    return Return.from_model(model)
+
+
+@strawberry.type
+class ReturnQuery:
+    @strawberry.field(name="return", description="One return by id.")
+    async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
+        return await return_by_id(info, id)
+
+    @strawberry.field(description="Returns, newest first unless `orderBy` says otherwise.")
+    async def returns(
+        self,
+        info: Info,
+        first: int = 10,
+        after: str | None = None,
+        offset: int | None = None,
+        where: ReturnWhere | None = None,
+        order_by: list[ReturnOrder] | None = None,
+    ) -> Connection[Return]:
+        owner = info.context.require("returns:read")
+        request = page_request(
+            first=first, after=after, offset=offset, where=where, order_by=order_by
+        )
+        page = await service.list_page(session=info.context.session, owner=owner, request=request)
+        return connection(page, Return.from_model, request=request)

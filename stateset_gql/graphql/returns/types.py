@@ -1,0 +1,116 @@
+"""Return output types and their list arguments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.filters import (
+    DateTimeFilter,
+    EnumFilter,
+    IDFilter,
+    IntFilter,
+    StringFilter,
+)
+from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.scalars import JSON
+from stateset_gql.returns.models import Return as ReturnModel
+
+
+@strawberry.enum
+class ReturnStatus(Enum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    REJECTED = "rejected"
+
+
+@strawberry.type
+class ReturnItem:
+    sku: str
+    quantity: int
+
+
+@strawberry.type
+class Return(Node):
+    id: strawberry.ID
+    object: str
+    livemode: bool
+    created: datetime
+    updated: datetime
+    order_id: strawberry.ID
+    status: ReturnStatus
+    reason: str | None
+    rejection_reason: str | None
+    restock: bool
+    refund_amount: int | None
+    refund_id: strawberry.ID | None
+    currency: str
+    approved_at: datetime | None
+    received_at: datetime | None
+    processed_at: datetime | None
+    rejected_at: datetime | None
+    metadata: JSON
+
+    @strawberry.field(description="The SKUs and quantities this return claims.")
+    async def items(self, info: Info) -> list[ReturnItem]:
+        rows = await info.context.loaders.return_items.load(self.id)
+        return [ReturnItem(sku=row.sku, quantity=row.quantity) for row in rows]
+
+    @classmethod
+    def from_model(cls, model: ReturnModel) -> Return:
+        return cls(
+            id=strawberry.ID(model.id),
+            object="return",
+            livemode=model.livemode,
+            created=model.created,
+            updated=model.updated,
+            order_id=strawberry.ID(model.order_id),
+            status=ReturnStatus(model.status),
+            reason=model.reason,
+            rejection_reason=model.rejection_reason,
+            restock=model.restock,
+            refund_amount=model.refund_amount,
+            refund_id=strawberry.ID(model.refund_id) if model.refund_id else None,
+            currency=model.currency,
+            approved_at=model.approved_at,
+            received_at=model.received_at,
+            processed_at=model.processed_at,
+            rejected_at=model.rejected_at,
+            metadata=JSON(model.meta),
+        )
+
+
+@strawberry.input
+class ReturnWhere:
+    id: IDFilter | None = strawberry.UNSET
+    order_id: IDFilter | None = strawberry.UNSET
+    status: EnumFilter[ReturnStatus] | None = strawberry.UNSET
+    reason: StringFilter | None = strawberry.UNSET
+    refund_amount: IntFilter | None = strawberry.UNSET
+    currency: StringFilter | None = strawberry.UNSET
+    created: DateTimeFilter | None = strawberry.UNSET
+    updated: DateTimeFilter | None = strawberry.UNSET
+    and_: list[ReturnWhere] | None = strawberry.field(name="_and", default=strawberry.UNSET)
+    or_: list[ReturnWhere] | None = strawberry.field(name="_or", default=strawberry.UNSET)
+    not_: ReturnWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+
+
+@strawberry.enum
+class ReturnOrderField(Enum):
+    ID = "id"
+    ORDER_ID = "order_id"
+    STATUS = "status"
+    REFUND_AMOUNT = "refund_amount"
+    CREATED = "created"
+    UPDATED = "updated"
+
+
+@strawberry.input(name="ReturnOrder")
+class ReturnOrder(Sort[ReturnOrderField]):
+    pass

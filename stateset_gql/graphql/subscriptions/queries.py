@@ -1,0 +1,46 @@
+"""Customer subscription queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.pagination import Connection, connection, page_request
+from stateset_gql.graphql.subscriptions.types import (
+    CustomerSubscription,
+    CustomerSubscriptionOrder,
+    CustomerSubscriptionWhere,
+)
+from stateset_gql.subscriptions import service
+
+
+async def subscription_by_id(info: Info, id: str) -> CustomerSubscription:
+    owner = info.context.require("subscriptions:read")
+    model = await service.get(session=info.context.session, owner=owner, subscription_id=id)
+    return CustomerSubscription.from_model(model)
+
+
+@strawberry.type
+class CustomerSubscriptionQuery:
+    @strawberry.field(description="One customer subscription by id.")
+    async def customer_subscription(
+        self, info: Info, id: strawberry.ID
+    ) -> CustomerSubscription | None:
+        return await subscription_by_id(info, id)
+
+    @strawberry.field(description="Customer subscriptions, newest first unless `orderBy` says.")
+    async def customer_subscriptions(
+        self,
+        info: Info,
+        first: int = 10,
+        after: str | None = None,
+        offset: int | None = None,
+        where: CustomerSubscriptionWhere | None = None,
+        order_by: list[CustomerSubscriptionOrder] | None = None,
+    ) -> Connection[CustomerSubscription]:
+        owner = info.context.require("subscriptions:read")
+        request = page_request(
+            first=first, after=after, offset=offset, where=where, order_by=order_by
+        )
+        page = await service.list_page(session=info.context.session, owner=owner, request=request)
+        return connection(page, CustomerSubscription.from_model, request=request)

@@ -1,0 +1,258 @@
+"""Stock moves: orders reserve, release and consume; returns restock; transfers move.
+
+Every move locks its rows in one fixed order, (sku, location), so moves that touch the
+same items in any order never deadlock; on SQLite the write transaction itself
+serializes writers. Locked rows are read afresh (``populate_existing``): a row this
+session loaded earlier, without the lock, may be older than the one the lock waited for.
+``available`` (on_hand - reserved) never goes below zero: the domain refuses it with
+409, and a CHECK constraint backs that up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator
+from stateset_gql.ids import new_id
+from stateset_gql.inventory import events
+from stateset_gql.inventory.models import InventoryItem
+from stateset_gql.inventory.validation import MAX_QUANTITY, count, text
+
+
+def owned(owner: Owner) -> Select[InventoryItem]:
+    return select(InventoryItem).where(
+        InventoryItem.account_id == owner.account_id, InventoryItem.livemode == owner.livemode
+    )
+
+
+def locking(statement: Select[InventoryItem]) -> Select[InventoryItem]:
+    """``FOR UPDATE``, and the rows as the lock found them rather than as last loaded."""
+    return statement.with_for_update().execution_options(populate_existing=True)
+
+
+async def lock_items(
+    *, session: AsyncSession, owner: Owner, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], InventoryItem]:
+    """The items of these (sku, location) pairs, locked in (sku, location) order."""
+    if not keys:
+        return {}
+    rows = await session.execute(
+        locking(
+            owned(owner)
+            .where(tuple_(InventoryItem.sku, InventoryItem.location).in_(sorted(set(keys))))
+            .order_by(InventoryItem.sku, InventoryItem.location)
+        )
+    )
+    return {(item.sku, item.location): item for item in rows.scalars()}
+
+
+def shortage(
+    item: InventoryItem | None, wanted: int, sku: str = "", location: str = ""
+) -> ErrorDetail:
+    """Why a move was refused: how much was wanted of which item, and how much there is."""
+    available = item.available if item is not None else 0
+    sku = item.sku if item is not None else sku
+    location = item.location if item is not None else location
+    return ErrorDetail(
+        param="sku",
+        code="INSUFFICIENT_STOCK",
+        message=f"sku '{sku}' at '{location}': {wanted} wanted, {available} available",
+        extra=(
+            ("sku", sku),
+            ("location", location),
+            ("requested", wanted),
+            ("available", available),
+        ),
+    )
+
+
+def check_capacity(item: InventoryItem, adding: int, param: str) -> None:
+    """On hand may not exceed ``MAX_QUANTITY`` (the most any count can show)."""
+    if item.on_hand + adding > MAX_QUANTITY:
+        raise Conflict(
+            f"sku '{item.sku}' at '{item.location}' would hold more than {MAX_QUANTITY}",
+            param=param,
+            details=[
+                ErrorDetail(
+                    param=param,
+                    code="QUANTITY_TOO_LARGE",
+                    message=f"on_hand {item.on_hand} + {adding} exceeds {MAX_QUANTITY}",
+                    extra=(("on_hand", item.on_hand), ("maximum", MAX_QUANTITY)),
+                )
+            ],
+        )
+
+
+async def _change_stock(
+    uow: UnitOfWork,
+    owner: Owner,
+    location: str,
+    quantities: Mapping[str, int],
+    *,
+    on_hand: int,
+    reserved: int,
+    require_available: bool,
+) -> dict[str, InventoryItem]:
+    """Applies ``on_hand * q`` and ``reserved * q`` to each sku's item, all or nothing."""
+    items = await lock_items(
+        session=uow.session, owner=owner, keys=[(sku, location) for sku in quantities]
+    )
+    shortages = []
+    for sku, quantity in sorted(quantities.items()):
+        item = items.get((sku, location))
+        if require_available and (item is None or item.available < quantity):
+            shortages.append(shortage(item, quantity, sku, location))
+        elif item is None:
+            raise Conflict(
+                f"No inventory for sku '{sku}' at '{location}'", param="sku",
+                details=[shortage(None, quantity, sku, location)],
+            )  # fmt: skip
+        elif on_hand > 0:
+            check_capacity(item, on_hand * quantity, "sku")
+    if shortages:
+        raise Conflict(
+            "Insufficient stock: " + "; ".join(d.message for d in shortages),
+            param="line_items",
+            details=shortages,
+        )
+    now = utcnow()
+    changed: dict[str, InventoryItem] = {}
+    for sku, quantity in sorted(quantities.items()):
+        item = items[(sku, location)]
+        before = events.to_dict(item)
+        item.on_hand += on_hand * quantity
+        item.reserved += reserved * quantity
+        if item.reserved < 0 or item.on_hand < item.reserved:
+            raise Conflict(f"Stock of sku '{sku}' at '{location}' is inconsistent", param="sku")
+        item.updated = now
+        events.emit_change(uow, owner, before, item)
+        changed[sku] = item
+    await uow.session.flush()
+    return changed
+
+
+async def reserve(
+    *, uow: UnitOfWork, owner: Owner, location: str, quantities: Mapping[str, int]
+) -> dict[str, InventoryItem]:
+    """Reserves every quantity or none: 409 naming each short sku."""
+    return await _change_stock(
+        uow, owner, location, quantities, on_hand=0, reserved=1, require_available=True
+    )
+
+
+async def release(
+    *, uow: UnitOfWork, owner: Owner, location: str, quantities: Mapping[str, int]
+) -> dict[str, InventoryItem]:
+    """Gives back what ``reserve`` took (a cancelled order)."""
+    return await _change_stock(
+        uow, owner, location, quantities, on_hand=0, reserved=-1, require_available=False
+    )
+
+
+async def consume(
+    *, uow: UnitOfWork, owner: Owner, location: str, quantities: Mapping[str, int]
+) -> dict[str, InventoryItem]:
+    """Shipping: the reserved units leave the building (on_hand and reserved fall)."""
+    return await _change_stock(
+        uow, owner, location, quantities, on_hand=-1, reserved=-1, require_available=False
+    )
+
+
+async def restock(
+    *, uow: UnitOfWork, owner: Owner, location: str, quantities: Mapping[str, int]
+) -> dict[str, InventoryItem]:
+    """Returned units back on the shelf (on_hand rises)."""
+    return await _change_stock(
+        uow, owner, location, quantities, on_hand=1, reserved=0, require_available=False
+    )
+
+
+# -------------------------------------------------------------------------- transfers
+
+
+async def transfer(
+    *,
+    uow: UnitOfWork,
+    owner: Owner,
+    sku: str,
+    from_location: str,
+    to_location: str,
+    quantity: int,
+) -> InventoryItem:
+    """Moves available stock; creates the destination item if needed. Returns it.
+
+    Both items emit ``inventory.transfer``. A source that this takes below its threshold
+    (or to zero) also emits ``inventory.low_stock`` (``out_of_stock``): the transfer and
+    the crossing are two facts, as a refund that also cancels an order is.
+    """
+    check = Validator()
+    sku_clean = text(sku, "sku", 100, check, required=True)
+    source_location = text(from_location, "from_location", 100, check, required=True)
+    target_location = text(to_location, "to_location", 100, check, required=True)
+    amount = count(quantity, "quantity", check, minimum=1, required=True)
+    if source_location and source_location == target_location:
+        check.invalid("to_location", "to_location must differ from from_location")
+    check.check()
+    assert sku_clean
+    assert source_location
+    assert target_location
+    assert amount
+    source_key, target_key = (sku_clean, source_location), (sku_clean, target_location)
+    items = await lock_items(session=uow.session, owner=owner, keys=[source_key, target_key])
+    source = items.get(source_key)
+    if source is None:
+        raise NotFound(
+            f"No inventory item for sku '{sku_clean}' at location '{source_location}'",
+            param="from_location",
+        )
+    now = utcnow()
+    if target_key not in items:
+        await _add_item_like(uow, owner, source, target_location, now)
+        items = await lock_items(session=uow.session, owner=owner, keys=[source_key, target_key])
+        source = items[source_key]
+    target = items[target_key]
+    if source.available < amount:
+        raise Conflict(
+            f"Insufficient stock to transfer: {amount} wanted, {source.available} available",
+            param="quantity",
+            details=[shortage(source, amount)],
+        )
+    check_capacity(target, amount, "quantity")
+    source_before, target_before = events.to_dict(source), events.to_dict(target)
+    source.on_hand -= amount
+    target.on_hand += amount
+    source.updated = target.updated = now
+    await uow.session.flush()
+    events.emit_change(uow, owner, source_before, source, events.TRANSFER)
+    events.emit_change(uow, owner, target_before, target, events.TRANSFER)
+    if crossed := events.crossing(source_before, source):
+        events.emit_change(uow, owner, source_before, source, crossed)
+    return target
+
+
+async def _add_item_like(
+    uow: UnitOfWork, owner: Owner, source: InventoryItem, location: str, now: datetime
+) -> None:
+    """An empty item for ``source``'s sku at ``location``, named and thresholded alike.
+
+    In a savepoint: a concurrent transfer may create the same item first, and then the
+    unique constraint refuses this one, which is fine, since the item now exists.
+    """
+    item = InventoryItem(
+        id=new_id("inv"), account_id=owner.account_id, livemode=owner.livemode,
+        sku=source.sku, name=source.name, location=location, on_hand=0, reserved=0,
+        low_stock_threshold=source.low_stock_threshold, meta={}, created=now, updated=now,
+    )  # fmt: skip
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(item)
+    except IntegrityError:
+        pass

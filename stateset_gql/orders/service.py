@@ -1,0 +1,311 @@
+"""Orders: creating, reading, listing and editing them. The caller owns the transaction.
+
+The lifecycle after creation (process, ship, deliver, cancel, refund) is in
+``orders.lifecycle``; paying and refunding money is in ``payments.service``. Every
+change emits exactly one ``order.*`` event of its most specific type through
+``emit_change``, and every stock effect of a status change goes through ``move_stock``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.customers import service as customers
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
+from stateset_gql.ids import new_id
+from stateset_gql.inventory import service as inventory
+from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.orders import validation as rules
+from stateset_gql.orders.models import Order, OrderLineItem
+from stateset_gql.orders.states import RESERVING
+from stateset_gql.orders.validation import UNSET as UNSET
+from stateset_gql.orders.validation import LineItemInput as LineItemInput
+from stateset_gql.serialize import iso
+
+LIST_SPEC = ListSpec(
+    id_column=Order.id,
+    fields={
+        "id": ListField(Order.id, "id", sortable=True),
+        "status": ListField(Order.status, "enum"),
+        "amount": ListField(Order.amount, "int", sortable=True),
+        "currency": ListField(Order.currency, "string"),
+        "customer_id": ListField(Order.customer_id, "id"),
+        "location": ListField(Order.location, "string"),
+        "created": ListField(Order.created, "datetime", sortable=True),
+        "updated": ListField(Order.updated, "datetime", sortable=True),
+    },
+)
+
+
+@dataclass
+class OrderInput:
+    """A new order; ``UNSET`` takes the default."""
+
+    line_items: Any = UNSET
+    currency: Any = UNSET
+    customer_id: Any = UNSET
+    tax: Any = UNSET
+    shipping_cost: Any = UNSET
+    location: Any = UNSET
+    shipping_address: Any = UNSET
+    metadata: Any = UNSET
+
+
+@dataclass
+class OrderUpdate:
+    """Fields to change; ``UNSET`` leaves a field as it is. Only metadata may change
+    once the order has left ``pending``."""
+
+    customer_id: Any = UNSET
+    tax: Any = UNSET
+    shipping_cost: Any = UNSET
+    shipping_address: Any = UNSET
+    metadata: Any = UNSET
+
+
+def _time(value: Any) -> str | None:
+    return None if value is None else iso(value)
+
+
+def to_dict(order: Order, line_items: Iterable[OrderLineItem]) -> dict[str, Any]:
+    """The REST form, as events and webhooks carry it."""
+    return {
+        "id": order.id,
+        "object": "order",
+        "livemode": order.livemode,
+        "created": iso(order.created),
+        "updated": iso(order.updated),
+        "customer_id": order.customer_id,
+        "currency": order.currency,
+        "line_items": [
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "quantity": item.quantity,
+                "unit_amount": item.unit_amount,
+                "amount": item.amount,
+            }
+            for item in line_items
+        ],
+        "subtotal": order.subtotal,
+        "tax": order.tax,
+        "shipping_cost": order.shipping_cost,
+        "amount": order.amount,
+        "amount_paid": order.amount_paid,
+        "amount_refunded": order.amount_refunded,
+        "status": order.status,
+        "location": order.location,
+        "shipping_address": order.shipping_address,
+        "carrier": order.carrier,
+        "tracking_number": order.tracking_number,
+        "cancellation_reason": order.cancellation_reason,
+        "paid_at": _time(order.paid_at),
+        "shipped_at": _time(order.shipped_at),
+        "delivered_at": _time(order.delivered_at),
+        "cancelled_at": _time(order.cancelled_at),
+        "metadata": order.meta,
+    }
+
+
+def emit_change(
+    uow: UnitOfWork,
+    owner: Owner,
+    type: str,
+    order: Order,
+    line_items: list[OrderLineItem],
+    before: dict[str, Any],
+) -> None:
+    """One event for one change, with the fields it changed as they were before."""
+    after = to_dict(order, line_items)
+    previous = {k: v for k, v in before.items() if k != "updated" and after[k] != v}
+    uow.emit(owner, type, after, previous)
+
+
+def quantities(line_items: Iterable[OrderLineItem | LineItemInput]) -> dict[str, int]:
+    """Units per sku: an order may name one sku on several lines."""
+    total: Counter[str] = Counter()
+    for item in line_items:
+        total[item.sku] += item.quantity
+    return dict(total)
+
+
+async def move_stock(
+    *, uow: UnitOfWork, owner: Owner, order: Order, line_items: list[OrderLineItem], was: str
+) -> None:
+    """The stock effect of the status change from ``was``: shipping consumes what the
+    order reserved; leaving the reserving states any other way (cancelled, refunded)
+    releases it."""
+    if was not in RESERVING or order.status in RESERVING:
+        return
+    move = inventory.consume if order.status == "shipped" else inventory.release
+    await move(uow=uow, owner=owner, location=order.location, quantities=quantities(line_items))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def owned(owner: Owner) -> Select[Order]:
+    return select(Order).where(
+        Order.account_id == owner.account_id, Order.livemode == owner.livemode
+    )
+
+
+async def get(*, session: AsyncSession, owner: Owner, order_id: str, lock: bool = False) -> Order:
+    """One order; ``lock`` takes its row lock (SELECT ... FOR UPDATE) for a transition,
+    and re-reads it, so concurrent transitions of one order take turns."""
+    statement = owned(owner).where(Order.id == order_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    order = (await session.execute(statement)).scalar_one_or_none()
+    if order is None:
+        raise not_found("order", order_id)
+    return order
+
+
+async def line_items_of(*, session: AsyncSession, order_id: str) -> list[OrderLineItem]:
+    rows = await session.execute(
+        select(OrderLineItem)
+        .where(OrderLineItem.order_id == order_id)
+        .order_by(OrderLineItem.position)
+    )
+    return list(rows.scalars())
+
+
+async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Order]:
+    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+
+
+async def _check_customer(uow: UnitOfWork, owner: Owner, customer_id: Any) -> str | None:
+    """The id of a live customer of this owner; 404 naming ``customer_id`` otherwise."""
+    if customer_id is None:
+        return None
+    if not isinstance(customer_id, str):
+        raise not_found("customer", str(customer_id), "customer_id")
+    try:
+        await customers.get(session=uow.session, owner=owner, customer_id=customer_id)
+    except NotFound as exc:
+        raise not_found("customer", customer_id, "customer_id") from exc
+    return customer_id
+
+
+# --------------------------------------------------------------------------- actions
+
+
+async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
+    """A pending order whose line items are reserved at its location: all or nothing."""
+    check = Validator()
+    items = rules.line_items(data.line_items, check)
+    currency = rules.currency(data.currency, check)
+    values: dict[str, Any] = {
+        "subtotal": sum((i.quantity or 0) * (i.unit_amount or 0) for i in items),
+        "tax": rules.money(data.tax, "tax", check),
+        "shipping_cost": rules.money(data.shipping_cost, "shipping_cost", check),
+    }
+    if not check.details:
+        values["amount"] = rules.total(values, check)
+    location = rules.location(data.location, check)
+    address = rules.address(data.shipping_address, check)
+    metadata = {} if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
+    metadata = merge_metadata({}, metadata, check)
+    check.check()
+    assert currency is not None
+    customer_id = None
+    if data.customer_id is not UNSET:
+        customer_id = await _check_customer(uow, owner, data.customer_id)
+    now = utcnow()
+    order = Order(
+        id=new_id("ord"), account_id=owner.account_id, livemode=owner.livemode,
+        customer_id=customer_id, currency=currency, amount_paid=0, amount_refunded=0,
+        status="pending", location=location, shipping_address=address, meta=metadata,
+        created=now, updated=now, **values,
+    )  # fmt: skip
+    line_items = [
+        OrderLineItem(
+            order_id=order.id,
+            position=position,
+            sku=item.sku,
+            name=item.name,
+            quantity=item.quantity,
+            unit_amount=item.unit_amount,
+            amount=item.quantity * item.unit_amount,
+        )
+        for position, item in enumerate(items)
+    ]
+    uow.session.add(order)
+    await uow.session.flush()  # the order row first: its line items refer to it
+    uow.session.add_all(line_items)
+    await uow.session.flush()
+    uow.emit(owner, "order.created", to_dict(order, line_items))
+    await inventory.reserve(uow=uow, owner=owner, location=location, quantities=quantities(items))
+    return order
+
+
+def _not_editable(order: Order, field: str) -> Conflict:
+    message = (
+        f"{field} can only be changed while the order is pending; this order is {order.status}"
+    )
+    return Conflict(
+        message,
+        param=field,
+        details=[
+            ErrorDetail(
+                param=field,
+                code="ORDER_NOT_EDITABLE",
+                message=message,
+                extra=(("status", order.status),),
+            )
+        ],
+    )
+
+
+async def update(*, uow: UnitOfWork, owner: Owner, order_id: str, data: OrderUpdate) -> Order:
+    """Edits a pending order (its total is recomputed); metadata may change in any state."""
+    check = Validator()
+    values: dict[str, Any] = {}
+    for name in ("tax", "shipping_cost"):
+        if getattr(data, name) is not UNSET:
+            values[name] = rules.money(getattr(data, name), name, check)
+    if data.shipping_address is not UNSET:
+        values["shipping_address"] = rules.address(data.shipping_address, check)
+    metadata_update = (
+        None if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
+    )
+    check.check()
+    order = await get(session=uow.session, owner=owner, order_id=order_id, lock=True)
+    edits = [*values, *(["customer_id"] if data.customer_id is not UNSET else [])]
+    if edits and order.status != "pending":
+        raise _not_editable(order, edits[0])
+    if data.customer_id is not UNSET:
+        values["customer_id"] = await _check_customer(uow, owner, data.customer_id)
+    if values:
+        values["amount"] = rules.total(
+            {
+                "subtotal": order.subtotal,
+                "tax": values.get("tax", order.tax),
+                "shipping_cost": values.get("shipping_cost", order.shipping_cost),
+            },
+            check,
+        )
+    if metadata_update is not None:
+        values["meta"] = merge_metadata(order.meta, metadata_update, check)
+    check.check()
+    line_items = await line_items_of(session=uow.session, order_id=order.id)
+    before = to_dict(order, line_items)
+    for key, value in values.items():
+        setattr(order, key, value)
+    if to_dict(order, line_items) == before:
+        return order  # nothing changed: no write, no event
+    order.updated = utcnow()
+    await uow.session.flush()
+    emit_change(uow, owner, "order.updated", order, line_items, before)
+    return order

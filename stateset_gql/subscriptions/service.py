@@ -1,0 +1,204 @@
+"""Customer subscription actions. The caller owns the transaction; nothing here commits."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.customers import service as customers
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.errors import NotFound, Validator, not_found
+from stateset_gql.ids import new_id
+from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.serialize import iso
+from stateset_gql.subscriptions.models import CustomerSubscription
+from stateset_gql.subscriptions.states import SUBSCRIPTION
+
+INTERVALS = ("week", "month", "year")
+UNSET: Any = object()
+
+LIST_SPEC = ListSpec(
+    id_column=CustomerSubscription.id,
+    fields={
+        "id": ListField(CustomerSubscription.id, "id", sortable=True),
+        "status": ListField(CustomerSubscription.status, "enum", sortable=True),
+        "customer_id": ListField(CustomerSubscription.customer_id, "id", sortable=True),
+        "plan": ListField(CustomerSubscription.plan, "string", sortable=True),
+        "amount": ListField(CustomerSubscription.amount, "int", sortable=True),
+        "currency": ListField(CustomerSubscription.currency, "string", sortable=True),
+        "interval": ListField(CustomerSubscription.interval, "enum", sortable=True),
+        "current_period_end": ListField(
+            CustomerSubscription.current_period_end, "datetime", sortable=True
+        ),
+        "cancelled_at": ListField(CustomerSubscription.cancelled_at, "datetime", sortable=True),
+        "created": ListField(CustomerSubscription.created, "datetime", sortable=True),
+        "updated": ListField(CustomerSubscription.updated, "datetime", sortable=True),
+    },
+)
+
+
+@dataclass
+class SubscriptionInput:
+    customer_id: Any = UNSET
+    plan: Any = UNSET
+    amount: Any = UNSET
+    currency: Any = UNSET
+    interval: Any = UNSET
+    metadata: Any = UNSET
+
+
+def to_dict(subscription: CustomerSubscription) -> dict[str, Any]:
+    """The REST form, as events and webhooks carry it."""
+    return {
+        "id": subscription.id,
+        "object": "customer_subscription",
+        "livemode": subscription.livemode,
+        "created": iso(subscription.created),
+        "updated": iso(subscription.updated),
+        "customer_id": subscription.customer_id,
+        "plan": subscription.plan,
+        "amount": subscription.amount,
+        "currency": subscription.currency,
+        "interval": subscription.interval,
+        "status": subscription.status,
+        "current_period_start": iso(subscription.current_period_start),
+        "current_period_end": iso(subscription.current_period_end),
+        "cancelled_at": (
+            iso(subscription.cancelled_at) if subscription.cancelled_at is not None else None
+        ),
+        "metadata": subscription.meta,
+    }
+
+
+def add_interval(start: datetime, interval: str) -> datetime:
+    """``start`` plus one interval, by the calendar: a month after January 31 is the last
+    day of February, a year after February 29 is February 28."""
+    if interval == "week":
+        return start + timedelta(weeks=1)
+    if interval not in ("month", "year"):
+        raise ValueError(f"unknown interval {interval!r}")
+    months = start.month - 1 + (1 if interval == "month" else 12)
+    year, month = start.year + months // 12, months % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return start.replace(year=year, month=month, day=day)
+
+
+def owned(owner: Owner) -> Select[CustomerSubscription]:
+    return select(CustomerSubscription).where(
+        CustomerSubscription.account_id == owner.account_id,
+        CustomerSubscription.livemode == owner.livemode,
+    )
+
+
+async def get(
+    *, session: AsyncSession, owner: Owner, subscription_id: str, lock: bool = False
+) -> CustomerSubscription:
+    statement = owned(owner).where(CustomerSubscription.id == subscription_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    subscription = (await session.execute(statement)).scalar_one_or_none()
+    if subscription is None:
+        raise not_found("customer subscription", subscription_id)
+    return subscription
+
+
+async def list_page(
+    *, session: AsyncSession, owner: Owner, request: PageRequest
+) -> Page[CustomerSubscription]:
+    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+
+
+def _check(data: SubscriptionInput, check: Validator) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, limit in (("customer_id", 40), ("plan", 200)):
+        raw = getattr(data, name)
+        if raw is UNSET or raw is None or (isinstance(raw, str) and not raw.strip()):
+            check.missing(name)
+        elif not isinstance(raw, str) or len(raw.strip()) > limit:
+            check.invalid(name, f"{name} must be a string of at most {limit} characters")
+        else:
+            values[name] = raw.strip()
+    amount = data.amount
+    if amount is UNSET or amount is None:
+        check.missing("amount")
+    elif isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        check.invalid("amount", "amount must be a non-negative integer (minor units)")
+    else:
+        values["amount"] = amount
+    currency = data.currency
+    if currency is UNSET or currency is None:
+        check.missing("currency")
+    elif not (
+        isinstance(currency, str)
+        and len(currency) == 3
+        and currency.isascii()
+        and currency.isalpha()
+    ):
+        check.invalid("currency", "currency must be a three-letter ISO code")
+    else:
+        values["currency"] = currency.upper()
+    if data.interval is UNSET or data.interval is None:
+        check.missing("interval")
+    elif data.interval not in INTERVALS:
+        check.invalid("interval", "interval must be one of week, month, year")
+    else:
+        values["interval"] = data.interval
+    return values
+
+
+async def create(*, uow: UnitOfWork, owner: Owner, data: SubscriptionInput) -> CustomerSubscription:
+    check = Validator()
+    values = _check(data, check)
+    metadata = {} if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
+    metadata = merge_metadata({}, metadata, check)
+    check.check()
+    # Locked, so a concurrent delete either sees this subscription or hides the customer
+    # from this lookup first (a deleted customer is not found).
+    try:
+        await customers.get(
+            session=uow.session, owner=owner, customer_id=values["customer_id"], lock=True
+        )
+    except NotFound:
+        raise not_found("customer", values["customer_id"], "customer_id") from None
+    now = utcnow()
+    subscription = CustomerSubscription(
+        id=new_id("sub"),
+        account_id=owner.account_id,
+        livemode=owner.livemode,
+        status="active",
+        current_period_start=now,
+        current_period_end=add_interval(now, values["interval"]),
+        cancelled_at=None,
+        meta=metadata,
+        created=now,
+        updated=now,
+        **values,
+    )
+    uow.session.add(subscription)
+    await uow.session.flush()
+    uow.emit(owner, "customer.subscription.created", to_dict(subscription))
+    return subscription
+
+
+async def cancel(*, uow: UnitOfWork, owner: Owner, subscription_id: str) -> CustomerSubscription:
+    subscription = await get(
+        session=uow.session, owner=owner, subscription_id=subscription_id, lock=True
+    )
+    before = to_dict(subscription)
+    SUBSCRIPTION.move(subscription, "cancelled")
+    now = utcnow()
+    subscription.cancelled_at = now
+    subscription.updated = now
+    await uow.session.flush()
+    after = to_dict(subscription)
+    previous = {k: v for k, v in before.items() if k != "updated" and after[k] != v}
+    uow.emit(owner, "customer.subscription.cancelled", after, previous)
+    return subscription
