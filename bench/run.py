@@ -1,9 +1,10 @@
 """``make bench``: requests per second and p50/p99 latency of the API under load.
 
 Serves the app with uvicorn in its own process (PostgreSQL when it answers, otherwise
-the embedded SQLite file), seeds customers through the domain service, and drives each
-scenario with httpx at 1, 10 and 50 concurrent clients for a few seconds each. It prints
-one table; nothing here is a pass/fail gate.
+the embedded SQLite file), seeds 10,000 orders (with customers and stock) through the
+domain services, and drives each scenario over keep-alive connections at 1, 10 and 50
+concurrent clients for a few seconds each. It prints one table; nothing here is a
+pass/fail gate.
 
     python bench/run.py [--database sqlite|postgres] [--seconds 3] [--seed 10000]
 """
@@ -39,10 +40,20 @@ from stateset_gql.customers import service as customers  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 from stateset_gql.db.engine import Database  # noqa: E402
 from stateset_gql.db.uow import UnitOfWork  # noqa: E402
+from stateset_gql.inventory import service as inventory  # noqa: E402
+from stateset_gql.orders import service as orders  # noqa: E402
+from stateset_gql.orders.validation import LineItemInput  # noqa: E402
 
 PG_ADMIN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-LIST_QUERY = "{ customers(first: 50) { totalCount nodes { id email name created metadata } } }"
-CREATE_QUERY = "mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }"
+ORDERS_QUERY = (
+    "{ orders(first: 50) { nodes { id amount currency status created "
+    "lineItems { sku name quantity unitAmount amount } customer { id email name } } } }"
+)
+CREATE_ORDER = (
+    "mutation($i: CreateOrderInput!) { createOrder(input: $i) { id amount status "
+    "lineItems { sku quantity } } }"
+)
+CUSTOMERS_QUERY = "{ customers(first: 50) { nodes { id email name created metadata } } }"
 
 
 @dataclass
@@ -60,7 +71,7 @@ class Result:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
         rps = self.requests / self.seconds
         return (
-            f"{self.name:<28} {self.clients:>7} {rps:>9.0f} "
+            f"{self.name:<32} {self.clients:>7} {rps:>9.0f} "
             f"{p50:>9.2f} {p99:>9.2f} {self.errors:>7}"
         )
 
@@ -71,33 +82,55 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+SKUS = [f"BENCH-{i:02d}" for i in range(20)]
+
+
 async def seed(url: str, count: int) -> str:
+    """An enterprise account with 1,000 customers, 20 stocked SKUs and ``count`` orders of
+    two lines each, every one through the domain services (reservations and events)."""
     db = Database(url)
     try:
         async with db.session(write=True) as session, session.begin():
             _, keys = await service.create_account(session=session, name="Bench", plan="enterprise")
-            owner_key = keys["sk_test"]
-            account_id = keys["sk_test"].key.account_id
-        owner = Owner(account_id=account_id, livemode=False)
+        owner = Owner(account_id=keys["sk_test"].key.account_id, livemode=False)
+        customer_ids: list[str] = []
+        async with db.session(write=True) as session:
+            uow = UnitOfWork(session=session)
+            for i in range(1000):
+                made = await customers.create(
+                    uow=uow, owner=owner,
+                    data=customers.CustomerInput(email=f"seed{i}@example.com", name=f"Seed {i}"),
+                )  # fmt: skip
+                customer_ids.append(made.id)
+            for sku in SKUS:
+                await inventory.create(
+                    uow=uow, owner=owner,
+                    data=inventory.InventoryInput(sku=sku, name=sku, on_hand=900_000_000),
+                )  # fmt: skip
+            await uow.commit()
         for start in range(0, count, 500):
             async with db.session(write=True) as session:
                 uow = UnitOfWork(session=session)
                 for i in range(start, min(start + 500, count)):
-                    await customers.create(
-                        uow=uow,
-                        owner=owner,
-                        data=customers.CustomerInput(
-                            email=f"seed{i}@example.com", name=f"Seed {i}", metadata={"i": str(i)}
-                        ),
-                    )
+                    await orders.create(uow=uow, owner=owner, data=_order(i, customer_ids))
                 await uow.commit()
         if not db.is_sqlite:
             # Autovacuum would in time; a benchmark measures the steady state now.
             async with db.writer.connect() as conn:
                 await conn.exec_driver_sql("ANALYZE")
-        return owner_key.secret
+        return keys["sk_test"].secret
     finally:
         await db.dispose()
+
+
+def _order(i: int, customer_ids: list[str]) -> orders.OrderInput:
+    lines = [
+        LineItemInput(SKUS[i % 20], "Bench item", 1 + i % 3, 1000 + i % 700),
+        LineItemInput(SKUS[(i + 7) % 20], "Bench item", 1, 2500),
+    ]
+    return orders.OrderInput(
+        line_items=lines, currency="USD", customer_id=customer_ids[i % len(customer_ids)], tax=99
+    )
 
 
 async def drive(
@@ -132,26 +165,31 @@ async def drive(
 
 async def scenarios(port: int, key: str, seconds: float) -> list[Result]:
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    list_body = orjson.dumps({"query": LIST_QUERY})
     run_id = secrets.token_hex(4)
 
-    async def list_customers(http: Connection, _n: int) -> bool:
-        response = await http.request("POST", "/graphql", list_body, headers)
-        return response.status == 200 and b'"errors"' not in response.body
+    def posting(query: str) -> Callable[[Connection, int], Awaitable[bool]]:
+        body = orjson.dumps({"query": query})
 
-    async def create_customer(http: Connection, n: int) -> bool:
-        # ``n`` restarts in every scenario; a fresh token keeps each e-mail unique.
-        email = f"b{run_id}-{secrets.token_hex(6)}-{n}@example.com"
-        variables = {"i": {"email": email, "name": "Bench"}}
-        body = orjson.dumps({"query": CREATE_QUERY, "variables": variables})
+        async def call(http: Connection, _n: int) -> bool:
+            response = await http.request("POST", "/graphql", body, headers)
+            return response.status == 200 and b'"errors"' not in response.body
+
+        return call
+
+    async def create_order(http: Connection, n: int) -> bool:
+        line = {"sku": SKUS[n % 20], "name": f"b{run_id}", "quantity": 1, "unitAmount": 1999}
+        variables = {"i": {"currency": "USD", "lineItems": [line]}}
+        body = orjson.dumps({"query": CREATE_ORDER, "variables": variables})
         response = await http.request("POST", "/graphql", body, headers)
         return response.status == 200 and b'"errors"' not in response.body
 
+    plan: list[tuple[str, Callable[[Connection, int], Awaitable[bool]]]] = [
+        ("orders(first: 50) +lines +cust", posting(ORDERS_QUERY)),
+        ("createOrder", create_order),
+        ("customers(first: 50)", posting(CUSTOMERS_QUERY)),
+    ]
     results = []
-    for name, call in (
-        ("customers(first: 50)", list_customers),
-        ("createCustomer", create_customer),
-    ):
+    for name, call in plan:
         for clients in (1, 10, 50):
             results.append(await drive(name, clients, seconds, call, port))
     return results
@@ -185,7 +223,7 @@ def main() -> int:
     server: subprocess.Popen[bytes] | None = None
     try:
         migrate.upgrade(url)
-        print(f"seeding {args.seed} customers on {database} ...", flush=True)
+        print(f"seeding {args.seed} orders on {database} ...", flush=True)
         key = asyncio.run(seed(url, args.seed))
         env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
                "STATESET_LOG_LEVEL": "WARNING"}  # fmt: skip
@@ -196,12 +234,10 @@ def main() -> int:
         base_url = f"http://127.0.0.1:{port}"
         _wait(base_url)
         results = asyncio.run(scenarios(port, key, args.seconds))
-        print(
-            f"\n{database}, {args.seed} customers seeded, {args.seconds:.0f} s a row, one worker\n"
-        )
+        print(f"\n{database}, {args.seed} orders seeded, {args.seconds:.0f} s a row, one worker\n")
         header = ("scenario", "clients", "req/s", "p50 ms", "p99 ms", "errors")
         print(
-            f"{header[0]:<28} "
+            f"{header[0]:<32} "
             + " ".join(f"{h:>{w}}" for h, w in zip(header[1:], (7, 9, 9, 9, 7), strict=True))
         )
         for result in results:
