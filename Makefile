@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check lint format types schema migrate bench clean
+.PHONY: install run test check lint format types schema openapi migrate bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ check: lint types test
 
 schema: install
 	$(BIN)/python -m stateset_gql.graphql.export > schema.graphql
+
+openapi: install
+	$(BIN)/python -m stateset_gql.rest.export docs
 
 migrate: install
 	$(BIN)/stateset-gql migrate

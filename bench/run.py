@@ -43,6 +43,8 @@ from stateset_gql.db.uow import UnitOfWork  # noqa: E402
 from stateset_gql.inventory import service as inventory  # noqa: E402
 from stateset_gql.orders import service as orders  # noqa: E402
 from stateset_gql.orders.validation import LineItemInput  # noqa: E402
+from stateset_gql.rest.operations import operation_for  # noqa: E402
+from stateset_gql.rest.routes import ROUTES  # noqa: E402
 
 PG_ADMIN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ORDERS_QUERY = (
@@ -54,6 +56,8 @@ CREATE_ORDER = (
     "lineItems { sku quantity } } }"
 )
 CUSTOMERS_QUERY = "{ customers(first: 50) { nodes { id email name created metadata } } }"
+GRAPHQL_SIDE = "graphql: /v1/orders' selection"
+REST_SIDE = "GET /v1/orders?limit=50"
 
 
 @dataclass
@@ -183,10 +187,26 @@ async def scenarios(port: int, key: str, seconds: float) -> list[Result]:
         response = await http.request("POST", "/graphql", body, headers)
         return response.status == 200 and b'"errors"' not in response.body
 
+    # The REST route and the GraphQL query it runs, with the very same selection.
+    rest_route = next(r for r in ROUTES if (r.method, r.path) == ("GET", "/v1/orders"))
+    same_query = orjson.dumps(
+        {"query": operation_for(rest_route).query, "variables": {"first": 50}}
+    )
+
+    async def graphql_same(http: Connection, _n: int) -> bool:
+        response = await http.request("POST", "/graphql", same_query, headers)
+        return response.status == 200 and b'"errors"' not in response.body
+
+    async def rest_orders(http: Connection, _n: int) -> bool:
+        response = await http.request("GET", "/v1/orders?limit=50", b"", headers)
+        return response.status == 200
+
     plan: list[tuple[str, Callable[[Connection, int], Awaitable[bool]]]] = [
         ("orders(first: 50) +lines +cust", posting(ORDERS_QUERY)),
         ("createOrder", create_order),
         ("customers(first: 50)", posting(CUSTOMERS_QUERY)),
+        (GRAPHQL_SIDE, graphql_same),
+        (REST_SIDE, rest_orders),
     ]
     results = []
     for name, call in plan:
@@ -242,6 +262,12 @@ def main() -> int:
         )
         for result in results:
             print(result.row())
+        print("\nREST facade against the same GraphQL query (REST req/s / GraphQL req/s):")
+        for clients in (1, 10, 50):
+            graphql = next(r for r in results if (r.name, r.clients) == (GRAPHQL_SIDE, clients))
+            rest = next(r for r in results if (r.name, r.clients) == (REST_SIDE, clients))
+            ratio = (rest.requests / rest.seconds) / max(graphql.requests / graphql.seconds, 1e-9)
+            print(f"  {clients:>2} clients: {ratio:.2f}")
         return 0
     finally:
         if server is not None:

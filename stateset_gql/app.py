@@ -18,6 +18,7 @@ from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
 from stateset_gql.ops import endpoints, maintenance
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.rest.endpoint import RestEndpoint
 from stateset_gql.settings import Settings
 
 
@@ -64,12 +65,16 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             await db.dispose()
 
     graphql = GraphQLEndpoint(executor)
+    rest = RestEndpoint(executor)
+    rest_methods = ["GET", "POST", "PATCH", "DELETE", "PUT"]
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/health", endpoints.health, methods=["GET"]),
         Route("/ready", endpoints.ready(db, hub), methods=["GET"]),
         Route("/metrics", endpoints.metrics(metrics), methods=["GET"]),
         Route("/schema.graphql", endpoints.schema_sdl, methods=["GET"]),
+        Route("/openapi.json", endpoints.openapi_json, methods=["GET"]),
+        Route("/v1/{path:path}", rest.handle, methods=rest_methods),
     ]
     router = Router(routes=routes, lifespan=lifespan)
     app = RequestMiddleware(

@@ -14,6 +14,7 @@ from stateset_gql.graphql.export import sdl
 from stateset_gql.http.responses import JSONResponse
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.rest.openapi import openapi
 
 READY_TIMEOUT = 2.0
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -57,3 +58,7 @@ def metrics(registry: Metrics) -> Endpoint:
 
 async def schema_sdl(_request: Request) -> Response:
     return PlainTextResponse(sdl())
+
+
+async def openapi_json(_request: Request) -> Response:
+    return JSONResponse(openapi())

@@ -1,0 +1,19 @@
+"""snake_case (REST) and camelCase (GraphQL) names."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@lru_cache(maxsize=4096)
+def to_snake(name: str) -> str:
+    return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+@lru_cache(maxsize=4096)
+def to_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
