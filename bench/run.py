@@ -167,7 +167,7 @@ async def drive(
     return Result(name, clients, len(latencies), errors, elapsed, latencies)
 
 
-async def scenarios(port: int, key: str, seconds: float) -> list[Result]:
+async def scenarios(port: int, key: str, seconds: float, only: str = "") -> list[Result]:
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     run_id = secrets.token_hex(4)
 
@@ -210,6 +210,8 @@ async def scenarios(port: int, key: str, seconds: float) -> list[Result]:
     ]
     results = []
     for name, call in plan:
+        if only and only not in name:
+            continue
         for clients in (1, 10, 50):
             results.append(await drive(name, clients, seconds, call, port))
     return results
@@ -220,6 +222,7 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres", "auto"], default="auto")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=10_000)
+    parser.add_argument("--only", default="", help="run the scenarios whose name has this text")
     args = parser.parse_args()
 
     database = args.database
@@ -253,7 +256,7 @@ def main() -> int:
         )  # fmt: skip
         base_url = f"http://127.0.0.1:{port}"
         _wait(base_url)
-        results = asyncio.run(scenarios(port, key, args.seconds))
+        results = asyncio.run(scenarios(port, key, args.seconds, args.only))
         print(f"\n{database}, {args.seed} orders seeded, {args.seconds:.0f} s a row, one worker\n")
         header = ("scenario", "clients", "req/s", "p50 ms", "p99 ms", "errors")
         print(
@@ -264,8 +267,12 @@ def main() -> int:
             print(result.row())
         print("\nREST facade against the same GraphQL query (REST req/s / GraphQL req/s):")
         for clients in (1, 10, 50):
-            graphql = next(r for r in results if (r.name, r.clients) == (GRAPHQL_SIDE, clients))
-            rest = next(r for r in results if (r.name, r.clients) == (REST_SIDE, clients))
+            graphql = next(
+                (r for r in results if (r.name, r.clients) == (GRAPHQL_SIDE, clients)), None
+            )
+            rest = next((r for r in results if (r.name, r.clients) == (REST_SIDE, clients)), None)
+            if graphql is None or rest is None:
+                continue
             ratio = (rest.requests / rest.seconds) / max(graphql.requests / graphql.seconds, 1e-9)
             print(f"  {clients:>2} clients: {ratio:.2f}")
         return 0

@@ -7,6 +7,8 @@ through untouched and an unknown body field is named in REST words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -84,18 +86,47 @@ def to_graphql_input(
 
 def to_rest(value: Any, type_: GraphQLOutputType) -> Any:
     """A GraphQL result value as REST JSON."""
-    if value is None:
-        return None
+    return _converter(type_)(value)
+
+
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@cache
+def _converter(type_: GraphQLOutputType) -> Converter:
+    """A function converting values of ``type_``, built once per type: a page of fifty
+    orders is converted without looking anything up in the schema again."""
     nullable = get_nullable_type(type_)
     if isinstance(nullable, GraphQLList):
-        return [to_rest(v, nullable.of_type) for v in value]
+        item = _converter(nullable.of_type)
+        if item is _identity:
+            return _identity
+        return lambda value: None if value is None else [item(v) for v in value]
     if isinstance(nullable, GraphQLEnumType):
-        return enum_value(nullable, value)
+        values = {name: item.value for name, item in nullable.values.items()}
+        return lambda value: None if value is None else values[value]
     if isinstance(nullable, GraphQLObjectType):
-        return {
-            to_snake(key): to_rest(item, nullable.fields[key].type) for key, item in value.items()
-        }
-    return value
+        fields = nullable.fields
+        # Resolved on first use, so types that refer to themselves do not recurse here.
+        plan: dict[str, tuple[str, Converter]] = {}
+
+        def convert(value: Any) -> Any:
+            if value is None:
+                return None
+            converted = {}
+            for key, item in value.items():
+                entry = plan.get(key)
+                if entry is None:
+                    entry = plan[key] = (to_snake(key), _converter(fields[key].type))
+                converted[entry[0]] = entry[1](item)
+            return converted
+
+        return convert
+    return _identity
 
 
 def check(problems: list[ErrorDetail]) -> None:
