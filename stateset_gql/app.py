@@ -13,9 +13,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stateset_gql.db.engine import Database
 from stateset_gql.graphql.executor import Executor
+from stateset_gql.http import ops
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
-from stateset_gql.ops import endpoints, maintenance
+from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.rest.endpoint import RestEndpoint
@@ -69,11 +70,11 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     rest_methods = ["GET", "POST", "PATCH", "DELETE", "PUT"]
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
-        Route("/health", endpoints.health, methods=["GET"]),
-        Route("/ready", endpoints.ready(db, hub), methods=["GET"]),
-        Route("/metrics", endpoints.metrics(metrics), methods=["GET"]),
-        Route("/schema.graphql", endpoints.schema_sdl, methods=["GET"]),
-        Route("/openapi.json", endpoints.openapi_json, methods=["GET"]),
+        Route("/health", ops.health, methods=["GET"]),
+        Route("/ready", ops.ready(db, hub), methods=["GET"]),
+        Route("/metrics", ops.metrics(metrics), methods=["GET"]),
+        Route("/schema.graphql", ops.schema_sdl, methods=["GET"]),
+        Route("/openapi.json", ops.openapi_json, methods=["GET"]),
         Route("/v1/{path:path}", rest.handle, methods=rest_methods),
     ]
     router = Router(routes=routes, lifespan=lifespan)

@@ -1,1 +1,1 @@
-"""Operations: health, readiness and metrics."""
+"""Operations: metrics and housekeeping (their HTTP endpoints are in http/ops.py)."""
