@@ -184,11 +184,13 @@ def test_a_revoked_key_is_refused(client: httpx.Client, account: Account) -> Non
         gql(
             client,
             account.sk_test,
-            "mutation($id: ID!) { revokeApiKey(id: $id) { id revoked } }",
+            "mutation($id: ID!) { revokeApiKey(id: $id) { id object deleted } }",
             {"id": made["id"]},
         )
     )["revokeApiKey"]
-    assert revoked == {"id": made["id"], "revoked": True}
+    assert revoked == {"id": made["id"], "object": "api_key", "deleted": True}
+    listed = data(gql(client, account.sk_test, "{ apiKeys(first: 100) { nodes { id revoked } } }"))
+    assert {"id": made["id"], "revoked": True} in listed["apiKeys"]["nodes"]
     refused = gql(client, secret, "{ account { id } }")
     assert refused.status_code == 401
     assert error(refused)["code"] == "INVALID_API_KEY"

@@ -492,3 +492,15 @@ def test_a_body_over_10_mb_is_413_while_it_is_read(rest: Rest, client: httpx.Cli
     )
     assert error_of(response, 413)["code"] == "REQUEST_TOO_LARGE"
     assert rest.ok(rest.get("/v1/customers", {"include_total": "true"}))["total_count"] == 0
+
+
+def test_deleting_an_api_key_revokes_it_and_answers_the_stub(
+    rest: Rest, client: httpx.Client
+) -> None:
+    made = rest.ok(rest.post("/v1/api_keys", {"type": "rk", "scopes": ["orders:read"]}), 201)
+    assert made["secret"].startswith("rk_test_")
+    gone = rest.ok(rest.delete(f"/v1/api_keys/{made['id']}"))
+    assert gone == {"id": made["id"], "object": "api_key", "deleted": True}
+    assert (
+        error_of(Rest(client, made["secret"]).get("/v1/orders"), 401)["code"] == "INVALID_API_KEY"
+    )

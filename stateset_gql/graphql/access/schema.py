@@ -7,6 +7,7 @@ import strawberry
 from stateset_gql.access import service
 from stateset_gql.graphql.access.types import Account, ApiKey, CreateApiKeyInput
 from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.node import DeletedObject
 from stateset_gql.graphql.pagination import Connection, connection, page_request
 
 
@@ -43,8 +44,10 @@ class AccessMutation:
         )
         return ApiKey.from_model(created.key, secret=created.secret)
 
-    @strawberry.mutation
-    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKey:
+    @strawberry.mutation(
+        description="Revokes a key for good; it still appears in `apiKeys`, as revoked."
+    )
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> DeletedObject:
         owner = info.context.require("api_keys:write")
         key = await service.revoke_key(session=info.context.session, key_id=id, owner=owner)
-        return ApiKey.from_model(key)
+        return DeletedObject(id=strawberry.ID(key.id), object="api_key", deleted=True)
