@@ -282,3 +282,12 @@ def test_concurrent_writers_get_gapless_event_sequences(
     for thread in threads:
         thread.join()
     assert [e["sequence"] for e in events(client, account.sk_test)] == list(range(1, 25))
+
+
+def test_an_explicit_null_for_a_required_field_is_missing(
+    client: httpx.Client, account: Account
+) -> None:
+    problem = error(gql(client, account.sk_test, CREATE_CUSTOMER, {"input": {"email": None}}))
+    assert (problem["code"], problem["param"], problem["status"]) == (
+        "MISSING_REQUIRED_FIELD", "email", 422,
+    )  # fmt: skip

@@ -32,7 +32,8 @@ _VARIABLE = re.compile(
 )
 _MISSING = re.compile(r"to include required field '(?P<field>\w+)'")
 _UNKNOWN = re.compile(r"not to include unknown field '(?P<field>\w+)'")
-_NOT_PROVIDED = re.compile(r"non-null type '[^']+' to be provided")
+# Left out, or sent as an explicit null: either way the required field is missing.
+_NOT_PROVIDED = re.compile(r"non-null type '[^']+' (?:to be provided|not to be (?:None|null))")
 # graphql-core ends many reasons with the offending value; it is cut off, never echoed.
 _VALUE_TAIL = re.compile(r"(?:, but encountered|; found:|: |\. Did you mean).*$", re.S)
 
