@@ -14,8 +14,9 @@ from stateset_gql.access.principal import Owner
 from stateset_gql.customers.models import Customer
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import UnitOfWork
-from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator, not_found
+from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
 from stateset_gql.metadata import check_metadata, merge_metadata
 from stateset_gql.serialize import iso
@@ -148,12 +149,7 @@ async def get(
     *, session: AsyncSession, owner: Owner, customer_id: str, lock: bool = False
 ) -> Customer:
     statement = owned(owner).where(Customer.id == customer_id)
-    if lock:
-        statement = statement.with_for_update()
-    customer = (await session.execute(statement)).scalar_one_or_none()
-    if customer is None:
-        raise not_found("customer", customer_id)
-    return customer
+    return await one_or_404(session, statement, kind="customer", object_id=customer_id, lock=lock)
 
 
 async def get_many(*, session: AsyncSession, owner: Owner, ids: list[str]) -> dict[str, Customer]:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
-from stateset_gql.errors import not_found
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.events.models import Event
 
 EVENT_TYPES = (
@@ -39,10 +39,8 @@ def owned(owner: Owner) -> Select[Event]:
 
 
 async def get(*, session: AsyncSession, owner: Owner, event_id: str) -> Event:
-    event = (await session.execute(owned(owner).where(Event.id == event_id))).scalar_one_or_none()
-    if event is None:
-        raise not_found("event", event_id)
-    return event
+    statement = owned(owner).where(Event.id == event_id)
+    return await one_or_404(session, statement, kind="event", object_id=event_id)
 
 
 async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Event]:

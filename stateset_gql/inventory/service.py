@@ -17,8 +17,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import UnitOfWork
-from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator, not_found
+from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
 from stateset_gql.inventory import events
 from stateset_gql.inventory.events import stock_event_type, to_dict
@@ -27,7 +28,6 @@ from stateset_gql.inventory.stock import (
     check_capacity,
     consume,
     lock_items,
-    locking,
     owned,
     release,
     reserve,
@@ -81,12 +81,7 @@ async def get(
     *, session: AsyncSession, owner: Owner, item_id: str, lock: bool = False
 ) -> InventoryItem:
     statement = owned(owner).where(InventoryItem.id == item_id)
-    if lock:
-        statement = locking(statement)
-    item = (await session.execute(statement)).scalar_one_or_none()
-    if item is None:
-        raise not_found("inventory item", item_id)
-    return item
+    return await one_or_404(session, statement, kind="inventory item", object_id=item_id, lock=lock)
 
 
 async def list_page(

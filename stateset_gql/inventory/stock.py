@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
+from stateset_gql.db.lookup import locking
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator
 from stateset_gql.ids import new_id
@@ -31,11 +32,6 @@ def owned(owner: Owner) -> Select[InventoryItem]:
     return select(InventoryItem).where(
         InventoryItem.account_id == owner.account_id, InventoryItem.livemode == owner.livemode
     )
-
-
-def locking(statement: Select[InventoryItem]) -> Select[InventoryItem]:
-    """``FOR UPDATE``, and the rows as the lock found them rather than as last loaded."""
-    return statement.with_for_update().execution_options(populate_existing=True)
 
 
 async def lock_items(

@@ -20,6 +20,7 @@ from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
@@ -164,12 +165,7 @@ async def get(*, session: AsyncSession, owner: Owner, order_id: str, lock: bool 
     """One order; ``lock`` takes its row lock (SELECT ... FOR UPDATE) for a transition,
     and re-reads it, so concurrent transitions of one order take turns."""
     statement = owned(owner).where(Order.id == order_id)
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    order = (await session.execute(statement)).scalar_one_or_none()
-    if order is None:
-        raise not_found("order", order_id)
-    return order
+    return await one_or_404(session, statement, kind="order", object_id=order_id, lock=lock)
 
 
 async def line_items_of(*, session: AsyncSession, order_id: str) -> list[OrderLineItem]:

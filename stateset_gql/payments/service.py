@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import UnitOfWork
-from stateset_gql.errors import CardDeclined, Conflict, ErrorDetail, Validator, not_found
+from stateset_gql.errors import CardDeclined, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
 from stateset_gql.orders import service as orders
 from stateset_gql.orders.models import Order
@@ -197,28 +198,18 @@ async def refund(
 
 
 async def get_payment(*, session: AsyncSession, owner: Owner, payment_id: str) -> Payment:
-    found = await session.execute(
-        select(Payment).where(
-            Payment.id == payment_id,
-            Payment.account_id == owner.account_id,
-            Payment.livemode == owner.livemode,
-        )
+    statement = select(Payment).where(
+        Payment.id == payment_id,
+        Payment.account_id == owner.account_id,
+        Payment.livemode == owner.livemode,
     )
-    payment = found.scalar_one_or_none()
-    if payment is None:
-        raise not_found("payment", payment_id)
-    return payment
+    return await one_or_404(session, statement, kind="payment", object_id=payment_id)
 
 
 async def get_refund(*, session: AsyncSession, owner: Owner, refund_id: str) -> Refund:
-    found = await session.execute(
-        select(Refund).where(
-            Refund.id == refund_id,
-            Refund.account_id == owner.account_id,
-            Refund.livemode == owner.livemode,
-        )
+    statement = select(Refund).where(
+        Refund.id == refund_id,
+        Refund.account_id == owner.account_id,
+        Refund.livemode == owner.livemode,
     )
-    refund = found.scalar_one_or_none()
-    if refund is None:
-        raise not_found("refund", refund_id)
-    return refund
+    return await one_or_404(session, statement, kind="refund", object_id=refund_id)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
@@ -98,12 +99,7 @@ def owned(owner: Owner) -> Select[Return]:
 
 async def get(*, session: AsyncSession, owner: Owner, return_id: str, lock: bool = False) -> Return:
     statement = owned(owner).where(Return.id == return_id)
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    ret = (await session.execute(statement)).scalar_one_or_none()
-    if ret is None:
-        raise not_found("return", return_id)
-    return ret
+    return await one_or_404(session, statement, kind="return", object_id=return_id, lock=lock)
 
 
 async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Return]:

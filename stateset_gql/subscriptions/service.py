@@ -14,6 +14,7 @@ from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import NotFound, Validator, not_found
 from stateset_gql.ids import new_id
@@ -102,12 +103,9 @@ async def get(
     *, session: AsyncSession, owner: Owner, subscription_id: str, lock: bool = False
 ) -> CustomerSubscription:
     statement = owned(owner).where(CustomerSubscription.id == subscription_id)
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    subscription = (await session.execute(statement)).scalar_one_or_none()
-    if subscription is None:
-        raise not_found("customer subscription", subscription_id)
-    return subscription
+    return await one_or_404(
+        session, statement, kind="customer subscription", object_id=subscription_id, lock=lock
+    )
 
 
 async def list_page(
