@@ -44,7 +44,3 @@ def new_id(prefix: str) -> str:
         _last_ms = now
         rand = _last_random
     return f"{prefix}_{_encode(now, 10)}{_encode(rand, 16)}"
-
-
-def has_prefix(value: str, prefix: str) -> bool:
-    return value.startswith(prefix + "_")

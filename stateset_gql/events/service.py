@@ -10,16 +10,6 @@ from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetc
 from stateset_gql.db.lookup import one_or_404
 from stateset_gql.events.models import Event
 
-EVENT_TYPES = (
-    "order.created", "order.updated", "order.paid", "order.processing", "order.shipped",
-    "order.delivered", "order.cancelled", "order.refunded",
-    "return.created", "return.approved", "return.received", "return.processed",
-    "return.rejected",
-    "inventory.low_stock", "inventory.out_of_stock", "inventory.updated", "inventory.transfer",
-    "customer.created", "customer.updated", "customer.deleted",
-    "customer.subscription.created", "customer.subscription.cancelled",
-)  # fmt: skip
-
 LIST_SPEC = ListSpec(
     id_column=Event.id,
     fields={

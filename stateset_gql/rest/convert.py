@@ -16,21 +16,13 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
-    get_named_type,
     get_nullable_type,
 )
 
 from stateset_gql.errors import ErrorDetail, ValidationFailed
 from stateset_gql.rest.naming import to_camel, to_snake
-
-
-def enum_value(enum: GraphQLEnumType, name: str) -> Any:
-    """The REST value of an enum name (``PENDING`` → ``pending``)."""
-    return enum.values[name].value
 
 
 def enum_name(enum: GraphQLEnumType, value: Any) -> str | None:
@@ -132,12 +124,3 @@ def _converter(type_: GraphQLOutputType) -> Converter:
 def check(problems: list[ErrorDetail]) -> None:
     if problems:
         raise ValidationFailed.from_details(problems)
-
-
-def is_json_scalar(type_: GraphQLInputType | GraphQLOutputType) -> bool:
-    named = get_named_type(type_)
-    return isinstance(named, GraphQLScalarType) and named.name == "JSON"
-
-
-def unwrap(type_: Any) -> Any:
-    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_

@@ -26,7 +26,7 @@ from stateset_gql.graphql.executor import Executor, IdempotencyRequest, Operatio
 from stateset_gql.http.auth import principal_for
 from stateset_gql.http.responses import JSONResponse, error_body
 from stateset_gql.rest.convert import check, to_graphql_input, to_rest
-from stateset_gql.rest.naming import to_snake
+from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.operations import RouteOperation, operation_for
 from stateset_gql.rest.params import list_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
@@ -148,7 +148,8 @@ class RestEndpoint:
                 arguments.deprecated_page,
             )
         if not operation.route.is_mutation:
-            for key in request.query_params:
+            if request.query_params:
+                key = next(iter(request.query_params))
                 raise BadRequest(f"Unknown parameter '{key}'", param=key)
             return variables, False, False
         problems: list[ErrorDetail] = []
@@ -157,9 +158,9 @@ class RestEndpoint:
             variables["input"] = to_graphql_input(body or {}, args["input"].type, "", problems)
         else:
             for key, value in (body or {}).items():
-                name = key if key in args else None
-                camel = next((a for a in args if to_snake(a) == key), name)
-                if camel is None or camel in variables:
+                camel = to_camel(key)
+                # Path parameters come from the path, never from the body.
+                if camel not in args or camel in variables:
                     problems.append(
                         ErrorDetail(key, "VALIDATION_ERROR", f"Received unknown parameter: {key}")
                     )
