@@ -75,6 +75,7 @@ class ApiKey(Node):
     object: str
     livemode: bool
     created: datetime
+    updated: datetime
     type: ApiKeyType
     name: str | None
     scopes: list[str]
@@ -91,6 +92,7 @@ class ApiKey(Node):
             object="api_key",
             livemode=model.livemode,
             created=model.created,
+            updated=model.updated,
             type=ApiKeyType(model.type),
             name=model.name,
             scopes=list(model.scopes),

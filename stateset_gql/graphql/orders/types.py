@@ -71,6 +71,8 @@ class Payment(Node):
     object: str
     livemode: bool
     created: datetime
+    updated: datetime
+    metadata: JSON
     order_id: strawberry.ID
     amount: int
     currency: str
@@ -96,6 +98,8 @@ class Payment(Node):
             object="payment",
             livemode=model.livemode,
             created=model.created,
+            updated=model.updated,
+            metadata=JSON(model.meta),
             order_id=strawberry.ID(model.order_id),
             amount=model.amount,
             currency=model.currency,
@@ -114,6 +118,8 @@ class Refund(Node):
     object: str
     livemode: bool
     created: datetime
+    updated: datetime
+    metadata: JSON
     order_id: strawberry.ID
     payment_id: strawberry.ID | None
     amount: int
@@ -128,6 +134,8 @@ class Refund(Node):
             object="refund",
             livemode=model.livemode,
             created=model.created,
+            updated=model.updated,
+            metadata=JSON(model.meta),
             order_id=strawberry.ID(model.order_id),
             payment_id=strawberry.ID(model.payment_id) if model.payment_id else None,
             amount=model.amount,
