@@ -40,10 +40,12 @@ from stateset_gql.customers import service as customers  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 from stateset_gql.db.engine import Database  # noqa: E402
 from stateset_gql.db.uow import UnitOfWork  # noqa: E402
+from stateset_gql.graphql.schema import build_schema  # noqa: E402
 from stateset_gql.inventory import service as inventory  # noqa: E402
 from stateset_gql.orders import service as orders  # noqa: E402
 from stateset_gql.orders.validation import LineItemInput  # noqa: E402
 from stateset_gql.rest.operations import operation_for  # noqa: E402
+from stateset_gql.rest.representation import standalone_renderer  # noqa: E402
 from stateset_gql.rest.routes import ROUTES  # noqa: E402
 
 PG_ADMIN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -99,7 +101,7 @@ async def seed(url: str, count: int) -> str:
         owner = Owner(account_id=keys["sk_test"].key.account_id, livemode=False)
         customer_ids: list[str] = []
         async with db.session(write=True) as session:
-            uow = UnitOfWork(session=session)
+            uow = UnitOfWork(session=session, render=standalone_renderer())
             for i in range(1000):
                 made = await customers.create(
                     uow=uow, owner=owner,
@@ -114,7 +116,7 @@ async def seed(url: str, count: int) -> str:
             await uow.commit()
         for start in range(0, count, 500):
             async with db.session(write=True) as session:
-                uow = UnitOfWork(session=session)
+                uow = UnitOfWork(session=session, render=standalone_renderer())
                 for i in range(start, min(start + 500, count)):
                     await orders.create(uow=uow, owner=owner, data=_order(i, customer_ids))
                 await uow.commit()
@@ -190,7 +192,7 @@ async def scenarios(port: int, key: str, seconds: float, only: str = "") -> list
     # The REST route and the GraphQL query it runs, with the very same selection.
     rest_route = next(r for r in ROUTES if (r.method, r.path) == ("GET", "/v1/orders"))
     same_query = orjson.dumps(
-        {"query": operation_for(rest_route).query, "variables": {"first": 50}}
+        {"query": operation_for(build_schema(), rest_route).query, "variables": {"first": 50}}
     )
 
     async def graphql_same(http: Connection, _n: int) -> bool:

@@ -1,4 +1,13 @@
-"""``create_app(settings)``: the ASGI application; its lifespan owns engine and broadcast."""
+"""``create_app(settings)``: the ASGI application, built once; its lifespan owns the
+engine, the broadcast and the background loops.
+
+How a request travels: ``RequestMiddleware`` (request id, logs, metrics, the last-resort
+error body) → ``BodyLimitMiddleware`` → ``RawPathRouting`` → the router, whose routes
+are ``/graphql``, the operations endpoints and one route per REST path template. Both API
+surfaces hand their request to the one ``Pipeline`` (``pipeline/http.py``), which
+authenticates, rate-limits, checks idempotency and has the ``Runner`` execute it in a
+unit of work; after commit the ``Outbox`` publishes the events.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +17,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from starlette.routing import Route, Router
+from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stateset_gql.db.engine import Database
-from stateset_gql.graphql.executor import Executor
+from stateset_gql.graphql.engine import GraphQLEngine
+from stateset_gql.graphql.schema import Schema, build_schema
 from stateset_gql.http import ops
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
+from stateset_gql.http.routing import RawPathRouting, Route
 from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
+from stateset_gql.pipeline.gate import Gate
+from stateset_gql.pipeline.http import Pipeline
+from stateset_gql.pipeline.runner import Runner
 from stateset_gql.realtime.broadcast import BroadcastHub
-from stateset_gql.rest.endpoint import RestEndpoint
+from stateset_gql.realtime.outbox import Outbox
+from stateset_gql.rest.endpoint import rest_routes
+from stateset_gql.rest.representation import Representation
 from stateset_gql.settings import Settings
 
 
@@ -29,12 +45,16 @@ class AppState:
     db: Database
     hub: BroadcastHub
     metrics: Metrics
-    executor: Executor
+    schema: Schema
+    engine: GraphQLEngine
+    representation: Representation
+    outbox: Outbox
+    runner: Runner
+    pipeline: Pipeline
 
 
 class StateSetApp:
-    """The ASGI app. Request id, logging and the body limit wrap the router from the
-    outside, so every error, 404 and 405 included, is answered in the contract's format."""
+    """The ASGI app, with what it was built from in ``state``."""
 
     def __init__(self, state: AppState, app: ASGIApp) -> None:
         self.state = state
@@ -44,41 +64,60 @@ class StateSetApp:
         await self._app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> StateSetApp:
-    settings = settings or Settings.from_env()
+def build_state(settings: Settings) -> AppState:
     db = Database(settings.database_url)
     hub = BroadcastHub(settings.broadcast_url)
     metrics = Metrics()
-    executor = Executor(db=db, settings=settings, hub=hub, metrics=metrics)
-    state = AppState(settings=settings, db=db, hub=hub, metrics=metrics, executor=executor)
+    schema = build_schema()
+    engine = GraphQLEngine(schema)
+    representation = Representation(engine, settings)
+    outbox = Outbox(db=db, hub=hub, render=representation.render)
+    runner = Runner(
+        db=db,
+        settings=settings,
+        engine=engine,
+        render=representation.render,
+        metrics=metrics,
+        after_commit=[outbox.committed],
+    )
+    pipeline = Pipeline(gate=Gate(db=db), runner=runner)
+    return AppState(
+        settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
+        representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
+    )  # fmt: skip
+
+
+def create_app(settings: Settings | None = None) -> StateSetApp:
+    state = build_state(settings or Settings.from_env())
 
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
-        await hub.connect()
-        housekeeping = asyncio.create_task(maintenance.run_forever(db=db, settings=settings))
+        await state.hub.connect()
+        housekeeping = asyncio.create_task(
+            maintenance.run_forever(db=state.db, settings=state.settings)
+        )
         try:
             yield
         finally:
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
-            await hub.disconnect()
-            await db.dispose()
+            await state.hub.disconnect()
+            await state.db.dispose()
 
-    graphql = GraphQLEndpoint(executor)
-    rest = RestEndpoint(executor)
-    rest_methods = ["GET", "POST", "PATCH", "DELETE", "PUT"]
+    graphql = GraphQLEndpoint(state.pipeline)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         Route("/health", ops.health, methods=["GET"]),
-        Route("/ready", ops.ready(db, hub), methods=["GET"]),
-        Route("/metrics", ops.metrics(metrics), methods=["GET"]),
-        Route("/schema.graphql", ops.schema_sdl, methods=["GET"]),
-        Route("/openapi.json", ops.openapi_json, methods=["GET"]),
-        Route("/v1/{path:path}", rest.handle, methods=rest_methods),
+        Route("/ready", ops.ready(state.db, state.hub), methods=["GET"]),
+        Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),
+        Route("/schema.graphql", ops.schema_sdl(state.schema), methods=["GET"]),
+        Route("/openapi.json", ops.openapi_json(state.schema), methods=["GET"]),
+        *rest_routes(state.pipeline, state.schema),
     ]
-    router = Router(routes=routes, lifespan=lifespan)
+    router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(
-        BodyLimitMiddleware(router, max_bytes=settings.max_body_bytes), metrics=metrics
+        BodyLimitMiddleware(RawPathRouting(router), max_bytes=state.settings.max_body_bytes),
+        metrics=state.metrics,
     )
     return StateSetApp(state, app)

@@ -36,7 +36,13 @@ def check_metadata(value: Any, check: Validator, *, param: str = "metadata") -> 
             )
             continue
         clean[key] = item
-    return clean
+    return canonical(clean)
+
+
+def canonical(metadata: dict[str, str]) -> dict[str, str]:
+    """Keys in one order everywhere: PostgreSQL's JSONB order (shorter keys first, then
+    bytewise), so an object reads the same from memory and after a round trip."""
+    return dict(sorted(metadata.items(), key=lambda kv: (len(kv[0].encode()), kv[0].encode())))
 
 
 def merge_metadata(
@@ -51,4 +57,4 @@ def merge_metadata(
             merged[key] = item
     if len(merged) > MAX_KEYS:
         check.invalid(param, f"metadata can have at most {MAX_KEYS} keys")
-    return merged
+    return canonical(merged)

@@ -18,6 +18,7 @@ from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.inventory import service as inventory
 from stateset_gql.inventory.models import InventoryItem
+from stateset_gql.rest.representation import standalone_renderer
 from tests.support import Account, data, error, gql
 
 TEST_CARD = {"number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"}
@@ -59,7 +60,7 @@ def _run_in_uow(account: Account, livemode: bool, work: Any) -> Any:
         db = Database(account.database_url)
         try:
             async with db.session(write=True) as session:
-                uow = UnitOfWork(session=session)
+                uow = UnitOfWork(session=session, render=standalone_renderer())
                 result = await work(uow, Owner(account.id, livemode))
                 await uow.commit()
                 return result

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 import stateset_gql.customers.service
-import stateset_gql.http.auth
+import stateset_gql.pipeline.gate
 from tests.support import CREATE_CUSTOMER, Account, create_customer, data, error, gql
 
 COUNTS = "{ customers { totalCount } events { totalCount } }"
@@ -312,7 +312,7 @@ def test_an_unexpected_error_outside_graphql_is_an_http_500_revealing_nothing(
     async def boom(**_kwargs: Any) -> NoReturn:
         raise RuntimeError("connection string postgres://admin:hunter2@db")
 
-    monkeypatch.setattr(stateset_gql.http.auth, "authenticate", boom)
+    monkeypatch.setattr(stateset_gql.pipeline.gate, "authenticate", boom)
     response = gql(client, account.sk_test, "{ customers { totalCount } }")
     extensions = graphql_error(response, 500)
     assert extensions["code"] == "INTERNAL_ERROR"

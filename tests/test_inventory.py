@@ -18,6 +18,7 @@ from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.inventory import service as inventory
+from stateset_gql.rest.representation import standalone_renderer
 from tests.support import Account, LiveServer, data, error, gql, new_account
 
 FIELDS = (
@@ -115,7 +116,7 @@ def reserve(account: Account, sku: str, quantity: int, location: str = "default"
         db = Database(account.database_url)
         try:
             async with db.session(write=True) as session:
-                uow = UnitOfWork(session=session)
+                uow = UnitOfWork(session=session, render=standalone_renderer())
                 await inventory.reserve(
                     uow=uow,
                     owner=Owner(account_id=account.id, livemode=False),

@@ -103,7 +103,9 @@ def test_an_order_lives_from_pending_to_refunded_with_one_event_per_step(
     assert previous[0] is None
     assert (objects[1]["sku"], objects[1]["reserved"]) == (sku, 3)
     assert previous[1] == {"reserved": 0, "available": 10}
-    assert previous[2] == {"status": "pending", "amount_paid": 0, "paid_at": None}
+    # The order's payments and refunds are part of its representation (API.md section 7).
+    assert previous[2] == {"status": "pending", "amount_paid": 0, "paid_at": None, "payments": []}
+    assert [p["status"] for p in objects[2]["payments"]] == ["succeeded"]
     assert objects[2]["amount_paid"] == 5300
     assert previous[3] == {"status": "paid"}
     assert previous[4] == {
@@ -114,8 +116,13 @@ def test_an_order_lives_from_pending_to_refunded_with_one_event_per_step(
     }
     assert previous[5] == {"on_hand": 10, "reserved": 3}
     assert previous[6] == {"status": "shipped", "delivered_at": None}
-    assert previous[7] == {"amount_refunded": 0}
-    assert previous[8] == {"amount_refunded": 1000, "status": "delivered"}
+    assert previous[7] == {"amount_refunded": 0, "refunds": []}
+    assert previous[8] == {
+        "amount_refunded": 1000,
+        "status": "delivered",
+        "refunds": objects[7]["refunds"],
+    }
+    assert [r["amount"] for r in objects[8]["refunds"]] == [1000, 4300]
     assert objects[8]["status"] == "refunded"
     assert all(o["id"] == created["id"] for i, o in enumerate(objects) if i not in (1, 5))
 

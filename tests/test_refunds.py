@@ -60,9 +60,10 @@ def test_refunds_can_be_partial_then_full_and_then_the_order_is_refunded(
     # Refunded in full before shipping: the reservation is given back.
     assert stock_of(account, sku)["reserved"] == 0
     refunds = events(client, account.sk_test, "order.refunded")
+    first_refunds = refunds[0]["data"]["object"]["refunds"]
     assert [e["data"]["previous_attributes"] for e in refunds] == [
-        {"amount_refunded": 0},
-        {"amount_refunded": 1500, "status": "paid"},
+        {"amount_refunded": 0, "refunds": []},
+        {"amount_refunded": 1500, "status": "paid", "refunds": first_refunds},
     ]
     node = data(
         gql(
@@ -137,5 +138,8 @@ def test_cancelling_a_paid_order_refunds_it_in_full_with_both_events(
     assert [e["type"] for e in log] == ["order.cancelled", "inventory.updated", "order.refunded"]
     was = "processing" if processing else "paid"
     assert log[0]["data"]["previous_attributes"]["status"] == was
-    assert log[2]["data"]["previous_attributes"] == {"amount_refunded": 1000}
+    assert log[2]["data"]["previous_attributes"] == {
+        "amount_refunded": 1000,
+        "refunds": log[2]["data"]["object"]["refunds"][:1],
+    }
     assert log[2]["data"]["object"]["status"] == "cancelled"

@@ -10,10 +10,12 @@ import httpx
 import pytest
 from graphql import GraphQLObjectType
 
-from stateset_gql.graphql.schema import schema
+from stateset_gql.graphql.schema import build_schema
 from stateset_gql.rest.routes import EXCLUDED, ROUTES
 from tests.rest_support import CARD, Rest, error_of, stocked_order
 from tests.support import Account, LiveServer, data, gql
+
+schema = build_schema()
 
 ENUM_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -231,7 +233,9 @@ def test_rest_and_graphql_list_and_fetch_the_same_objects(
         201,
     )
     route = next(r for r in ROUTES if r.method == "GET" and r.path == path)
-    selection = operation_for(route).query.split("node {", 1)[1].rsplit("} } pageInfo", 1)[0]
+    selection = (
+        operation_for(schema, route).query.split("node {", 1)[1].rsplit("} } pageInfo", 1)[0]
+    )
     over_graphql = _graphql_list(client, account.sk_test, field, selection)
     over_rest = rest.ok(rest.get(path, {"limit": 100}))["data"]
     assert over_graphql, "the setup made at least one of each"

@@ -16,10 +16,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from stateset_gql.graphql.schema import build_schema
 from stateset_gql.rest.openapi import openapi
 from tests.support import Account, LiveServer, new_account
 
-schema = schemathesis.openapi.from_dict(openapi())
+schema = schemathesis.openapi.from_dict(openapi(build_schema()))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -15,11 +15,10 @@ from stateset_gql.customers.models import Customer
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
 from stateset_gql.metadata import check_metadata, merge_metadata
-from stateset_gql.serialize import iso
 from stateset_gql.subscriptions.models import CustomerSubscription
 
 # Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not ours.
@@ -51,23 +50,9 @@ class CustomerInput:
     metadata: Any = UNSET
 
 
-def to_dict(customer: Customer) -> dict[str, Any]:
-    """The REST form, as events and webhooks carry it."""
-    data: dict[str, Any] = {
-        "id": customer.id,
-        "object": "customer",
-        "livemode": customer.livemode,
-        "created": iso(customer.created),
-        "updated": iso(customer.updated),
-        "email": customer.email,
-        "name": customer.name,
-        "phone": customer.phone,
-        "address": customer.address,
-        "metadata": customer.meta,
-    }
-    if customer.deleted_at is not None:
-        data["deleted"] = True
-    return data
+def subject(customer: Customer) -> Subject:
+    """What a customer's events are about: its one representation."""
+    return Subject("customer", customer.id, Owner(customer.account_id, customer.livemode))
 
 
 def _clean_text(value: Any, param: str, limit: int, check: Validator) -> str | None:
@@ -188,7 +173,7 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: CustomerInput) -> Custo
     )
     uow.session.add(customer)
     await _flush_unique(uow, values["email"])
-    uow.emit(owner, "customer.created", to_dict(customer))
+    uow.emit("customer.created", subject(customer))
     return customer
 
 
@@ -209,18 +194,15 @@ async def update(
         uow, owner, values["email_key"], exclude=customer.id
     ):
         raise _duplicate(values["email"])
-    before = to_dict(customer)
-    for key, value in values.items():
-        setattr(customer, key, value)
-    after_fields = to_dict(customer)
-    previous = {
-        k: before[k] for k in before if k not in ("updated",) and before[k] != after_fields[k]
-    }
-    if not previous:
+    changes = {k: v for k, v in values.items() if getattr(customer, k) != v}
+    if not changes:
         return customer  # nothing changed: no write, no event
+    before = await uow.snapshot(subject(customer))
+    for key, value in changes.items():
+        setattr(customer, key, value)
     customer.updated = utcnow()
     await _flush_unique(uow, customer.email)
-    uow.emit(owner, "customer.updated", to_dict(customer), previous)
+    uow.emit("customer.updated", subject(customer), before=before)
     return customer
 
 
@@ -253,9 +235,11 @@ async def delete(*, uow: UnitOfWork, owner: Owner, customer_id: str) -> Customer
                 )
             ],
         )
+    # Once deleted it has no representation of its own: the event shows it as it was.
+    before = await uow.snapshot(subject(customer))
     now = utcnow()
     customer.deleted_at = now
     customer.updated = now
     await uow.session.flush()
-    uow.emit(owner, "customer.deleted", to_dict(customer))
+    uow.emit("customer.deleted", subject(customer), rendered={**before, "deleted": True})
     return customer

@@ -1,14 +1,22 @@
 """The unit of work: one transaction, and the events its changes emit (the outbox).
 
 Services record changes through ``uow.session`` and announce them with ``uow.emit``;
-they never commit. The caller commits once, and ``commit`` writes the events first, in
-the same transaction, so no change is ever without its event and no event without its
-change. The event counter row is locked last, after every other lock the transaction
-takes, which keeps lock order fixed and makes ``sequence`` follow commit order.
+they never commit. An event names its *subject* (``Subject("order", id)``), not a body:
+the body is the object's one representation (what ``GET /v1/<resource>/{id}`` answers),
+rendered by the ``Renderer`` the caller gives the unit of work, at commit, in the same
+transaction. A service that changes an object takes ``await uow.snapshot(subject)``
+first; ``previous_attributes`` is then the snapshot's fields that differ from the
+object after that change: the next snapshot of the same subject, or the final render.
+
+The caller commits once, and ``commit`` writes the events first, in the same
+transaction, so no change is ever without its event and no event without its change.
+The event counter row is locked last, after every other lock the transaction takes,
+which keeps lock order fixed and makes ``sequence`` follow commit order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,38 +30,116 @@ from stateset_gql.events.models import Event, EventCounter
 from stateset_gql.ids import new_id
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What an event is about: a resource kind (``order``, ``customer``...) and its id."""
+
+    kind: str
+    id: str
+    owner: Owner
+
+
+# Renders subjects as their one representation, in the unit of work's transaction.
+Renderer = Callable[[AsyncSession, Sequence[Subject]], Awaitable[list[dict[str, Any]]]]
+
+# Fields every change touches: never reported as a previous attribute.
+ALWAYS_CHANGED = frozenset({"updated"})
+
+
 @dataclass
 class PendingEvent:
-    owner: Owner
+    subject: Subject
     type: str
     created: datetime
-    data: dict[str, Any]
+    before: dict[str, Any] | None
+    # The body when it is not the subject as of commit (a deleted object, as it was).
+    rendered: dict[str, Any] | None = None
+
+
+def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The fields that changed, as they were."""
+    return {k: v for k, v in before.items() if k not in ALWAYS_CHANGED and after.get(k) != v}
 
 
 @dataclass
 class UnitOfWork:
     session: AsyncSession
+    render: Renderer | None = None
     request_id: str | None = None
     idempotency_key: str | None = None
     pending: list[PendingEvent] = field(default_factory=list)
+    _taken: dict[Subject, list[dict[str, Any]]] = field(default_factory=dict)
+
+    async def _render(self, subjects: Sequence[Subject]) -> list[dict[str, Any]]:
+        if self.render is None:
+            raise RuntimeError("this unit of work was made without a renderer")
+        await self.session.flush()
+        return await self.render(self.session, subjects)
+
+    async def snapshot(self, subject: Subject) -> dict[str, Any]:
+        """The subject's representation now: take it before changing the subject."""
+        return (await self.snapshots([subject]))[0]
+
+    async def snapshots(self, subjects: Sequence[Subject]) -> list[dict[str, Any]]:
+        """Several snapshots in one render."""
+        taken = await self._render(subjects)
+        for subject, body in zip(subjects, taken, strict=True):
+            self._taken.setdefault(subject, []).append(body)
+        return taken
+
+    def _after(self, pending: PendingEvent, final: dict[str, Any]) -> dict[str, Any]:
+        """The subject as the change announced by ``pending`` left it: the snapshot taken
+        after its ``before`` (by a later change), else the subject as of commit. Events
+        that share one ``before`` (two facts of one change) share their ``after``."""
+        taken = self._taken.get(pending.subject, [])
+        for index, body in enumerate(taken[:-1]):
+            if body is pending.before:
+                return taken[index + 1]
+        return final
 
     def emit(
         self,
-        owner: Owner,
         type: str,
-        obj: dict[str, Any],
-        previous: dict[str, Any] | None = None,
+        subject: Subject,
+        *,
+        before: dict[str, Any] | None = None,
+        rendered: dict[str, Any] | None = None,
     ) -> None:
-        data: dict[str, Any] = {"object": obj}
-        if previous is not None:
-            data["previous_attributes"] = previous
-        self.pending.append(PendingEvent(owner=owner, type=type, created=utcnow(), data=data))
+        """Announce a change of ``subject``; ``before`` is its snapshot before the change
+        (None for a new object: no ``previous_attributes``)."""
+        self.pending.append(
+            PendingEvent(
+                subject=subject, type=type, created=utcnow(), before=before, rendered=rendered
+            )
+        )
+
+    async def _bodies(self) -> list[dict[str, Any]]:
+        """Each pending event's ``data``: the object as of commit, and what it was."""
+        subjects = list(dict.fromkeys(p.subject for p in self.pending if p.rendered is None))
+        final = dict(zip(subjects, await self._render(subjects), strict=True)) if subjects else {}
+        bodies: list[dict[str, Any]] = []
+        for pending in self.pending:
+            obj = pending.rendered if pending.rendered is not None else final[pending.subject]
+            data: dict[str, Any] = {"object": obj}
+            if pending.before is not None:
+                after = self._after(pending, obj)
+                data["previous_attributes"] = previous_attributes(pending.before, after)
+            bodies.append(data)
+        return bodies
 
     async def write_events(self) -> list[Event]:
+        if not self.pending:
+            return []
+        bodies = await self._bodies()
         written: list[Event] = []
-        owners = sorted({p.owner for p in self.pending}, key=lambda o: (o.account_id, o.livemode))
+        owners = sorted(
+            {p.subject.owner for p in self.pending}, key=lambda o: (o.account_id, o.livemode)
+        )
         for owner in owners:
-            batch = [p for p in self.pending if p.owner == owner]
+            batch = [
+                (p, body) for p, body in zip(self.pending, bodies, strict=True)
+                if p.subject.owner == owner
+            ]  # fmt: skip
             last = (
                 await self.session.execute(
                     update(EventCounter)
@@ -66,7 +152,7 @@ class UnitOfWork:
                 )
             ).scalar_one()
             first = last - len(batch) + 1
-            for offset, pending in enumerate(batch):
+            for offset, (pending, body) in enumerate(batch):
                 written.append(
                     Event(
                         id=new_id("evt"),
@@ -75,13 +161,14 @@ class UnitOfWork:
                         sequence=first + offset,
                         type=pending.type,
                         created=pending.created,
-                        data=pending.data,
+                        data=body,
                         request_id=self.request_id,
                         idempotency_key=self.idempotency_key,
                     )
                 )
         self.session.add_all(written)
         self.pending.clear()
+        self._taken.clear()
         return written
 
     async def commit(self) -> list[Event]:
@@ -92,4 +179,5 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         self.pending.clear()
+        self._taken.clear()
         await self.session.rollback()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stateset_gql.db.base import Base
-from stateset_gql.serialize import iso
 
 
 class EventCounter(Base):
@@ -31,10 +30,20 @@ class EventCounter(Base):
 
 
 class Event(Base):
+    """One change, in the outbox. ``published_at`` is set once the event has been handed
+    to the broadcast; what a crash left unpublished is found by that column (oldest
+    first, through a partial index) and republished by the relay."""
+
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("account_id", "livemode", "sequence"),
         Index(None, "account_id", "livemode", "created"),
+        Index(
+            "ix_events_unpublished",
+            "created",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -43,22 +52,9 @@ class Event(Base):
     sequence: Mapped[int] = mapped_column(BigInteger)
     type: Mapped[str] = mapped_column(String(64))
     created: Mapped[datetime]
-    # {"object": {...}, "previous_attributes": {...}} in the REST (snake_case) form.
-    data: Mapped[dict[str, Any]]
+    # {"object": {...}, "previous_attributes": {...}} in the REST form. Plain JSON, not
+    # JSONB: the text is kept as written, key order included.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(40))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The event JSON of API.md section 7, the same everywhere it is sent."""
-        return {
-            "id": self.id,
-            "object": "event",
-            "type": self.type,
-            "api_version": "v1",
-            "created": iso(self.created),
-            "livemode": self.livemode,
-            "account": self.account_id,
-            "sequence": self.sequence,
-            "data": self.data,
-            "request": {"id": self.request_id, "idempotency_key": self.idempotency_key},
-        }
+    published_at: Mapped[datetime | None]

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from stateset_gql.access.principal import Owner, Principal
-from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.settings import Settings
@@ -20,7 +19,6 @@ class Context:
     request_id: str
     principal: Principal
     uow: UnitOfWork
-    db: Database
     settings: Settings
 
     @property

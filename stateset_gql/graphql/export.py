@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from stateset_gql.graphql.schema import schema
+import strawberry
+
+from stateset_gql.graphql.schema import build_schema
 
 
-def sdl() -> str:
-    return schema.as_str() + "\n"
+def sdl(schema: strawberry.Schema | None = None) -> str:
+    return (schema or build_schema()).as_str() + "\n"
 
 
 if __name__ == "__main__":

@@ -102,15 +102,18 @@ class Schema(strawberry.Schema):
         """Errors are logged by the executor, which knows the request id."""
 
 
-schema = Schema(
-    query=Query,
-    mutation=Mutation,
-    config=StrawberryConfig(scalar_map=SCALARS),
-    extensions=[
-        # Classes or factories, never instances: each operation gets its own.
-        lambda: ParserCache(maxsize=1024),
-        lambda: ValidationCache(maxsize=1024),
-        lambda: AddValidationRules(LIMIT_RULES),
-        lambda: MaxTokensLimiter(max_token_count=4000),
-    ],
-)
+def build_schema() -> Schema:
+    """The schema, built by whoever serves it (the app, the exporters): no module-level
+    instance, so each app owns its own."""
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALARS),
+        extensions=[
+            # Classes or factories, never instances: each operation gets its own.
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+            lambda: AddValidationRules(LIMIT_RULES),
+            lambda: MaxTokensLimiter(max_token_count=4000),
+        ],
+    )

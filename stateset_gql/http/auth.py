@@ -7,9 +7,6 @@ import binascii
 
 from starlette.datastructures import Headers
 
-from stateset_gql.access.principal import Principal
-from stateset_gql.access.service import authenticate
-from stateset_gql.db.engine import Database
 from stateset_gql.errors import AuthenticationFailed
 
 
@@ -29,9 +26,3 @@ def secret_from_headers(headers: Headers) -> str | None:
         user, _, _password = decoded.partition(":")
         return user or None
     raise AuthenticationFailed("Unsupported authorization scheme; use 'Bearer <key>' or HTTP Basic")
-
-
-async def principal_for(headers: Headers, db: Database) -> Principal:
-    """The caller of a request, or 401 (missing, malformed, unknown or revoked key)."""
-    async with db.session(write=False) as session:
-        return await authenticate(session=session, secret=secret_from_headers(headers))

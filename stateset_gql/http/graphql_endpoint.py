@@ -1,4 +1,8 @@
-"""``/graphql`` over HTTP: GraphiQL for browsers, GET for queries, POST for everything."""
+"""``/graphql`` over HTTP: GraphiQL for browsers, GET for queries, POST for everything.
+
+The request runs through the pipeline (``pipeline.http``); this module only reads a
+GraphQL-over-HTTP request into a ``Call`` and renders the result.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +14,21 @@ from graphql import DocumentNode, GraphQLError, OperationType, parse
 from graphql.utilities import get_operation_ast
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from stateset_gql.access import idempotency
+from stateset_gql.access.principal import Principal
 from stateset_gql.errors import (
     BadRequest,
-    IdempotencyKeyInUse,
-    IdempotencyKeyMismatch,
     InvalidJSON,
     MethodNotAllowed,
     StateSetError,
     UnsupportedMediaType,
 )
+from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.errors import format_error
-from stateset_gql.graphql.executor import Executor, IdempotencyRequest, Operation, Outcome
-from stateset_gql.http.auth import principal_for
-from stateset_gql.http.responses import JSONResponse, error_body
+from stateset_gql.http.responses import error_body
+from stateset_gql.pipeline.http import Pipeline
+from stateset_gql.pipeline.runner import Call, Outcome
 
 
 @lru_cache(maxsize=1024)
@@ -38,12 +39,17 @@ def _document(query: str) -> DocumentNode | None:
         return None
 
 
-def is_mutation(query: str, operation_name: str | None) -> bool:
-    document = _document(query)
+def _operation_type(operation: Operation) -> OperationType | None:
+    document = _document(operation.query)
     if document is None:
-        return False
-    operation = get_operation_ast(document, operation_name)
-    return operation is not None and operation.operation is OperationType.MUTATION
+        return None  # the engine reports the syntax error
+    found = get_operation_ast(document, operation.operation_name)
+    if found is None:
+        raise BadRequest(
+            "Could not choose the operation to run; check 'operationName'",
+            param="operationName",
+        )
+    return found.operation
 
 
 def _wants_html(request: Request) -> bool:
@@ -100,66 +106,43 @@ def render_graphql(outcome: Outcome, request_id: str) -> tuple[int, bytes]:
     return 200, orjson.dumps(body)
 
 
-def _answer_in_errors(error: StateSetError, request_id: str) -> Response:
-    """An error about the operation, not the HTTP request: on /graphql only a bad API key
-    (401) and rate limiting (429) change the HTTP status (API.md section 4), so it is
-    answered 200 with ``errors``, its own status in ``extensions``."""
-    return JSONResponse(error_body(error, request_id, graphql=True), status_code=200)
+class GraphQLSurface:
+    graphql = True
+
+    async def prepare(self, request: Request, principal: Principal) -> Call:
+        operation = _operation(await _read_params(request))
+        kind = _operation_type(operation)
+        if kind is OperationType.MUTATION and request.method != "POST":
+            raise MethodNotAllowed("Mutations must be sent with POST")
+        request_id: str = request.scope["state"]["request_id"]
+        return Call(
+            operation=operation,
+            write=kind is OperationType.MUTATION,
+            render=lambda outcome: render_graphql(outcome, request_id),
+            fingerprint=(
+                "POST",
+                "/graphql",
+                {
+                    "query": operation.query,
+                    "variables": operation.variables,
+                    "operationName": operation.operation_name,
+                },
+            ),
+        )
+
+    def answer_error(self, error: StateSetError, request_id: str) -> tuple[int, bytes]:
+        """On /graphql only a bad key (401) and rate limiting (429) change the HTTP
+        status (API.md section 4): other errors are answered 200 with ``errors``."""
+        status = error.status if error.status in (401, 429) else 200
+        return status, orjson.dumps(error_body(error, request_id, graphql=True))
 
 
 class GraphQLEndpoint:
-    def __init__(self, executor: Executor) -> None:
-        self.executor = executor
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.surface = GraphQLSurface()
 
     async def handle(self, request: Request) -> Response:
         if _wants_html(request):
             return HTMLResponse(get_graphql_ide_html())
-        if request.method not in ("GET", "POST"):
-            raise MethodNotAllowed("Use GET or POST on /graphql")
-        request_id: str = request.scope["state"]["request_id"]
-        params = await _read_params(request)
-        operation = _operation(params)
-        principal = await principal_for(request.headers, self.executor.db)
-        write = request.method == "POST" and is_mutation(operation.query, operation.operation_name)
-        idempotency_request = None
-        key = request.headers.get("idempotency-key")
-        if write and key is not None:
-            try:
-                checked_key = idempotency.check_key(key)
-            except BadRequest as exc:
-                return _answer_in_errors(exc, request_id)
-            idempotency_request = IdempotencyRequest(
-                key=checked_key,
-                fingerprint=idempotency.fingerprint(
-                    "POST",
-                    "/graphql",
-                    {
-                        "query": operation.query,
-                        "variables": operation.variables,
-                        "operationName": operation.operation_name,
-                    },
-                ),
-            )
-
-        try:
-            rendered = await self.executor.run(
-                principal=principal,
-                request_id=request_id,
-                operation=operation,
-                write=write,
-                render=lambda outcome: render_graphql(outcome, request_id),
-                idempotency_request=idempotency_request,
-            )
-        except (IdempotencyKeyMismatch, IdempotencyKeyInUse) as exc:
-            return _answer_in_errors(exc, request_id)
-        except MissingQueryError as exc:
-            raise BadRequest("A GraphQL request needs a 'query' string", param="query") from exc
-        except InvalidOperationTypeError as exc:
-            raise MethodNotAllowed("Mutations must be sent with POST") from exc
-        except CannotGetOperationTypeError as exc:
-            raise BadRequest(
-                "Could not choose the operation to run; check 'operationName'",
-                param="operationName",
-            ) from exc
-        headers = {"Idempotent-Replayed": "true"} if rendered.replayed else None
-        return JSONResponse(rendered.body, status_code=rendered.status, headers=headers)
+        return await self.pipeline.serve(request, self.surface)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +17,7 @@ from stateset_gql.errors import (
 )
 from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.http.responses import error_response
+from stateset_gql.http.routing import route_label
 from stateset_gql.ids import new_id
 from stateset_gql.ops.metrics import Metrics
 
@@ -127,7 +127,7 @@ class RequestMiddleware:
             await response(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - started
-            route = _route_name(scope)
+            route = route_label(scope)
             self.metrics.observe(scope["method"], route, status, elapsed)
             log.info(
                 "%s %s %s",
@@ -142,9 +142,3 @@ class RequestMiddleware:
                 },
             )
             request_id_var.reset(token)
-
-
-def _route_name(scope: Scope) -> str:
-    route: Any = scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else "unmatched"

@@ -11,6 +11,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from stateset_gql.db.engine import Database
 from stateset_gql.graphql.export import sdl
+from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
@@ -56,9 +57,17 @@ def metrics(registry: Metrics) -> Endpoint:
     return endpoint
 
 
-async def schema_sdl(_request: Request) -> Response:
-    return PlainTextResponse(sdl())
+def schema_sdl(schema: Schema) -> Endpoint:
+    text = sdl(schema)
+
+    async def endpoint(_request: Request) -> Response:
+        return PlainTextResponse(text)
+
+    return endpoint
 
 
-async def openapi_json(_request: Request) -> Response:
-    return JSONResponse(openapi())
+def openapi_json(schema: Schema) -> Endpoint:
+    async def endpoint(_request: Request) -> Response:
+        return JSONResponse(openapi(schema))
+
+    return endpoint

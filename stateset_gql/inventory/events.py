@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from stateset_gql.access.principal import Owner
-from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.inventory.models import InventoryItem
-from stateset_gql.serialize import iso
 
 UPDATED = "inventory.updated"
 LOW_STOCK = "inventory.low_stock"
@@ -22,23 +21,9 @@ OUT_OF_STOCK = "inventory.out_of_stock"
 TRANSFER = "inventory.transfer"
 
 
-def to_dict(item: InventoryItem) -> dict[str, Any]:
-    """The REST form, as events and webhooks carry it."""
-    return {
-        "id": item.id,
-        "object": "inventory_item",
-        "livemode": item.livemode,
-        "created": iso(item.created),
-        "updated": iso(item.updated),
-        "sku": item.sku,
-        "name": item.name,
-        "location": item.location,
-        "on_hand": item.on_hand,
-        "reserved": item.reserved,
-        "available": item.available,
-        "low_stock_threshold": item.low_stock_threshold,
-        "metadata": item.meta,
-    }
+def subject(item: InventoryItem) -> Subject:
+    """What an item's events are about: its one representation."""
+    return Subject("inventory_item", item.id, Owner(item.account_id, item.livemode))
 
 
 def crossing(before: dict[str, Any], item: InventoryItem) -> str | None:
@@ -53,31 +38,20 @@ def crossing(before: dict[str, Any], item: InventoryItem) -> str | None:
     return None
 
 
-def stock_event_type(before: InventoryItem | dict[str, Any], item: InventoryItem) -> str:
+def stock_event_type(before: dict[str, Any], item: InventoryItem) -> str:
     """The most specific type of a stock change: a crossing says so, else ``UPDATED``."""
-    return crossing(before if isinstance(before, dict) else to_dict(before), item) or UPDATED
-
-
-def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """The fields that changed, as they were; ``updated`` changes with all of them."""
-    return {k: v for k, v in before.items() if k != "updated" and after.get(k) != v}
+    return crossing(before, item) or UPDATED
 
 
 def emit_change(
-    uow: UnitOfWork,
-    owner: Owner,
-    before: dict[str, Any],
-    item: InventoryItem,
-    type: str | None = None,
+    uow: UnitOfWork, before: dict[str, Any], item: InventoryItem, type: str | None = None
 ) -> None:
-    """One event for one change of ``item`` (``before`` is ``to_dict`` of it before);
-    of ``type`` if given, else of its most specific type."""
-    after = to_dict(item)
-    previous = previous_attributes(before, after)
-    uow.emit(owner, type or stock_event_type(before, item), after, previous)
+    """One event for one change of ``item`` (``before``: its snapshot before); of
+    ``type`` if given, else of its most specific type."""
+    uow.emit(type or stock_event_type(before, item), subject(item), before=before)
 
 
-def emit_created(uow: UnitOfWork, owner: Owner, item: InventoryItem) -> None:
+def emit_created(uow: UnitOfWork, item: InventoryItem) -> None:
     """There is no ``inventory.created``: a new item is announced as ``inventory.updated``,
     with nothing before it."""
-    uow.emit(owner, UPDATED, to_dict(item), {})
+    uow.emit(UPDATED, subject(item), before={})

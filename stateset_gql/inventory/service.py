@@ -22,7 +22,7 @@ from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
 from stateset_gql.inventory import events
-from stateset_gql.inventory.events import stock_event_type, to_dict
+from stateset_gql.inventory.events import stock_event_type
 from stateset_gql.inventory.models import InventoryItem
 from stateset_gql.inventory.stock import (
     check_capacity,
@@ -40,7 +40,7 @@ from stateset_gql.metadata import check_metadata, merge_metadata
 __all__ = [
     "LIST_SPEC", "MAX_QUANTITY", "UNSET", "InventoryInput", "adjust", "consume", "create",
     "get", "list_page", "lock_items", "owned", "release", "reserve", "restock",
-    "stock_event_type", "to_dict", "transfer", "update",
+    "stock_event_type", "transfer", "update",
 ]  # fmt: skip
 
 # ``available`` is a hybrid attribute: a QueryableAttribute, which offers everything the
@@ -130,7 +130,7 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: InventoryInput) -> Inve
         await uow.session.flush()
     except IntegrityError as exc:  # a concurrent create won the race
         raise _duplicate(sku, location) from exc
-    events.emit_created(uow, owner, item)
+    events.emit_created(uow, item)
     return item
 
 
@@ -172,14 +172,15 @@ async def update(
     if metadata_update is not None:
         values["meta"] = merge_metadata(item.meta, metadata_update, check)
         check.check()
-    before = to_dict(item)
-    for key, value in values.items():
-        setattr(item, key, value)
-    if to_dict(item) == before:
+    changes = {k: v for k, v in values.items() if getattr(item, k) != v}
+    if not changes:
         return item  # nothing changed: no write, no event
+    before = await uow.snapshot(events.subject(item))
+    for key, value in changes.items():
+        setattr(item, key, value)
     item.updated = utcnow()
     await uow.session.flush()
-    events.emit_change(uow, owner, before, item, events.UPDATED)
+    events.emit_change(uow, before, item, events.UPDATED)
     return item
 
 
@@ -202,11 +203,11 @@ async def adjust(
             details=[_below_reserved(item, change)],
         )
     check_capacity(item, change, "delta")
-    before = to_dict(item)
+    before = await uow.snapshot(events.subject(item))
     item.on_hand += change
     item.updated = utcnow()
     await uow.session.flush()
-    events.emit_change(uow, owner, before, item)
+    events.emit_change(uow, before, item)
     return item
 
 

@@ -121,15 +121,17 @@ async def _change_stock(
         )
     now = utcnow()
     changed: dict[str, InventoryItem] = {}
-    for sku, quantity in sorted(quantities.items()):
+    skus = sorted(quantities)
+    befores = await uow.snapshots([events.subject(items[(sku, location)]) for sku in skus])
+    for sku, before in zip(skus, befores, strict=True):
+        quantity = quantities[sku]
         item = items[(sku, location)]
-        before = events.to_dict(item)
         item.on_hand += on_hand * quantity
         item.reserved += reserved * quantity
         if item.reserved < 0 or item.on_hand < item.reserved:
             raise Conflict(f"Stock of sku '{sku}' at '{location}' is inconsistent", param="sku")
         item.updated = now
-        events.emit_change(uow, owner, before, item)
+        events.emit_change(uow, before, item)
         changed[sku] = item
     await uow.session.flush()
     return changed
@@ -222,15 +224,17 @@ async def transfer(
             details=[shortage(source, amount)],
         )
     check_capacity(target, amount, "quantity")
-    source_before, target_before = events.to_dict(source), events.to_dict(target)
+    source_before, target_before = await uow.snapshots(
+        [events.subject(source), events.subject(target)]
+    )
     source.on_hand -= amount
     target.on_hand += amount
     source.updated = target.updated = now
     await uow.session.flush()
-    events.emit_change(uow, owner, source_before, source, events.TRANSFER)
-    events.emit_change(uow, owner, target_before, target, events.TRANSFER)
+    events.emit_change(uow, source_before, source, events.TRANSFER)
+    events.emit_change(uow, target_before, target, events.TRANSFER)
     if crossed := events.crossing(source_before, source):
-        events.emit_change(uow, owner, source_before, source, crossed)
+        events.emit_change(uow, source_before, source, crossed)
     return target
 
 

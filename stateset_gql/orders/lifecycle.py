@@ -47,12 +47,12 @@ async def _transition(
 ) -> Order:
     order = await service.get(session=uow.session, owner=owner, order_id=order_id, lock=True)
     line_items = await service.line_items_of(session=uow.session, order_id=order.id)
-    before = service.to_dict(order, line_items)
+    before = await uow.snapshot(service.subject(order))
     was = ORDER.move(order, target)
     apply(order)
     order.updated = utcnow()
     await uow.session.flush()
-    service.emit_change(uow, owner, f"order.{target}", order, line_items, before)
+    uow.emit(f"order.{target}", service.subject(order), before=before)
     await service.move_stock(uow=uow, owner=owner, order=order, line_items=line_items, was=was)
     return order
 

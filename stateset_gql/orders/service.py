@@ -2,8 +2,8 @@
 
 The lifecycle after creation (process, ship, deliver, cancel, refund) is in
 ``orders.lifecycle``; paying and refunding money is in ``payments.service``. Every
-change emits exactly one ``order.*`` event of its most specific type through
-``emit_change``, and every stock effect of a status change goes through ``move_stock``.
+change emits exactly one ``order.*`` event of its most specific type, about the
+order's ``subject``, and every stock effect of a status change goes through ``move_stock``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from stateset_gql.customers import service as customers
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
 from stateset_gql.inventory import service as inventory
@@ -31,7 +31,6 @@ from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.orders.states import RESERVING
 from stateset_gql.orders.validation import UNSET as UNSET
 from stateset_gql.orders.validation import LineItemInput as LineItemInput
-from stateset_gql.serialize import iso
 
 LIST_SPEC = ListSpec(
     id_column=Order.id,
@@ -74,62 +73,9 @@ class OrderUpdate:
     metadata: Any = UNSET
 
 
-def _time(value: Any) -> str | None:
-    return None if value is None else iso(value)
-
-
-def to_dict(order: Order, line_items: Iterable[OrderLineItem]) -> dict[str, Any]:
-    """The REST form, as events and webhooks carry it."""
-    return {
-        "id": order.id,
-        "object": "order",
-        "livemode": order.livemode,
-        "created": iso(order.created),
-        "updated": iso(order.updated),
-        "customer_id": order.customer_id,
-        "currency": order.currency,
-        "line_items": [
-            {
-                "sku": item.sku,
-                "name": item.name,
-                "quantity": item.quantity,
-                "unit_amount": item.unit_amount,
-                "amount": item.amount,
-            }
-            for item in line_items
-        ],
-        "subtotal": order.subtotal,
-        "tax": order.tax,
-        "shipping_cost": order.shipping_cost,
-        "amount": order.amount,
-        "amount_paid": order.amount_paid,
-        "amount_refunded": order.amount_refunded,
-        "status": order.status,
-        "location": order.location,
-        "shipping_address": order.shipping_address,
-        "carrier": order.carrier,
-        "tracking_number": order.tracking_number,
-        "cancellation_reason": order.cancellation_reason,
-        "paid_at": _time(order.paid_at),
-        "shipped_at": _time(order.shipped_at),
-        "delivered_at": _time(order.delivered_at),
-        "cancelled_at": _time(order.cancelled_at),
-        "metadata": order.meta,
-    }
-
-
-def emit_change(
-    uow: UnitOfWork,
-    owner: Owner,
-    type: str,
-    order: Order,
-    line_items: list[OrderLineItem],
-    before: dict[str, Any],
-) -> None:
-    """One event for one change, with the fields it changed as they were before."""
-    after = to_dict(order, line_items)
-    previous = {k: v for k, v in before.items() if k != "updated" and after[k] != v}
-    uow.emit(owner, type, after, previous)
+def subject(order: Order) -> Subject:
+    """What an order's events are about: its one representation."""
+    return Subject("order", order.id, Owner(order.account_id, order.livemode))
 
 
 def quantities(line_items: Iterable[OrderLineItem | LineItemInput]) -> dict[str, int]:
@@ -241,7 +187,7 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
     await uow.session.flush()  # the order row first: its line items refer to it
     uow.session.add_all(line_items)
     await uow.session.flush()
-    uow.emit(owner, "order.created", to_dict(order, line_items))
+    uow.emit("order.created", subject(order))
     await inventory.reserve(uow=uow, owner=owner, location=location, quantities=quantities(items))
     return order
 
@@ -295,13 +241,13 @@ async def update(*, uow: UnitOfWork, owner: Owner, order_id: str, data: OrderUpd
     if metadata_update is not None:
         values["meta"] = merge_metadata(order.meta, metadata_update, check)
     check.check()
-    line_items = await line_items_of(session=uow.session, order_id=order.id)
-    before = to_dict(order, line_items)
-    for key, value in values.items():
-        setattr(order, key, value)
-    if to_dict(order, line_items) == before:
+    changes = {k: v for k, v in values.items() if getattr(order, k) != v}
+    if not changes:
         return order  # nothing changed: no write, no event
+    before = await uow.snapshot(subject(order))
+    for key, value in changes.items():
+        setattr(order, key, value)
     order.updated = utcnow()
     await uow.session.flush()
-    emit_change(uow, owner, "order.updated", order, line_items, before)
+    uow.emit("order.updated", subject(order), before=before)
     return order

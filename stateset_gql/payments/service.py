@@ -98,9 +98,9 @@ async def pay(
             order.status, "paid", f"Only a pending order can be paid; this order is {order.status}"
         )
     payment = _new_payment(owner, order, method)
-    uow.session.add(payment)
     decline_code = method.decline_code if isinstance(method, CheckedCard) else None
     if decline_code is not None:
+        uow.session.add(payment)
         payment.status = "failed"
         payment.decline_code = decline_code
         payment.failure_message = DECLINE_MESSAGES[decline_code]
@@ -110,13 +110,13 @@ async def pay(
             param="card",
             extra={"decline_code": decline_code, "payment_id": payment.id},
         )
-    line_items = await orders.line_items_of(session=uow.session, order_id=order.id)
-    before = orders.to_dict(order, line_items)
+    before = await uow.snapshot(orders.subject(order))
+    uow.session.add(payment)
     ORDER.move(order, "paid")
     order.amount_paid = order.amount
     order.paid_at = order.updated = payment.created
     await uow.session.flush()
-    orders.emit_change(uow, owner, "order.paid", order, line_items, before)
+    uow.emit("order.paid", orders.subject(order), before=before)
     return order
 
 
@@ -174,7 +174,7 @@ async def refund(
         .limit(1)
     )
     line_items = await orders.line_items_of(session=uow.session, order_id=order.id)
-    before = orders.to_dict(order, line_items)
+    before = await uow.snapshot(orders.subject(order))
     now = utcnow()
     record = Refund(
         id=new_id("re"), account_id=owner.account_id, livemode=owner.livemode, meta={},
@@ -189,7 +189,7 @@ async def refund(
     if order.amount_refunded >= order.amount and ORDER.allows(order.status, "refunded"):
         ORDER.move(order, "refunded")
     await uow.session.flush()
-    orders.emit_change(uow, owner, "order.refunded", order, line_items, before)
+    uow.emit("order.refunded", orders.subject(order), before=before)
     await orders.move_stock(uow=uow, owner=owner, order=order, line_items=line_items, was=was)
     return record
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from typing import Any
 
-import orjson
 import redis.asyncio as aioredis
 from broadcaster import Broadcast
 
 log = logging.getLogger("stateset_gql.broadcast")
 
-EVENTS_CHANNEL = "stateset.events"
 PUBLISH_TIMEOUT = 1.0
 HEALTH_TIMEOUT = 1.0
 
@@ -76,16 +73,13 @@ class BroadcastHub:
         except Exception:  # noqa: BLE001 - any failure means not ready
             return False
 
-    async def publish_events(self, events: Iterable[dict[str, Any]]) -> None:
-        """Best effort: a failure is logged and the connection rebuilt on next use."""
-        for event in events:
-            try:
-                broadcast = await self._ensure_connected()
-                await asyncio.wait_for(
-                    broadcast.publish(EVENTS_CHANNEL, orjson.dumps(event).decode()),
-                    timeout=PUBLISH_TIMEOUT,
-                )
-            except Exception:
-                log.warning("could not publish event %s", event.get("id"), exc_info=True)
-                await self._drop()
-                return
+    async def publish(self, channel: str, message: str) -> bool:
+        """Best effort: False (logged, the connection rebuilt on next use) on failure."""
+        try:
+            broadcast = await self._ensure_connected()
+            await asyncio.wait_for(broadcast.publish(channel, message), timeout=PUBLISH_TIMEOUT)
+        except Exception:
+            log.warning("could not publish on %s", channel, exc_info=True)
+            await self._drop()
+            return False
+        return True

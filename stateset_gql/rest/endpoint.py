@@ -1,30 +1,34 @@
-"""``/v1/...``: matches a route, turns the request into its GraphQL field's arguments,
-runs it through the same executor as ``/graphql``, and shapes the answer."""
+"""``/v1/...``: each route of the route table is a route of the app's router.
+
+A route's endpoint turns the request into its GraphQL field's arguments (a ``Call``),
+the pipeline runs it like any ``/graphql`` request, and the answer is shaped as REST:
+the single object in its one representation, or a list envelope.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from stateset_gql.access import idempotency
+from stateset_gql.access.principal import Principal
 from stateset_gql.errors import (
     BadRequest,
     ErrorDetail,
     InvalidJSON,
-    MethodNotAllowed,
-    NotFound,
     StateSetError,
     UnsupportedMediaType,
     ValidationFailed,
 )
-from stateset_gql.graphql.executor import Executor, IdempotencyRequest, Operation, Outcome
-from stateset_gql.http.auth import principal_for
-from stateset_gql.http.responses import JSONResponse, error_body
+from stateset_gql.graphql.engine import Operation
+from stateset_gql.graphql.schema import Schema
+from stateset_gql.http.responses import error_body
+from stateset_gql.http.routing import Route
+from stateset_gql.pipeline.http import Pipeline, request_id_of
+from stateset_gql.pipeline.runner import Call, Outcome
 from stateset_gql.rest.convert import check, to_graphql_input, to_rest
 from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.operations import RouteOperation, operation_for
@@ -33,17 +37,6 @@ from stateset_gql.rest.routes import ROUTES, RestRoute
 
 # GraphQL's words for list arguments, as REST clients know them.
 _PARAM_NAMES = {"first": "limit", "after": "cursor", "orderBy": "sort"}
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    route: RestRoute
-    pattern: re.Pattern[str]
-
-
-def _compile(route: RestRoute) -> _Compiled:
-    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", route.path)
-    return _Compiled(route=route, pattern=re.compile(f"^{regex}/?$"))
 
 
 def rest_param(param: str | None) -> str | None:
@@ -73,73 +66,81 @@ def _primary_error(outcome: Outcome) -> StateSetError:
     return errors[0]
 
 
-class RestEndpoint:
-    def __init__(self, executor: Executor, routes: list[RestRoute] | None = None) -> None:
-        self.executor = executor
-        self.compiled = [_compile(route) for route in routes or ROUTES]
+async def _read_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType(
+            f"Send request bodies as application/json, not {content_type or 'no content type'}"
+        )
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from exc
+    if not isinstance(body, dict):
+        raise InvalidJSON("The request body must be a JSON object")
+    return body
 
-    def _match(self, method: str, path: str) -> tuple[RestRoute, dict[str, str]]:
-        allowed: list[str] = []
-        for compiled in self.compiled:
-            match = compiled.pattern.match(path)
-            if match is None:
-                continue
-            if compiled.route.method == method:
-                return compiled.route, match.groupdict()
-            allowed.append(compiled.route.method)
-        if allowed:
-            raise _MethodNotAllowed(sorted(set(allowed)))
-        raise NotFound(f"Unrecognized request URL ({method} {path})")
 
-    async def handle(self, request: Request) -> Response:
-        request_id: str = request.scope["state"]["request_id"]
-        try:
-            route, path_params = self._match(request.method, request.url.path)
-        except _MethodNotAllowed as exc:
-            allow = {"Allow": ", ".join(exc.allowed)}
-            error = MethodNotAllowed(
-                f"{request.method} is not allowed on {request.url.path}; "
-                f"allowed: {', '.join(exc.allowed)}"
-            )
-            return JSONResponse(error_body(error, request_id, graphql=False), 405, headers=allow)
-        operation = operation_for(route)
+def _render(
+    outcome: Outcome, operation: RouteOperation, include_total: bool, request_id: str
+) -> tuple[int, bytes]:
+    if outcome.errors:
+        error = _rest_error(_primary_error(outcome))
+        return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
+    data = (outcome.result.data or {})["result"]
+    if not operation.is_list:
+        return operation.route.status, orjson.dumps(to_rest(data, operation.field.type))
+    page: dict[str, Any] = {
+        "object": "list",
+        "url": operation.route.path,
+        "data": [to_rest(edge["node"], operation.item_type) for edge in data["edges"]],
+        "has_more": data["pageInfo"]["hasNextPage"],
+        "next_cursor": data["pageInfo"]["endCursor"] if data["pageInfo"]["hasNextPage"] else None,
+    }
+    if include_total:
+        page["total_count"] = data["totalCount"]
+    return 200, orjson.dumps(page)
+
+
+class RestSurface:
+    """One route of the table, read as its GraphQL field."""
+
+    graphql = False
+
+    def __init__(self, operation: RouteOperation) -> None:
+        self.operation = operation
+
+    async def prepare(self, request: Request, principal: Principal) -> Call:
+        operation = self.operation
+        route = operation.route
         body = await _read_body(request) if route.is_mutation else None
-        variables, include_total, deprecated = self._variables(
-            operation, request, path_params, body
-        )
-        principal = await principal_for(request.headers, self.executor.db)
-        idempotency_request = None
-        key = request.headers.get("idempotency-key")
-        if route.is_mutation and key is not None:
-            idempotency_request = IdempotencyRequest(
-                key=idempotency.check_key(key),
-                fingerprint=idempotency.fingerprint(request.method, request.url.path, body),
-            )
-        query = operation.query_with_total if include_total else operation.query
-        rendered = await self.executor.run(
-            principal=principal,
-            request_id=request_id,
-            operation=Operation(query=query, variables=variables),
+        variables, include_total, deprecated = self._variables(request, body)
+        request_id = request_id_of(request)
+        return Call(
+            operation=Operation(
+                query=operation.query_with_total if include_total else operation.query,
+                variables=variables,
+            ),
             write=route.is_mutation,
-            render=lambda outcome: _render(outcome, operation, request, include_total, request_id),
-            idempotency_request=idempotency_request,
+            render=lambda outcome: _render(outcome, operation, include_total, request_id),
+            fingerprint=(request.method, request.url.path, body),
+            headers={"Deprecation": "true"} if deprecated else {},
         )
-        headers: dict[str, str] = {}
-        if rendered.replayed:
-            headers["Idempotent-Replayed"] = "true"
-        if deprecated:
-            headers["Deprecation"] = "true"
-        return JSONResponse(rendered.body, status_code=rendered.status, headers=headers)
+
+    def answer_error(self, error: StateSetError, request_id: str) -> tuple[int, bytes]:
+        return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
 
     def _variables(
-        self,
-        operation: RouteOperation,
-        request: Request,
-        path_params: dict[str, str],
-        body: dict[str, Any] | None,
+        self, request: Request, body: dict[str, Any] | None
     ) -> tuple[dict[str, Any], bool, bool]:
+        operation = self.operation
         renames = dict(operation.route.rename)
-        variables: dict[str, Any] = {renames.get(k, k): v for k, v in path_params.items()}
+        variables: dict[str, Any] = {
+            renames.get(k, k): unquote(v) for k, v in request.path_params.items()
+        }
         if operation.is_list:
             arguments = list_arguments(operation, request.query_params)
             return (
@@ -170,50 +171,21 @@ class RestEndpoint:
         return variables, False, False
 
 
-class _MethodNotAllowed(Exception):
-    def __init__(self, allowed: list[str]) -> None:
-        super().__init__(allowed)
-        self.allowed = allowed
+def rest_routes(pipeline: Pipeline, schema: Schema, table: list[RestRoute] = ROUTES) -> list[Route]:
+    """One router route per path template; the router answers 405 with its ``Allow``."""
+    by_path: dict[str, dict[str, RestSurface]] = {}
+    for route in table:
+        surface = RestSurface(operation_for(schema, route))
+        by_path.setdefault(route.path, {})[route.method] = surface
 
+    def endpoint(surfaces: dict[str, RestSurface]) -> Any:
+        async def serve(request: Request) -> Response:
+            method = "GET" if request.method == "HEAD" else request.method
+            return await pipeline.serve(request, surfaces[method])
 
-async def _read_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType(
-            f"Send request bodies as application/json, not {content_type or 'no content type'}"
-        )
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from exc
-    if not isinstance(body, dict):
-        raise InvalidJSON("The request body must be a JSON object")
-    return body
+        return serve
 
-
-def _render(
-    outcome: Outcome,
-    operation: RouteOperation,
-    request: Request,
-    include_total: bool,
-    request_id: str,
-) -> tuple[int, bytes]:
-    if outcome.errors:
-        error = _rest_error(_primary_error(outcome))
-        return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
-    data = (outcome.result.data or {})["result"]
-    if not operation.is_list:
-        return operation.route.status, orjson.dumps(to_rest(data, operation.field.type))
-    page: dict[str, Any] = {
-        "object": "list",
-        "url": request.url.path,
-        "data": [to_rest(edge["node"], operation.item_type) for edge in data["edges"]],
-        "has_more": data["pageInfo"]["hasNextPage"],
-        "next_cursor": data["pageInfo"]["endCursor"] if data["pageInfo"]["hasNextPage"] else None,
-    }
-    if include_total:
-        page["total_count"] = data["totalCount"]
-    return 200, orjson.dumps(page)
+    return [
+        Route(path, endpoint(surfaces), methods=list(surfaces))
+        for path, surfaces in by_path.items()
+    ]

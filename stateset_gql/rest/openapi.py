@@ -22,6 +22,7 @@ from graphql import (
 )
 
 from stateset_gql import __version__
+from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.naming import to_snake
 from stateset_gql.rest.operations import RouteOperation, operation_for, selection
 from stateset_gql.rest.params import OPERATORS
@@ -191,8 +192,8 @@ def _list_parameters(builder: _Builder, operation: RouteOperation) -> list[dict[
     return parameters
 
 
-def _operation(builder: _Builder, route: RestRoute) -> dict[str, Any]:
-    operation = operation_for(route)
+def _operation(builder: _Builder, schema: Schema, route: RestRoute) -> dict[str, Any]:
+    operation = operation_for(schema, route)
     spec: dict[str, Any] = {
         "operationId": route.field,
         "summary": route.summary or route.field,
@@ -256,7 +257,7 @@ def _operation(builder: _Builder, route: RestRoute) -> dict[str, Any]:
 
 
 @cache
-def openapi() -> dict[str, Any]:
+def openapi(schema: Schema) -> dict[str, Any]:
     builder = _Builder()
     builder.schemas["Error"] = {
         "type": "object",
@@ -286,7 +287,7 @@ def openapi() -> dict[str, Any]:
     }  # fmt: skip
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(builder, route)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(builder, schema, route)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -26,7 +26,7 @@ from graphql import (
     print_ast,
 )
 
-from stateset_gql.graphql.schema import schema
+from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.routes import RestRoute
 
 
@@ -90,7 +90,7 @@ def _declare(name: str, arg: GraphQLArgument) -> str:
 
 
 @cache
-def operation_for(route: RestRoute) -> RouteOperation:
+def operation_for(schema: Schema, route: RestRoute) -> RouteOperation:
     root = schema._schema.mutation_type if route.is_mutation else schema._schema.query_type
     assert root is not None
     field = root.fields.get(route.field)

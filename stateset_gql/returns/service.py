@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -20,7 +19,7 @@ from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
 from stateset_gql.inventory import service as inventory
@@ -30,7 +29,6 @@ from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.payments import service as payments
 from stateset_gql.returns.models import Return, ReturnItem
 from stateset_gql.returns.states import CLAIMING, RETURN
-from stateset_gql.serialize import iso
 
 UNSET: Any = object()
 MAX_ITEMS = 100
@@ -62,33 +60,9 @@ class ReturnInput:
     metadata: Any = UNSET
 
 
-def _time(value: datetime | None) -> str | None:
-    return iso(value) if value is not None else None
-
-
-def to_dict(ret: Return, items: Sequence[ReturnItem]) -> dict[str, Any]:
-    """The REST form, as events and webhooks carry it."""
-    return {
-        "id": ret.id,
-        "object": "return",
-        "livemode": ret.livemode,
-        "created": iso(ret.created),
-        "updated": iso(ret.updated),
-        "order_id": ret.order_id,
-        "status": ret.status,
-        "reason": ret.reason,
-        "rejection_reason": ret.rejection_reason,
-        "restock": ret.restock,
-        "refund_amount": ret.refund_amount,
-        "refund_id": ret.refund_id,
-        "currency": ret.currency,
-        "items": [{"sku": item.sku, "quantity": item.quantity} for item in items],
-        "approved_at": _time(ret.approved_at),
-        "received_at": _time(ret.received_at),
-        "processed_at": _time(ret.processed_at),
-        "rejected_at": _time(ret.rejected_at),
-        "metadata": ret.meta,
-    }
+def subject(ret: Return) -> Subject:
+    """What a return's events are about: its one representation."""
+    return Subject("return", ret.id, Owner(ret.account_id, ret.livemode))
 
 
 def owned(owner: Owner) -> Select[Return]:
@@ -228,19 +202,6 @@ def items_value(items: Sequence[ReturnItem], lines: Sequence[OrderLineItem]) -> 
 # --------------------------------------------------------------------------- actions
 
 
-def _emit_change(
-    uow: UnitOfWork,
-    owner: Owner,
-    type: str,
-    before: dict[str, Any],
-    ret: Return,
-    items: Sequence[ReturnItem],
-) -> None:
-    after = to_dict(ret, items)
-    previous = {k: v for k, v in before.items() if k != "updated" and after[k] != v}
-    uow.emit(owner, type, after, previous)
-
-
 async def create(*, uow: UnitOfWork, owner: Owner, data: ReturnInput) -> Return:
     check = Validator()
     order_id = _text(data.order_id, "order_id", 40, check, required=True)
@@ -304,18 +265,17 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: ReturnInput) -> Return:
     await uow.session.flush()  # the return before its items (foreign key)
     uow.session.add_all(rows)
     await uow.session.flush()
-    uow.emit(owner, "return.created", to_dict(ret, rows))
+    uow.emit("return.created", subject(ret))
     return ret
 
 
 async def approve(*, uow: UnitOfWork, owner: Owner, return_id: str) -> Return:
     ret = await get(session=uow.session, owner=owner, return_id=return_id, lock=True)
-    items = await items_of(uow.session, ret.id)
-    before = to_dict(ret, items)
+    before = await uow.snapshot(subject(ret))
     RETURN.move(ret, "approved")
     ret.approved_at = ret.updated = utcnow()
     await uow.session.flush()
-    _emit_change(uow, owner, "return.approved", before, ret, items)
+    uow.emit("return.approved", subject(ret), before=before)
     return ret
 
 
@@ -324,13 +284,12 @@ async def reject(*, uow: UnitOfWork, owner: Owner, return_id: str, reason: Any =
     why = _text(reason, "reason", 500, check, required=False)
     check.check()
     ret = await get(session=uow.session, owner=owner, return_id=return_id, lock=True)
-    items = await items_of(uow.session, ret.id)
-    before = to_dict(ret, items)
+    before = await uow.snapshot(subject(ret))
     RETURN.move(ret, "rejected")
     ret.rejection_reason = why
     ret.rejected_at = ret.updated = utcnow()
     await uow.session.flush()
-    _emit_change(uow, owner, "return.rejected", before, ret, items)
+    uow.emit("return.rejected", subject(ret), before=before)
     return ret
 
 
@@ -338,7 +297,7 @@ async def receive(*, uow: UnitOfWork, owner: Owner, return_id: str) -> Return:
     """The goods are back: restocked at the order's location when ``restock`` says so."""
     ret = await get(session=uow.session, owner=owner, return_id=return_id, lock=True)
     items = await items_of(uow.session, ret.id)
-    before = to_dict(ret, items)
+    before = await uow.snapshot(subject(ret))
     RETURN.move(ret, "received")
     if ret.restock:
         order = await _order(uow.session, owner, ret.order_id, lock=False)
@@ -350,7 +309,7 @@ async def receive(*, uow: UnitOfWork, owner: Owner, return_id: str) -> Return:
         )
     ret.received_at = ret.updated = utcnow()
     await uow.session.flush()
-    _emit_change(uow, owner, "return.received", before, ret, items)
+    uow.emit("return.received", subject(ret), before=before)
     return ret
 
 
@@ -366,7 +325,7 @@ async def process(
     order = await _order(uow.session, owner, found.order_id, lock=True)
     ret = await get(session=uow.session, owner=owner, return_id=return_id, lock=True)
     items = await items_of(uow.session, ret.id)
-    before = to_dict(ret, items)
+    before = await uow.snapshot(subject(ret))
     RETURN.move(ret, "processed")
     if amount is None:
         amount = items_value(
@@ -380,5 +339,5 @@ async def process(
     ret.refund_amount = amount
     ret.processed_at = ret.updated = utcnow()
     await uow.session.flush()
-    _emit_change(uow, owner, "return.processed", before, ret, items)
+    uow.emit("return.processed", subject(ret), before=before)
     return ret

@@ -15,11 +15,10 @@ from stateset_gql.customers import service as customers
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import NotFound, Validator, not_found
 from stateset_gql.ids import new_id
 from stateset_gql.metadata import check_metadata, merge_metadata
-from stateset_gql.serialize import iso
 from stateset_gql.subscriptions.models import CustomerSubscription
 from stateset_gql.subscriptions.states import SUBSCRIPTION
 
@@ -56,27 +55,10 @@ class SubscriptionInput:
     metadata: Any = UNSET
 
 
-def to_dict(subscription: CustomerSubscription) -> dict[str, Any]:
-    """The REST form, as events and webhooks carry it."""
-    return {
-        "id": subscription.id,
-        "object": "customer_subscription",
-        "livemode": subscription.livemode,
-        "created": iso(subscription.created),
-        "updated": iso(subscription.updated),
-        "customer_id": subscription.customer_id,
-        "plan": subscription.plan,
-        "amount": subscription.amount,
-        "currency": subscription.currency,
-        "interval": subscription.interval,
-        "status": subscription.status,
-        "current_period_start": iso(subscription.current_period_start),
-        "current_period_end": iso(subscription.current_period_end),
-        "cancelled_at": (
-            iso(subscription.cancelled_at) if subscription.cancelled_at is not None else None
-        ),
-        "metadata": subscription.meta,
-    }
+def subject(subscription: CustomerSubscription) -> Subject:
+    """What a subscription's events are about: its one representation."""
+    owner = Owner(subscription.account_id, subscription.livemode)
+    return Subject("customer_subscription", subscription.id, owner)
 
 
 def add_interval(start: datetime, interval: str) -> datetime:
@@ -182,7 +164,7 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: SubscriptionInput) -> C
     )
     uow.session.add(subscription)
     await uow.session.flush()
-    uow.emit(owner, "customer.subscription.created", to_dict(subscription))
+    uow.emit("customer.subscription.created", subject(subscription))
     return subscription
 
 
@@ -190,13 +172,11 @@ async def cancel(*, uow: UnitOfWork, owner: Owner, subscription_id: str) -> Cust
     subscription = await get(
         session=uow.session, owner=owner, subscription_id=subscription_id, lock=True
     )
-    before = to_dict(subscription)
+    before = await uow.snapshot(subject(subscription))
     SUBSCRIPTION.move(subscription, "cancelled")
     now = utcnow()
     subscription.cancelled_at = now
     subscription.updated = now
     await uow.session.flush()
-    after = to_dict(subscription)
-    previous = {k: v for k, v in before.items() if k != "updated" and after[k] != v}
-    uow.emit(owner, "customer.subscription.cancelled", after, previous)
+    uow.emit("customer.subscription.cancelled", subject(subscription), before=before)
     return subscription

@@ -1,0 +1,158 @@
+"""The unit-of-work runner: one call's transaction around the engine.
+
+``Runner.run`` claims the Idempotency-Key (if any), opens the session, has the engine
+execute, renders, stores the idempotent response and commits the change with its events
+— or rolls everything back — and only once the connection is back in the pool runs the
+after-commit work (publishing the events). It knows nothing of HTTP: a surface hands it
+a ``Call`` and gets a ``Rendered`` back.
+
+A mutation commits when every field succeeded, or when its only errors are ones that
+commit (a recorded card decline); otherwise the whole operation is rolled back, so a
+failed request leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.types import ExecutionResult
+
+from stateset_gql.access import idempotency
+from stateset_gql.access.principal import Principal
+from stateset_gql.db.engine import Database
+from stateset_gql.db.uow import Renderer, UnitOfWork
+from stateset_gql.errors import StateSetError
+from stateset_gql.events.models import Event
+from stateset_gql.graphql.context import Context
+from stateset_gql.graphql.engine import GraphQLEngine, Operation
+from stateset_gql.graphql.errors import log_unexpected, to_domain_error
+from stateset_gql.ops.metrics import Metrics
+from stateset_gql.settings import Settings
+
+log = logging.getLogger("stateset_gql.runner")
+
+# Work done after a commit, with the connection back in the pool.
+AfterCommit = Callable[[Sequence[Event]], Awaitable[None]]
+
+
+@dataclass
+class Outcome:
+    result: ExecutionResult
+    write: bool
+    # Each GraphQL error beside the domain error it stands for.
+    errors: list[tuple[GraphQLError, StateSetError]] = field(default_factory=list)
+    committed: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a surface asks to run: the operation, and how its outcome is answered."""
+
+    operation: Operation
+    write: bool
+    render: Callable[[Outcome], tuple[int, bytes]]
+    # What an Idempotency-Key's fingerprint covers: method, path and body.
+    fingerprint: tuple[str, str, Any] = ("", "", None)
+    # Headers the surface adds to its answer.
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    status: int
+    body: bytes
+    replayed: bool = False
+
+
+class Runner:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: Settings,
+        engine: GraphQLEngine,
+        render: Renderer,
+        metrics: Metrics,
+        after_commit: Sequence[AfterCommit] = (),
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.engine = engine
+        self.render = render
+        self.metrics = metrics
+        self.after_commit = list(after_commit)
+
+    async def run(
+        self,
+        *,
+        principal: Principal,
+        request_id: str,
+        call: Call,
+        idempotency_key: str | None = None,
+    ) -> Rendered:
+        claim: idempotency.Claim | None = None
+        if call.write and idempotency_key is not None:
+            claimed = await idempotency.claim(
+                db=self.db,
+                api_key_id=principal.key_id,
+                key=idempotency_key,
+                fingerprint=idempotency.fingerprint(*call.fingerprint),
+                ttl_seconds=self.settings.idempotency_ttl_seconds,
+                lock_seconds=self.settings.idempotency_lock_seconds,
+            )
+            if isinstance(claimed, idempotency.Replay):
+                return Rendered(status=claimed.status, body=claimed.body, replayed=True)
+            claim = claimed
+        events: list[Event] = []
+        stored = False
+        try:
+            async with self.db.session(write=call.write) as session:
+                uow = UnitOfWork(
+                    session=session,
+                    render=self.render,
+                    request_id=request_id,
+                    idempotency_key=claim.key if claim else None,
+                )
+                context = Context(
+                    request_id=request_id, principal=principal, uow=uow, settings=self.settings
+                )
+                result = await self.engine.execute(call.operation, context, write=call.write)
+                outcome = self._outcome(result, call.write, request_id)
+                status, body = call.render(outcome)
+                if outcome.committed:
+                    if claim is not None:
+                        await idempotency.store(
+                            session=session, claim=claim, status=status, body=body
+                        )
+                    events = await uow.commit()
+                    stored = claim is not None
+                else:
+                    await uow.rollback()
+        finally:
+            if claim is not None and not stored:
+                await idempotency.release(db=self.db, claim=claim)
+        self.metrics.events.inc(len(events))
+        kind = "mutation" if call.write else "query"
+        self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
+        for hook in self.after_commit if events else ():
+            try:
+                await hook(events)
+            except Exception:
+                # Committed is committed: the relay republishes what a hook missed.
+                log.exception("after-commit work failed")
+        return Rendered(status=status, body=body)
+
+    @staticmethod
+    def _outcome(result: ExecutionResult, write: bool, request_id: str) -> Outcome:
+        outcome = Outcome(result=result, write=write)
+        for error in result.errors or []:
+            domain = to_domain_error(error)
+            if domain.code == "INTERNAL_ERROR":
+                log_unexpected(error, request_id)
+            outcome.errors.append((error, domain))
+        outcome.committed = write and all(domain.commits for _, domain in outcome.errors)
+        return outcome

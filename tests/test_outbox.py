@@ -1,0 +1,105 @@
+"""A relayable outbox: each event records whether it was published, publishing after
+commit marks it, and what a crash (or a broadcast that was down) left unpublished is
+found oldest first and published again, on the account-and-mode channel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+import redis
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.db.engine import Database
+from stateset_gql.events.models import Event
+from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.realtime.outbox import Outbox, channel, unpublished
+from stateset_gql.rest.representation import standalone_renderer
+from tests.rest_support import Rest
+from tests.support import Account, LiveServer, new_account
+
+
+def _unpublished_of(account: Account) -> list[Event]:
+    async def find() -> list[Event]:
+        db = Database(account.database_url)
+        try:
+            found = await unpublished(db=db, older_than=timedelta(0), limit=10_000)
+            return [e for e in found if e.account_id == account.id]
+        finally:
+            await db.dispose()
+
+    return asyncio.run(find())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def unbroadcast_server(database_url: str) -> Iterator[LiveServer]:
+    """A server whose broadcast is down: it commits, but cannot publish."""
+    live = LiveServer.start(
+        database_url=database_url, broadcast_url=f"redis://127.0.0.1:{_free_port()}/0"
+    )
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def test_publishing_after_commit_marks_the_events(client: httpx.Client, account: Account) -> None:
+    rest = Rest(client, account.sk_test)
+    rest.ok(rest.post("/v1/customers", {"email": "pub@example.com"}), 201)
+    assert rest.ok(rest.get("/v1/events"))["data"]
+    assert _unpublished_of(account) == []
+
+
+def test_events_a_failed_publish_left_behind_are_found_and_published_again(
+    unbroadcast_server: LiveServer, redis_url: str
+) -> None:
+    account = new_account(unbroadcast_server.database_url)
+    with httpx.Client(base_url=unbroadcast_server.base_url, timeout=30) as client:
+        rest = Rest(client, account.sk_test)
+        for n in range(3):
+            rest.ok(rest.post("/v1/customers", {"email": f"lost{n}@example.com"}), 201)
+        # Writes go on while the broadcast is down; their events wait in the outbox.
+        left = _unpublished_of(account)
+        assert [e.type for e in left] == ["customer.created"] * 3
+        assert [e.sequence for e in left] == sorted(e.sequence for e in left)
+        expected = [rest.get(f"/v1/events/{e.id}").content for e in left]
+
+    listener = redis.Redis.from_url(redis_url).pubsub()  # type: ignore[no-untyped-call]
+    listener.subscribe(channel(Owner(account.id, livemode=False)))
+    listener.get_message(timeout=2)  # the subscription's confirmation
+
+    async def relay() -> int:
+        db = Database(account.database_url)
+        hub = BroadcastHub(redis_url)
+        await hub.connect()
+        try:
+            outbox = Outbox(db=db, hub=hub, render=standalone_renderer())
+            return await outbox.publish(left)
+        finally:
+            await hub.disconnect()
+            await db.dispose()
+
+    assert asyncio.run(relay()) == 3
+    received: list[bytes] = []
+    deadline = time.monotonic() + 10
+    while len(received) < 3 and time.monotonic() < deadline:
+        message = listener.get_message(timeout=1)
+        if message and message["type"] == "message":
+            received.append(message["data"])
+    listener.close()
+    # Each message is the event exactly as GET /v1/events/{id} answers it, in order.
+    assert [json.loads(m) for m in received] == [json.loads(e) for e in expected]
+    assert _unpublished_of(account) == []
