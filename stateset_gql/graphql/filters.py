@@ -79,7 +79,7 @@ class DateTimeFilter:
     between: list[DateOrDateTime] | None = op("_between")
 
 
-@strawberry.input(description="Yes or no.")
+@strawberry.input(description="Boolean comparisons.")
 class BooleanFilter:
     eq: bool | None = op("_eq")
     ne: bool | None = op("_ne")
