@@ -1,7 +1,9 @@
 """Lists any resource can declare in a few lines (API.md section 5).
 
 A resource names its fields once in a ``ListSpec``: which column each is, its kind, and
-whether it may be filtered and sorted. ``fetch_page`` then answers a ``PageRequest``:
+whether it may be filtered and sorted. It is the list's one declaration: GraphQL's
+``where`` and ``orderBy`` inputs are generated from it, and REST's filters and ``sort``
+from those. ``fetch_page`` then answers a ``PageRequest``:
 a filter tree (``{"email": {"like": "%@x.com"}, "and": [...], "or": [...], "not": {...}}``),
 an ordering, and either a keyset cursor or an offset. Cursors carry the sort values of
 the last row, so rows inserted while a client pages never shift what comes next.
