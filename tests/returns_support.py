@@ -75,13 +75,16 @@ def order(
     *,
     location: str = "default",
     until: str = "shipped",
+    currency: str = "usd",
 ) -> dict[str, Any]:
     """An order of ``(sku, quantity, unit_amount)`` lines, stocked (10 spare units each)
     and walked through pay, process and ship as far as ``until``."""
     for sku in dict.fromkeys(sku for sku, _, _ in lines):
         stock(client, key, sku, 10 + sum(q for s, q, _ in lines if s == sku), location)
     lines_input = [line(sku, quantity, unit) for sku, quantity, unit in lines]
-    order_id = create_order(client, key, lineItems=lines_input, location=location)["id"]
+    order_id = create_order(
+        client, key, lineItems=lines_input, location=location, currency=currency
+    )["id"]
     for _, query, variables in ORDER_STEPS[: STATUSES.index(until)]:
         data(gql(client, key, query, {"id": order_id, **variables}))
     result: dict[str, Any] = data(gql(client, key, GET_ORDER, {"id": order_id}))["order"]

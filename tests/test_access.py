@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from stateset_gql.access.scopes import ALL_SCOPES
+from tests.rest_support import Rest, error_of
 from tests.support import Account, create_customer, data, error, gql, new_account
 
 CUSTOMER = "query($id: ID!) { customer(id: $id) { id email livemode } }"
@@ -174,6 +175,38 @@ def test_a_key_creates_keys_only_within_its_own_scopes_and_mode(
     assert error(bad_scope)["status"] == 422
     no_scopes = gql(client, account.sk_test, CREATE_KEY, {"input": {"type": "RK"}})
     assert error(no_scopes)["code"] == "MISSING_REQUIRED_FIELD"
+
+
+def test_keys_are_filtered_and_sorted_in_graphql_and_rest(
+    client: httpx.Client, account: Account
+) -> None:
+    def made(key_type: str, name: str) -> str:
+        scopes = ["orders:read"] if key_type == "RK" else None
+        key = {"type": key_type, "name": name, "scopes": scopes}
+        return str(
+            data(gql(client, account.sk_test, CREATE_KEY, {"input": key}))["createApiKey"]["id"]
+        )
+
+    reader, admin, other = made("RK", "lists reader"), made("SK", "lists admin"), made("RK", "x")
+    query = """
+    query($where: ApiKeyWhere, $orderBy: [ApiKeyOrder!]) {
+      apiKeys(first: 100, where: $where, orderBy: $orderBy) { nodes { id } }
+    }
+    """
+
+    def ids(variables: dict[str, object]) -> list[str]:
+        listed = data(gql(client, account.sk_test, query, variables))["apiKeys"]["nodes"]
+        return [node["id"] for node in listed]
+
+    assert ids({"where": {"name": {"_like": "lists %"}}}) == [admin, reader]
+    assert ids({"where": {"type": {"_eq": "RK"}}, "orderBy": [{"field": "CREATED"}]}) == [
+        reader, other,
+    ]  # fmt: skip
+    rest = Rest(client, account.sk_test)
+    listed = rest.ok(rest.get("/v1/api_keys", {"type_eq": "rk", "sort": "-created"}))
+    assert [key["id"] for key in listed["data"]] == [other, reader]
+    refused = rest.get("/v1/api_keys", {"sort": "name"})
+    assert error_of(refused, 400)["param"] == "sort"
 
 
 def test_a_revoked_key_is_refused(client: httpx.Client, account: Account) -> None:

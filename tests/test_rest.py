@@ -320,6 +320,10 @@ def test_filters_and_sorting_over_rest(rest: Rest) -> None:
         ({"created_gte": "yesterday"}, "created_gte"),
         ({"amount_between": "1"}, "amount_between"),
         ({"sort": "-nope"}, "sort"),
+        # REST names list fields in snake_case only, as their lists declare them.
+        ({"customerId_eq": "cus_1"}, "customerId_eq"),
+        ({"customer__id_eq": "cus_1"}, "customer__id_eq"),
+        ({"sort": "AMOUNT"}, "sort"),
     ],
 )
 def test_bad_list_parameters_are_400_naming_the_parameter(

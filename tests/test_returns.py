@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.order_support import events, unique_sku
+from tests.rest_support import Rest, error_of
 from tests.returns_support import (
     APPROVE,
     GET_ORDER,
@@ -299,6 +300,37 @@ def test_returns_are_listed_found_by_node_and_guarded_by_scopes(
     assert error(act(client, reader, APPROVE, first["id"]))["status"] == 403
     outsider = account.key("rk", ["orders:read"])
     assert error(gql(client, outsider, GET_RETURN, {"id": first["id"]}))["status"] == 403
+
+
+def test_returns_filter_by_restock_and_sort_by_currency_in_graphql_and_rest(
+    client: httpx.Client, account: Account
+) -> None:
+    key = account.sk_test
+
+    def returned(currency: str, **fields: Any) -> str:
+        sku = unique_sku(currency)
+        shipped = order(client, key, [(sku, 1, 1000)], currency=currency)
+        return str(new_return(client, key, shipped["id"], [(sku, 1)], **fields)["id"])
+
+    gbp, usd, eur = returned("gbp"), returned("usd", restock=False), returned("eur")
+
+    def ids(variables: dict[str, Any]) -> list[str]:
+        return [n["id"] for n in data(gql(client, key, LIST, variables))["returns"]["nodes"]]
+
+    assert ids({"where": {"restock": {"_eq": False}}}) == [usd]
+    assert ids({"where": {"restock": {"_ne": False}}}) == [eur, gbp]
+    assert ids({"orderBy": [{"field": "CURRENCY"}]}) == [eur, gbp, usd]
+    assert ids({"orderBy": [{"field": "CURRENCY", "direction": "DESC"}]}) == [usd, gbp, eur]
+
+    rest = Rest(client, key)
+
+    def rest_ids(params: dict[str, str]) -> list[str]:
+        return [r["id"] for r in rest.ok(rest.get("/v1/returns", params))["data"]]
+
+    assert rest_ids({"restock_eq": "false"}) == [usd]
+    assert rest_ids({"restock_eq": "true", "sort": "currency"}) == [eur, gbp]
+    assert rest_ids({"sort": "-currency"}) == [usd, gbp, eur]
+    assert error_of(rest.get("/v1/returns", {"restock_gt": "true"}), 400)["param"] == "restock_gt"
 
 
 def test_concurrent_returns_never_claim_more_than_was_shipped(

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from stateset_gql.subscriptions.service import add_interval
+from tests.rest_support import Rest
 from tests.support import Account, LiveServer, create_customer, data, error, gql
 
 FIELDS = """id object livemode created updated customerId plan amount currency interval status
@@ -192,6 +193,38 @@ def test_lists_filter_and_sort_by_status_customer_and_plan(
     # The other mode sees none of them.
     live = data(gql(client, account.sk_live, LIST))["customerSubscriptions"]
     assert live["totalCount"] == 0
+
+
+def test_lists_sort_by_currency_and_cancellation_in_graphql_and_rest(
+    client: httpx.Client, account: Account
+) -> None:
+    key = account.sk_test
+    customer = create_customer(client, key)["id"]
+    jpy, eur, usd = (
+        subscribe(client, key, customer, currency=c)["id"] for c in ("jpy", "eur", "usd")
+    )
+    for cancelled in (usd, jpy):
+        data(gql(client, key, CANCEL, {"id": cancelled}))
+
+    def ids(field: str, direction: str = "ASC") -> list[str]:
+        order = [{"field": field, "direction": direction}]
+        listed = data(gql(client, key, LIST, {"orderBy": order}))["customerSubscriptions"]
+        return [node["id"] for node in listed["nodes"]]
+
+    assert ids("CURRENCY") == [eur, jpy, usd]
+    assert ids("CURRENCY", "DESC") == [usd, jpy, eur]
+    # Never cancelled sorts after every cancellation, as a missing value always does.
+    assert ids("CANCELLED_AT") == [usd, jpy, eur]
+    assert ids("CANCELLED_AT", "DESC") == [eur, jpy, usd]
+
+    rest = Rest(client, key)
+
+    def rest_ids(sort: str) -> list[str]:
+        return [s["id"] for s in rest.ok(rest.get("/v1/subscriptions", {"sort": sort}))["data"]]
+
+    assert rest_ids("currency") == [eur, jpy, usd]
+    assert rest_ids("-cancelled_at") == [eur, jpy, usd]
+    assert rest_ids("cancelled_at,currency") == [usd, jpy, eur]
 
 
 def test_scopes_guard_reading_and_writing(client: httpx.Client, account: Account) -> None:

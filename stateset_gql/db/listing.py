@@ -1,7 +1,9 @@
 """Lists any resource can declare in a few lines (API.md section 5).
 
 A resource names its fields once in a ``ListSpec``: which column each is, its kind, and
-whether it may be filtered and sorted. ``fetch_page`` then answers a ``PageRequest``:
+whether it may be filtered and sorted. It is the list's one declaration: GraphQL's
+``where`` and ``orderBy`` inputs are generated from it, and REST's filters and ``sort``
+from those. ``fetch_page`` then answers a ``PageRequest``:
 a filter tree (``{"email": {"like": "%@x.com"}, "and": [...], "or": [...], "not": {...}}``),
 an ordering, and either a keyset cursor or an offset. Cursors carry the sort values of
 the last row, so rows inserted while a client pages never shift what comes next.
@@ -11,7 +13,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
@@ -109,16 +112,18 @@ def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
             "lte": column < end,
         }
         return day[op]
-    plain: dict[str, ColumnElement[bool]] = {
-        "eq": column == value,
+    if op == "ne":
         # "Not x" includes rows with no value at all, as a client would read it.
-        "ne": or_(column != value, column.is_(None)) if _nullable(column) else column != value,
-        "gt": column > value,
-        "gte": column >= value,
-        "lt": column < value,
-        "lte": column <= value,
+        return or_(column != value, column.is_(None)) if _nullable(column) else column != value
+    # Built for ``op`` alone: SQLAlchemy refuses ``>`` on a boolean value outright.
+    plain: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
+        "eq": operator.eq,
+        "gt": operator.gt,
+        "gte": operator.ge,
+        "lt": operator.lt,
+        "lte": operator.le,
     }
-    return plain[op]
+    return plain[op](column, value)
 
 
 def _like_ci(column: Any, pattern: str) -> ColumnElement[bool]:

@@ -1,12 +1,14 @@
 """Filter inputs: one per kind of field, each with the nine operators plus ``_ilike``.
 
-A resource's ``where`` input lists its fields with these types and ``_and/_or/_not``;
+A resource's ``where`` input is generated from its domain's ``ListSpec`` by
+``where_input``: one of these filters per filterable field, plus ``_and/_or/_not``.
 ``where_tree`` turns any such input into the plain tree ``db.listing`` compiles.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -14,9 +16,11 @@ import strawberry
 from strawberry.types.base import has_object_definition
 from strawberry.types.unset import UnsetType
 
+from stateset_gql.db.listing import ListSpec
 from stateset_gql.graphql.scalars import DateOrDateTime
 
 E = TypeVar("E")
+W = TypeVar("W")
 
 
 def op(name: str) -> Any:
@@ -75,11 +79,61 @@ class DateTimeFilter:
     between: list[DateOrDateTime] | None = op("_between")
 
 
+@strawberry.input(description="Boolean comparisons.")
+class BooleanFilter:
+    eq: bool | None = op("_eq")
+    ne: bool | None = op("_ne")
+
+
 @strawberry.input(description="Comparisons of one enum.")
 class EnumFilter(Generic[E]):
     eq: E | None = op("_eq")
     ne: E | None = op("_ne")
     in_: list[E] | None = op("_in")
+
+
+_FILTERS: dict[str, Any] = {
+    "string": StringFilter,
+    "id": IDFilter,
+    "int": IntFilter,
+    "datetime": DateTimeFilter,
+    "bool": BooleanFilter,
+}
+
+
+def _filter_type(kind: str, enum: type[Enum] | None) -> Any:
+    return _FILTERS[kind] if enum is None else EnumFilter[enum]  # type: ignore[valid-type]
+
+
+def where_input(
+    spec: ListSpec, *, enums: Mapping[str, type[Enum]] | None = None
+) -> Callable[[type[W]], type[W]]:
+    """Makes the decorated (empty) class the ``where`` input of ``spec``, so a list filters
+    by exactly the fields its domain declares. ``enums`` gives each enum field its
+    GraphQL enum."""
+    enums = dict(enums or {})
+    enum_fields = {n for n, item in spec.fields.items() if item.kind == "enum" and item.filterable}
+    if set(enums) != enum_fields:
+        raise ValueError(f"enums must name exactly the enum fields: {sorted(enum_fields)}")
+
+    def build(cls: type[W]) -> type[W]:
+        annotations: dict[str, Any] = {}
+        for name, item in spec.fields.items():
+            if item.filterable:
+                annotations[name] = _filter_type(item.kind, enums.get(name)) | None
+                setattr(cls, name, strawberry.UNSET)
+        nested: Any = cls
+        for attr, name, type_ in (
+            ("and_", "_and", list[nested]),
+            ("or_", "_or", list[nested]),
+            ("not_", "_not", nested),
+        ):
+            annotations[attr] = type_ | None
+            setattr(cls, attr, strawberry.field(name=name, default=strawberry.UNSET))
+        cls.__annotations__ = annotations
+        return strawberry.input(cls)
+
+    return build
 
 
 def _plain(value: Any) -> Any:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import strawberry
 from sqlalchemy import Select
 
-from stateset_gql.db.listing import Order, Page, PageRequest
+from stateset_gql.db.listing import ListSpec, Order, Page, PageRequest
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.filters import where_tree
 
 T = TypeVar("T")
 F = TypeVar("F")
 M = TypeVar("M")
+S = TypeVar("S", bound="Sort[Any]")
 
 
 @strawberry.enum
@@ -28,6 +30,25 @@ class SortDirection(Enum):
 class Sort(Generic[F]):
     field: F
     direction: SortDirection = SortDirection.ASC
+
+
+def order_input(spec: ListSpec) -> Callable[[type[S]], type[S]]:
+    """The ``orderBy`` input of ``spec`` under the decorated class's name, so a list sorts
+    by exactly the fields its domain declares sortable. The class it returns is built
+    anew on ``Sort[<name>Field]``, an enum of those fields; the decorated one only names
+    it (and types it for mypy)."""
+
+    def build(cls: type[S]) -> type[S]:
+        members = {name.upper(): name for name, item in spec.fields.items() if item.sortable}
+        field_enum = strawberry.enum(cast("type[Enum]", Enum(f"{cls.__name__}Field", members)))
+        built = types.new_class(
+            cls.__name__,
+            (Sort[field_enum],),  # type: ignore[valid-type]
+            exec_body=lambda ns: ns.update(__module__=cls.__module__, __doc__=cls.__doc__),
+        )
+        return strawberry.input(name=cls.__name__)(built)
+
+    return build
 
 
 @strawberry.type

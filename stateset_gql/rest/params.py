@@ -25,7 +25,7 @@ from stateset_gql.db.listing import MAX_FIRST, MAX_OFFSET
 from stateset_gql.errors import BadRequest
 from stateset_gql.graphql.scalars import parse_date_or_datetime
 from stateset_gql.rest.convert import enum_name
-from stateset_gql.rest.naming import to_camel
+from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.operations import RouteOperation
 
 RESERVED = frozenset({"limit", "cursor", "offset", "page", "sort", "include_total"})
@@ -100,7 +100,8 @@ def _filter(where_type: GraphQLInputObjectType, key: str, raw: str) -> tuple[str
             param=key,
         )
     where_field = where_type.fields.get(to_camel(field))
-    if where_field is None or field.startswith("_"):
+    # Only the snake_case name the list declares: never ``onHand`` or ``on__hand``.
+    if where_field is None or field.startswith("_") or to_snake(to_camel(field)) != field:
         raise BadRequest(f"Unknown filter field '{field}'", param=key)
     filter_type = get_named_type(where_field.type)
     assert isinstance(filter_type, GraphQLInputObjectType)
@@ -124,10 +125,12 @@ def _order_by(operation: RouteOperation, raw: str) -> list[dict[str, str]]:
     assert isinstance(order_type, GraphQLInputObjectType)
     field_enum = get_named_type(order_type.fields["field"].type)
     assert isinstance(field_enum, GraphQLEnumType)
+    # Each field by its declared (snake_case) name, which is its enum value.
+    names = {item.value: name for name, item in field_enum.values.items()}
     order: list[dict[str, str]] = []
     for part in (p.strip() for p in raw.split(",")):
         descending = part.startswith("-")
-        name = enum_name(field_enum, part.lstrip("-+")) if part.lstrip("-+") else None
+        name = names.get(part.lstrip("-+"))
         if name is None:
             allowed = ", ".join(str(v.value) for v in field_enum.values.values())
             raise BadRequest(f"Cannot sort by '{part}'; sortable: {allowed}", param="sort")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from stateset_gql.access import service
-from stateset_gql.graphql.access.types import Account, ApiKey, CreateApiKeyInput
+from stateset_gql.graphql.access.types import (
+    Account,
+    ApiKey,
+    ApiKeyOrder,
+    ApiKeyWhere,
+    CreateApiKeyInput,
+)
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.node import DeletedObject
 from stateset_gql.graphql.pagination import Connection, connection, page_request
@@ -17,12 +23,22 @@ class AccessQuery:
     def account(self, info: Info) -> Account:
         return Account.from_principal(info.context.principal)
 
-    @strawberry.field(description="API keys of this account and mode, newest first.")
+    @strawberry.field(
+        description="API keys of this account and mode, newest first unless `orderBy` says."
+    )
     async def api_keys(
-        self, info: Info, first: int = 10, after: str | None = None, offset: int | None = None
+        self,
+        info: Info,
+        first: int = 10,
+        after: str | None = None,
+        offset: int | None = None,
+        where: ApiKeyWhere | None = None,
+        order_by: list[ApiKeyOrder] | None = None,
     ) -> Connection[ApiKey]:
         owner = info.context.require("api_keys:read")
-        request = page_request(first=first, after=after, offset=offset, where=None, order_by=None)
+        request = page_request(
+            first=first, after=after, offset=offset, where=where, order_by=order_by
+        )
         page = await service.list_keys(session=info.context.session, owner=owner, request=request)
         return connection(page, ApiKey.from_model, request=request)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
+from stateset_gql.access import service
 from stateset_gql.access.models import ApiKey as ApiKeyModel
 from stateset_gql.access.principal import Principal
 from stateset_gql.access.ratelimits import limits_for
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.pagination import Sort, order_input
 
 
 @strawberry.enum
@@ -100,6 +104,16 @@ class ApiKey(Node):
             revoked=model.revoked_at is not None,
             secret=secret,
         )
+
+
+@where_input(service.KEY_LIST_SPEC, enums={"type": ApiKeyType})
+class ApiKeyWhere:
+    pass
+
+
+@order_input(service.KEY_LIST_SPEC)
+class ApiKeyOrder(Sort[Any]):
+    pass
 
 
 @strawberry.input

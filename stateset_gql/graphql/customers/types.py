@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
 
+from stateset_gql.customers import service
 from stateset_gql.customers.models import Customer as CustomerModel
-from stateset_gql.graphql.filters import DateTimeFilter, IDFilter, StringFilter
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
-from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 
 
@@ -67,28 +67,11 @@ class Customer(Node):
         )
 
 
-@strawberry.input
+@where_input(service.LIST_SPEC)
 class CustomerWhere:
-    id: IDFilter | None = strawberry.UNSET
-    email: StringFilter | None = strawberry.UNSET
-    name: StringFilter | None = strawberry.UNSET
-    phone: StringFilter | None = strawberry.UNSET
-    created: DateTimeFilter | None = strawberry.UNSET
-    updated: DateTimeFilter | None = strawberry.UNSET
-    and_: list[CustomerWhere] | None = strawberry.field(name="_and", default=strawberry.UNSET)
-    or_: list[CustomerWhere] | None = strawberry.field(name="_or", default=strawberry.UNSET)
-    not_: CustomerWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+    pass
 
 
-@strawberry.enum
-class CustomerOrderField(Enum):
-    ID = "id"
-    EMAIL = "email"
-    NAME = "name"
-    CREATED = "created"
-    UPDATED = "updated"
-
-
-@strawberry.input(name="CustomerOrder")
-class CustomerOrder(Sort[CustomerOrderField]):
+@order_input(service.LIST_SPEC)
+class CustomerOrder(Sort[Any]):
     pass

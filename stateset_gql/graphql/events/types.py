@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from typing import Any
 
 import strawberry
 
+from stateset_gql.events import service
 from stateset_gql.events.models import Event as EventModel
-from stateset_gql.graphql.filters import DateTimeFilter, IDFilter, IntFilter, StringFilter
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
-from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 
 
@@ -51,25 +52,11 @@ class Event(Node):
         )
 
 
-@strawberry.input
+@where_input(service.LIST_SPEC)
 class EventWhere:
-    id: IDFilter | None = strawberry.UNSET
-    type: StringFilter | None = strawberry.UNSET
-    created: DateTimeFilter | None = strawberry.UNSET
-    sequence: IntFilter | None = strawberry.UNSET
-    and_: list[EventWhere] | None = strawberry.field(name="_and", default=strawberry.UNSET)
-    or_: list[EventWhere] | None = strawberry.field(name="_or", default=strawberry.UNSET)
-    not_: EventWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+    pass
 
 
-@strawberry.enum
-class EventOrderField(Enum):
-    ID = "id"
-    TYPE = "type"
-    CREATED = "created"
-    SEQUENCE = "sequence"
-
-
-@strawberry.input(name="EventOrder")
-class EventOrder(Sort[EventOrderField]):
+@order_input(service.LIST_SPEC)
+class EventOrder(Sort[Any]):
     pass

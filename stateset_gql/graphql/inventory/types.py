@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from typing import Any
 
 import strawberry
 
-from stateset_gql.graphql.filters import DateTimeFilter, IDFilter, IntFilter, StringFilter
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
-from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.inventory import service
 from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
 
 
@@ -51,37 +52,11 @@ class InventoryItem(Node):
         )
 
 
-@strawberry.input
+@where_input(service.LIST_SPEC)
 class InventoryItemWhere:
-    id: IDFilter | None = strawberry.UNSET
-    sku: StringFilter | None = strawberry.UNSET
-    name: StringFilter | None = strawberry.UNSET
-    location: StringFilter | None = strawberry.UNSET
-    on_hand: IntFilter | None = strawberry.UNSET
-    reserved: IntFilter | None = strawberry.UNSET
-    available: IntFilter | None = strawberry.UNSET
-    low_stock_threshold: IntFilter | None = strawberry.UNSET
-    created: DateTimeFilter | None = strawberry.UNSET
-    updated: DateTimeFilter | None = strawberry.UNSET
-    and_: list[InventoryItemWhere] | None = strawberry.field(name="_and", default=strawberry.UNSET)
-    or_: list[InventoryItemWhere] | None = strawberry.field(name="_or", default=strawberry.UNSET)
-    not_: InventoryItemWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+    pass
 
 
-@strawberry.enum
-class InventoryItemOrderField(Enum):
-    ID = "id"
-    SKU = "sku"
-    NAME = "name"
-    LOCATION = "location"
-    ON_HAND = "on_hand"
-    RESERVED = "reserved"
-    AVAILABLE = "available"
-    LOW_STOCK_THRESHOLD = "low_stock_threshold"
-    CREATED = "created"
-    UPDATED = "updated"
-
-
-@strawberry.input(name="InventoryItemOrder")
-class InventoryItemOrder(Sort[InventoryItemOrderField]):
+@order_input(service.LIST_SPEC)
+class InventoryItemOrder(Sort[Any]):
     pass

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.types import Address, Customer
-from stateset_gql.graphql.filters import (
-    DateTimeFilter,
-    EnumFilter,
-    IDFilter,
-    IntFilter,
-    StringFilter,
-)
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
-from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.orders import service
 from stateset_gql.orders.models import Order as OrderModel
 from stateset_gql.orders.models import OrderLineItem
 from stateset_gql.payments.models import Payment as PaymentModel
@@ -241,29 +237,11 @@ class Order(Node):
         )
 
 
-@strawberry.input
+@where_input(service.LIST_SPEC, enums={"status": OrderStatus})
 class OrderWhere:
-    id: IDFilter | None = strawberry.UNSET
-    status: EnumFilter[OrderStatus] | None = strawberry.UNSET
-    amount: IntFilter | None = strawberry.UNSET
-    currency: StringFilter | None = strawberry.UNSET
-    customer_id: IDFilter | None = strawberry.UNSET
-    location: StringFilter | None = strawberry.UNSET
-    created: DateTimeFilter | None = strawberry.UNSET
-    updated: DateTimeFilter | None = strawberry.UNSET
-    and_: list[OrderWhere] | None = strawberry.field(name="_and", default=strawberry.UNSET)
-    or_: list[OrderWhere] | None = strawberry.field(name="_or", default=strawberry.UNSET)
-    not_: OrderWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+    pass
 
 
-@strawberry.enum
-class OrderOrderField(Enum):
-    ID = "id"
-    AMOUNT = "amount"
-    CREATED = "created"
-    UPDATED = "updated"
-
-
-@strawberry.input(name="OrderOrder")
-class OrderOrder(Sort[OrderOrderField]):
+@order_input(service.LIST_SPEC)
+class OrderOrder(Sort[Any]):
     pass

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from stateset_gql.graphql.context import Info
-from stateset_gql.graphql.filters import (
-    DateTimeFilter,
-    EnumFilter,
-    IDFilter,
-    IntFilter,
-    StringFilter,
-)
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
-from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.returns import service
 from stateset_gql.returns.models import Return as ReturnModel
 
 
@@ -86,31 +82,11 @@ class Return(Node):
         )
 
 
-@strawberry.input
+@where_input(service.LIST_SPEC, enums={"status": ReturnStatus})
 class ReturnWhere:
-    id: IDFilter | None = strawberry.UNSET
-    order_id: IDFilter | None = strawberry.UNSET
-    status: EnumFilter[ReturnStatus] | None = strawberry.UNSET
-    reason: StringFilter | None = strawberry.UNSET
-    refund_amount: IntFilter | None = strawberry.UNSET
-    currency: StringFilter | None = strawberry.UNSET
-    created: DateTimeFilter | None = strawberry.UNSET
-    updated: DateTimeFilter | None = strawberry.UNSET
-    and_: list[ReturnWhere] | None = strawberry.field(name="_and", default=strawberry.UNSET)
-    or_: list[ReturnWhere] | None = strawberry.field(name="_or", default=strawberry.UNSET)
-    not_: ReturnWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+    pass
 
 
-@strawberry.enum
-class ReturnOrderField(Enum):
-    ID = "id"
-    ORDER_ID = "order_id"
-    STATUS = "status"
-    REFUND_AMOUNT = "refund_amount"
-    CREATED = "created"
-    UPDATED = "updated"
-
-
-@strawberry.input(name="ReturnOrder")
-class ReturnOrder(Sort[ReturnOrderField]):
+@order_input(service.LIST_SPEC)
+class ReturnOrder(Sort[Any]):
     pass

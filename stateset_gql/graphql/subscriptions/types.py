@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
-from stateset_gql.graphql.filters import (
-    DateTimeFilter,
-    EnumFilter,
-    IDFilter,
-    IntFilter,
-    StringFilter,
-)
+from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
-from stateset_gql.graphql.pagination import Sort
+from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.subscriptions import service
 from stateset_gql.subscriptions.models import CustomerSubscription as SubscriptionModel
 
 
@@ -72,41 +68,14 @@ class CustomerSubscription(Node):
         )
 
 
-@strawberry.input
+@where_input(
+    service.LIST_SPEC,
+    enums={"status": CustomerSubscriptionStatus, "interval": CustomerSubscriptionInterval},
+)
 class CustomerSubscriptionWhere:
-    id: IDFilter | None = strawberry.UNSET
-    customer_id: IDFilter | None = strawberry.UNSET
-    status: EnumFilter[CustomerSubscriptionStatus] | None = strawberry.UNSET
-    plan: StringFilter | None = strawberry.UNSET
-    amount: IntFilter | None = strawberry.UNSET
-    currency: StringFilter | None = strawberry.UNSET
-    interval: EnumFilter[CustomerSubscriptionInterval] | None = strawberry.UNSET
-    current_period_end: DateTimeFilter | None = strawberry.UNSET
-    cancelled_at: DateTimeFilter | None = strawberry.UNSET
-    created: DateTimeFilter | None = strawberry.UNSET
-    updated: DateTimeFilter | None = strawberry.UNSET
-    and_: list[CustomerSubscriptionWhere] | None = strawberry.field(
-        name="_and", default=strawberry.UNSET
-    )
-    or_: list[CustomerSubscriptionWhere] | None = strawberry.field(
-        name="_or", default=strawberry.UNSET
-    )
-    not_: CustomerSubscriptionWhere | None = strawberry.field(name="_not", default=strawberry.UNSET)
+    pass
 
 
-@strawberry.enum
-class CustomerSubscriptionOrderField(Enum):
-    ID = "id"
-    CUSTOMER_ID = "customer_id"
-    PLAN = "plan"
-    AMOUNT = "amount"
-    STATUS = "status"
-    INTERVAL = "interval"
-    CURRENT_PERIOD_END = "current_period_end"
-    CREATED = "created"
-    UPDATED = "updated"
-
-
-@strawberry.input(name="CustomerSubscriptionOrder")
-class CustomerSubscriptionOrder(Sort[CustomerSubscriptionOrderField]):
+@order_input(service.LIST_SPEC)
+class CustomerSubscriptionOrder(Sort[Any]):
     pass
