@@ -1,7 +1,8 @@
 """Orders: creating, reading, listing and editing them. The caller owns the transaction.
 
 The lifecycle after creation (process, ship, deliver, cancel, refund) is in
-``orders.lifecycle``; paying and refunding money is in ``payments.service``. Every
+``orders.lifecycle``; paying and refunding money is in ``payments.service``; every
+status change of theirs takes the one path of ``orders.transition``. Every
 change emits exactly one ``order.*`` event of its most specific type through
 ``emit_change``, and every stock effect of a status change goes through ``move_stock``.
 """

@@ -6,11 +6,13 @@ recorded as a failed payment and then raised as ``CardDeclined``, an error that 
 so the failed attempt is kept and its 402 answer is stored for idempotent retries.
 
 ``refund`` is the one way money goes back: the orders API, cancelling and returns all
-call it, with the order's row already locked.
+call it, with the order's row already locked. Both move the order through
+``orders.transition``, the one path of every order move.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +27,7 @@ from stateset_gql.ids import new_id
 from stateset_gql.orders import service as orders
 from stateset_gql.orders.models import Order
 from stateset_gql.orders.states import ORDER
+from stateset_gql.orders.transition import transition
 from stateset_gql.payments.cards import DECLINE_MESSAGES, CardInput, CheckedCard, check_card
 from stateset_gql.payments.models import Payment, Refund
 
@@ -93,7 +96,7 @@ async def pay(
     """Pays a pending order in full: it becomes ``paid`` (``order.paid``)."""
     method = _check_payment_method(owner, card, external_reference)
     order = await orders.get(session=uow.session, owner=owner, order_id=order_id, lock=True)
-    if order.status != "pending":
+    if not ORDER.allows(order.status, "paid"):
         raise ORDER.refusal(
             order.status, "paid", f"Only a pending order can be paid; this order is {order.status}"
         )
@@ -110,14 +113,14 @@ async def pay(
             param="card",
             extra={"decline_code": decline_code, "payment_id": payment.id},
         )
-    line_items = await orders.line_items_of(session=uow.session, order_id=order.id)
-    before = orders.to_dict(order, line_items)
-    ORDER.move(order, "paid")
-    order.amount_paid = order.amount
-    order.paid_at = order.updated = payment.created
-    await uow.session.flush()
-    orders.emit_change(uow, owner, "order.paid", order, line_items, before)
-    return order
+
+    def paid(order: Order, now: datetime) -> None:
+        order.amount_paid = order.amount
+        order.paid_at = now
+
+    return await transition(
+        uow=uow, owner=owner, order=order, to="paid", change=paid, now=payment.created
+    )
 
 
 def _nothing_to_refund(order: Order, message: str) -> Conflict:
@@ -173,8 +176,6 @@ async def refund(
         .order_by(Payment.created.desc(), Payment.id.desc())
         .limit(1)
     )
-    line_items = await orders.line_items_of(session=uow.session, order_id=order.id)
-    before = orders.to_dict(order, line_items)
     now = utcnow()
     record = Refund(
         id=new_id("re"), account_id=owner.account_id, livemode=owner.livemode, meta={},
@@ -182,15 +183,17 @@ async def refund(
         amount=value, currency=order.currency, reason=(reason.strip() or None) if reason else None,
         status="succeeded",
     )  # fmt: skip
-    uow.session.add(record)
-    was = order.status
-    order.amount_refunded += value
-    order.updated = now
-    if order.amount_refunded >= order.amount and ORDER.allows(order.status, "refunded"):
-        ORDER.move(order, "refunded")
-    await uow.session.flush()
-    orders.emit_change(uow, owner, "order.refunded", order, line_items, before)
-    await orders.move_stock(uow=uow, owner=owner, order=order, line_items=line_items, was=was)
+    in_full = order.amount_refunded + value >= order.amount
+    # A cancelled order stays cancelled: its refund moves no status.
+    to = "refunded" if in_full and ORDER.allows(order.status, "refunded") else None
+
+    def refunded(order: Order, now: datetime) -> None:
+        uow.session.add(record)
+        order.amount_refunded += value
+
+    await transition(
+        uow=uow, owner=owner, order=order, to=to, change=refunded, event="order.refunded", now=now
+    )
     return record
 
 
