@@ -10,7 +10,6 @@ order through the same ``transition``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.uow import UnitOfWork
@@ -21,17 +20,17 @@ from stateset_gql.orders.transition import transition
 from stateset_gql.payments import service as payments
 
 
-def _optional_text(value: Any, param: str, limit: int, check: Validator) -> str | None:
+def _optional_text(value: str | None, param: str, limit: int, check: Validator) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value.strip()) > limit:
+    if len(value.strip()) > limit:
         check.invalid(param, f"{param} must be a string of at most {limit} characters")
         return None
     return value.strip() or None
 
 
-def _required_text(value: Any, param: str, limit: int, check: Validator) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _required_text(value: str, param: str, limit: int, check: Validator) -> str | None:
+    if not value.strip():
         check.missing(param)
         return None
     return _optional_text(value, param, limit, check)
@@ -43,7 +42,7 @@ async def process(*, uow: UnitOfWork, owner: Owner, order_id: str) -> Order:
 
 
 async def ship(
-    *, uow: UnitOfWork, owner: Owner, order_id: str, carrier: Any, tracking_number: Any
+    *, uow: UnitOfWork, owner: Owner, order_id: str, carrier: str, tracking_number: str
 ) -> Order:
     """The order leaves: its reserved stock is consumed."""
     check = Validator()
@@ -66,7 +65,9 @@ async def deliver(*, uow: UnitOfWork, owner: Owner, order_id: str) -> Order:
     return await transition(uow=uow, owner=owner, order=order_id, to="delivered", change=delivered)
 
 
-async def cancel(*, uow: UnitOfWork, owner: Owner, order_id: str, reason: Any = None) -> Order:
+async def cancel(
+    *, uow: UnitOfWork, owner: Owner, order_id: str, reason: str | None = None
+) -> Order:
     """Cancels a pending, paid or processing order and releases its stock; money taken
     is refunded in full (``order.cancelled`` and then ``order.refunded``)."""
     check = Validator()
@@ -88,8 +89,8 @@ async def refund(
     uow: UnitOfWork,
     owner: Owner,
     order_id: str,
-    amount: Any = None,
-    reason: Any = None,
+    amount: int | None = None,
+    reason: str | None = None,
 ) -> Order:
     """Refunds ``amount`` (by default all that is still refundable) of a paid order."""
     order = await service.get(session=uow.session, owner=owner, order_id=order_id, lock=True)

@@ -13,7 +13,6 @@ call it, with the order's row already locked. Both move the order through
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +32,7 @@ from stateset_gql.payments.models import Payment, Refund
 
 
 def _check_payment_method(
-    owner: Owner, card: CardInput | None, external_reference: Any
+    owner: Owner, card: CardInput | None, external_reference: str | None
 ) -> CheckedCard | str:
     """The checked card (test mode) or the external reference (live mode); 422 otherwise."""
     check = Validator()
@@ -46,10 +45,11 @@ def _check_payment_method(
             )
         if external_reference is None:
             check.missing("external_reference")
-        elif not isinstance(external_reference, str) or not 1 <= len(external_reference) <= 200:
+        elif not 1 <= len(external_reference) <= 200:
             check.invalid("external_reference", "external_reference must be 1 to 200 characters")
         check.check()
-        return str(external_reference)
+        assert external_reference is not None
+        return external_reference
     if external_reference is not None:
         check.invalid(
             "external_reference",
@@ -91,7 +91,7 @@ async def pay(
     owner: Owner,
     order_id: str,
     card: CardInput | None = None,
-    external_reference: Any = None,
+    external_reference: str | None = None,
 ) -> Order:
     """Pays a pending order in full: it becomes ``paid`` (``order.paid``)."""
     method = _check_payment_method(owner, card, external_reference)
@@ -128,15 +128,12 @@ def _nothing_to_refund(order: Order, message: str) -> Conflict:
     return ORDER.refusal(order.status, "refunded", message)
 
 
-def _check_refund(order: Order, amount: Any, reason: Any) -> int:
+def _check_refund(order: Order, amount: int | None, reason: str | None) -> int:
     """The amount to refund: by default all that is still refundable."""
     check = Validator()
-    if amount is not None:
-        if isinstance(amount, bool) or not isinstance(amount, int):
-            check.invalid("amount", "amount must be an integer")
-        elif amount <= 0:
-            check.invalid("amount", "amount must be a positive integer")
-    if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
+    if amount is not None and amount <= 0:
+        check.invalid("amount", "amount must be a positive integer")
+    if reason is not None and len(reason) > 500:
         check.invalid("reason", "reason must be a string of at most 500 characters")
     check.check()
     refundable = order.amount_paid - order.amount_refunded
@@ -158,11 +155,11 @@ def _check_refund(order: Order, amount: Any, reason: Any) -> int:
                 )
             ],
         )
-    return refundable if amount is None else int(amount)
+    return refundable if amount is None else amount
 
 
 async def refund(
-    *, uow: UnitOfWork, owner: Owner, order: Order, amount: Any, reason: Any
+    *, uow: UnitOfWork, owner: Owner, order: Order, amount: int | None, reason: str | None
 ) -> Refund:
     """Refunds ``amount`` (None: all still refundable) of ``order``, whose row the caller
     has locked. 422 for an amount below 1; 409 for more than is refundable or an order
