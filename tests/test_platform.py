@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,6 +96,45 @@ def test_the_domain_never_imports_the_api_layer(part: str) -> None:
         if _is_layer(name)
     ]
     assert offenders == []
+
+
+# Domain packages whose services take typed inputs (STYLE.md; issue 7): no ``Any`` in a
+# function's parameters. The event serializers (their ``before``/``after`` dicts, and the
+# timestamp helper of ``orders.service.to_dict``) are exempt until the rendered
+# representation of events replaces them.
+TYPED_PACKAGES = (
+    "access", "customers", "events", "inventory", "orders", "payments", "returns",
+    "subscriptions",
+)  # fmt: skip
+EVENT_PAYLOADS = frozenset({"before", "after"})
+SERIALIZERS = frozenset({"_time"})
+
+
+def _loose(annotation: ast.expr | None) -> bool:
+    return annotation is not None and re.search(r"\bAny\b", ast.unparse(annotation)) is not None
+
+
+@pytest.mark.parametrize("package", TYPED_PACKAGES)
+def test_domain_services_and_their_inputs_take_no_any(package: str) -> None:
+    loose = []
+    for path in sorted((PACKAGE / package).rglob("*.py")):
+        where = path.relative_to(PACKAGE)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                arguments = node.args
+                for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+                    exempt = node.name in SERIALIZERS or arg.arg in EVENT_PAYLOADS
+                    if _loose(arg.annotation) and not exempt:
+                        loose.append(f"{where}: {node.name}({arg.arg})")
+            elif isinstance(node, ast.ClassDef):
+                # A model's JSON column (``Mapped[dict[str, Any]]``) does hold any JSON.
+                fields = [f for f in node.body if isinstance(f, ast.AnnAssign)]
+                loose += [
+                    f"{where}: {node.name}.{ast.unparse(f.target)}"
+                    for f in fields
+                    if _loose(f.annotation) and not ast.unparse(f.annotation).startswith("Mapped[")
+                ]
+    assert loose == []
 
 
 def test_the_layer_check_sees_every_form_of_import() -> None:
