@@ -131,8 +131,10 @@ async def seed(url: str, count: int) -> str:
 
 def _order(i: int, customer_ids: list[str]) -> orders.OrderInput:
     lines = [
-        LineItemInput(SKUS[i % 20], "Bench item", 1 + i % 3, 1000 + i % 700),
-        LineItemInput(SKUS[(i + 7) % 20], "Bench item", 1, 2500),
+        LineItemInput(
+            sku=SKUS[i % 20], name="Bench item", quantity=1 + i % 3, unit_amount=1000 + i % 700
+        ),
+        LineItemInput(sku=SKUS[(i + 7) % 20], name="Bench item", quantity=1, unit_amount=2500),
     ]
     return orders.OrderInput(
         line_items=lines, currency="USD", customer_id=customer_ids[i % len(customer_ids)], tax=99

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
 from stateset_gql.errors import Validator
+
+# Metadata as the client sent it: any JSON value, until ``check_metadata`` has looked.
+RawMetadata: TypeAlias = object
 
 MAX_KEYS = 50
 MAX_KEY_LENGTH = 40
 MAX_VALUE_LENGTH = 500
 
 
-def check_metadata(value: Any, check: Validator, *, param: str = "metadata") -> dict[str, str]:
+def check_metadata(
+    value: RawMetadata, check: Validator, *, param: str = "metadata"
+) -> dict[str, str]:
     """The metadata as given, with problems added to ``check``; ``""`` values kept."""
     if not isinstance(value, dict):
         check.invalid(param, f"{param} must be an object of string keys to string values")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,8 +23,50 @@ from stateset_gql.settings import ConfigurationError, Settings
 from tests.support import Account, create_customer, data, gql
 
 PACKAGE = Path(__file__).resolve().parents[1] / "stateset_gql"
-API_LAYERS = ("strawberry", "starlette", "stateset_gql.graphql", "stateset_gql.rest")
-DOMAIN_PACKAGES = ("access", "customers", "events", "db")
+# The layers above the domain: the API (GraphQL, REST, HTTP), the request pipeline, the
+# real-time fan-out, and the modules that assemble the whole app or command line.
+API_LAYERS = (
+    "strawberry", "starlette", "graphql", "stateset_gql.graphql", "stateset_gql.rest",
+    "stateset_gql.http", "stateset_gql.pipeline", "stateset_gql.realtime", "stateset_gql.app",
+    "stateset_gql.cli",
+)  # fmt: skip
+NOT_DOMAIN = frozenset({"graphql", "rest", "http", "pipeline", "realtime", "app", "cli"})
+
+
+def domain_parts() -> list[str]:
+    """Every subpackage and top-level module of stateset_gql outside ``NOT_DOMAIN``,
+    found on disk, so a new package is covered without editing this test."""
+    parts = {
+        path.parent.name if path.name == "__init__.py" else path.stem
+        for path in [*PACKAGE.glob("*/__init__.py"), *PACKAGE.glob("*.py")]
+        if path.name != "__init__.py" or path.parent != PACKAGE
+    }
+    return sorted(parts - NOT_DOMAIN)
+
+
+DOMAIN_PARTS = domain_parts()
+
+
+def _imported(source: str, path: Path) -> list[str]:
+    """Every module (or module attribute) the module at ``path`` imports, at any depth of
+    it; relative imports resolved. ``from a import b`` counts as ``a.b``."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            names += [f"{base}.{alias.name}" for alias in node.names]
+    return names
+
+
+def _is_layer(name: str) -> bool:
+    return any(name == layer or name.startswith(layer + ".") for layer in API_LAYERS)
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -36,21 +79,81 @@ def test_migrating_twice_changes_nothing(database_url: str) -> None:
     migrate.check(database_url)
 
 
-def test_domain_packages_never_import_the_api_layer() -> None:
-    offenders: list[str] = []
-    for package in DOMAIN_PACKAGES:
-        for path in (PACKAGE / package).rglob("*.py"):
-            tree = ast.parse(path.read_text())
-            for node in ast.walk(tree):
-                names: list[str] = []
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module]
-                for name in names:
-                    if name.startswith(API_LAYERS):
-                        offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
+def test_the_domain_is_every_package_but_the_api_and_app_layers() -> None:
+    known = {"access", "customers", "db", "events", "inventory", "orders", "payments"}
+    known |= {"returns", "subscriptions", "errors", "states", "unset"}
+    assert known <= set(DOMAIN_PARTS)
+    assert NOT_DOMAIN.isdisjoint(DOMAIN_PARTS)
+
+
+@pytest.mark.parametrize("part", DOMAIN_PARTS)
+def test_the_domain_never_imports_the_api_layer(part: str) -> None:
+    target = PACKAGE / part
+    paths = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in paths
+        for name in _imported(path.read_text(), path)
+        if _is_layer(name)
+    ]
     assert offenders == []
+
+
+# Domain packages whose services take typed inputs (STYLE.md; issue 7): no ``Any`` in a
+# function's parameters. A snapshot (``before``) is an object's JSON representation, so it
+# is a JSON dict by nature.
+TYPED_PACKAGES = (
+    "access", "customers", "events", "inventory", "orders", "payments", "returns",
+    "subscriptions",
+)  # fmt: skip
+EVENT_PAYLOADS = frozenset({"before"})
+
+
+def _loose(annotation: ast.expr | None) -> bool:
+    return annotation is not None and re.search(r"\bAny\b", ast.unparse(annotation)) is not None
+
+
+@pytest.mark.parametrize("package", TYPED_PACKAGES)
+def test_domain_services_and_their_inputs_take_no_any(package: str) -> None:
+    loose = []
+    for path in sorted((PACKAGE / package).rglob("*.py")):
+        where = path.relative_to(PACKAGE)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                arguments = node.args
+                for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+                    exempt = arg.arg in EVENT_PAYLOADS
+                    if _loose(arg.annotation) and not exempt:
+                        loose.append(f"{where}: {node.name}({arg.arg})")
+            elif isinstance(node, ast.ClassDef):
+                # A model's JSON column (``Mapped[dict[str, Any]]``) does hold any JSON.
+                fields = [f for f in node.body if isinstance(f, ast.AnnAssign)]
+                loose += [
+                    f"{where}: {node.name}.{ast.unparse(f.target)}"
+                    for f in fields
+                    if _loose(f.annotation) and not ast.unparse(f.annotation).startswith("Mapped[")
+                ]
+    assert loose == []
+
+
+def test_the_layer_check_sees_every_form_of_import() -> None:
+    source = (
+        "import strawberry.types\n"
+        "from stateset_gql import graphql\n"
+        "from ..http import auth\n"
+        "from .service import get\n"
+        "def late() -> None:\n"
+        "    from stateset_gql.rest.routes import ROUTES\n"
+    )
+    names = _imported(source, PACKAGE / "orders" / "lifecycle.py")
+    assert [name for name in names if _is_layer(name)] == [
+        "strawberry.types",
+        "stateset_gql.graphql",
+        "stateset_gql.http.auth",
+        "stateset_gql.rest.routes.ROUTES",
+    ]
+    assert "stateset_gql.orders.service.get" in names
+    assert not _is_layer("stateset_gql.restock")
 
 
 @pytest.mark.parametrize(

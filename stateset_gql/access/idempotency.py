@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import orjson
 from sqlalchemy import delete, select, update
@@ -39,7 +38,8 @@ class Replay:
     body: bytes
 
 
-def fingerprint(method: str, path: str, body: Any) -> str:
+def fingerprint(method: str, path: str, body: object) -> str:
+    """The request a key was first used for: method, path and the JSON body, canonical."""
     canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(
         method.upper().encode() + b" " + path.encode() + b"\n" + canonical

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -18,13 +19,15 @@ from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
-from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.metadata import RawMetadata, check_metadata, merge_metadata
 from stateset_gql.subscriptions.models import CustomerSubscription
+from stateset_gql.unset import UNSET, Unset
 
 # Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is not ours.
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
-UNSET: Any = object()
+# An address as given: some of ``ADDRESS_FIELDS``, each a string or null.
+AddressInput: TypeAlias = Mapping[str, str | None]
 
 LIST_SPEC = ListSpec(
     id_column=Customer.id,
@@ -39,15 +42,15 @@ LIST_SPEC = ListSpec(
 )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class CustomerInput:
     """Fields to set; ``UNSET`` leaves a field as it is (on update)."""
 
-    email: Any = UNSET
-    name: Any = UNSET
-    phone: Any = UNSET
-    address: Any = UNSET
-    metadata: Any = UNSET
+    email: str | Unset | None = UNSET
+    name: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    address: AddressInput | Unset | None = UNSET
+    metadata: RawMetadata | Unset | None = UNSET
 
 
 def subject(customer: Customer) -> Subject:
@@ -55,11 +58,8 @@ def subject(customer: Customer) -> Subject:
     return Subject("customer", customer.id, Owner(customer.account_id, customer.livemode))
 
 
-def _clean_text(value: Any, param: str, limit: int, check: Validator) -> str | None:
+def _clean_text(value: str | None, param: str, limit: int, check: Validator) -> str | None:
     if value is None:
-        return None
-    if not isinstance(value, str):
-        check.invalid(param, f"{param} must be a string")
         return None
     value = value.strip()
     if len(value) > limit:
@@ -79,15 +79,12 @@ def _check_fields(data: CustomerInput, check: Validator, *, creating: bool) -> d
         else:
             values["email"] = email
             values["email_key"] = email.lower()
-    for name, limit in (("name", 200), ("phone", 40)):
-        raw = getattr(data, name)
-        if raw is not UNSET:
+    for name, raw, limit in (("name", data.name, 200), ("phone", data.phone, 40)):
+        if not isinstance(raw, Unset):
             values[name] = _clean_text(raw, name, limit, check)
-    if data.address is not UNSET:
+    if not isinstance(data.address, Unset):
         if data.address is None:
             values["address"] = None
-        elif not isinstance(data.address, dict):
-            check.invalid("address", "address must be an object")
         else:
             address = {}
             for key in ADDRESS_FIELDS:

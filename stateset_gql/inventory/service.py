@@ -34,12 +34,13 @@ from stateset_gql.inventory.stock import (
     restock,
     transfer,
 )
-from stateset_gql.inventory.validation import MAX_QUANTITY, UNSET, adjustment, count, text
-from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.inventory.validation import MAX_QUANTITY, adjustment, count, text
+from stateset_gql.metadata import RawMetadata, check_metadata, merge_metadata
+from stateset_gql.unset import UNSET, Unset
 
 __all__ = [
-    "LIST_SPEC", "MAX_QUANTITY", "UNSET", "InventoryInput", "adjust", "consume", "create",
-    "get", "list_page", "lock_items", "owned", "release", "reserve", "restock",
+    "LIST_SPEC", "MAX_QUANTITY", "InventoryInput", "InventoryUpdate", "adjust", "consume",
+    "create", "get", "list_page", "lock_items", "owned", "release", "reserve", "restock",
     "stock_event_type", "transfer", "update",
 ]  # fmt: skip
 
@@ -65,16 +66,26 @@ LIST_SPEC = ListSpec(
 )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class InventoryInput:
-    """Fields to set; ``UNSET`` leaves a field as it is (on update)."""
+    """A new item; ``UNSET`` (or null) takes the default."""
 
-    sku: Any = UNSET
-    name: Any = UNSET
-    location: Any = UNSET
-    on_hand: Any = UNSET
-    low_stock_threshold: Any = UNSET
-    metadata: Any = UNSET
+    sku: str
+    name: str
+    location: str | Unset | None = UNSET
+    on_hand: int | Unset | None = UNSET
+    low_stock_threshold: int | Unset | None = UNSET
+    metadata: RawMetadata | Unset | None = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class InventoryUpdate:
+    """Fields to change; ``UNSET`` leaves a field as it is. Stock moves only through
+    ``adjust``, orders and transfers; sku and location never change."""
+
+    name: str | Unset | None = UNSET
+    low_stock_threshold: int | Unset | None = UNSET
+    metadata: RawMetadata | Unset | None = UNSET
 
 
 async def get(
@@ -142,7 +153,7 @@ def _duplicate(sku: str, location: str) -> AlreadyExists:
 
 
 async def update(
-    *, uow: UnitOfWork, owner: Owner, item_id: str, data: InventoryInput
+    *, uow: UnitOfWork, owner: Owner, item_id: str, data: InventoryUpdate
 ) -> InventoryItem:
     """Name, threshold and metadata; stock moves only through adjust, orders and transfers.
 
@@ -150,17 +161,10 @@ async def update(
     below it: ``low_stock`` reports stock falling, and no stock moved.
     """
     check = Validator()
-    for field in ("sku", "location", "on_hand"):
-        if getattr(data, field) is not UNSET:
-            check.invalid(
-                field,
-                f"{field} cannot be changed here"
-                + ("; use adjustInventory" if field == "on_hand" else ""),
-            )
     values: dict[str, Any] = {}
-    if data.name is not UNSET:
+    if not isinstance(data.name, Unset):
         values["name"] = text(data.name, "name", 200, check, required=True)
-    if data.low_stock_threshold is not UNSET:
+    if not isinstance(data.low_stock_threshold, Unset):
         values["low_stock_threshold"] = (
             count(data.low_stock_threshold, "low_stock_threshold", check) or 0
         )

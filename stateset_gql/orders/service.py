@@ -1,9 +1,10 @@
 """Orders: creating, reading, listing and editing them. The caller owns the transaction.
 
 The lifecycle after creation (process, ship, deliver, cancel, refund) is in
-``orders.lifecycle``; paying and refunding money is in ``payments.service``. Every
-change emits exactly one ``order.*`` event of its most specific type, about the
-order's ``subject``, and every stock effect of a status change goes through ``move_stock``.
+``orders.lifecycle``; paying and refunding money is in ``payments.service``; every
+status change of theirs takes the one path of ``orders.transition``. Every change emits
+exactly one ``order.*`` event of its most specific type, about the order's ``subject``,
+and every stock effect of a status change goes through ``move_stock``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
+from stateset_gql.customers.service import AddressInput
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
@@ -25,12 +27,12 @@ from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
 from stateset_gql.inventory import service as inventory
-from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.metadata import RawMetadata, check_metadata, merge_metadata
 from stateset_gql.orders import validation as rules
 from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.orders.states import RESERVING
-from stateset_gql.orders.validation import UNSET as UNSET
 from stateset_gql.orders.validation import LineItemInput as LineItemInput
+from stateset_gql.unset import UNSET, Unset
 
 LIST_SPEC = ListSpec(
     id_column=Order.id,
@@ -47,30 +49,30 @@ LIST_SPEC = ListSpec(
 )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class OrderInput:
-    """A new order; ``UNSET`` takes the default."""
+    """A new order; ``UNSET`` (or null) takes the default."""
 
-    line_items: Any = UNSET
-    currency: Any = UNSET
-    customer_id: Any = UNSET
-    tax: Any = UNSET
-    shipping_cost: Any = UNSET
-    location: Any = UNSET
-    shipping_address: Any = UNSET
-    metadata: Any = UNSET
+    line_items: list[LineItemInput]
+    currency: str
+    customer_id: str | Unset | None = UNSET
+    tax: int | Unset | None = UNSET
+    shipping_cost: int | Unset | None = UNSET
+    location: str | Unset | None = UNSET
+    shipping_address: AddressInput | Unset | None = UNSET
+    metadata: RawMetadata | Unset | None = UNSET
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class OrderUpdate:
     """Fields to change; ``UNSET`` leaves a field as it is. Only metadata may change
     once the order has left ``pending``."""
 
-    customer_id: Any = UNSET
-    tax: Any = UNSET
-    shipping_cost: Any = UNSET
-    shipping_address: Any = UNSET
-    metadata: Any = UNSET
+    customer_id: str | Unset | None = UNSET
+    tax: int | Unset | None = UNSET
+    shipping_cost: int | Unset | None = UNSET
+    shipping_address: AddressInput | Unset | None = UNSET
+    metadata: RawMetadata | Unset | None = UNSET
 
 
 def subject(order: Order) -> Subject:
@@ -127,12 +129,10 @@ async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest
     return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
 
 
-async def _check_customer(uow: UnitOfWork, owner: Owner, customer_id: Any) -> str | None:
+async def _check_customer(uow: UnitOfWork, owner: Owner, customer_id: str | None) -> str | None:
     """The id of a live customer of this owner; 404 naming ``customer_id`` otherwise."""
     if customer_id is None:
         return None
-    if not isinstance(customer_id, str):
-        raise not_found("customer", str(customer_id), "customer_id")
     try:
         await customers.get(session=uow.session, owner=owner, customer_id=customer_id)
     except NotFound as exc:
@@ -148,13 +148,12 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
     check = Validator()
     items = rules.line_items(data.line_items, check)
     currency = rules.currency(data.currency, check)
-    values: dict[str, Any] = {
-        "subtotal": sum((i.quantity or 0) * (i.unit_amount or 0) for i in items),
-        "tax": rules.money(data.tax, "tax", check),
-        "shipping_cost": rules.money(data.shipping_cost, "shipping_cost", check),
-    }
+    subtotal = sum(i.quantity * i.unit_amount for i in items)
+    tax = rules.money(data.tax, "tax", check)
+    shipping_cost = rules.money(data.shipping_cost, "shipping_cost", check)
+    amount = 0
     if not check.details:
-        values["amount"] = rules.total(values, check)
+        amount = rules.total(subtotal=subtotal, tax=tax, shipping_cost=shipping_cost, check=check)
     location = rules.location(data.location, check)
     address = rules.address(data.shipping_address, check)
     metadata = {} if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
@@ -162,14 +161,15 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
     check.check()
     assert currency is not None
     customer_id = None
-    if data.customer_id is not UNSET:
+    if not isinstance(data.customer_id, Unset):
         customer_id = await _check_customer(uow, owner, data.customer_id)
     now = utcnow()
     order = Order(
         id=new_id("ord"), account_id=owner.account_id, livemode=owner.livemode,
         customer_id=customer_id, currency=currency, amount_paid=0, amount_refunded=0,
         status="pending", location=location, shipping_address=address, meta=metadata,
-        created=now, updated=now, **values,
+        created=now, updated=now, subtotal=subtotal, tax=tax, shipping_cost=shipping_cost,
+        amount=amount,
     )  # fmt: skip
     line_items = [
         OrderLineItem(
@@ -214,29 +214,28 @@ async def update(*, uow: UnitOfWork, owner: Owner, order_id: str, data: OrderUpd
     """Edits a pending order (its total is recomputed); metadata may change in any state."""
     check = Validator()
     values: dict[str, Any] = {}
-    for name in ("tax", "shipping_cost"):
-        if getattr(data, name) is not UNSET:
-            values[name] = rules.money(getattr(data, name), name, check)
-    if data.shipping_address is not UNSET:
+    for name, amount in (("tax", data.tax), ("shipping_cost", data.shipping_cost)):
+        if not isinstance(amount, Unset):
+            values[name] = rules.money(amount, name, check)
+    if not isinstance(data.shipping_address, Unset):
         values["shipping_address"] = rules.address(data.shipping_address, check)
     metadata_update = (
         None if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
     )
     check.check()
     order = await get(session=uow.session, owner=owner, order_id=order_id, lock=True)
-    edits = [*values, *(["customer_id"] if data.customer_id is not UNSET else [])]
+    customer_given = not isinstance(data.customer_id, Unset)
+    edits = [*values, *(["customer_id"] if customer_given else [])]
     if edits and order.status != "pending":
         raise _not_editable(order, edits[0])
-    if data.customer_id is not UNSET:
+    if not isinstance(data.customer_id, Unset):
         values["customer_id"] = await _check_customer(uow, owner, data.customer_id)
     if values:
         values["amount"] = rules.total(
-            {
-                "subtotal": order.subtotal,
-                "tax": values.get("tax", order.tax),
-                "shipping_cost": values.get("shipping_cost", order.shipping_cost),
-            },
-            check,
+            subtotal=order.subtotal,
+            tax=values.get("tax", order.tax),
+            shipping_cost=values.get("shipping_cost", order.shipping_cost),
+            check=check,
         )
     if metadata_update is not None:
         values["meta"] = merge_metadata(order.meta, metadata_update, check)

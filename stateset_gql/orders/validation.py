@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stateset_gql.customers.service import ADDRESS_FIELDS
+from stateset_gql.customers.service import ADDRESS_FIELDS, AddressInput
 from stateset_gql.errors import Validator
+from stateset_gql.unset import Unset
 
-UNSET: Any = object()
 MAX_LINE_ITEMS = 100
 MAX_QUANTITY = 1_000_000
 # Money in minor units, as Stripe caps a charge (999,999.99 in a two-decimal currency);
@@ -19,43 +18,31 @@ MAX_AMOUNT = 99_999_999
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class LineItemInput:
-    sku: Any = None
-    name: Any = None
-    quantity: Any = None
-    unit_amount: Any = None
+    sku: str
+    name: str
+    quantity: int
+    unit_amount: int
 
 
-def currency(value: Any, check: Validator) -> str | None:
+def currency(value: str, check: Validator) -> str | None:
     """A three-letter code, upper-cased."""
-    if value is UNSET or value is None:
-        check.missing("currency")
-        return None
-    if not isinstance(value, str) or not _CURRENCY.match(value):
+    if not _CURRENCY.match(value):
         check.invalid("currency", "currency must be a three-letter ISO code such as USD")
         return None
     return value.upper()
 
 
-def integer(value: Any, param: str, check: Validator, *, low: int, high: int) -> int | None:
-    if value is None:
-        check.missing(param)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        check.invalid(param, f"{param} must be an integer")
-        return None
+def integer(value: int, param: str, check: Validator, *, low: int, high: int) -> int | None:
     if not low <= value <= high:
         check.invalid(param, f"{param} must be between {low} and {high}")
         return None
     return value
 
 
-def text(value: Any, param: str, limit: int, check: Validator) -> str | None:
-    if value is None:
-        check.missing(param)
-        return None
-    if not isinstance(value, str) or not value.strip():
+def text(value: str, param: str, limit: int, check: Validator) -> str | None:
+    if not value.strip():
         check.invalid(param, f"{param} must be a non-empty string")
         return None
     if len(value.strip()) > limit:
@@ -64,11 +51,9 @@ def text(value: Any, param: str, limit: int, check: Validator) -> str | None:
     return value.strip()
 
 
-def line_items(value: Any, check: Validator) -> list[LineItemInput]:
-    if value is UNSET or value is None:
-        check.missing("line_items")
-        return []
-    if not isinstance(value, list) or not 1 <= len(value) <= MAX_LINE_ITEMS:
+def line_items(value: list[LineItemInput], check: Validator) -> list[LineItemInput]:
+    """The lines, cleaned; a line with a problem is left out (and named in ``check``)."""
+    if not 1 <= len(value) <= MAX_LINE_ITEMS:
         check.invalid("line_items", f"line_items must list 1 to {MAX_LINE_ITEMS} items")
         return []
     clean = []
@@ -78,44 +63,49 @@ def line_items(value: Any, check: Validator) -> list[LineItemInput]:
         name = text(item.name, f"{at}.name", 200, check)
         quantity = integer(item.quantity, f"{at}.quantity", check, low=1, high=MAX_QUANTITY)
         unit_amount = integer(item.unit_amount, f"{at}.unit_amount", check, low=0, high=MAX_AMOUNT)
-        clean.append(LineItemInput(sku, name, quantity, unit_amount))
+        if (
+            sku is not None
+            and name is not None
+            and quantity is not None
+            and unit_amount is not None
+        ):
+            clean.append(
+                LineItemInput(sku=sku, name=name, quantity=quantity, unit_amount=unit_amount)
+            )
     return clean
 
 
-def money(value: Any, param: str, check: Validator) -> int:
+def money(value: int | Unset | None, param: str, check: Validator) -> int:
     """An amount in minor units; not given (or null) is 0."""
-    if value is UNSET or value is None:
+    if isinstance(value, Unset) or value is None:
         return 0
     return integer(value, param, check, low=0, high=MAX_AMOUNT) or 0
 
 
-def location(value: Any, check: Validator) -> str:
-    if value is UNSET or value is None:
+def location(value: str | Unset | None, check: Validator) -> str:
+    if isinstance(value, Unset) or value is None:
         return "default"
     return text(value, "location", 100, check) or "default"
 
 
-def address(value: Any, check: Validator) -> dict[str, Any] | None:
-    if value is UNSET or value is None:
-        return None
-    if not isinstance(value, dict):
-        check.invalid("shipping_address", "shipping_address must be an object")
+def address(value: AddressInput | Unset | None, check: Validator) -> dict[str, Any] | None:
+    if isinstance(value, Unset) or value is None:
         return None
     address: dict[str, Any] = {}
     for key in ADDRESS_FIELDS:
         item = value.get(key)
-        if item is not None and (not isinstance(item, str) or len(item.strip()) > 200):
+        if item is not None and len(item.strip()) > 200:
             check.invalid(
                 f"shipping_address.{key}", f"{key} must be a string of at most 200 characters"
             )
-        address[key] = (item.strip() or None) if isinstance(item, str) else None
+        address[key] = (item.strip() or None) if item is not None else None
     for key in sorted(set(value) - set(ADDRESS_FIELDS)):
         check.invalid(f"shipping_address.{key}", f"shipping_address has no field '{key}'")
     return address
 
 
-def total(values: Mapping[str, Any], check: Validator) -> int:
-    amount = int(values["subtotal"]) + int(values["tax"]) + int(values["shipping_cost"])
+def total(*, subtotal: int, tax: int, shipping_cost: int, check: Validator) -> int:
+    amount = subtotal + tax + shipping_cost
     if amount > MAX_AMOUNT:
         check.invalid("amount", f"The order's total can be at most {MAX_AMOUNT}")
     return amount

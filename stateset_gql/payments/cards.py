@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from stateset_gql.errors import Validator
 
@@ -33,15 +32,15 @@ DECLINE_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CardInput:
     """A card as the client sent it; parsed and checked by ``check_card``. Its number
     and security code stay out of its repr, and so out of tracebacks and logs."""
 
-    number: Any = field(default=None, repr=False)
-    exp_month: Any = None
-    exp_year: Any = None
-    cvc: Any = field(default=None, repr=False)
+    number: str = field(repr=False)
+    exp_month: int
+    exp_year: int
+    cvc: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -88,11 +87,8 @@ def sandbox_decline(digits: str) -> str | None:
     return DECLINES.get(digits, LIVE_CARD_IN_TEST_MODE)
 
 
-def _digits(number: Any, check: Validator) -> str | None:
-    if number is None:
-        check.missing("card.number")
-        return None
-    text = number.replace(" ", "").replace("-", "") if isinstance(number, str) else ""
+def _digits(number: str, check: Validator) -> str | None:
+    text = number.replace(" ", "").replace("-", "")
     # Never echo the number: it would end up in responses and logs.
     if not (text.isascii() and text.isdigit()) or not 12 <= len(text) <= 19:
         check.invalid("card.number", "Your card number is not a valid card number.")
@@ -103,22 +99,12 @@ def _digits(number: Any, check: Validator) -> str | None:
     return text
 
 
-def _int(value: Any, param: str, check: Validator) -> int | None:
-    if value is None:
-        check.missing(param)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        check.invalid(param, f"{param} must be an integer")
-        return None
-    return value
-
-
 def check_card(card: CardInput, *, today: date) -> tuple[CheckedCard | None, Validator]:
     """The card's keepable facts, or ``None`` with the problems in the validator."""
     check = Validator()
     digits = _digits(card.number, check)
-    month = _int(card.exp_month, "card.exp_month", check)
-    year = _int(card.exp_year, "card.exp_year", check)
+    month: int | None = card.exp_month
+    year: int | None = card.exp_year
     if month is not None and not 1 <= month <= 12:
         check.invalid("card.exp_month", "Your card's expiration month is invalid.")
         month = None
@@ -130,9 +116,7 @@ def check_card(card: CardInput, *, today: date) -> tuple[CheckedCard | None, Val
     if month is not None and year is not None and (year, month) < (today.year, today.month):
         check.invalid("card.exp_year", "Your card has expired.")
     cvc = card.cvc
-    if cvc is None:
-        check.missing("card.cvc")
-    elif not (isinstance(cvc, str) and cvc.isascii() and cvc.isdigit() and 3 <= len(cvc) <= 4):
+    if not (cvc.isascii() and cvc.isdigit() and 3 <= len(cvc) <= 4):
         check.invalid("card.cvc", "Your card's security code must be 3 or 4 digits.")
     if check.details or digits is None or month is None or year is None:
         return None, check

@@ -6,12 +6,13 @@ recorded as a failed payment and then raised as ``CardDeclined``, an error that 
 so the failed attempt is kept and its 402 answer is stored for idempotent retries.
 
 ``refund`` is the one way money goes back: the orders API, cancelling and returns all
-call it, with the order's row already locked.
+call it, with the order's row already locked. Both move the order through
+``orders.transition``, the one path of every order move.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +26,13 @@ from stateset_gql.ids import new_id
 from stateset_gql.orders import service as orders
 from stateset_gql.orders.models import Order
 from stateset_gql.orders.states import ORDER
+from stateset_gql.orders.transition import transition
 from stateset_gql.payments.cards import DECLINE_MESSAGES, CardInput, CheckedCard, check_card
 from stateset_gql.payments.models import Payment, Refund
 
 
 def _check_payment_method(
-    owner: Owner, card: CardInput | None, external_reference: Any
+    owner: Owner, card: CardInput | None, external_reference: str | None
 ) -> CheckedCard | str:
     """The checked card (test mode) or the external reference (live mode); 422 otherwise."""
     check = Validator()
@@ -43,10 +45,11 @@ def _check_payment_method(
             )
         if external_reference is None:
             check.missing("external_reference")
-        elif not isinstance(external_reference, str) or not 1 <= len(external_reference) <= 200:
+        elif not 1 <= len(external_reference) <= 200:
             check.invalid("external_reference", "external_reference must be 1 to 200 characters")
         check.check()
-        return str(external_reference)
+        assert external_reference is not None
+        return external_reference
     if external_reference is not None:
         check.invalid(
             "external_reference",
@@ -88,12 +91,12 @@ async def pay(
     owner: Owner,
     order_id: str,
     card: CardInput | None = None,
-    external_reference: Any = None,
+    external_reference: str | None = None,
 ) -> Order:
     """Pays a pending order in full: it becomes ``paid`` (``order.paid``)."""
     method = _check_payment_method(owner, card, external_reference)
     order = await orders.get(session=uow.session, owner=owner, order_id=order_id, lock=True)
-    if order.status != "pending":
+    if not ORDER.allows(order.status, "paid"):
         raise ORDER.refusal(
             order.status, "paid", f"Only a pending order can be paid; this order is {order.status}"
         )
@@ -110,14 +113,15 @@ async def pay(
             param="card",
             extra={"decline_code": decline_code, "payment_id": payment.id},
         )
-    before = await uow.snapshot(orders.subject(order))
-    uow.session.add(payment)
-    ORDER.move(order, "paid")
-    order.amount_paid = order.amount
-    order.paid_at = order.updated = payment.created
-    await uow.session.flush()
-    uow.emit("order.paid", orders.subject(order), before=before)
-    return order
+
+    def paid(order: Order, now: datetime) -> None:
+        uow.session.add(payment)
+        order.amount_paid = order.amount
+        order.paid_at = now
+
+    return await transition(
+        uow=uow, owner=owner, order=order, to="paid", change=paid, now=payment.created
+    )
 
 
 def _nothing_to_refund(order: Order, message: str) -> Conflict:
@@ -125,15 +129,12 @@ def _nothing_to_refund(order: Order, message: str) -> Conflict:
     return ORDER.refusal(order.status, "refunded", message)
 
 
-def _check_refund(order: Order, amount: Any, reason: Any) -> int:
+def _check_refund(order: Order, amount: int | None, reason: str | None) -> int:
     """The amount to refund: by default all that is still refundable."""
     check = Validator()
-    if amount is not None:
-        if isinstance(amount, bool) or not isinstance(amount, int):
-            check.invalid("amount", "amount must be an integer")
-        elif amount <= 0:
-            check.invalid("amount", "amount must be a positive integer")
-    if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
+    if amount is not None and amount <= 0:
+        check.invalid("amount", "amount must be a positive integer")
+    if reason is not None and len(reason) > 500:
         check.invalid("reason", "reason must be a string of at most 500 characters")
     check.check()
     refundable = order.amount_paid - order.amount_refunded
@@ -155,11 +156,11 @@ def _check_refund(order: Order, amount: Any, reason: Any) -> int:
                 )
             ],
         )
-    return refundable if amount is None else int(amount)
+    return refundable if amount is None else amount
 
 
 async def refund(
-    *, uow: UnitOfWork, owner: Owner, order: Order, amount: Any, reason: Any
+    *, uow: UnitOfWork, owner: Owner, order: Order, amount: int | None, reason: str | None
 ) -> Refund:
     """Refunds ``amount`` (None: all still refundable) of ``order``, whose row the caller
     has locked. 422 for an amount below 1; 409 for more than is refundable or an order
@@ -173,8 +174,6 @@ async def refund(
         .order_by(Payment.created.desc(), Payment.id.desc())
         .limit(1)
     )
-    line_items = await orders.line_items_of(session=uow.session, order_id=order.id)
-    before = await uow.snapshot(orders.subject(order))
     now = utcnow()
     record = Refund(
         id=new_id("re"), account_id=owner.account_id, livemode=owner.livemode, meta={},
@@ -182,15 +181,17 @@ async def refund(
         amount=value, currency=order.currency, reason=(reason.strip() or None) if reason else None,
         status="succeeded",
     )  # fmt: skip
-    uow.session.add(record)
-    was = order.status
-    order.amount_refunded += value
-    order.updated = now
-    if order.amount_refunded >= order.amount and ORDER.allows(order.status, "refunded"):
-        ORDER.move(order, "refunded")
-    await uow.session.flush()
-    uow.emit("order.refunded", orders.subject(order), before=before)
-    await orders.move_stock(uow=uow, owner=owner, order=order, line_items=line_items, was=was)
+    in_full = order.amount_refunded + value >= order.amount
+    # A cancelled order stays cancelled: its refund moves no status.
+    to = "refunded" if in_full and ORDER.allows(order.status, "refunded") else None
+
+    def refunded(order: Order, now: datetime) -> None:
+        uow.session.add(record)
+        order.amount_refunded += value
+
+    await transition(
+        uow=uow, owner=owner, order=order, to=to, change=refunded, event="order.refunded", now=now
+    )
     return record
 
 

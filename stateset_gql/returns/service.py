@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,14 +22,14 @@ from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
 from stateset_gql.inventory import service as inventory
-from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.metadata import RawMetadata, check_metadata, merge_metadata
 from stateset_gql.orders import service as orders
 from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.payments import service as payments
 from stateset_gql.returns.models import Return, ReturnItem
 from stateset_gql.returns.states import CLAIMING, RETURN
+from stateset_gql.unset import UNSET, Unset
 
-UNSET: Any = object()
 MAX_ITEMS = 100
 # Only goods that left the building can come back.
 RETURNABLE_ORDER_STATES = frozenset({"shipped", "delivered"})
@@ -51,13 +50,21 @@ LIST_SPEC = ListSpec(
 )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
+class ReturnItemInput:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReturnInput:
-    order_id: Any = UNSET
-    items: Any = UNSET  # [{"sku": str, "quantity": int}]
-    reason: Any = UNSET
-    restock: Any = UNSET
-    metadata: Any = UNSET
+    """A new return; ``UNSET`` (or null) takes the default."""
+
+    order_id: str
+    items: list[ReturnItemInput]
+    reason: str | Unset | None = UNSET
+    restock: bool | Unset | None = UNSET
+    metadata: RawMetadata | Unset | None = UNSET
 
 
 def subject(ret: Return) -> Subject:
@@ -90,35 +97,29 @@ async def items_of(session: AsyncSession, return_id: str) -> list[ReturnItem]:
 # ------------------------------------------------------------------------ validation
 
 
-def _text(value: Any, param: str, limit: int, check: Validator, *, required: bool) -> str | None:
-    if value is UNSET or value is None or (isinstance(value, str) and not value.strip()):
+def _text(
+    value: str | Unset | None, param: str, limit: int, check: Validator, *, required: bool
+) -> str | None:
+    if isinstance(value, Unset) or value is None or not value.strip():
         if required:
             check.missing(param)
         return None
-    if not isinstance(value, str) or len(value.strip()) > limit:
+    if len(value.strip()) > limit:
         check.invalid(param, f"{param} must be a string of at most {limit} characters")
         return None
     return value.strip()
 
 
-def _check_items(raw: Any, check: Validator) -> list[tuple[str, int]]:
+def _check_items(raw: list[ReturnItemInput], check: Validator) -> list[tuple[str, int]]:
     """``[(sku, quantity)]`` in the order given; problems go to ``check``."""
-    if raw is UNSET or raw is None:
-        check.missing("items")
-        return []
-    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ITEMS:
+    if not 1 <= len(raw) <= MAX_ITEMS:
         check.invalid("items", f"items must list between 1 and {MAX_ITEMS} items")
         return []
     items: list[tuple[str, int]] = []
     for index, item in enumerate(raw):
-        if not isinstance(item, Mapping):
-            check.invalid(f"items.{index}", "each item must be an object with sku and quantity")
-            continue
-        sku = _text(item.get("sku"), f"items.{index}.sku", 100, check, required=True)
-        quantity = item.get("quantity")
-        if quantity is None:
-            check.missing(f"items.{index}.quantity")
-        elif isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        sku = _text(item.sku, f"items.{index}.sku", 100, check, required=True)
+        quantity = item.quantity
+        if quantity < 1:
             check.invalid(f"items.{index}.quantity", "quantity must be an integer of at least 1")
         elif sku is not None:
             if sku in (s for s, _ in items):
@@ -127,10 +128,10 @@ def _check_items(raw: Any, check: Validator) -> list[tuple[str, int]]:
     return items
 
 
-def _check_amount(value: Any, check: Validator) -> int | None:
-    if value is UNSET or value is None:
+def _check_amount(value: int | Unset | None, check: Validator) -> int | None:
+    if isinstance(value, Unset) or value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if value < 0:
         check.invalid("refund_amount", "refund_amount must be a non-negative integer")
         return None
     return value
@@ -207,9 +208,7 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: ReturnInput) -> Return:
     order_id = _text(data.order_id, "order_id", 40, check, required=True)
     items = _check_items(data.items, check)
     reason = _text(data.reason, "reason", 500, check, required=False)
-    restock = True if data.restock in (UNSET, None) else data.restock
-    if not isinstance(restock, bool):
-        check.invalid("restock", "restock must be a boolean")
+    restock = True if isinstance(data.restock, Unset) or data.restock is None else data.restock
     metadata = {} if data.metadata in (UNSET, None) else check_metadata(data.metadata, check)
     metadata = merge_metadata({}, metadata, check)
     check.check()
@@ -279,7 +278,9 @@ async def approve(*, uow: UnitOfWork, owner: Owner, return_id: str) -> Return:
     return ret
 
 
-async def reject(*, uow: UnitOfWork, owner: Owner, return_id: str, reason: Any = None) -> Return:
+async def reject(
+    *, uow: UnitOfWork, owner: Owner, return_id: str, reason: str | None = None
+) -> Return:
     check = Validator()
     why = _text(reason, "reason", 500, check, required=False)
     check.check()
@@ -314,7 +315,7 @@ async def receive(*, uow: UnitOfWork, owner: Owner, return_id: str) -> Return:
 
 
 async def process(
-    *, uow: UnitOfWork, owner: Owner, return_id: str, refund_amount: Any = UNSET
+    *, uow: UnitOfWork, owner: Owner, return_id: str, refund_amount: int | Unset | None = UNSET
 ) -> Return:
     """Refunds the order (by default the returned items' value; 0 refunds nothing)."""
     check = Validator()

@@ -18,12 +18,12 @@ from stateset_gql.db.lookup import one_or_404
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import NotFound, Validator, not_found
 from stateset_gql.ids import new_id
-from stateset_gql.metadata import check_metadata, merge_metadata
+from stateset_gql.metadata import RawMetadata, check_metadata, merge_metadata
 from stateset_gql.subscriptions.models import CustomerSubscription
 from stateset_gql.subscriptions.states import SUBSCRIPTION
+from stateset_gql.unset import UNSET, Unset
 
 INTERVALS = ("week", "month", "year")
-UNSET: Any = object()
 
 LIST_SPEC = ListSpec(
     id_column=CustomerSubscription.id,
@@ -45,14 +45,14 @@ LIST_SPEC = ListSpec(
 )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class SubscriptionInput:
-    customer_id: Any = UNSET
-    plan: Any = UNSET
-    amount: Any = UNSET
-    currency: Any = UNSET
-    interval: Any = UNSET
-    metadata: Any = UNSET
+    customer_id: str
+    plan: str
+    amount: int
+    currency: str
+    interval: str  # one of INTERVALS
+    metadata: RawMetadata | Unset | None = UNSET
 
 
 def subject(subscription: CustomerSubscription) -> Subject:
@@ -98,36 +98,23 @@ async def list_page(
 
 def _check(data: SubscriptionInput, check: Validator) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name, limit in (("customer_id", 40), ("plan", 200)):
-        raw = getattr(data, name)
-        if raw is UNSET or raw is None or (isinstance(raw, str) and not raw.strip()):
+    for name, raw, limit in (("customer_id", data.customer_id, 40), ("plan", data.plan, 200)):
+        if not raw.strip():
             check.missing(name)
-        elif not isinstance(raw, str) or len(raw.strip()) > limit:
+        elif len(raw.strip()) > limit:
             check.invalid(name, f"{name} must be a string of at most {limit} characters")
         else:
             values[name] = raw.strip()
-    amount = data.amount
-    if amount is UNSET or amount is None:
-        check.missing("amount")
-    elif isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+    if data.amount < 0:
         check.invalid("amount", "amount must be a non-negative integer (minor units)")
     else:
-        values["amount"] = amount
+        values["amount"] = data.amount
     currency = data.currency
-    if currency is UNSET or currency is None:
-        check.missing("currency")
-    elif not (
-        isinstance(currency, str)
-        and len(currency) == 3
-        and currency.isascii()
-        and currency.isalpha()
-    ):
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
         check.invalid("currency", "currency must be a three-letter ISO code")
     else:
         values["currency"] = currency.upper()
-    if data.interval is UNSET or data.interval is None:
-        check.missing("interval")
-    elif data.interval not in INTERVALS:
+    if data.interval not in INTERVALS:
         check.invalid("interval", "interval must be one of week, month, year")
     else:
         values["interval"] = data.interval

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from stateset_gql.customers import service
 from stateset_gql.graphql.scalars import JSON
-
-
-def _value(value: Any) -> Any:
-    return service.UNSET if value is strawberry.UNSET else value
+from stateset_gql.graphql.unset import given
+from stateset_gql.unset import UNSET, Unset
 
 
 @strawberry.input
@@ -23,7 +19,7 @@ class AddressInput:
     postal_code: str | None = strawberry.UNSET
     country: str | None = strawberry.UNSET
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, str | None]:
         return {
             key: getattr(self, key)
             for key in service.ADDRESS_FIELDS
@@ -31,9 +27,10 @@ class AddressInput:
         }
 
 
-def _address(value: AddressInput | Any | None) -> Any:
+def address(value: AddressInput | None) -> service.AddressInput | Unset | None:
+    """The address as the domain takes it (also an order's shipping address)."""
     if value is strawberry.UNSET:
-        return service.UNSET
+        return UNSET
     return None if value is None else value.to_dict()
 
 
@@ -48,10 +45,10 @@ class CreateCustomerInput:
     def to_domain(self) -> service.CustomerInput:
         return service.CustomerInput(
             email=self.email,
-            name=_value(self.name),
-            phone=_value(self.phone),
-            address=_address(self.address),
-            metadata=_value(self.metadata),
+            name=given(self.name),
+            phone=given(self.phone),
+            address=address(self.address),
+            metadata=given(self.metadata),
         )
 
 
@@ -65,9 +62,9 @@ class UpdateCustomerInput:
 
     def to_domain(self) -> service.CustomerInput:
         return service.CustomerInput(
-            email=_value(self.email),
-            name=_value(self.name),
-            phone=_value(self.phone),
-            address=_address(self.address),
-            metadata=_value(self.metadata),
+            email=given(self.email),
+            name=given(self.name),
+            phone=given(self.phone),
+            address=address(self.address),
+            metadata=given(self.metadata),
         )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.graphql.unset import given
 from stateset_gql.inventory import service
-
-
-def _value(value: Any) -> Any:
-    return service.UNSET if value is strawberry.UNSET else value
 
 
 @strawberry.input
@@ -31,10 +26,10 @@ class CreateInventoryItemInput:
         return service.InventoryInput(
             sku=self.sku,
             name=self.name,
-            location=_value(self.location),
-            on_hand=_value(self.on_hand),
-            low_stock_threshold=_value(self.low_stock_threshold),
-            metadata=_value(self.metadata),
+            location=given(self.location),
+            on_hand=given(self.on_hand),
+            low_stock_threshold=given(self.low_stock_threshold),
+            metadata=given(self.metadata),
         )
 
 
@@ -47,11 +42,11 @@ class UpdateInventoryItemInput:
     low_stock_threshold: int | None = strawberry.UNSET
     metadata: JSON | None = strawberry.UNSET
 
-    def to_domain(self) -> service.InventoryInput:
-        return service.InventoryInput(
-            name=_value(self.name),
-            low_stock_threshold=_value(self.low_stock_threshold),
-            metadata=_value(self.metadata),
+    def to_domain(self) -> service.InventoryUpdate:
+        return service.InventoryUpdate(
+            name=given(self.name),
+            low_stock_threshold=given(self.low_stock_threshold),
+            metadata=given(self.metadata),
         )
 
 

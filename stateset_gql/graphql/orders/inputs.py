@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
-from stateset_gql.graphql.customers.inputs import AddressInput
+from stateset_gql.graphql.customers.inputs import AddressInput, address
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.graphql.unset import given
 from stateset_gql.orders import service
 from stateset_gql.payments.cards import CardInput as DomainCard
-
-
-def _value(value: Any) -> Any:
-    return service.UNSET if value is strawberry.UNSET else value
-
-
-def _address(value: AddressInput | Any | None) -> Any:
-    if value is strawberry.UNSET:
-        return service.UNSET
-    return None if value is None else value.to_dict()
 
 
 @strawberry.input
@@ -44,16 +33,18 @@ class CreateOrderInput:
     def to_domain(self) -> service.OrderInput:
         return service.OrderInput(
             line_items=[
-                service.LineItemInput(i.sku, i.name, i.quantity, i.unit_amount)
+                service.LineItemInput(
+                    sku=i.sku, name=i.name, quantity=i.quantity, unit_amount=i.unit_amount
+                )
                 for i in self.line_items
             ],
             currency=self.currency,
-            customer_id=_value(self.customer_id),
-            tax=_value(self.tax),
-            shipping_cost=_value(self.shipping_cost),
-            location=_value(self.location),
-            shipping_address=_address(self.shipping_address),
-            metadata=_value(self.metadata),
+            customer_id=given(self.customer_id),
+            tax=given(self.tax),
+            shipping_cost=given(self.shipping_cost),
+            location=given(self.location),
+            shipping_address=address(self.shipping_address),
+            metadata=given(self.metadata),
         )
 
 
@@ -70,11 +61,11 @@ class UpdateOrderInput:
 
     def to_domain(self) -> service.OrderUpdate:
         return service.OrderUpdate(
-            customer_id=_value(self.customer_id),
-            tax=_value(self.tax),
-            shipping_cost=_value(self.shipping_cost),
-            shipping_address=_address(self.shipping_address),
-            metadata=_value(self.metadata),
+            customer_id=given(self.customer_id),
+            tax=given(self.tax),
+            shipping_cost=given(self.shipping_cost),
+            shipping_address=address(self.shipping_address),
+            metadata=given(self.metadata),
         )
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from stateset_gql.graphql.scalars import JSON
+from stateset_gql.graphql.unset import given
 from stateset_gql.returns import service
-
-
-def _value(value: Any) -> Any:
-    return service.UNSET if value is strawberry.UNSET else value
+from stateset_gql.unset import Unset
 
 
 @strawberry.input
@@ -33,10 +29,12 @@ class CreateReturnInput:
     def to_domain(self) -> service.ReturnInput:
         return service.ReturnInput(
             order_id=str(self.order_id),
-            items=[{"sku": item.sku, "quantity": item.quantity} for item in self.items],
-            reason=_value(self.reason),
-            restock=_value(self.restock),
-            metadata=_value(self.metadata),
+            items=[
+                service.ReturnItemInput(sku=item.sku, quantity=item.quantity) for item in self.items
+            ],
+            reason=given(self.reason),
+            restock=given(self.restock),
+            metadata=given(self.metadata),
         )
 
 
@@ -47,6 +45,6 @@ class ProcessReturnInput:
         description="Minor units to refund; defaults to the returned items' value.",
     )
 
-    def to_domain(self) -> Any:
+    def to_domain(self) -> int | Unset | None:
         """The amount, or the domain's UNSET when none was given."""
-        return _value(self.refund_amount)
+        return given(self.refund_amount)

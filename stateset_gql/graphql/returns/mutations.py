@@ -8,6 +8,7 @@ from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.returns.inputs import CreateReturnInput, ProcessReturnInput
 from stateset_gql.graphql.returns.types import Return
 from stateset_gql.returns import service
+from stateset_gql.unset import UNSET
 
 
 @strawberry.type
@@ -39,7 +40,7 @@ class ReturnMutation:
             uow=info.context.uow,
             owner=owner,
             return_id=id,
-            refund_amount=service.UNSET if input is None else input.to_domain(),
+            refund_amount=UNSET if input is None else input.to_domain(),
         )
         return Return.from_model(model)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from stateset_gql.graphql.scalars import JSON
 from stateset_gql.graphql.subscriptions.types import CustomerSubscriptionInterval
+from stateset_gql.graphql.unset import given
 from stateset_gql.subscriptions import service
 
 
@@ -21,12 +20,11 @@ class CreateCustomerSubscriptionInput:
     metadata: JSON | None = strawberry.UNSET
 
     def to_domain(self) -> service.SubscriptionInput:
-        metadata: Any = service.UNSET if self.metadata is strawberry.UNSET else self.metadata
         return service.SubscriptionInput(
             customer_id=str(self.customer_id),
             plan=self.plan,
             amount=self.amount,
             currency=self.currency,
             interval=self.interval.value,
-            metadata=metadata,
+            metadata=given(self.metadata),
         )
