@@ -55,7 +55,7 @@ class CustomerInput:
 
 def subject(customer: Customer) -> Subject:
     """What a customer's events are about: its one representation."""
-    return Subject("customer", customer.id, Owner(customer.account_id, customer.livemode))
+    return Subject("customer", customer.id, Owner(customer.account_id, customer.livemode), customer)
 
 
 def _clean_text(value: str | None, param: str, limit: int, check: Validator) -> str | None:

@@ -32,11 +32,13 @@ from stateset_gql.ids import new_id
 
 @dataclass(frozen=True)
 class Subject:
-    """What an event is about: a resource kind (``order``, ``customer``...) and its id."""
+    """What an event is about: a resource kind (``order``, ``customer``...) and its id;
+    ``row``, when the caller holds it, spares the renderer a lookup."""
 
     kind: str
     id: str
     owner: Owner
+    row: Any = field(default=None, compare=False, repr=False)
 
 
 # Renders subjects as their one representation, in the unit of work's transaction.
@@ -44,6 +46,16 @@ Renderer = Callable[[AsyncSession, Sequence[Subject]], Awaitable[list[dict[str, 
 
 # Fields every change touches: never reported as a previous attribute.
 ALWAYS_CHANGED = frozenset({"updated"})
+
+
+def event_subject(event: Event) -> Subject:
+    return Subject("event", event.id, Owner(event.account_id, event.livemode), event)
+
+
+@dataclass(frozen=True)
+class Committed:
+    event: Event
+    body: dict[str, Any]
 
 
 @dataclass
@@ -171,11 +183,14 @@ class UnitOfWork:
         self._taken.clear()
         return written
 
-    async def commit(self) -> list[Event]:
-        """Write the events and commit; returns the events now committed."""
+    async def commit(self) -> list[Committed]:
+        """Write the events and commit; returns the events now committed, each with its
+        body as ``GET /v1/events/{id}`` answers it (rendered before the commit, from the
+        rows in hand)."""
         events = await self.write_events()
+        bodies = await self._render([event_subject(e) for e in events]) if events else []
         await self.session.commit()
-        return events
+        return [Committed(e, b) for e, b in zip(events, bodies, strict=True)]
 
     async def rollback(self) -> None:
         self.pending.clear()

@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    execute,
+    parse,
+    validate,
+)
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.types import ExecutionResult as StrawberryResult
 from strawberry.types.graphql import OperationType
@@ -47,20 +55,28 @@ class GraphQLEngine:
             allowed_operation_types=allowed,
         )
 
-    def prepare(self, query: str) -> DocumentNode:
+    def prepare(self, query: str, schema: GraphQLSchema | None = None) -> DocumentNode:
         """Parse and validate a document the server wrote, once."""
         document = parse(query)
-        errors = validate(self.schema._schema, document)
+        errors = validate(schema or self.schema._schema, document)
         if errors:
             raise ValueError(f"invalid server document: {errors[0].message}")
         return document
 
     async def execute_trusted(
-        self, document: DocumentNode, variables: dict[str, Any], context: Context
+        self,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        context: Context,
+        *,
+        schema: GraphQLSchema | None = None,
+        root: Any = None,
     ) -> ExecutionResult:
+        """``schema`` and ``root``: a selection executed on one object, as its own root."""
         result = execute(
-            self.schema._schema,
+            schema or self.schema._schema,
             document,
+            root_value=root,
             variable_values=variables,
             context_value=context,
             **execution_context_class_kwargs(self.schema.execution_context_class),

@@ -23,7 +23,7 @@ TRANSFER = "inventory.transfer"
 
 def subject(item: InventoryItem) -> Subject:
     """What an item's events are about: its one representation."""
-    return Subject("inventory_item", item.id, Owner(item.account_id, item.livemode))
+    return Subject("inventory_item", item.id, Owner(item.account_id, item.livemode), item)
 
 
 def crossing(before: dict[str, Any], item: InventoryItem) -> str | None:

@@ -77,7 +77,7 @@ class OrderUpdate:
 
 def subject(order: Order) -> Subject:
     """What an order's events are about: its one representation."""
-    return Subject("order", order.id, Owner(order.account_id, order.livemode))
+    return Subject("order", order.id, Owner(order.account_id, order.livemode), order)
 
 
 def quantities(line_items: Iterable[OrderLineItem | LineItemInput]) -> dict[str, int]:

@@ -24,9 +24,8 @@ from strawberry.types import ExecutionResult
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
-from stateset_gql.db.uow import Renderer, UnitOfWork
+from stateset_gql.db.uow import Committed, Renderer, UnitOfWork
 from stateset_gql.errors import StateSetError
-from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_error
@@ -36,7 +35,7 @@ from stateset_gql.settings import Settings
 log = logging.getLogger("stateset_gql.runner")
 
 # Work done after a commit, with the connection back in the pool.
-AfterCommit = Callable[[Sequence[Event]], Awaitable[None]]
+AfterCommit = Callable[[Sequence[Committed]], Awaitable[None]]
 
 
 @dataclass
@@ -107,7 +106,7 @@ class Runner:
             if isinstance(claimed, idempotency.Replay):
                 return Rendered(status=claimed.status, body=claimed.body, replayed=True)
             claim = claimed
-        events: list[Event] = []
+        events: list[Committed] = []
         stored = False
         try:
             async with self.db.session(write=call.write) as session:

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
-from stateset_gql.db.uow import Renderer, Subject
+from stateset_gql.db.uow import Committed, Renderer, event_subject
 from stateset_gql.events.models import Event
 from stateset_gql.realtime.broadcast import BroadcastHub
 
@@ -56,29 +57,47 @@ class Outbox:
         self.hub = hub
         self.render = render
 
-    async def committed(self, events: Sequence[Event]) -> None:
-        """The runner's after-commit hook."""
-        await self.publish(events)
-
-    async def publish(self, events: Sequence[Event]) -> int:
-        """Publish ``events`` in order and mark those the broadcast took; how many."""
+    async def committed(self, committed: Sequence[Committed]) -> None:
+        """The runner's after-commit hook: the bodies were rendered in the transaction."""
         try:
-            async with self.db.session(write=False) as session:
-                subjects = [Subject("event", e.id, owner_of(e)) for e in events]
-                bodies = await self.render(session, subjects)
-            published = []
-            for event, body in zip(events, bodies, strict=True):
-                if not await self.hub.publish(
-                    channel(owner_of(event)), orjson.dumps(body).decode()
-                ):
-                    break
-                published.append(event.id)
+            published = await self._publish(committed)
             if published:
                 async with self.db.session(write=True) as session, session.begin():
-                    await session.execute(
-                        update(Event).where(Event.id.in_(published)).values(published_at=utcnow())
-                    )
+                    await self._mark(session, published)
+        except Exception:
+            log.exception("could not publish %d events; the relay will", len(committed))
+
+    async def republish(self, events: Sequence[Event]) -> int:
+        """Publish events a crash left unpublished, in order; how many the broadcast took."""
+        try:
+            async with self.db.session(write=True) as session, session.begin():
+                bodies = await self.render(session, [event_subject(e) for e in events])
+                published = await self._publish(
+                    [Committed(e, b) for e, b in zip(events, bodies, strict=True)]
+                )
+                await self._mark(session, published)
             return len(published)
         except Exception:
-            log.exception("could not publish %d events; the relay will", len(events))
+            log.exception("could not republish %d events", len(events))
             return 0
+
+    async def _publish(self, committed: Sequence[Committed]) -> list[str]:
+        """Publish in order, stopping at the first the broadcast refuses."""
+        published: list[str] = []
+        for item in committed:
+            message = orjson.dumps(item.body).decode()
+            if not await self.hub.publish(channel(owner_of(item.event)), message):
+                break
+            published.append(item.event.id)
+        return published
+
+    async def _mark(self, session: AsyncSession, published: list[str]) -> None:
+        if not published:
+            return
+        if not self.db.is_sqlite:
+            # A mark lost in a crash only means a second publish, which consumers dedupe
+            # by sequence: no need to wait for the disk.
+            await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        await session.execute(
+            update(Event).where(Event.id.in_(published)).values(published_at=utcnow())
+        )

@@ -1,42 +1,60 @@
 """The one representation of a resource: what ``GET /v1/<resource>/{id}`` answers.
 
 The REST route, the event's ``data.object`` (and so webhooks and subscriptions) all come
-from the retrieve route's GraphQL selection, run in the caller's transaction and turned
-into REST form by the same converter. A subject's kind is its ``object`` name
-(``inventory_item``), whose retrieve route is the GraphQL field of that name.
+from the REST selection of the resource's GraphQL type (``rest.operations.selection``),
+executed by the same resolvers and turned into REST form by the same converter. A
+subject's kind is its ``object`` name (``inventory_item``).
+
+A render starts from the rows the transaction already holds: the selection is executed
+with the object as its root (a schema whose query type is the object's type), so a row
+in the session's identity map costs no statement, and related rows come through the
+DataLoaders, batched across every subject rendered together.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from graphql import DocumentNode, GraphQLOutputType
+from graphql import DocumentNode, GraphQLObjectType, GraphQLSchema
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from stateset_gql.access.principal import Owner, Principal
 from stateset_gql.access.scopes import ALL_SCOPES
+from stateset_gql.customers.models import Customer as CustomerModel
 from stateset_gql.db.uow import Renderer, Subject, UnitOfWork
+from stateset_gql.events.models import Event as EventModel
 from stateset_gql.graphql.context import Context
+from stateset_gql.graphql.customers.types import Customer
 from stateset_gql.graphql.engine import GraphQLEngine
+from stateset_gql.graphql.events.types import Event
+from stateset_gql.graphql.inventory.types import InventoryItem
+from stateset_gql.graphql.orders.types import Order
+from stateset_gql.graphql.returns.types import Return
 from stateset_gql.graphql.schema import build_schema
+from stateset_gql.graphql.subscriptions.types import CustomerSubscription
+from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
+from stateset_gql.orders.models import Order as OrderModel
 from stateset_gql.rest.convert import to_rest
-from stateset_gql.rest.naming import to_camel
-from stateset_gql.rest.operations import operation_for, selection
-from stateset_gql.rest.routes import ROUTES, RestRoute
+from stateset_gql.rest.operations import selection
+from stateset_gql.returns.models import Return as ReturnModel
 from stateset_gql.settings import Settings
+from stateset_gql.subscriptions.models import CustomerSubscription as SubscriptionModel
 
-# Subjects rendered by one execution; larger batches are split.
-BATCH = 20
-
-
-def _retrieve_route(kind: str) -> RestRoute:
-    field = to_camel(kind)
-    for route in ROUTES:
-        if route.method == "GET" and route.field == field and route.path.endswith("{id}"):
-            return route
-    raise LookupError(f"no retrieve route for {kind!r}")
+# Each kind: its row and the GraphQL type that presents it (``from_model``).
+KINDS: dict[str, tuple[Any, Any]] = {
+    "customer": (CustomerModel, Customer),
+    "order": (OrderModel, Order),
+    "inventory_item": (InventoryItemModel, InventoryItem),
+    "return": (ReturnModel, Return),
+    "customer_subscription": (SubscriptionModel, CustomerSubscription),
+    "event": (EventModel, Event),
+}
 
 
 def _system(owner: Owner) -> Principal:
@@ -46,56 +64,89 @@ def _system(owner: Owner) -> Principal:
     )
 
 
+@dataclass(frozen=True)
+class _Kind:
+    model: Any
+    present: Any  # the Strawberry type, with from_model
+    type_: GraphQLObjectType
+    schema: GraphQLSchema
+    document: DocumentNode
+
+
 class Representation:
     def __init__(self, engine: GraphQLEngine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
-        self._document = lru_cache(maxsize=256)(self._build)
+        self._kinds: dict[str, _Kind] = {}
 
-    def _field(self, kind: str) -> tuple[str, GraphQLOutputType]:
-        operation = operation_for(self.engine.schema, _retrieve_route(kind))
-        return operation.route.field, operation.item_type
+    def _kind(self, kind: str) -> _Kind:
+        if kind not in self._kinds:
+            model, present = KINDS[kind]
+            main = self.engine.schema
+            type_ = main._schema.get_type(present.__strawberry_definition__.name)
+            assert isinstance(type_, GraphQLObjectType)
+            schema = GraphQLSchema(query=type_, types=list(main._schema.type_map.values()))
+            schema._strawberry_schema = main  # type: ignore[attr-defined]
+            document = self.engine.prepare(f"{{ {selection(type_)} }}", schema)
+            self._kinds[kind] = _Kind(model, present, type_, schema, document)
+        return self._kinds[kind]
 
-    def _build(self, kinds: tuple[str, ...]) -> DocumentNode:
-        declared = ", ".join(f"$s{i}: ID!" for i in range(len(kinds)))
-        fields = []
-        for i, kind in enumerate(kinds):
-            name, type_ = self._field(kind)
-            fields.append(f"s{i}: {name}(id: $s{i}) {{ {selection(type_)} }}")
-        return self.engine.prepare(f"query Render({declared}) {{ {' '.join(fields)} }}")
+    async def _rows(self, session: AsyncSession, subjects: Sequence[Subject]) -> dict[Subject, Any]:
+        """The rows of ``subjects``: those given or in the session's identity map, the rest
+        in one statement a kind."""
+        rows: dict[Subject, Any] = {}
+        missing: dict[str, list[Subject]] = {}
+        for subject in subjects:
+            model = self._kind(subject.kind).model
+            row = subject.row or session.identity_map.get(session.identity_key(model, subject.id))
+            if row is None:
+                missing.setdefault(subject.kind, []).append(subject)
+            else:
+                rows[subject] = row
+        for kind, wanted in missing.items():
+            model = self._kind(kind).model
+            column: InstrumentedAttribute[str] = model.id
+            found = await session.execute(select(model).where(column.in_([s.id for s in wanted])))
+            by_id = {row.id: row for row in found.scalars()}
+            rows.update({s: by_id[s.id] for s in wanted if s.id in by_id})
+        return rows
 
     async def render(
         self, session: AsyncSession, subjects: Sequence[Subject]
     ) -> list[dict[str, Any]]:
-        """Each subject's representation, in order; one execution per owner and batch."""
-        by_owner: dict[Owner, list[int]] = {}
-        for index, subject in enumerate(subjects):
-            by_owner.setdefault(subject.owner, []).append(index)
-        bodies: dict[int, dict[str, Any]] = {}
-        for owner, indexes in by_owner.items():
-            for start in range(0, len(indexes), BATCH):
-                chunk = indexes[start : start + BATCH]
-                done = await self._render(session, owner, [subjects[i] for i in chunk])
-                bodies.update(zip(chunk, done, strict=True))
-        return [bodies[i] for i in range(len(subjects))]
+        """Each subject's representation, in order."""
+        await session.flush()
+        rows = await self._rows(session, subjects)
+        contexts = {
+            owner: Context(
+                request_id="render",
+                principal=_system(owner),
+                uow=UnitOfWork(session=session),
+                settings=self.settings,
+            )
+            for owner in {s.owner for s in subjects}
+        }
 
-    async def _render(
-        self, session: AsyncSession, owner: Owner, subjects: Sequence[Subject]
-    ) -> list[dict[str, Any]]:
-        kinds = tuple(s.kind for s in subjects)
-        context = Context(
-            request_id="render",
-            principal=_system(owner),
-            uow=UnitOfWork(session=session),
-            settings=self.settings,
-        )
-        result = await self.engine.execute_trusted(
-            self._document(kinds), {f"s{i}": s.id for i, s in enumerate(subjects)}, context
-        )
-        if result.errors or result.data is None:
-            error = result.errors[0] if result.errors else None
-            raise RuntimeError(f"could not render {kinds}: {error}") from error
-        return [to_rest(result.data[f"s{i}"], self._field(kind)[1]) for i, kind in enumerate(kinds)]
+        async def one(subject: Subject) -> dict[str, Any]:
+            row = rows.get(subject)
+            if row is None or (row.account_id, row.livemode) != (
+                subject.owner.account_id,
+                subject.owner.livemode,
+            ):
+                raise LookupError(f"no {subject.kind} {subject.id} of {subject.owner}")
+            kind = self._kind(subject.kind)
+            result = await self.engine.execute_trusted(
+                kind.document, {}, contexts[subject.owner], schema=kind.schema,
+                root=kind.present.from_model(row),
+            )  # fmt: skip
+            if result.errors or result.data is None:
+                error = result.errors[0] if result.errors else None
+                raise RuntimeError(f"could not render {subject}: {error}") from error
+            body: dict[str, Any] = to_rest(result.data, kind.type_)
+            return body
+
+        # Together, so the DataLoaders batch the related rows of every subject.
+        return list(await asyncio.gather(*(one(s) for s in subjects)))
 
 
 @cache

@@ -69,7 +69,7 @@ class ReturnInput:
 
 def subject(ret: Return) -> Subject:
     """What a return's events are about: its one representation."""
-    return Subject("return", ret.id, Owner(ret.account_id, ret.livemode))
+    return Subject("return", ret.id, Owner(ret.account_id, ret.livemode), ret)
 
 
 def owned(owner: Owner) -> Select[Return]:

@@ -58,7 +58,7 @@ class SubscriptionInput:
 def subject(subscription: CustomerSubscription) -> Subject:
     """What a subscription's events are about: its one representation."""
     owner = Owner(subscription.account_id, subscription.livemode)
-    return Subject("customer_subscription", subscription.id, owner)
+    return Subject("customer_subscription", subscription.id, owner, subscription)
 
 
 def add_interval(start: datetime, interval: str) -> datetime:
