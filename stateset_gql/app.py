@@ -117,7 +117,11 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(
-        BodyLimitMiddleware(RawPathRouting(router), max_bytes=state.settings.max_body_bytes),
+        BodyLimitMiddleware(
+            RawPathRouting(router),
+            max_bytes=state.settings.max_body_bytes,
+            timeout_seconds=state.settings.body_timeout_seconds,
+        ),
         metrics=state.metrics,
     )
     return StateSetApp(state, app)

@@ -114,7 +114,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 '-d \'{"query": "{ account { id mode plan } }"}\'\n\n'
             )
             sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        limit_concurrency=args.limit_concurrency,
+        timeout_keep_alive=args.timeout_keep_alive,
+        backlog=args.backlog,
+    )
     return 0
 
 
@@ -127,6 +135,16 @@ async def _demo_key(settings: Settings, ensure: Any) -> str | None:
         await db.dispose()
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stateset-gql", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +152,27 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the API over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--limit-concurrency",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="open connections and running requests at most; beyond it, 503 (default 1000)",
+    )
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=_positive,
+        default=5,
+        metavar="SECONDS",
+        help="close a connection idle this long between requests (default 5)",
+    )
+    serve.add_argument(
+        "--backlog",
+        type=_positive,
+        default=2048,
+        metavar="N",
+        help="connections waiting to be accepted at most (default 2048)",
+    )
 
     commands.add_parser("migrate", help="upgrade the database to the newest schema")
 

@@ -10,6 +10,7 @@
     ├── PermissionDenied               403     permission_error        INSUFFICIENT_PERMISSIONS
     ├── NotFound                       404     not_found_error         RESOURCE_NOT_FOUND
     ├── MethodNotAllowed               405     invalid_request_error   METHOD_NOT_ALLOWED
+    ├── RequestTimeout                 408     invalid_request_error   REQUEST_TIMEOUT
     ├── Conflict                       409     invalid_request_error   RESOURCE_CONFLICT
     │   ├── AlreadyExists              409     invalid_request_error   RESOURCE_ALREADY_EXISTS
     │   └── IdempotencyKeyInUse        409     idempotency_error       IDEMPOTENCY_KEY_IN_USE
@@ -142,6 +143,14 @@ class AlreadyExists(Conflict):
 class IdempotencyKeyInUse(Conflict):
     type = "idempotency_error"
     code = "IDEMPOTENCY_KEY_IN_USE"
+
+
+class RequestTimeout(StateSetError):
+    """The request body did not fully arrive in time; the connection is closed."""
+
+    status = 408
+    type = "invalid_request_error"
+    code = "REQUEST_TIMEOUT"
 
 
 class RequestTooLarge(StateSetError):

@@ -14,6 +14,19 @@ class ConfigurationError(Exception):
     """The environment asks for something this process cannot run with."""
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, got {raw!r}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -22,6 +35,8 @@ class Settings:
     env: str = "development"
     allow_embedded: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
+    # A request body that has not fully arrived this long after its headers is a 408.
+    body_timeout_seconds: float = 30.0
     idempotency_ttl_seconds: int = 24 * 3600
     # A claimed idempotency key whose request never finished (a crashed process) is
     # given up after this long, so the client can retry.
@@ -55,6 +70,7 @@ class Settings:
             env=env.get("STATESET_ENV", "development"),
             allow_embedded=env.get("STATESET_ALLOW_EMBEDDED", "") == "1",
             log_level=env.get("STATESET_LOG_LEVEL", "INFO"),
+            body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
         )
         settings.validate()
         return settings

@@ -27,7 +27,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_engine(url: str, *, begin: str, echo: bool) -> AsyncEngine:
     # pysqlite's own transaction handling is switched off so that BEGIN is ours to send.
-    engine = create_async_engine(url, echo=echo, connect_args={"isolation_level": None})
+    engine = create_async_engine(
+        url, echo=echo, hide_parameters=True, connect_args={"isolation_level": None}
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
 
     def _begin(conn: Any) -> None:
@@ -81,6 +83,9 @@ class Database:
     queue on the database lock (busy_timeout) instead of failing when a reader upgrades;
     readers keep a plain deferred BEGIN and run beside them under WAL. On PostgreSQL both
     are one pooled engine.
+
+    Every engine hides its statements' parameters from its errors and logs: they hold
+    emails, names and key hashes.
     """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
@@ -93,6 +98,7 @@ class Database:
             self.writer = create_async_engine(
                 url,
                 echo=echo,
+                hide_parameters=True,
                 pool_size=20,
                 max_overflow=30,
                 pool_pre_ping=True,

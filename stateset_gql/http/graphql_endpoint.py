@@ -22,10 +22,10 @@ from stateset_gql.errors import (
     InvalidJSON,
     MethodNotAllowed,
     StateSetError,
-    UnsupportedMediaType,
 )
 from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.errors import format_error
+from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Call, Outcome
@@ -69,17 +69,7 @@ async def _read_params(request: Request) -> dict[str, Any]:
             except orjson.JSONDecodeError as exc:
                 raise InvalidJSON("'variables' is not valid JSON", param="variables") from exc
         return params
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ("application/json", ""):
-        raise UnsupportedMediaType(f"Send GraphQL requests as application/json, not {content_type}")
-    body = await request.body()
-    try:
-        params = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from exc
-    if not isinstance(params, dict):
-        raise InvalidJSON("The request body must be a JSON object")
-    return params
+    return await read_json_object(request)
 
 
 def _operation(params: dict[str, Any]) -> Operation:

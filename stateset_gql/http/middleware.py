@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import time
 
+import anyio
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stateset_gql.errors import (
     InternalError,
     MethodNotAllowed,
     NotFound,
+    RequestTimeout,
     RequestTooLarge,
     StateSetError,
 )
@@ -23,17 +26,25 @@ from stateset_gql.ops.metrics import Metrics
 
 log = logging.getLogger("stateset_gql.http")
 
+# nginx's status for a request whose client closed the connection before the answer.
+CLIENT_CLOSED_REQUEST = 499
+# What reading from or writing to a client that went away raises.
+_GONE = (ClientDisconnect, anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError)
+
 
 def _is_graphql(scope: Scope) -> bool:
     return str(scope.get("path", "")).rstrip("/") == "/graphql"
 
 
 class BodyLimitMiddleware:
-    """413 for a body over the limit, judged while reading: never buffers past it."""
+    """413 for a body over the limit, judged while reading: never buffers past it; 408
+    for a body that has not fully arrived within ``timeout_seconds`` of the request's
+    start, answered with ``Connection: close`` so a slow sender loses its connection."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout_seconds: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,17 +59,36 @@ class BodyLimitMiddleware:
                 if declared > self.max_bytes:
                     raise self._too_large()
         received = 0
+        complete = False
+        timed_out = False
+        deadline = time.monotonic() + self.timeout_seconds
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete, timed_out
+            if complete:
+                # The body is in; what is left to hear of is a disconnect, however late.
+                return await receive()
+            with anyio.move_on_after(deadline - time.monotonic()) as waiting:
+                message = await receive()
+            if waiting.cancelled_caught:
+                timed_out = True
+                raise RequestTimeout(
+                    f"The request body did not arrive within {self.timeout_seconds:g} seconds"
+                )
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     raise self._too_large()
+                complete = not message.get("more_body", False)
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def closing_send(message: Message) -> None:
+            if timed_out and message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, limited_receive, closing_send)
 
     def _too_large(self) -> RequestTooLarge:
         megabytes = self.max_bytes // (1024 * 1024)
@@ -87,6 +117,7 @@ class RequestMiddleware:
         started = time.perf_counter()
         status = 500
         response_started = False
+        gone = False
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started
@@ -100,6 +131,10 @@ class RequestMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except _GONE:
+            # Nothing to answer and nothing wrong here: one info line, counted as 499.
+            gone = True
+            status = CLIENT_CLOSED_REQUEST
         except Exception as exc:
             if response_started:
                 log.exception("error after the response started")
@@ -130,10 +165,11 @@ class RequestMiddleware:
             route = route_label(scope)
             self.metrics.observe(scope["method"], route, status, elapsed)
             log.info(
-                "%s %s %s",
+                "%s %s %s%s",
                 scope["method"],
                 scope["path"],
                 status,
+                " (the client went away)" if gone else "",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],

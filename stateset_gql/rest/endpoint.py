@@ -18,13 +18,12 @@ from stateset_gql.access.principal import Principal
 from stateset_gql.errors import (
     BadRequest,
     ErrorDetail,
-    InvalidJSON,
     StateSetError,
-    UnsupportedMediaType,
     ValidationFailed,
 )
 from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.schema import Schema
+from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.http.routing import Route
 from stateset_gql.pipeline.http import Pipeline, request_id_of
@@ -66,24 +65,6 @@ def _primary_error(outcome: Outcome) -> StateSetError:
     return errors[0]
 
 
-async def _read_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType(
-            f"Send request bodies as application/json, not {content_type or 'no content type'}"
-        )
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from exc
-    if not isinstance(body, dict):
-        raise InvalidJSON("The request body must be a JSON object")
-    return body
-
-
 def _render(
     outcome: Outcome, operation: RouteOperation, include_total: bool, request_id: str
 ) -> tuple[int, bytes]:
@@ -116,7 +97,7 @@ class RestSurface:
     async def prepare(self, request: Request, principal: Principal) -> Call:
         operation = self.operation
         route = operation.route
-        body = await _read_body(request) if route.is_mutation else None
+        body = await read_json_object(request, empty_is_nothing=True) if route.is_mutation else None
         variables, include_total, deprecated = self._variables(request, body)
         request_id = request_id_of(request)
         return Call(
