@@ -1,20 +1,35 @@
-"""Idempotency keys (API.md section 6).
+"""Idempotency keys (API.md section 6): a request never runs twice.
 
 A request carrying a key first *claims* it in a short transaction of its own, so a
 concurrent duplicate finds the claim and is told 409. The request then runs; if it
 committed something, its response is stored *in its own transaction* (``store``), so the
 change and the stored response commit together. If it changed nothing, the claim is
 released and the client may simply retry.
+
+A claim is a lease (``locked_until``) that the running request keeps renewing
+(``kept``), so it lapses only when its request is gone (its process died). Only then may
+a retry take it over, and taking over writes a new ``claim_token``. Storing the response
+and releasing the claim are fenced by the token: a late original whose claim was taken
+over stores nothing, and its transaction is rolled back instead of committing beside the
+retry's.
+
+A secret shown once (a new API key's) is never stored: the stored body holds ``null``
+in its place, so a replay answers the key without it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import orjson
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,13 +38,19 @@ from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
 from stateset_gql.errors import BadRequest, IdempotencyKeyInUse, IdempotencyKeyMismatch
 
+log = logging.getLogger("stateset_gql.idempotency")
+
 MAX_KEY_LENGTH = 255
+# A running request renews its lease this many times per lease.
+RENEWALS_PER_LEASE = 3
 
 
 @dataclass(frozen=True)
 class Claim:
     record_id: int
     key: str
+    # This request's token: the record is ours while it still holds it.
+    token: str
 
 
 @dataclass(frozen=True)
@@ -87,22 +108,31 @@ async def claim(
                 return Replay(status=record.response_status, body=record.response_body)
             if record.locked_until is not None and record.locked_until > now:
                 raise _in_use()
-            # The request that claimed it never finished (its process died): take over.
+            # Its request stopped renewing the lease, so it is gone (its process died):
+            # take over, under a new token that fences the old one out.
+            token = _token()
             record.locked_until = now + timedelta(seconds=lock_seconds)
-            return Claim(record_id=record.id, key=key)
+            record.claim_token = token
+            return Claim(record_id=record.id, key=key, token=token)
+        token = _token()
         record = IdempotencyRecord(
             api_key_id=api_key_id,
             key=key,
             fingerprint=fingerprint,
             created=now,
             locked_until=now + timedelta(seconds=lock_seconds),
+            claim_token=token,
         )
         session.add(record)
         try:
             await session.flush()
         except IntegrityError as exc:
             raise _in_use() from exc
-        return Claim(record_id=record.id, key=key)
+        return Claim(record_id=record.id, key=key, token=token)
+
+
+def _token() -> str:
+    return secrets.token_hex(16)
 
 
 def _in_use() -> IdempotencyKeyInUse:
@@ -112,23 +142,101 @@ def _in_use() -> IdempotencyKeyInUse:
     )
 
 
-async def store(*, session: AsyncSession, claim: Claim, status: int, body: bytes) -> None:
-    """Keep the response, inside the transaction that commits the request's change."""
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == claim.record_id)
-        .values(response_status=status, response_body=body, locked_until=None)
+def _ours(claim: Claim) -> tuple[ColumnElement[bool], ...]:
+    """The claim's record, while it is still this request's and has no response."""
+    return (
+        IdempotencyRecord.id == claim.record_id,
+        IdempotencyRecord.claim_token == claim.token,
+        IdempotencyRecord.response_status.is_(None),
     )
 
 
-async def release(*, db: Database, claim: Claim) -> None:
+async def renew(*, db: Database, claim: Claim, lock_seconds: int) -> bool:
+    """Extend the lease of a running request; False once the claim is no longer its own."""
     async with db.session(write=True) as session, session.begin():
-        await session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.id == claim.record_id,
-                IdempotencyRecord.response_status.is_(None),
-            )
+        result = await session.execute(
+            update(IdempotencyRecord)
+            .where(*_ours(claim))
+            .values(locked_until=utcnow() + timedelta(seconds=lock_seconds))
+            .execution_options(synchronize_session=False)
         )
+    return _rowcount(result) == 1
+
+
+@asynccontextmanager
+async def kept(*, db: Database, claim: Claim | None, lock_seconds: int) -> AsyncIterator[None]:
+    """Keeps renewing ``claim``'s lease while the block runs (nothing for no claim)."""
+    if claim is None:
+        yield
+        return
+    done = asyncio.Event()
+    heartbeat = asyncio.create_task(_renew_until(done, db=db, claim=claim, seconds=lock_seconds))
+    try:
+        yield
+    finally:
+        # Not cancelled: a renewal under way finishes, so its connection goes back clean.
+        done.set()
+        await heartbeat
+
+
+async def _renew_until(done: asyncio.Event, *, db: Database, claim: Claim, seconds: int) -> None:
+    interval = seconds / RENEWALS_PER_LEASE
+    while True:
+        try:
+            await asyncio.wait_for(done.wait(), timeout=interval)
+            return
+        except TimeoutError:
+            pass
+        try:
+            if not await renew(db=db, claim=claim, lock_seconds=seconds):
+                return  # taken over: the fence in ``store`` keeps this request out
+        except Exception:
+            # The next beat tries again; the lease still has time left.
+            log.warning("could not renew the claim on an idempotency key", exc_info=True)
+
+
+def without_secrets(body: bytes, shown_once: Iterable[str]) -> bytes:
+    """``body`` with every JSON string that is a secret shown once replaced by null."""
+    for secret in shown_once:
+        body = body.replace(orjson.dumps(secret), b"null")
+    return body
+
+
+async def store(
+    *,
+    session: AsyncSession,
+    claim: Claim,
+    status: int,
+    body: bytes,
+    shown_once: Iterable[str] = (),
+) -> None:
+    """Keep the response, inside the transaction that commits the request's change.
+
+    Fenced: if the claim was taken over, nothing is stored and ``IdempotencyKeyInUse``
+    is raised, so the caller rolls its change back instead of committing it."""
+    result = await session.execute(
+        update(IdempotencyRecord)
+        .where(*_ours(claim))
+        .values(
+            response_status=status,
+            response_body=without_secrets(body, shown_once),
+            locked_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(result) != 1:
+        log.warning("an idempotency key's claim was taken over; the request is rolled back")
+        raise _in_use()
+
+
+async def release(*, db: Database, claim: Claim) -> None:
+    """Give the key up: the request changed nothing (and only if it is still ours)."""
+    async with db.session(write=True) as session, session.begin():
+        await session.execute(delete(IdempotencyRecord).where(*_ours(claim)))
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def purge_expired(*, db: Database, ttl_seconds: int) -> int:
@@ -137,4 +245,4 @@ async def purge_expired(*, db: Database, ttl_seconds: int) -> int:
         result = await session.execute(
             delete(IdempotencyRecord).where(IdempotencyRecord.created < cutoff)
         )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _rowcount(result)

@@ -49,6 +49,10 @@ class IdempotencyRecord(Base):
     # SHA-256 of method, path and canonical body: a retry must match it exactly.
     fingerprint: Mapped[str] = mapped_column(String(64))
     created: Mapped[datetime]
+    # Renewed by the running request while it runs: only a dead request's claim expires.
     locked_until: Mapped[datetime | None]
+    # Whose claim it is: a take-over writes a new token, and a response is stored only
+    # under the token that claimed it (a fence against a late original).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     response_status: Mapped[int | None]
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)

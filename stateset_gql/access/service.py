@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -79,13 +80,7 @@ async def create_key(
     if creator is not None:
         if creator.owner.livemode != livemode:
             raise PermissionDenied("A key can only create keys of its own mode", param="type")
-        beyond = closure(granted) - closure(creator.scopes)
-        if beyond:
-            raise PermissionDenied(
-                f"A key can only create keys within its own scopes; not held: "
-                f"{', '.join(sorted(beyond))}",
-                param="scopes",
-            )
+        _within(creator, granted, "create", param="scopes")
     if await session.get(Account, account_id) is None:
         raise not_found("account", account_id, param="account")
     secret = make_secret(key_type, livemode)
@@ -104,12 +99,32 @@ async def create_key(
     return CreatedKey(key=key, secret=secret)
 
 
-async def revoke_key(*, session: AsyncSession, key_id: str, owner: Owner | None = None) -> ApiKey:
+def _within(principal: Principal, scopes: Iterable[str], action: str, *, param: str) -> None:
+    """A key may create or revoke only keys whose scopes it holds itself: a restricted
+    key never makes, nor unmakes, a key more powerful than itself."""
+    beyond = closure(scopes) - closure(principal.scopes)
+    if beyond:
+        raise PermissionDenied(
+            f"A key can only {action} keys within its own scopes; not held: "
+            f"{', '.join(sorted(beyond))}",
+            param=param,
+            extra={"missing_scopes": sorted(beyond)},
+        )
+
+
+async def revoke_key(
+    *, session: AsyncSession, key_id: str, revoker: Principal | None = None
+) -> ApiKey:
+    """Revoke a key; a ``revoker`` may only revoke keys of its own account and mode whose
+    scopes it holds itself."""
     key = await session.get(ApiKey, key_id)
+    owner = revoker.owner if revoker is not None else None
     if key is None or (
         owner is not None and (key.account_id, key.livemode) != (owner.account_id, owner.livemode)
     ):
         raise not_found("api key", key_id)
+    if revoker is not None:
+        _within(revoker, key.scopes, "revoke", param="id")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await session.flush()

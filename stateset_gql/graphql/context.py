@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,8 @@ class Context:
     principal: Principal
     uow: UnitOfWork
     settings: Settings
+    # Secrets this response shows once (a new key's): an idempotent replay answers null.
+    shown_once: set[str] = field(default_factory=set)
 
     @property
     def session(self) -> AsyncSession:

@@ -108,8 +108,14 @@ class Runner:
             claim = claimed
         events: list[Committed] = []
         stored = False
+        lease = self.settings.idempotency_lock_seconds
         try:
-            async with self.db.session(write=call.write) as session:
+            # The claim's lease is renewed while the request runs: only a dead process's
+            # claim ever lapses, so a retry never takes over a request still running.
+            async with (
+                idempotency.kept(db=self.db, claim=claim, lock_seconds=lease),
+                self.db.session(write=call.write) as session,
+            ):
                 uow = UnitOfWork(
                     session=session,
                     render=self.render,
@@ -124,8 +130,13 @@ class Runner:
                 status, body = call.render(outcome)
                 if outcome.committed:
                     if claim is not None:
+                        # Fenced: raises (and so rolls back) if the claim was taken over.
                         await idempotency.store(
-                            session=session, claim=claim, status=status, body=body
+                            session=session,
+                            claim=claim,
+                            status=status,
+                            body=body,
+                            shown_once=context.shown_once,
                         )
                     events = await uow.commit()
                     stored = claim is not None

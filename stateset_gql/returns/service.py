@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
+from stateset_gql.access.principal import Owner, Principal
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
@@ -314,10 +314,42 @@ async def receive(*, uow: UnitOfWork, owner: Owner, return_id: str) -> Return:
     return ret
 
 
+def _refundable(order: Order, value: int) -> int:
+    """What processing a return may refund: its items' ``value`` (a return is processed
+    once, so none of it was refunded through it before), as far as the order still holds
+    that much unrefunded."""
+    return max(min(value, order.amount_paid - order.amount_refunded), 0)
+
+
+def _over_refund(requested: int, value: int, refundable: int) -> Conflict:
+    message = (
+        f"refund_amount ({requested}) is more than the {refundable} the returned items "
+        f"still hold unrefunded (worth {value})"
+    )
+    return Conflict(
+        message,
+        param="refund_amount",
+        details=[
+            ErrorDetail(
+                param="refund_amount",
+                code="AMOUNT_TOO_LARGE",
+                message=message,
+                extra=(("requested", requested), ("refundable", refundable), ("value", value)),
+            )
+        ],
+    )
+
+
 async def process(
-    *, uow: UnitOfWork, owner: Owner, return_id: str, refund_amount: int | Unset | None = UNSET
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    return_id: str,
+    refund_amount: int | Unset | None = UNSET,
 ) -> Return:
-    """Refunds the order (by default the returned items' value; 0 refunds nothing)."""
+    """Refunds the order by at most the returned items' value still unrefunded (by
+    default all of it; 0 refunds nothing). Refunding needs ``orders:write`` besides."""
+    owner = principal.owner
     check = Validator()
     amount = _check_amount(refund_amount, check)
     check.check()
@@ -328,11 +360,15 @@ async def process(
     items = await items_of(uow.session, ret.id)
     before = await uow.snapshot(subject(ret))
     RETURN.move(ret, "processed")
+    value = items_value(items, await orders.line_items_of(session=uow.session, order_id=order.id))
+    refundable = _refundable(order, value)
     if amount is None:
-        amount = items_value(
-            items, await orders.line_items_of(session=uow.session, order_id=order.id)
-        )
+        amount = refundable
     if amount > 0:
+        # Moving money is the orders' business: a returns key alone may not.
+        principal.require("orders:write")
+        if amount > refundable:
+            raise _over_refund(amount, value, refundable)
         refund = await payments.refund(
             uow=uow, owner=owner, order=order, amount=amount, reason=ret.reason
         )

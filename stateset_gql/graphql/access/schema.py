@@ -58,12 +58,16 @@ class AccessMutation:
             name=input.name,
             creator=principal,
         )
+        # Shown in this answer only: a replay of it answers the key with a null secret.
+        info.context.shown_once.add(created.secret)
         return ApiKey.from_model(created.key, secret=created.secret)
 
     @strawberry.mutation(
         description="Revokes a key for good; it still appears in `apiKeys`, as revoked."
     )
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> DeletedObject:
-        owner = info.context.require("api_keys:write")
-        key = await service.revoke_key(session=info.context.session, key_id=id, owner=owner)
+        info.context.require("api_keys:write")
+        key = await service.revoke_key(
+            session=info.context.session, key_id=id, revoker=info.context.principal
+        )
         return DeletedObject(id=strawberry.ID(key.id), object="api_key", deleted=True)

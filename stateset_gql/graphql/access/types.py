@@ -12,6 +12,7 @@ from stateset_gql.access import service
 from stateset_gql.access.models import ApiKey as ApiKeyModel
 from stateset_gql.access.principal import Principal
 from stateset_gql.access.ratelimits import limits_for
+from stateset_gql.errors import PermissionDenied
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
 from stateset_gql.graphql.pagination import Sort, order_input
@@ -38,39 +39,69 @@ class RateLimits:
     concurrent: int | None
 
 
+def _not_public(principal: Principal) -> Principal:
+    """A publishable key may learn only its account's id and mode: it sits in web pages
+    and apps, where anyone can read it."""
+    if principal.key_type == "pk":
+        raise PermissionDenied(
+            "A publishable key can read only the account's id and mode", param=None
+        )
+    return principal
+
+
 @strawberry.type(description="Who is calling: the account, mode, key type, scopes and plan.")
 class Account(Node):
+    """``id`` and ``mode`` are anyone's; every other field is refused a publishable key."""
+
     id: strawberry.ID
-    object: str
-    name: str
-    plan: str
-    livemode: bool
-    mode: Mode
-    key_id: str
-    key_type: ApiKeyType
-    scopes: list[str]
-    limits: RateLimits
+    principal: strawberry.Private[Principal]
+
+    @strawberry.field
+    def object(self) -> str:
+        _not_public(self.principal)
+        return "account"
+
+    @strawberry.field
+    def name(self) -> str:
+        return _not_public(self.principal).account_name
+
+    @strawberry.field
+    def plan(self) -> str:
+        return _not_public(self.principal).plan
+
+    @strawberry.field
+    def livemode(self) -> bool:
+        return _not_public(self.principal).owner.livemode
+
+    @strawberry.field
+    def mode(self) -> Mode:
+        return Mode(self.principal.mode)
+
+    @strawberry.field
+    def key_id(self) -> str:
+        return _not_public(self.principal).key_id
+
+    @strawberry.field
+    def key_type(self) -> ApiKeyType:
+        return ApiKeyType(_not_public(self.principal).key_type)
+
+    @strawberry.field
+    def scopes(self) -> list[str]:
+        return sorted(_not_public(self.principal).scopes)
+
+    @strawberry.field
+    def limits(self) -> RateLimits:
+        limits = limits_for(_not_public(self.principal).plan)
+        return RateLimits(
+            per_minute=limits.per_minute,
+            per_day=limits.per_day,
+            burst_per_second=limits.burst_per_second,
+            concurrent=limits.concurrent,
+        )
 
     @classmethod
     def from_principal(cls, principal: Principal) -> Account:
-        limits = limits_for(principal.plan)
-        return cls(
-            id=strawberry.ID(principal.owner.account_id),
-            object="account",
-            name=principal.account_name,
-            plan=principal.plan,
-            livemode=principal.owner.livemode,
-            mode=Mode(principal.mode),
-            key_id=principal.key_id,
-            key_type=ApiKeyType(principal.key_type),
-            scopes=sorted(principal.scopes),
-            limits=RateLimits(
-                per_minute=limits.per_minute,
-                per_day=limits.per_day,
-                burst_per_second=limits.burst_per_second,
-                concurrent=limits.concurrent,
-            ),
-        )
+        return cls(id=strawberry.ID(principal.owner.account_id), principal=principal)
 
 
 @strawberry.type

@@ -35,10 +35,10 @@ class ReturnMutation:
     async def process_return(
         self, info: Info, id: strawberry.ID, input: ProcessReturnInput | None = None
     ) -> Return:
-        owner = info.context.require("returns:write")
+        info.context.require("returns:write")
         model = await service.process(
             uow=info.context.uow,
-            owner=owner,
+            principal=info.context.principal,
             return_id=id,
             refund_amount=UNSET if input is None else input.to_domain(),
         )
