@@ -3,6 +3,7 @@
     StateSetError                      status  type                    code
     ├── BadRequest                     400     invalid_request_error   VALIDATION_ERROR
     │   ├── InvalidJSON                400     invalid_request_error   INVALID_JSON
+    │   ├── QueryTooComplex            400     invalid_request_error   QUERY_TOO_COMPLEX
     │   └── IdempotencyKeyMismatch     400     idempotency_error       IDEMPOTENCY_KEY_MISMATCH
     ├── AuthenticationFailed           401     authentication_error    INVALID_API_KEY
     │   └── MissingApiKey              401     authentication_error    MISSING_API_KEY
@@ -88,6 +89,18 @@ class BadRequest(StateSetError):
 
 class InvalidJSON(BadRequest):
     code = "INVALID_JSON"
+
+
+class QueryTooComplex(BadRequest):
+    """A GraphQL document or a filter over a limit of API.md section 11; its one detail
+    names the limit, its maximum and the value found."""
+
+    code = "QUERY_TOO_COMPLEX"
+
+    def __init__(self, message: str, *, limit: str, maximum: int, value: int, param: str) -> None:
+        extra = (("limit", limit), ("max", maximum), ("value", value))
+        detail = ErrorDetail(param, self.code, message, extra)
+        super().__init__(message, param=param, details=[detail])
 
 
 class IdempotencyKeyMismatch(BadRequest):

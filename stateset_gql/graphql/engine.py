@@ -1,15 +1,19 @@
 """The engine: executes one GraphQL operation in a context, and nothing else.
 
-The runner owns the transaction around it; the surfaces own parsing and rendering.
-``execute`` takes a client's document (parsed, validated and limited by the schema's
-extensions); ``execute_trusted`` takes a document the server wrote and validated once
-(the REST representation), with none of that per-call work.
+The runner owns the transaction around it; the surfaces own reading and rendering.
+A client's document is ``check``-ed once, by the surface, before anything else runs:
+parsed under the token limit, measured (``limits``) and validated. Only a document that
+passed is kept (1,024 of them, least recently used first out), so a hostile document is
+neither parsed twice nor remembered. ``execute`` runs what was checked; a document the
+server wrote (a REST route's) is parsed and validated once and kept for good, unmeasured.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -17,19 +21,34 @@ from graphql import (
     ExecutionResult,
     GraphQLError,
     GraphQLSchema,
+    OperationType,
     execute,
     parse,
-    validate,
+    specified_rules,
 )
+from graphql.utilities import get_operation_ast
 from strawberry.schema._graphql_core import execution_context_class_kwargs
+from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult as StrawberryResult
-from strawberry.types.graphql import OperationType
 
+from stateset_gql.errors import BadRequest, MethodNotAllowed, QueryTooComplex
+from stateset_gql.graphql import limits
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.schema import Schema
 
-QUERY_ONLY = (OperationType.QUERY,)
-QUERY_OR_MUTATION = (OperationType.QUERY, OperationType.MUTATION)
+CACHED_DOCUMENTS = 1024
+RULES = tuple(specified_rules)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A client's document after the limits and validation: the document to run, or
+    the errors that refused it; and its cost, as far as it was measured."""
+
+    document: DocumentNode | None
+    kind: OperationType | None
+    cost: int = 0
+    errors: tuple[GraphQLError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,28 +56,78 @@ class Operation:
     query: str
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
+    # Set by ``GraphQLEngine.check``; an operation without it runs a server's document.
+    checked: Checked | None = None
+
+
+def _refused(error: GraphQLError | QueryTooComplex, cost: int = 0) -> Checked:
+    if isinstance(error, QueryTooComplex):
+        error = GraphQLError(error.message, original_error=error)
+    return Checked(document=None, kind=None, cost=cost, errors=(error,))
 
 
 class GraphQLEngine:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+        self.documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        self.trusted = lru_cache(maxsize=None)(self.prepare)
+
+    def check(self, operation: Operation) -> Operation:
+        """``operation`` with its ``checked`` document. Raises ``BadRequest`` only when the
+        operation to run cannot be chosen; every other refusal is in ``checked.errors``."""
+        return dataclasses.replace(operation, checked=self._check(operation))
+
+    def _check(self, operation: Operation) -> Checked:
+        document = self.documents.get(operation.query)
+        cached = document is not None
+        if document is None:
+            try:
+                document = limits.parse_limited(operation.query)
+            except (GraphQLError, QueryTooComplex) as error:
+                return _refused(error)
+        chosen = get_operation_ast(document, operation.operation_name)
+        if chosen is None:
+            raise BadRequest(
+                "Could not choose the operation to run; check 'operationName'",
+                param="operationName",
+            )
+        try:
+            measured = limits.measure(self.schema._schema, document, chosen, operation.variables)
+        except GraphQLError as error:
+            return _refused(error)
+        try:
+            limits.enforce(measured)
+        except QueryTooComplex as error:
+            return _refused(error, measured.cost)
+        if cached:
+            self.documents.move_to_end(operation.query)
+        else:
+            errors = validate_document(self.schema._schema, document, RULES)
+            if errors:
+                return Checked(None, None, measured.cost, tuple(errors))
+            self.documents[operation.query] = document
+            if len(self.documents) > CACHED_DOCUMENTS:
+                self.documents.popitem(last=False)
+        return Checked(document, chosen.operation, measured.cost)
 
     async def execute(
         self, operation: Operation, context: Context, *, write: bool
     ) -> StrawberryResult:
-        allowed: Iterable[OperationType] = QUERY_OR_MUTATION if write else QUERY_ONLY
-        return await self.schema.execute(
-            operation.query,
-            variable_values=operation.variables,
-            context_value=context,
-            operation_name=operation.operation_name,
-            allowed_operation_types=allowed,
+        checked = operation.checked or Checked(self.trusted(operation.query), None)
+        extensions = {"cost": {"requested": checked.cost, "limit": limits.MAX_COST}}
+        if checked.document is None:
+            return StrawberryResult(data=None, errors=list(checked.errors), extensions=extensions)
+        if checked.kind is OperationType.MUTATION and not write:
+            raise MethodNotAllowed("Mutations must be sent with POST")
+        result = await self._run(
+            checked.document, operation.variables, context, operation.operation_name
         )
+        return StrawberryResult(data=result.data, errors=result.errors, extensions=extensions)
 
     def prepare(self, query: str, schema: GraphQLSchema | None = None) -> DocumentNode:
         """Parse and validate a document the server wrote, once."""
         document = parse(query)
-        errors = validate(schema or self.schema._schema, document)
+        errors = validate_document(schema or self.schema._schema, document, RULES)
         if errors:
             raise ValueError(f"invalid server document: {errors[0].message}")
         return document
@@ -73,19 +142,31 @@ class GraphQLEngine:
         root: Any = None,
     ) -> ExecutionResult:
         """``schema`` and ``root``: a selection executed on one object, as its own root."""
-        result = execute(
-            schema or self.schema._schema,
-            document,
-            root_value=root,
-            variable_values=variables,
-            context_value=context,
-            **execution_context_class_kwargs(self.schema.execution_context_class),
-        )
-        if isinstance(result, ExecutionResult):
-            return result
-        awaited: ExecutionResult = await result
+        return await self._run(document, variables, context, schema=schema, root=root)
+
+    async def _run(
+        self,
+        document: DocumentNode,
+        variables: dict[str, Any] | None,
+        context: Context,
+        operation_name: str | None = None,
+        *,
+        schema: GraphQLSchema | None = None,
+        root: Any = None,
+    ) -> ExecutionResult:
+        try:
+            result = execute(
+                schema or self.schema._schema,
+                document,
+                root_value=root,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+                **execution_context_class_kwargs(self.schema.execution_context_class),
+            )
+            if isinstance(result, ExecutionResult):
+                return result
+            awaited: ExecutionResult = await result
+        except GraphQLError as error:
+            return ExecutionResult(data=None, errors=[error])
         return awaited
-
-
-def first_error(result: ExecutionResult) -> GraphQLError | None:
-    return result.errors[0] if result.errors else None

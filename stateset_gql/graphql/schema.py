@@ -6,15 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    max_aliases,
-    query_depth_limiter,
-)
-from strawberry.extensions.parser_cache import ParserCache
-from strawberry.extensions.validation_cache import ValidationCache
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -89,14 +81,6 @@ Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
 
-# Made once: the validation cache is keyed by the rule classes, so a rule class made per
-# request (as QueryDepthLimiter() and MaxAliasesLimiter() do) would defeat it.
-LIMIT_RULES: list[type[ASTValidationRule]] = [
-    query_depth_limiter.create_validator(max_depth=12, should_ignore=None),
-    max_aliases.create_validator(max_alias_count=30),
-]
-
-
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Errors are logged by the executor, which knows the request id."""
@@ -104,16 +88,6 @@ class Schema(strawberry.Schema):
 
 def build_schema() -> Schema:
     """The schema, built by whoever serves it (the app, the exporters): no module-level
-    instance, so each app owns its own."""
-    return Schema(
-        query=Query,
-        mutation=Mutation,
-        config=StrawberryConfig(scalar_map=SCALARS),
-        extensions=[
-            # Classes or factories, never instances: each operation gets its own.
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            lambda: AddValidationRules(LIMIT_RULES),
-            lambda: MaxTokensLimiter(max_token_count=4000),
-        ],
-    )
+    instance, so each app owns its own. Documents are parsed, limited, validated and
+    cached by the engine (``graphql/engine.py``), not by schema extensions."""
+    return Schema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS))

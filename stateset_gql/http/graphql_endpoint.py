@@ -6,12 +6,10 @@ GraphQL-over-HTTP request into a ``Call`` and renders the result.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import orjson
-from graphql import DocumentNode, GraphQLError, OperationType, parse
-from graphql.utilities import get_operation_ast
+from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -23,33 +21,12 @@ from stateset_gql.errors import (
     MethodNotAllowed,
     StateSetError,
 )
-from stateset_gql.graphql.engine import Operation
+from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import format_error
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Call, Outcome
-
-
-@lru_cache(maxsize=1024)
-def _document(query: str) -> DocumentNode | None:
-    try:
-        return parse(query)
-    except GraphQLError:
-        return None
-
-
-def _operation_type(operation: Operation) -> OperationType | None:
-    document = _document(operation.query)
-    if document is None:
-        return None  # the engine reports the syntax error
-    found = get_operation_ast(document, operation.operation_name)
-    if found is None:
-        raise BadRequest(
-            "Could not choose the operation to run; check 'operationName'",
-            param="operationName",
-        )
-    return found.operation
 
 
 def _wants_html(request: Request) -> bool:
@@ -93,15 +70,22 @@ def render_graphql(outcome: Outcome, request_id: str) -> tuple[int, bytes]:
     # A mutation that was rolled back shows no data: none of it was kept.
     rolled_back = bool(outcome.errors) and not outcome.committed
     body["data"] = None if rolled_back and outcome.write else result.data
+    body["extensions"] = result.extensions
     return 200, orjson.dumps(body)
 
 
 class GraphQLSurface:
     graphql = True
 
+    def __init__(self, engine: GraphQLEngine) -> None:
+        self.engine = engine
+
     async def prepare(self, request: Request, principal: Principal) -> Call:
-        operation = _operation(await _read_params(request))
-        kind = _operation_type(operation)
+        # Checked before anything else runs (API.md section 11); a refused document is
+        # answered by the engine as errors, and nothing of it is kept.
+        operation = self.engine.check(_operation(await _read_params(request)))
+        assert operation.checked is not None
+        kind = operation.checked.kind
         if kind is OperationType.MUTATION and request.method != "POST":
             raise MethodNotAllowed("Mutations must be sent with POST")
         request_id: str = request.scope["state"]["request_id"]
@@ -130,7 +114,7 @@ class GraphQLSurface:
 class GraphQLEndpoint:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.surface = GraphQLSurface()
+        self.surface = GraphQLSurface(pipeline.runner.engine)
 
     async def handle(self, request: Request) -> Response:
         if _wants_html(request):

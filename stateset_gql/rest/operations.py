@@ -26,6 +26,7 @@ from graphql import (
     print_ast,
 )
 
+from stateset_gql.graphql.limits import is_connection
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.routes import RestRoute
 
@@ -77,11 +78,6 @@ def selection(type_: GraphQLOutputType, depth: int = 0) -> str:
     return " ".join(parts)
 
 
-def _is_connection(type_: GraphQLOutputType) -> bool:
-    named = get_named_type(type_)
-    return isinstance(named, GraphQLObjectType) and {"edges", "pageInfo"} <= set(named.fields)
-
-
 def _declare(name: str, arg: GraphQLArgument) -> str:
     if arg.default_value is Undefined or arg.default_value is None:
         return f"${name}: {arg.type}"
@@ -101,7 +97,7 @@ def operation_for(schema: Schema, route: RestRoute) -> RouteOperation:
     passed = ", ".join(f"{name}: ${name}" for name in field.args)
     head = f"{kind} Rest_{route.field}" + (f"({declared})" if declared else "")
     call = f"{route.field}({passed})" if passed else route.field
-    if _is_connection(field.type):
+    if is_connection(field.type):
         connection = get_named_type(field.type)
         assert isinstance(connection, GraphQLObjectType)
         edge = get_named_type(connection.fields["edges"].type)
