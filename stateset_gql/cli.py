@@ -98,6 +98,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from stateset_gql.app import create_app
     from stateset_gql.bootstrap import ensure_demo_account
+    from stateset_gql.http.protocol import with_header_timeout
     from stateset_gql.http.requestctx import configure_logging
 
     configure_logging(settings.log_level)
@@ -122,6 +123,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         limit_concurrency=args.limit_concurrency,
         timeout_keep_alive=args.timeout_keep_alive,
         backlog=args.backlog,
+        http=with_header_timeout(args.header_timeout),
     )
     return 0
 
@@ -165,6 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         metavar="SECONDS",
         help="close a connection idle this long between requests (default 5)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=_positive,
+        default=10,
+        metavar="SECONDS",
+        help="close a connection whose request headers take longer than this (default 10)",
     )
     serve.add_argument(
         "--backlog",

@@ -26,6 +26,7 @@ from tests.support import CREATE_CUSTOMER, Account, LiveServer, data, gql, new_a
 
 COUNT = "{ customers { totalCount } }"
 LIMIT = 4  # the connections the served process allows
+HEADER_TIMEOUT = 2  # seconds the served process allows for a request's headers
 
 
 def _free_port() -> int:
@@ -229,7 +230,8 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """``stateset-gql serve --limit-concurrency 4`` in its own process, logging to a file."""
+    """``stateset-gql serve`` with a cap on connections and a deadline on headers, in its
+    own process, logging to a file."""
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
     env = {
@@ -241,7 +243,7 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     command = [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [*command, "--limit-concurrency", str(LIMIT)],
+            [*command, "--limit-concurrency", str(LIMIT), "--header-timeout", str(HEADER_TIMEOUT)],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -265,6 +267,21 @@ def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_a_client_sending_its_headers_slowly_is_cut_off(served: Served) -> None:
+    started = time.monotonic()
+    with HealthWatch(served.base_url), _connect(served.base_url) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        sock.settimeout(HEADER_TIMEOUT + 5)
+        for _ in range(20):  # a header line a quarter of a second, never the blank line
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+            time.sleep(0.25)
+        assert _read_until_closed(sock, HEADER_TIMEOUT + 5) == b""
+    assert time.monotonic() - started < HEADER_TIMEOUT + 2
 
 
 def test_serve_answers_503_beyond_its_connection_limit(served: Served) -> None:
