@@ -95,6 +95,27 @@ def test_a_two_megabyte_document_stops_at_the_token_limit(
     assert detail["value"] == 4001
 
 
+def test_one_field_repeated_hundreds_of_times_is_refused_before_validation_stalls(
+    server: LiveServer, account: Account
+) -> None:
+    # Under every other limit, but validation compares every pair of the 790 fields.
+    answers: list[httpx.Response] = []
+    document = "{ " + "account { id } " * 790 + "}"
+
+    def repeated(http: httpx.Client) -> None:
+        answers.append(gql(http, account.keys["pk_test"], document))
+
+    slowest = health_while(server, repeated)
+    assert slowest < 1, f"/health waited {slowest:.2f}s"
+    detail = too_complex(answers[0], "repeats")
+    assert (detail["max"], detail["value"]) == (10, 790)
+
+
+def test_a_field_repeated_ten_times_is_answered(client: httpx.Client, account: Account) -> None:
+    repeated = "{ " + "account { id } " * 10 + "}"
+    assert data(gql(client, account.sk_test, repeated))["account"]["id"] == account.id
+
+
 def test_depth_13_is_refused_naming_depth(client: httpx.Client, account: Account) -> None:
     nested = "{ account " + "{ a " * 12 + "{ id }" + " }" * 12 + " }"
     detail = too_complex(gql(client, account.sk_test, nested), "depth")

@@ -93,7 +93,7 @@ class GraphQLEngine:
             )
         try:
             measured = limits.measure(self.schema._schema, document, chosen, operation.variables)
-        except GraphQLError as error:
+        except (GraphQLError, QueryTooComplex) as error:
             return _refused(error)
         try:
             limits.enforce(measured)

@@ -11,6 +11,8 @@ fragment that spreads itself is refused.
     aliases  every alias, once per use (a fragment spread twice counts its aliases twice)
     cost     every field 1; a list or a connection multiplies the cost of its selection
              by its ``first`` (the argument, a variable, the schema's default, or 10)
+    repeats  how often one response name is selected in one selection set (at most 10:
+             validation compares every pair, so hundreds would stall the server)
 
 Introspection (``__schema``, ``__type``) reads the schema from memory: its selection
 adds no depth and its lists count once, so GraphiQL's introspection query passes.
@@ -21,6 +23,7 @@ unknown field costs 1 and multiplies nothing, an unknown fragment adds nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +61,9 @@ MAX_TOKENS = 4000
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_COST = 10_000
+# One response name selected this often in one selection set: validation compares every
+# pair of them (with their selections), so a few hundred would stall the server.
+MAX_REPEATS = 10
 DEFAULT_FIRST = 10
 
 _META_FIELDS = {
@@ -144,6 +150,13 @@ class _Walk:
         self.open: set[str] = set()
 
     def selections(self, node: SelectionSetNode, parent: GraphQLNamedType | None) -> Measure:
+        names = Counter(
+            (s.alias or s.name).value for s in node.selections if isinstance(s, FieldNode)
+        )
+        if names and (repeats := max(names.values())) > MAX_REPEATS:
+            raise too_complex(
+                "repeats", MAX_REPEATS, repeats, "repeats of one field in one selection"
+            )
         total = Measure()
         for selection in node.selections:
             if isinstance(selection, FieldNode):
