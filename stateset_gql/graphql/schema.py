@@ -20,6 +20,7 @@ from strawberry.tools import merge_types
 
 from stateset_gql.errors import not_found
 from stateset_gql.graphql.access.schema import AccessMutation, AccessQuery
+from stateset_gql.graphql.boundary import InputBoundary
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.mutations import CustomerMutation
 from stateset_gql.graphql.customers.queries import CustomerQuery, customer_by_id
@@ -115,5 +116,6 @@ def build_schema() -> Schema:
             lambda: ValidationCache(maxsize=1024),
             lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=4000),
+            InputBoundary,
         ],
     )
