@@ -2,6 +2,7 @@
 
     StateSetError                      status  type                    code
     ├── BadRequest                     400     invalid_request_error   VALIDATION_ERROR
+    │   ├── QueryTooComplex            400     invalid_request_error   QUERY_TOO_COMPLEX
     │   ├── InvalidJSON                400     invalid_request_error   INVALID_JSON
     │   ├── QueryTooComplex            400     invalid_request_error   QUERY_TOO_COMPLEX
     │   └── IdempotencyKeyMismatch     400     idempotency_error       IDEMPOTENCY_KEY_MISMATCH
@@ -22,13 +23,35 @@
     └── InternalError                  500     api_error               INTERNAL_ERROR
 
 Every HTTP error and every GraphQL error's ``extensions`` is built from one of these by
-``StateSetError.to_payload``; nothing else decides a status or a code.
+``StateSetError.to_payload``; nothing else decides a status or a code. It also keeps
+every body small (API.md section 4): at most ``MAX_DETAILS`` details, no submitted value
+longer than ``MAX_ECHO`` characters repeated (``shown``), at most ``MAX_BODY`` bytes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import orjson
+
+MAX_DETAILS = 50
+MAX_ECHO = 100
+MAX_BODY = 64 * 1024
+# A message or param is the server's words around at most a few submitted values.
+_MAX_TEXT = 4 * MAX_ECHO
+
+
+def shown(value: object) -> str:
+    """A submitted value as a message may repeat it: at most ``MAX_ECHO`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= MAX_ECHO:
+        return text
+    return f"{text[: MAX_ECHO - 3]}..."
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else f"{text[: _MAX_TEXT - 3]}..."
 
 
 @dataclass(frozen=True)
@@ -40,7 +63,12 @@ class ErrorDetail:
     extra: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"param": self.param, "code": self.code, "message": self.message, **dict(self.extra)}
+        return {
+            "param": _clipped(self.param),
+            "code": self.code,
+            "message": _clipped(self.message),
+            **dict(self.extra),
+        }
 
 
 class StateSetError(Exception):
@@ -72,13 +100,35 @@ class StateSetError(Exception):
         payload: dict[str, Any] = {
             "type": self.type,
             "code": self.code,
-            "message": self.message,
-            "param": self.param,
-            "details": [d.to_dict() for d in self.details],
+            "message": _clipped(self.message),
+            "param": None if self.param is None else _clipped(self.param),
+            "details": _capped_details(self.details, MAX_DETAILS),
             "request_id": request_id,
         }
         payload.update(self.extra)
+        # Details are the only part that can grow; shed them until the body fits.
+        keep = len(payload["details"])
+        while keep > 1 and len(orjson.dumps(payload)) > MAX_BODY:
+            keep //= 2
+            payload["details"] = _capped_details(self.details, keep)
         return payload
+
+
+def _capped_details(details: list[ErrorDetail], limit: int) -> list[dict[str, Any]]:
+    """At most ``limit`` entries, the last saying how many were left out."""
+    if len(details) <= limit:
+        return [d.to_dict() for d in details]
+    kept = [d.to_dict() for d in details[: limit - 1]]
+    left = len(details) - len(kept)
+    kept.append(
+        {
+            "param": None,
+            "code": "TOO_MANY_ERRORS",
+            "message": f"{left} more problems were left out",
+            "left_out": left,
+        }
+    )
+    return kept
 
 
 class BadRequest(StateSetError):
@@ -205,7 +255,7 @@ class InternalError(StateSetError):
 
 
 def not_found(kind: str, object_id: str, param: str = "id") -> NotFound:
-    return NotFound(f"No such {kind}: '{object_id}'", param=param)
+    return NotFound(f"No such {kind}: '{shown(object_id)}'", param=param)
 
 
 class Validator:

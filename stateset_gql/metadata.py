@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from stateset_gql.errors import Validator
+from stateset_gql.errors import Validator, shown
 
 # Metadata as the client sent it: any JSON value, until ``check_metadata`` has looked.
 RawMetadata: TypeAlias = object
@@ -21,6 +21,11 @@ def check_metadata(
     if not isinstance(value, dict):
         check.invalid(param, f"{param} must be an object of string keys to string values")
         return {}
+    if len(value) > 2 * MAX_KEYS:
+        # Even an update removing 50 keys and setting 50 has no more entries than this;
+        # a larger object is refused whole, not examined key by key.
+        check.invalid(param, f"metadata can have at most {MAX_KEYS} keys")
+        return {}
     clean: dict[str, str] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key:
@@ -33,12 +38,11 @@ def check_metadata(
             )
             continue
         if not isinstance(item, str):
-            check.invalid(f"{param}[{key}]", "metadata values must be strings")
+            check.invalid(f"{param}[{shown(key)}]", "metadata values must be strings")
             continue
         if len(item) > MAX_VALUE_LENGTH:
-            check.invalid(
-                f"{param}[{key}]", f"metadata values can be at most {MAX_VALUE_LENGTH} characters"
-            )
+            limit = f"metadata values can be at most {MAX_VALUE_LENGTH} characters"
+            check.invalid(f"{param}[{shown(key)}]", limit)
             continue
         clean[key] = item
     return canonical(clean)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Dialect, ForeignKey, MetaData, String
+from sqlalchemy import JSON, Boolean, DateTime, Dialect, ForeignKey, MetaData, String, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from stateset_gql.errors import ErrorDetail, ValidationFailed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -75,3 +78,34 @@ class Owned(Timestamped):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     livemode: Mapped[bool] = mapped_column(Boolean)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+
+
+# ------------------------------------------------------------------- column lengths
+
+
+def _refuse_overlong(key: str, length: int) -> Callable[[Any, Any, Any, Any], None]:
+    def check(_target: Any, value: Any, _old: Any, _initiator: Any) -> None:
+        if isinstance(value, str) and len(value) > length:
+            raise ValidationFailed.from_details(
+                [
+                    ErrorDetail(
+                        key, "INVALID_FIELD_FORMAT", f"{key} can be at most {length} characters"
+                    )
+                ]
+            )
+
+    return check
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _guard_lengths(mapper: Mapper[Any], class_: type) -> None:
+    """Every string longer than its column is refused as it is set (a 422), the limit
+    read from the column itself: a service cannot forget a field, and the database is
+    never the one to find out (PostgreSQL fails, SQLite stores it)."""
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        length = getattr(column.type, "length", None)
+        if isinstance(column.type, String) and isinstance(length, int):
+            event.listen(
+                getattr(class_, attribute.key), "set", _refuse_overlong(attribute.key, length)
+            )

@@ -24,12 +24,17 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from stateset_gql.errors import BadRequest
+from stateset_gql.errors import BadRequest, QueryTooComplex, shown
 
 T = TypeVar("T")
 
 MAX_FIRST = 100
 MAX_OFFSET = 10_000
+# Filter caps (API.md section 11), checked before any SQL is built: a tree past them costs
+# the database more than any list is worth (and SQLite refuses it outright).
+MAX_WHERE_NODES = 100
+MAX_IN_VALUES = 500
+MAX_FILTER_TEXT = 1_000
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "like", "ilike", "between")
 KINDS = ("string", "int", "datetime", "bool", "enum", "id")
 
@@ -94,22 +99,25 @@ def _is_day(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def _day_bounds(value: date) -> tuple[datetime, datetime]:
+def _day_bounds(value: date) -> tuple[datetime, datetime | None]:
+    """The day's first instant and the next day's; None past 9999-12-31, the last day."""
     start = datetime.combine(value, time.min, tzinfo=UTC)
-    return start, start + timedelta(days=1)
+    return start, None if value == date.max else start + timedelta(days=1)
 
 
 def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
     """One comparison; a date-only value on a datetime field means its whole UTC day."""
     if _is_day(value):
         start, end = _day_bounds(value)
+        before_end: ColumnElement[bool] = true() if end is None else column < end
+        after_end: ColumnElement[bool] = false() if end is None else column >= end
         day: dict[str, ColumnElement[bool]] = {
-            "eq": and_(column >= start, column < end),
-            "ne": or_(column < start, column >= end),
-            "gt": column >= end,
+            "eq": and_(column >= start, before_end),
+            "ne": or_(column < start, after_end),
+            "gt": after_end,
             "gte": column >= start,
             "lt": column < start,
-            "lte": column < end,
+            "lte": before_end,
         }
         return day[op]
     if op == "ne":
@@ -138,7 +146,8 @@ def _field_condition(
     for op, value in ops.items():
         if op not in OPERATORS:
             raise BadRequest(
-                f"Unknown filter operator '_{op}' on '{name}'", param=f"{param}.{name}"
+                f"Unknown filter operator '_{shown(op)}' on '{shown(name)}'",
+                param=f"{param}.{shown(name)}",
             )
         if value is None:
             raise BadRequest(f"Filter '{name}._{op}' needs a value", param=f"{param}.{name}")
@@ -173,6 +182,67 @@ def _field_condition(
     return and_(true(), *parts)
 
 
+def _too_complex(param: str, limit_name: str, limit: int, value: int, message: str) -> None:
+    raise QueryTooComplex(message, limit=limit_name, maximum=limit, value=value, param=param)
+
+
+def _check_value(value: Any, param: str) -> None:
+    if isinstance(value, list):
+        if len(value) > MAX_IN_VALUES:
+            _too_complex(
+                param,
+                "in_values",
+                MAX_IN_VALUES,
+                len(value),
+                f"A filter takes at most {MAX_IN_VALUES} values, not {len(value)}",
+            )
+        for item in value:
+            _check_value(item, param)
+    elif isinstance(value, str) and len(value) > MAX_FILTER_TEXT:
+        _too_complex(
+            param,
+            "filter_text",
+            MAX_FILTER_TEXT,
+            len(value),
+            f"A filter value is at most {MAX_FILTER_TEXT} characters, not {len(value)}",
+        )
+
+
+def check_where(tree: dict[str, Any] | None, param: str) -> None:
+    """The filter caps: at most ``MAX_WHERE_NODES`` nodes (each field condition and each
+    ``and``/``or``/``not``), ``MAX_IN_VALUES`` values in a list, ``MAX_FILTER_TEXT``
+    characters in a string. Iterative, so no tree is too deep to measure. It takes the
+    plain tree ``fetch_page`` compiles and the raw ``where`` a client sent alike, so a
+    surface can refuse a tree before turning it into anything."""
+    nodes = 0
+    stack: list[Any] = [tree or {}]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, dict):
+            continue
+        for key, value in current.items():
+            if value is None:
+                continue
+            nodes += 1
+            # The plain tree says ``or``; a GraphQL input as sent says ``_or``.
+            key = key.removeprefix("_") if key in ("_and", "_or", "_not") else key
+            if key in ("and", "or"):
+                stack.extend(value if isinstance(value, list) else [value])
+            elif key == "not":
+                stack.append(value)
+            elif isinstance(value, dict):
+                for op, operand in value.items():
+                    _check_value(operand, f"{param}.{shown(key)}._{shown(op.lstrip('_'))}")
+    if nodes > MAX_WHERE_NODES:
+        _too_complex(
+            param,
+            "where_nodes",
+            MAX_WHERE_NODES,
+            nodes,
+            f"A filter has at most {MAX_WHERE_NODES} conditions, not {nodes}",
+        )
+
+
 def compile_where(spec: ListSpec, tree: dict[str, Any] | None, param: str) -> ColumnElement[bool]:
     if not tree:
         return true()
@@ -189,7 +259,9 @@ def compile_where(spec: ListSpec, tree: dict[str, Any] | None, param: str) -> Co
         else:
             spec_field = spec.fields.get(key)
             if spec_field is None or not spec_field.filterable:
-                raise BadRequest(f"Unknown filter field '{key}'", param=f"{param}.{key}")
+                raise BadRequest(
+                    f"Unknown filter field '{shown(key)}'", param=f"{param}.{shown(key)}"
+                )
             parts.append(_field_condition(spec_field, key, value, param))
     return and_(true(), *parts)
 
@@ -202,7 +274,7 @@ def resolve_order(spec: ListSpec, order: Sequence[Order], param: str) -> list[tu
     for item in order or [Order(n, d) for n, d in spec.default_order]:
         spec_field = spec.fields.get(item.field)
         if spec_field is None or not spec_field.sortable:
-            raise BadRequest(f"Cannot sort by '{item.field}'", param=param)
+            raise BadRequest(f"Cannot sort by '{shown(item.field)}'", param=param)
         if item.field not in (name for name, _ in resolved):
             resolved.append((item.field, item.descending))
     if "id" not in (name for name, _ in resolved):
@@ -286,11 +358,24 @@ def _check_cursor_values(
                 isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
             )
         elif kind == "datetime":
-            fits = isinstance(value, datetime) and value.tzinfo is not None
+            fits = isinstance(value, datetime) and _storable(value)
+        elif kind in ("string", "id", "enum"):
+            fits = isinstance(value, str) and "\x00" not in value
         else:
             fits = isinstance(value, _KIND_TYPES[kind])
         if not fits:
             raise BadRequest("Invalid cursor", param=param)
+
+
+def _storable(value: datetime) -> bool:
+    """An aware date-time that is still in years 1-9999 once shifted to UTC."""
+    if value.tzinfo is None:
+        return False
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _after(spec: ListSpec, order: list[tuple[str, bool]], values: list[Any]) -> ColumnElement[bool]:
@@ -349,6 +434,7 @@ async def fetch_page(
 ) -> Page[T]:
     """One page of ``base`` (already scoped to its owner) as ``request`` asks."""
     check_request(request)
+    check_where(request.where, request.where_param)
     order = resolve_order(spec, request.order, request.order_param)
     condition = compile_where(spec, request.where, request.where_param)
     filtered = base.where(condition)

@@ -33,6 +33,7 @@ from strawberry.types import ExecutionResult as StrawberryResult
 
 from stateset_gql.errors import BadRequest, MethodNotAllowed, QueryTooComplex
 from stateset_gql.graphql import limits
+from stateset_gql.graphql.boundary import check_input
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.schema import Schema
 
@@ -119,6 +120,12 @@ class GraphQLEngine:
             return StrawberryResult(data=None, errors=list(checked.errors), extensions=extensions)
         if checked.kind is OperationType.MUTATION and not write:
             raise MethodNotAllowed("Mutations must be sent with POST")
+        refused = check_input(
+            checked.document, operation.query, operation.variables, operation.operation_name
+        )
+        if refused is not None:
+            error = GraphQLError(refused.message, original_error=refused)
+            return StrawberryResult(data=None, errors=[error], extensions=extensions)
         result = await self._run(
             checked.document, operation.variables, context, operation.operation_name
         )

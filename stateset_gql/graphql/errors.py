@@ -63,11 +63,28 @@ def _variable_error(match: re.Match[str]) -> StateSetError:
     return ValidationFailed.from_details([detail])
 
 
+def _domain_cause(error: GraphQLError) -> StateSetError | None:
+    """A domain error a scalar raised, however deep graphql-core wrapped it."""
+    cause: BaseException | None = error.original_error
+    for _ in range(5):
+        if isinstance(cause, StateSetError):
+            return cause
+        if not isinstance(cause, GraphQLError):
+            return None
+        cause = cause.original_error
+    return None
+
+
 def to_domain_error(error: GraphQLError) -> StateSetError:
     original = error.original_error
     if isinstance(original, StateSetError):
         return original
     if error.path is None:
+        if (cause := _domain_cause(error)) is not None:
+            # Raised by a scalar, which cannot know where its value was.
+            if cause.param is None and (match := _VARIABLE.match(error.message)):
+                cause.param = _param(match.group("var"), match.group("path"))
+            return cause
         # Found before execution: the document or the variables are at fault.
         if match := _VARIABLE.match(error.message):
             return _variable_error(match)

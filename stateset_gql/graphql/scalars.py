@@ -9,22 +9,39 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.scalar import ScalarDefinition
 
+from stateset_gql.errors import BadRequest
+
 __all__ = ["JSON", "SCALARS", "DateOrDateTime", "parse_date_or_datetime"]
 
 DateOrDateTime = NewType("DateOrDateTime", object)
 
 
 def parse_date_or_datetime(value: Any) -> date | datetime:
-    """``2024-01-31`` (a whole UTC day) or an ISO-8601 date-time (naive means UTC)."""
+    """``2024-01-31`` (a whole UTC day) or an ISO-8601 date-time (naive means UTC), in
+    years 1-9999 once shifted to UTC: ``0001-01-01T00:00:00+05:00`` is not a time any
+    database can store, so it is refused here rather than overflowing later."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not isinstance(value, str):
+        parsed = value
+    elif not isinstance(value, str):
         raise ValueError("expected an ISO-8601 date or date-time string")
-    text = value.strip()
-    if len(text) == 10:
+    elif len(text := value.strip()) == 10:
         return date.fromisoformat(text)
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    else:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("expected a time between the years 1 and 9999 in UTC") from None
+    return parsed
+
+
+def _parse_filter_time(value: Any) -> date | datetime:
+    """A filter's bound: a bad one is a bad query (400), as on REST."""
+    try:
+        return parse_date_or_datetime(value)
+    except ValueError:
+        raise BadRequest("Expected an ISO-8601 date or date-time in the years 1-9999") from None
 
 
 def _serialize_utc(value: datetime) -> str:
@@ -46,7 +63,7 @@ SCALARS: dict[object, ScalarDefinition] = {
             '(so `created: {_lte: "2024-01-31"}` includes all of January 31).'
         ),
         serialize=lambda value: value.isoformat(),
-        parse_value=parse_date_or_datetime,
+        parse_value=_parse_filter_time,
     ),
     # Strawberry's DateTime under the same name, but always UTC and written with a ``Z``.
     datetime: strawberry.scalar(

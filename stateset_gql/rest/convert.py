@@ -21,7 +21,7 @@ from graphql import (
     get_nullable_type,
 )
 
-from stateset_gql.errors import ErrorDetail, ValidationFailed
+from stateset_gql.errors import ErrorDetail, ValidationFailed, shown
 from stateset_gql.rest.naming import to_camel, to_snake
 
 
@@ -56,7 +56,7 @@ def to_graphql_input(
         converted: dict[str, Any] = {}
         for key, item in value.items():
             name = to_camel(key)
-            child = f"{param}.{key}" if param else key
+            child = f"{param}.{shown(key)}" if param else shown(key)
             field = nullable.fields.get(name)
             if field is None or not isinstance(key, str):
                 problems.append(

@@ -20,6 +20,7 @@ from stateset_gql.errors import (
     ErrorDetail,
     StateSetError,
     ValidationFailed,
+    shown,
 )
 from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.schema import Schema
@@ -132,7 +133,7 @@ class RestSurface:
         if not operation.route.is_mutation:
             if request.query_params:
                 key = next(iter(request.query_params))
-                raise BadRequest(f"Unknown parameter '{key}'", param=key)
+                raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))
             return variables, False, False
         problems: list[ErrorDetail] = []
         args = operation.args
@@ -144,7 +145,11 @@ class RestSurface:
                 # Path parameters come from the path, never from the body.
                 if camel not in args or camel in variables:
                     problems.append(
-                        ErrorDetail(key, "VALIDATION_ERROR", f"Received unknown parameter: {key}")
+                        ErrorDetail(
+                            shown(key),
+                            "VALIDATION_ERROR",
+                            f"Received unknown parameter: {shown(key)}",
+                        )
                     )
                     continue
                 variables[camel] = to_graphql_input(value, args[camel].type, key, problems)

@@ -22,7 +22,7 @@ from graphql import (
 from starlette.datastructures import QueryParams
 
 from stateset_gql.db.listing import MAX_FIRST, MAX_OFFSET
-from stateset_gql.errors import BadRequest
+from stateset_gql.errors import BadRequest, shown
 from stateset_gql.graphql.scalars import parse_date_or_datetime
 from stateset_gql.rest.convert import enum_name
 from stateset_gql.rest.naming import to_camel, to_snake
@@ -133,7 +133,7 @@ def _order_by(operation: RouteOperation, raw: str) -> list[dict[str, str]]:
         name = names.get(part.lstrip("-+"))
         if name is None:
             allowed = ", ".join(str(v.value) for v in field_enum.values.values())
-            raise BadRequest(f"Cannot sort by '{part}'; sortable: {allowed}", param="sort")
+            raise BadRequest(f"Cannot sort by '{shown(part)}'; sortable: {allowed}", param="sort")
         order.append({"field": name, "direction": "DESC" if descending else "ASC"})
     return order
 
@@ -166,10 +166,10 @@ def list_arguments(operation: RouteOperation, params: QueryParams) -> ListArgume
         if key in RESERVED:
             continue
         if where_arg is None:
-            raise BadRequest(f"Unknown parameter '{key}'", param=key)
+            raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))
         where_type = get_named_type(where_arg.type)
         assert isinstance(where_type, GraphQLInputObjectType)
-        field, operator, value = _filter(where_type, key, raw)
+        field, operator, value = _filter(where_type, shown(key), raw)
         where.setdefault(field, {})[operator] = value
     if where:
         variables["where"] = where

@@ -1,0 +1,181 @@
+"""The input boundary: no submitted string may hold a NUL character, and no ``where``
+may pass the filter caps of ``db.listing`` (API.md section 11).
+
+Every value a client sends, through ``/graphql`` or a REST route (whose path, query
+and body become the variables of its GraphQL field), reaches the resolvers as a
+variable or a literal of one operation; the engine calls ``check_input`` on both once, before
+anything executes. PostgreSQL cannot store a NUL in text at all, and nothing a client
+means by one is worth storing, so it is refused where it is read:
+
+    an id argument (``id``, ``endpointId``)       404  nothing has such an id
+    an argument of a mutation (``input``, ...)    422  INVALID_FIELD_FORMAT
+    any other argument (``where``, ``after``)     400  VALIDATION_ERROR
+
+Only a request that holds a NUL pays for finding which argument it is in. A ``where``
+is measured as sent, before graphql-core and Strawberry turn its thousands of nodes
+into objects once per field that takes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    ValueNode,
+    VariableNode,
+    value_from_ast_untyped,
+)
+
+from stateset_gql.db.listing import check_where
+from stateset_gql.errors import (
+    BadRequest,
+    ErrorDetail,
+    NotFound,
+    StateSetError,
+    ValidationFailed,
+    shown,
+)
+
+NUL = "\x00"
+
+
+def nul_path(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """Where in ``value`` (JSON) a string or an object key holds a NUL, or None."""
+    try:
+        # Written out, a NUL is always this escape: one fast scan clears nearly every
+        # request, and only one that holds a NUL is walked to find where.
+        if b"\\u0000" not in orjson.dumps(value):
+            return None
+    except TypeError:
+        pass
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, path)]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, str):
+            if NUL in current:
+                return where
+        elif isinstance(current, dict):
+            for key, item in current.items():
+                if isinstance(key, str) and NUL in key:
+                    return (*where, shown(key.replace(NUL, "\\u0000")))
+                stack.append((item, (*where, str(key))))
+        elif isinstance(current, list):
+            stack.extend((item, (*where, str(i))) for i, item in enumerate(current))
+    return None
+
+
+def _literal_nul(node: ValueNode, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    if isinstance(node, StringValueNode):
+        return path if NUL in node.value else None
+    if isinstance(node, ListValueNode):
+        for i, item in enumerate(node.values):
+            if (found := _literal_nul(item, (*path, str(i)))) is not None:
+                return found
+    if isinstance(node, ObjectValueNode):
+        for field in node.fields:
+            if (found := _literal_nul(field.value, (*path, field.name.value))) is not None:
+                return found
+    return None
+
+
+def _variables_in(node: ValueNode, path: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, ...]]]:
+    if isinstance(node, VariableNode):
+        yield node.name.value, path
+    elif isinstance(node, ListValueNode):
+        for i, item in enumerate(node.values):
+            yield from _variables_in(item, (*path, str(i)))
+    elif isinstance(node, ObjectValueNode):
+        for field in node.fields:
+            yield from _variables_in(field.value, (*path, field.name.value))
+
+
+def _arguments(
+    document: DocumentNode, operation: OperationDefinitionNode
+) -> Iterator[tuple[str, ValueNode]]:
+    """Every argument of every field the operation selects; each fragment once."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    seen: set[str] = set()
+    stack: list[SelectionSetNode] = [operation.selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FieldNode):
+                for argument in selection.arguments or ():
+                    yield argument.name.value, argument.value
+                if selection.selection_set:
+                    stack.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in seen and name in fragments:
+                    seen.add(name)
+                    stack.append(fragments[name].selection_set)
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            name is None or (definition.name and definition.name.value == name)
+        ):
+            return definition
+    return None
+
+
+def _refusal(argument: str, path: tuple[str, ...], mutation: bool) -> StateSetError:
+    inner = path[1:] if argument == "input" else path
+    param = ".".join(inner) or argument
+    message = f"{param} must not contain a NUL character"
+    if argument == "id" or argument.endswith("Id"):
+        return NotFound(f"No such object: '{argument}' holds a NUL character", param=argument)
+    if mutation:
+        return ValidationFailed.from_details([ErrorDetail(param, "INVALID_FIELD_FORMAT", message)])
+    return BadRequest(message, param=param)
+
+
+def check_input(
+    document: DocumentNode,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> StateSetError | None:
+    """The error for the first NUL or oversized ``where`` in the operation's input."""
+    variables = variables or {}
+    in_variables = nul_path(variables)
+    if in_variables is None and "\\u0000" not in query and "where" not in query:
+        return None
+    operation = _operation(document, operation_name)
+    if operation is None:
+        return None  # graphql-core reports the missing operation itself
+    mutation = operation.operation is OperationType.MUTATION
+    for argument, value in _arguments(document, operation):
+        if (found := _literal_nul(value, (argument,))) is not None:
+            return _refusal(argument, found, mutation)
+        for variable, path in _variables_in(value, (argument,)):
+            if (inside := nul_path(variables.get(variable))) is not None:
+                return _refusal(argument, (*path, *inside), mutation)
+        if argument == "where":
+            tree = value_from_ast_untyped(value, variables)
+            if isinstance(tree, dict):
+                try:
+                    check_where(tree, argument)
+                except StateSetError as error:
+                    return error
+    if in_variables is not None:
+        # A variable no argument uses: nothing reads it, but it is still refused.
+        return BadRequest("Variables must not contain a NUL character", param=in_variables[0])
+    return None
