@@ -192,6 +192,18 @@ def test_refused_documents_carry_their_cost_too(client: httpx.Client, account: A
     assert bomb.json()["extensions"]["cost"]["requested"] == 2**20
 
 
+def test_requests_refused_before_their_document_ran_carry_a_cost_of_nothing(
+    client: httpx.Client, account: Account
+) -> None:
+    nothing = {"requested": 0, "limit": 10_000}
+    anonymous = client.post("/graphql", json={"query": "{ account { id } }"})
+    assert anonymous.status_code == 401
+    assert anonymous.json()["extensions"]["cost"] == nothing
+    no_query = gql(client, account.sk_test, " ")
+    assert no_query.status_code == 400
+    assert no_query.json()["extensions"]["cost"] == nothing
+
+
 def test_a_fragment_cycle_is_refused(client: httpx.Client, account: Account) -> None:
     cycle = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"
     found = error(gql(client, account.sk_test, cycle))

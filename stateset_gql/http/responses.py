@@ -9,6 +9,7 @@ import orjson
 from starlette.responses import Response
 
 from stateset_gql.errors import StateSetError
+from stateset_gql.graphql.limits import MAX_COST
 
 
 class JSONResponse(Response):
@@ -29,6 +30,8 @@ def error_body(error: StateSetError, request_id: str | None, *, graphql: bool) -
             "errors": [
                 {"message": error.message, "extensions": {**payload, "status": error.status}}
             ],
+            # Refused before its document was measured or run: it cost nothing.
+            "extensions": {"cost": {"requested": 0, "limit": MAX_COST}},
         }
     return {"error": payload}
 
