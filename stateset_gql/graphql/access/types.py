@@ -11,7 +11,6 @@ import strawberry
 from stateset_gql.access import service
 from stateset_gql.access.models import ApiKey as ApiKeyModel
 from stateset_gql.access.principal import Principal
-from stateset_gql.access.ratelimits import limits_for
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
 from stateset_gql.graphql.pagination import Sort, order_input
@@ -53,7 +52,7 @@ class Account(Node):
 
     @classmethod
     def from_principal(cls, principal: Principal) -> Account:
-        limits = limits_for(principal.plan)
+        limits = principal.limits
         return cls(
             id=strawberry.ID(principal.owner.account_id),
             object="account",
