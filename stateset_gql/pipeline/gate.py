@@ -8,6 +8,7 @@ counts each key against the limits its principal carries (API.md section 11).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -128,6 +129,7 @@ class CountingLimiter:
     def __init__(self, counter: Counter) -> None:
         self.counter = counter
         self._skip_until = 0.0
+        self._releasing: set[asyncio.Task[None]] = set()
 
     async def admit(self, principal: Principal) -> Admission:
         limits = principal.limits
@@ -150,15 +152,24 @@ class CountingLimiter:
         if slot is None:
             return Admission(headers)
 
-        async def release() -> None:
+        async def give_back() -> None:
             try:
                 await self.counter.release(principal.key_id, slot)
             except Exception:
                 log.warning("could not release a concurrency slot", exc_info=True)
 
+        async def release() -> None:
+            # Given back beside the response rather than before it: the answer does not
+            # wait for a second round trip to Redis.
+            task = asyncio.create_task(give_back())
+            self._releasing.add(task)
+            task.add_done_callback(self._releasing.discard)
+
         return Admission(headers, on_release=release)
 
     async def close(self) -> None:
+        if self._releasing:
+            await asyncio.gather(*self._releasing, return_exceptions=True)
         await self.counter.close()
 
 
