@@ -24,7 +24,7 @@ from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.schema import Schema, build_schema
-from stateset_gql.http import ops
+from stateset_gql.http import graphiql, ops
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
 from stateset_gql.http.routing import RawPathRouting, Route
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     graphql = GraphQLEndpoint(state.pipeline)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+        Route("/graphiql/{name:path}", graphiql.asset, methods=["GET"]),
         Route("/health", ops.health, methods=["GET"]),
         Route("/ready", ops.ready(state.db, state.hub), methods=["GET"]),
         Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -136,12 +137,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.env == "development":
         secret = asyncio.run(_demo_key(settings, ensure_demo_account))
         if secret:
+            settings = dataclasses.replace(settings, demo_key=secret)
             sys.stdout.write(
                 "\nCreated the demo account. Its test key (shown once, keep it):\n\n"
                 f"    {secret}\n\n"
                 f"Try: curl -s http://{args.host}:{args.port}/graphql "
                 f"-H 'Authorization: Bearer {secret}' -H 'Content-Type: application/json' "
-                '-d \'{"query": "{ account { id mode plan } }"}\'\n\n'
+                '-d \'{"query": "{ account { id mode plan } }"}\'\n'
+                f"Or open http://{args.host}:{args.port}/graphql in a browser: GraphiQL's "
+                "Headers tab holds this key until the server restarts.\n\n"
             )
             sys.stdout.flush()
     uvicorn.run(
