@@ -12,10 +12,11 @@ import orjson
 
 from stateset_gql.access import service
 from stateset_gql.access.models import PLANS
+from stateset_gql.access.ratelimits import effective_limits, parse_limits
 from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.db import migrate
 from stateset_gql.db.engine import Database
-from stateset_gql.errors import StateSetError
+from stateset_gql.errors import StateSetError, ValidationFailed
 from stateset_gql.settings import ConfigurationError, Settings
 
 KEY_CHOICES = ("sk_test", "sk_live", "rk_test", "rk_live", "pk_test", "pk_live")
@@ -60,6 +61,34 @@ async def _accounts_create(settings: Settings, args: argparse.Namespace) -> dict
                     "plan": account.plan,
                 },
                 "keys": {name: created.secret for name, created in keys.items()},
+            }
+    finally:
+        await db.dispose()
+
+
+async def _accounts_update(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        limits = parse_limits(args.limits) if args.limits is not None else None
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), param="limits") from exc
+    db = Database(settings.database_url)
+    try:
+        async with db.session(write=True) as session, session.begin():
+            account = await service.update_account(
+                session=session, account_id=args.account_id, plan=args.plan, limits=limits
+            )
+            effective = effective_limits(account.plan, account.limits)
+            return {
+                "id": account.id,
+                "object": "account",
+                "name": account.name,
+                "plan": account.plan,
+                "limits": {
+                    "per_minute": effective.per_minute,
+                    "per_day": effective.per_day,
+                    "burst": effective.burst_per_second,
+                    "concurrent": effective.concurrent,
+                },
             }
     finally:
         await db.dispose()
@@ -192,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--plan", default="free", choices=PLANS)
     create.add_argument("--json", action="store_true")
 
+    update = accounts_commands.add_parser(
+        "update", help="change an account's plan or its enterprise rate limits"
+    )
+    update.add_argument("account_id")
+    update.add_argument("--plan", choices=PLANS)
+    update.add_argument(
+        "--limits",
+        help="enterprise only: per_minute=N,per_day=N,burst=N,concurrent=N; "
+        "a limit left out is unlimited",
+    )
+    update.add_argument("--json", action="store_true")
+
     keys = commands.add_parser("keys", help="manage API keys")
     keys_commands = keys.add_subparsers(dest="action", required=True)
     key_create = keys_commands.add_parser("create", help="create an API key")
@@ -219,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         handler = {
             ("accounts", "create"): _accounts_create,
+            ("accounts", "update"): _accounts_update,
             ("keys", "create"): _keys_create,
             ("keys", "revoke"): _keys_revoke,
         }[(args.command, args.action)]

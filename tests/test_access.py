@@ -29,10 +29,10 @@ def test_account_query_tells_the_caller_who_it_is(client: httpx.Client, account:
     assert test["id"] == account.id
     assert test["object"] == "account"
     assert (test["mode"], test["livemode"], test["keyType"]) == ("TEST", False, "SK")
-    assert test["plan"] == "FREE"
+    assert test["plan"] == "SCALE"
     assert set(test["scopes"]) == ALL_SCOPES
     assert test["limits"] == {
-        "perMinute": 60, "perDay": 1000, "burstPerSecond": 100, "concurrent": 10,
+        "perMinute": 5000, "perDay": 500000, "burstPerSecond": 5000, "concurrent": 500,
     }  # fmt: skip
     live = data(gql(client, account.sk_live, ACCOUNT))["account"]
     assert (live["mode"], live["livemode"]) == ("LIVE", True)

@@ -11,7 +11,6 @@ import strawberry
 from stateset_gql.access import service
 from stateset_gql.access.models import ApiKey as ApiKeyModel
 from stateset_gql.access.principal import Principal
-from stateset_gql.access.ratelimits import limits_for
 from stateset_gql.errors import PermissionDenied
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
@@ -100,7 +99,7 @@ class Account(Node):
 
     @strawberry.field
     def limits(self) -> RateLimits:
-        limits = limits_for(_not_public(self.principal).plan)
+        limits = _not_public(self.principal).limits
         return RateLimits(
             per_minute=limits.per_minute,
             per_day=limits.per_day,
