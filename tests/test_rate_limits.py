@@ -245,7 +245,7 @@ def test_enterprise_limits_set_on_the_command_line_take_effect(
 
     # A key authenticates afresh on every request, so the new limits apply at once.
     me = data(gql(client, account.sk_test, "{ account { plan limits { perMinute perDay } } }"))
-    assert me["account"] == {"plan": "enterprise", "limits": {"perMinute": 3, "perDay": None}}
+    assert me["account"] == {"plan": "ENTERPRISE", "limits": {"perMinute": 3, "perDay": None}}
     for remaining in (1, 0):
         _assert_headers(gql(client, account.sk_test, ME), limit=3, remaining=remaining)
     _assert_refused(gql(client, account.sk_test, ME), 429, "per_minute")

@@ -23,6 +23,15 @@ class Mode(Enum):
     LIVE = "live"
 
 
+@strawberry.enum(description="The account's plan, which sets its keys' rate limits.")
+class Plan(Enum):
+    FREE = "free"
+    STARTER = "starter"
+    GROWTH = "growth"
+    SCALE = "scale"
+    ENTERPRISE = "enterprise"
+
+
 @strawberry.enum
 class ApiKeyType(Enum):
     SK = "sk"
@@ -65,8 +74,8 @@ class Account(Node):
         return _not_public(self.principal).account_name
 
     @strawberry.field
-    def plan(self) -> str:
-        return _not_public(self.principal).plan
+    def plan(self) -> Plan:
+        return Plan(_not_public(self.principal).plan)
 
     @strawberry.field
     def livemode(self) -> bool:
