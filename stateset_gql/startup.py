@@ -31,17 +31,17 @@ class StartupError(Exception):
 
 
 def check(settings: Settings, *, schema: bool) -> None:
-    """Raises StartupError unless the database answers (and, with ``schema``, is at the
-    newest migration) and, in production, Redis answers."""
+    """Raises StartupError unless the database answers, in production Redis too, and,
+    with ``schema``, the database is at the newest migration."""
     revision = (
         _sqlite_revision(settings.database_url, schema=schema)
         if settings.is_sqlite
         else asyncio.run(_postgres_revision(settings.database_url))
     )
-    if schema:
-        _check_revision(revision, settings.database_url)
     if settings.env == "production" and not settings.broadcast_url.startswith("memory://"):
         check_redis(settings.broadcast_url)
+    if schema:
+        _check_revision(revision, settings.database_url)
 
 
 def _check_revision(revision: str | None, database_url: str) -> None:
