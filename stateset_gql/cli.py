@@ -222,13 +222,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
-    startup.check(settings, schema=not settings.is_sqlite)
+    startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     configure_logging(settings.log_level)
     if makes_demo_account(settings):
         secret = asyncio.run(_demo_key(settings, ensure_demo_account))
-        if secret:
+        if secret and args.json:
+            demo = {
+                "object": "demo_account",
+                "secret": secret,
+                "url": f"http://{args.host}:{args.port}",
+            }
+            sys.stdout.write(orjson.dumps(demo).decode() + "\n")
+            sys.stdout.flush()
+        elif secret:
             sys.stdout.write(
                 "\nCreated the demo account. Its test key (shown once, keep it):\n\n"
                 f"    {secret}\n\n"
@@ -291,7 +299,7 @@ def _output() -> argparse.ArgumentParser:
 
 
 def _add_serve(commands: Any) -> None:
-    serve = commands.add_parser("serve", help="serve the API over HTTP", parents=[_common()])
+    serve = commands.add_parser("serve", help="serve the API over HTTP", parents=[_output()])
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(

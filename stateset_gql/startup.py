@@ -30,15 +30,15 @@ class StartupError(Exception):
     """What stops a command from starting, in one line: the problem, then the fix."""
 
 
-def check(settings: Settings, *, schema: bool) -> None:
-    """Raises StartupError unless the database answers, in production Redis too, and,
-    with ``schema``, the database is at the newest migration."""
+def check(settings: Settings, *, schema: bool, broadcast: bool = False) -> None:
+    """Raises StartupError unless the database answers; with ``broadcast``, in
+    production, Redis too; and with ``schema``, the database is at the newest migration."""
     revision = (
         _sqlite_revision(settings.database_url, schema=schema)
         if settings.is_sqlite
         else asyncio.run(_postgres_revision(settings.database_url))
     )
-    if settings.env == "production" and not settings.broadcast_url.startswith("memory://"):
+    if broadcast and settings.env == "production" and settings.broadcast_url.startswith("redis"):
         check_redis(settings.broadcast_url)
     if schema:
         _check_revision(revision, settings.database_url)
