@@ -1,35 +1,44 @@
-# The two commands: `make run` and `make test`. Both install into .venv when needed.
+# The two commands: `make run` and `make test`. Both install into .venv when needed:
+# `make run` only what the server needs, the rest (tests, linters, types, bench) the dev
+# tools on top, each install remembered by its own stamp.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test check lint format types schema openapi migrate bench clean
+.PHONY: install install-dev run test check lint format types schema openapi migrate bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing into $(VENV) (log: $(VENV)/install.log) ..."
-	@$(BIN)/python -m pip install --upgrade pip > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
-	@$(BIN)/python -m pip install -e '.[dev]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@echo "installing the server into $(VENV) (about half a minute; log: $(VENV)/install.log) ..."
+	@$(BIN)/python -m pip install --disable-pip-version-check -e . > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
 	@touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP)
+	@echo "installing the dev tools into $(VENV) (log: $(VENV)/install.log) ..."
+	@$(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 run: install
 	$(BIN)/stateset-gql serve --host 127.0.0.1 --port 8000
 
-test: install
+test: install-dev
 	$(BIN)/pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-types: install
+types: install-dev
 	$(BIN)/mypy
 
 check: lint types test
@@ -43,7 +52,7 @@ openapi: install
 migrate: install
 	$(BIN)/stateset-gql migrate
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/run.py
 
 clean:

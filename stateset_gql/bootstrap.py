@@ -7,6 +7,14 @@ from sqlalchemy import func, select
 from stateset_gql.access import service
 from stateset_gql.access.models import Account
 from stateset_gql.db.engine import Database
+from stateset_gql.settings import Settings
+
+
+def makes_demo_account(settings: Settings) -> bool:
+    """Only a development process on the embedded database makes one: a PostgreSQL
+    database may be shared or on its way to production, and a secret key printed into
+    its logs would outlive the demo."""
+    return settings.env == "development" and settings.is_sqlite
 
 
 async def ensure_demo_account(db: Database) -> str | None:

@@ -1,143 +1,279 @@
-"""The ``stateset-gql`` command: serve, migrate, accounts and keys."""
+"""The stateset-gql command: serve, migrate, accounts and keys.
+
+Every command prints readable lines or a small table, or JSON with --json. A command
+that cannot start says why in one line on stderr, with the fix, and exits non-zero;
+--debug (or STATESET_LOG_LEVEL=DEBUG) adds the traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import dataclasses
+import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from stateset_gql import startup
 from stateset_gql.access import service
-from stateset_gql.access.models import PLANS
+from stateset_gql.access.models import PLANS, Account, ApiKey
 from stateset_gql.access.ratelimits import effective_limits, parse_limits
 from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.db import migrate
 from stateset_gql.db.engine import Database
 from stateset_gql.errors import StateSetError, ValidationFailed
+from stateset_gql.serialize import iso
 from stateset_gql.settings import ConfigurationError, Settings
 
+# What --type takes: a key's prefix. What the command prints is what REST and GraphQL
+# answer: the type (sk, rk, pk) and livemode.
 KEY_CHOICES = ("sk_test", "sk_live", "rk_test", "rk_live", "pk_test", "pk_live")
+T = TypeVar("T")
 
 
-def _print(data: Any, as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        for key, value in data.items():
-            sys.stdout.write(f"{key}: {value}\n")
+# -- what a command answers: JSON, and the same as readable text ---------------------------
 
 
-def _key_dict(key: Any, secret: str | None = None) -> dict[str, Any]:
-    data = {
+def _account_dict(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "object": "account",
+        "name": account.name,
+        "plan": account.plan,
+        "created": iso(account.created),
+    }
+
+
+def _key_dict(key: ApiKey, secret: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "id": key.id,
         "object": "api_key",
         "account": key.account_id,
         "livemode": key.livemode,
-        "type": f"{key.type}_{'live' if key.livemode else 'test'}",
+        "type": key.type,
+        "name": key.name,
         "scopes": list(key.scopes),
         "redacted": key.redacted,
         "revoked": key.revoked_at is not None,
+        "created": iso(key.created),
     }
     if secret is not None:
         data["secret"] = secret
     return data
 
 
-async def _accounts_create(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+def _mode(livemode: bool) -> str:
+    return "live" if livemode else "test"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [headers, *rows]
+    )
+
+
+def _show_created_account(data: dict[str, Any]) -> str:
+    account = data["account"]
+    lines = [
+        f"Created account {account['id']} ({account['name']}, plan {account['plan']}).",
+        "Its keys (shown once, keep them):",
+        _table(["type", "mode", "secret"], [[n[:2], n[3:], s] for n, s in data["keys"].items()]),
+    ]
+    return "\n".join(lines)
+
+
+def _show_updated_account(data: dict[str, Any]) -> str:
+    limits = ", ".join(
+        f"{name} {'unlimited' if value is None else value}"
+        for name, value in data["limits"].items()
+    )
+    return f"Updated account {data['id']} ({data['name']}): plan {data['plan']}; {limits}."
+
+
+def _show_accounts(data: dict[str, Any]) -> str:
+    if not data["data"]:
+        return "No accounts yet; create one: stateset-gql accounts create --name NAME"
+    rows = [[a["id"], a["name"], a["plan"], a["created"][:19] + "Z"] for a in data["data"]]
+    return _table(["id", "name", "plan", "created"], rows)
+
+
+def _show_keys(data: dict[str, Any]) -> str:
+    rows = [
+        [
+            k["id"], k["type"], _mode(k["livemode"]), k["redacted"],
+            "revoked" if k["revoked"] else "active", k["name"] or "-",
+            "all" if k["type"] == "sk" else ",".join(k["scopes"]),
+        ]
+        for k in data["data"]
+    ]  # fmt: skip
+    return _table(["id", "type", "mode", "key", "status", "name", "scopes"], rows)
+
+
+def _show_created_key(key: dict[str, Any]) -> str:
+    lines = [
+        f"Created key {key['id']} (type {key['type']}, {_mode(key['livemode'])} mode) "
+        f"for {key['account']}.",
+        f"secret (shown once, keep it): {key['secret']}",
+    ]
+    if key["type"] == "rk":
+        lines.append(f"scopes: {', '.join(key['scopes'])}")
+    return "\n".join(lines)
+
+
+def _show_revoked_key(key: dict[str, Any]) -> str:
+    return f"Revoked key {key['id']} ({key['redacted']}, {key['account']})."
+
+
+# -- the commands on the database -------------------------------------------------------
+
+
+async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     db = Database(settings.database_url)
     try:
         async with db.session(write=True) as session, session.begin():
-            account, keys = await service.create_account(
-                session=session, name=args.name, plan=args.plan
-            )
-            return {
-                "account": {
-                    "id": account.id,
-                    "object": "account",
-                    "name": account.name,
-                    "plan": account.plan,
-                },
-                "keys": {name: created.secret for name, created in keys.items()},
-            }
+            return await work(session)
     finally:
         await db.dispose()
 
 
-async def _accounts_update(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+async def _accounts_create(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    account, keys = await service.create_account(session=session, name=args.name, plan=args.plan)
+    return {
+        "account": _account_dict(account),
+        "keys": {name: created.secret for name, created in keys.items()},
+    }
+
+
+async def _accounts_update(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
     try:
         limits = parse_limits(args.limits) if args.limits is not None else None
     except ValueError as exc:
         raise ValidationFailed(str(exc), param="limits") from exc
-    db = Database(settings.database_url)
-    try:
-        async with db.session(write=True) as session, session.begin():
-            account = await service.update_account(
-                session=session, account_id=args.account_id, plan=args.plan, limits=limits
-            )
-            effective = effective_limits(account.plan, account.limits)
-            return {
-                "id": account.id,
-                "object": "account",
-                "name": account.name,
-                "plan": account.plan,
-                "limits": {
-                    "per_minute": effective.per_minute,
-                    "per_day": effective.per_day,
-                    "burst": effective.burst_per_second,
-                    "concurrent": effective.concurrent,
-                },
-            }
-    finally:
-        await db.dispose()
+    account = await service.update_account(
+        session=session, account_id=args.account_id, plan=args.plan, limits=limits
+    )
+    effective = effective_limits(account.plan, account.limits)
+    return {
+        "id": account.id,
+        "object": "account",
+        "name": account.name,
+        "plan": account.plan,
+        "limits": {
+            "per_minute": effective.per_minute,
+            "per_day": effective.per_day,
+            "burst": effective.burst_per_second,
+            "concurrent": effective.concurrent,
+        },
+    }
 
 
-async def _keys_create(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+async def _accounts_list(session: AsyncSession, _args: argparse.Namespace) -> dict[str, Any]:
+    accounts = await service.all_accounts(session=session)
+    return {"object": "list", "data": [_account_dict(account) for account in accounts]}
+
+
+async def _keys_create(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
     key_type, _, mode = args.type.partition("_")
     scopes = [s.strip() for s in args.scopes.split(",") if s.strip()] if args.scopes else None
-    db = Database(settings.database_url)
-    try:
-        async with db.session(write=True) as session, session.begin():
-            created = await service.create_key(
-                session=session,
-                account_id=args.account,
-                key_type=key_type,
-                livemode=mode == "live",
-                scopes=scopes,
-                name=args.name,
-            )
-            return _key_dict(created.key, created.secret)
-    finally:
-        await db.dispose()
+    created = await service.create_key(
+        session=session,
+        account_id=args.account,
+        key_type=key_type,
+        livemode=mode == "live",
+        scopes=scopes,
+        name=args.name,
+    )
+    return _key_dict(created.key, created.secret)
 
 
-async def _keys_revoke(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
-    db = Database(settings.database_url)
-    try:
-        async with db.session(write=True) as session, session.begin():
-            return _key_dict(await service.revoke_key(session=session, key_id=args.key_id))
-    finally:
-        await db.dispose()
+async def _keys_list(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    keys = await service.account_keys(session=session, account_id=args.account)
+    return {"object": "list", "data": [_key_dict(key) for key in keys]}
+
+
+async def _keys_revoke(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    return _key_dict(await service.revoke_key(session=session, key_id=args.key_id))
+
+
+@dataclass(frozen=True)
+class Action:
+    """A command on the database: what it does in one transaction, and how its answer
+    reads without --json."""
+
+    run: Callable[[AsyncSession, argparse.Namespace], Awaitable[dict[str, Any]]]
+    show: Callable[[dict[str, Any]], str]
+
+
+ACTIONS: dict[tuple[str, str], Action] = {
+    ("accounts", "create"): Action(_accounts_create, _show_created_account),
+    ("accounts", "list"): Action(_accounts_list, _show_accounts),
+    ("accounts", "update"): Action(_accounts_update, _show_updated_account),
+    ("keys", "create"): Action(_keys_create, _show_created_key),
+    ("keys", "list"): Action(_keys_list, _show_keys),
+    ("keys", "revoke"): Action(_keys_revoke, _show_revoked_key),
+}
+
+
+def _act(settings: Settings, args: argparse.Namespace) -> int:
+    action = ACTIONS[(args.command, args.action)]
+    startup.check(settings, schema=True)
+    data = asyncio.run(_in_transaction(settings, lambda session: action.run(session, args)))
+    if args.json:
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(action.show(data) + "\n")
+    return 0
+
+
+# -- serve and migrate --------------------------------------------------------------------
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    startup.check(settings, schema=False)
+    migrate.upgrade(settings.database_url)
+    if args.json:
+        sys.stdout.write(orjson.dumps({"migrated": True}).decode() + "\n")
+    else:
+        sys.stdout.write("The database is at the newest migration.\n")
+    return 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from stateset_gql.app import create_app
-    from stateset_gql.bootstrap import ensure_demo_account
+    from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
     from stateset_gql.http.protocol import with_header_timeout
     from stateset_gql.http.requestctx import configure_logging
 
-    configure_logging(settings.log_level)
+    # The embedded database migrates itself; any other is migrated by `migrate`, once
+    # per release, and is only checked here.
+    startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
-    if settings.env == "development":
+    configure_logging(settings.log_level)
+    if makes_demo_account(settings):
         secret = asyncio.run(_demo_key(settings, ensure_demo_account))
         if secret:
+            # GraphiQL's headers start with it while this process runs.
             settings = dataclasses.replace(settings, demo_key=secret)
+        if secret and args.json:
+            demo = {
+                "object": "demo_account",
+                "secret": secret,
+                "url": f"http://{args.host}:{args.port}",
+            }
+            sys.stdout.write(orjson.dumps(demo).decode() + "\n")
+            sys.stdout.flush()
+        elif secret:
             sys.stdout.write(
                 "\nCreated the demo account. Its test key (shown once, keep it):\n\n"
                 f"    {secret}\n\n"
@@ -146,6 +282,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 '-d \'{"query": "{ account { id mode plan } }"}\'\n'
                 f"Or open http://{args.host}:{args.port}/graphql in a browser: GraphiQL's "
                 "Headers tab holds this key until the server restarts.\n\n"
+                "Lost it? .venv/bin/stateset-gql accounts list, then "
+                "keys create --account ACCT --type sk_test\n\n"
             )
             sys.stdout.flush()
     uvicorn.run(
@@ -170,6 +308,9 @@ async def _demo_key(settings: Settings, ensure: Any) -> str | None:
         await db.dispose()
 
 
+# -- the parser ------------------------------------------------------------------------------
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -180,11 +321,24 @@ def _positive(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stateset-gql", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def _common() -> argparse.ArgumentParser:
+    """The options of every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="on a failure, print the traceback too"
+    )
+    return common
 
-    serve = commands.add_parser("serve", help="serve the API over HTTP")
+
+def _output() -> argparse.ArgumentParser:
+    """The options of every command that answers something."""
+    output = argparse.ArgumentParser(add_help=False, parents=[_common()])
+    output.add_argument("--json", action="store_true", help="print JSON, for scripts")
+    return output
+
+
+def _add_serve(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="serve the API over HTTP", parents=[_output()])
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
@@ -216,66 +370,92 @@ def build_parser() -> argparse.ArgumentParser:
         help="connections waiting to be accepted at most (default 2048)",
     )
 
-    commands.add_parser("migrate", help="upgrade the database to the newest schema")
 
-    accounts = commands.add_parser("accounts", help="manage accounts")
-    accounts_commands = accounts.add_subparsers(dest="action", required=True)
-    create = accounts_commands.add_parser("create", help="create an account and its keys")
+def _add_accounts(commands: Any) -> None:
+    accounts = commands.add_parser("accounts", help="create, list and update accounts")
+    actions = accounts.add_subparsers(dest="action", required=True)
+    create = actions.add_parser(
+        "create", help="create an account and its sk_ and pk_ keys", parents=[_output()]
+    )
     create.add_argument("--name", required=True)
     create.add_argument("--plan", default="free", choices=PLANS)
-    create.add_argument("--json", action="store_true")
-
-    update = accounts_commands.add_parser(
-        "update", help="change an account's plan or its enterprise rate limits"
+    actions.add_parser("list", help="list every account", parents=[_output()])
+    update = actions.add_parser(
+        "update", help="change an account's plan or its enterprise rate limits", parents=[_output()]
     )
-    update.add_argument("account_id")
+    update.add_argument("account_id", metavar="ACCT")
     update.add_argument("--plan", choices=PLANS)
     update.add_argument(
         "--limits",
         help="enterprise only: per_minute=N,per_day=N,burst=N,concurrent=N; "
         "a limit left out is unlimited",
     )
-    update.add_argument("--json", action="store_true")
 
-    keys = commands.add_parser("keys", help="manage API keys")
-    keys_commands = keys.add_subparsers(dest="action", required=True)
-    key_create = keys_commands.add_parser("create", help="create an API key")
-    key_create.add_argument("--account", required=True)
-    key_create.add_argument("--type", required=True, choices=KEY_CHOICES)
-    key_create.add_argument(
+
+def _add_keys(commands: Any) -> None:
+    keys = commands.add_parser("keys", help="create, list and revoke API keys")
+    actions = keys.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create an API key", parents=[_output()])
+    create.add_argument("--account", required=True, metavar="ACCT")
+    create.add_argument(
+        "--type", required=True, choices=KEY_CHOICES, help="the key's prefix: type and mode"
+    )
+    create.add_argument(
         "--scopes", help=f"comma list for rk_ keys, of: {', '.join(sorted(ALL_SCOPES))}"
     )
-    key_create.add_argument("--name")
-    key_create.add_argument("--json", action="store_true")
-    revoke = keys_commands.add_parser("revoke", help="revoke an API key")
-    revoke.add_argument("key_id")
-    revoke.add_argument("--json", action="store_true")
+    create.add_argument("--name")
+    listed = actions.add_parser(
+        "list", help="list an account's keys, revoked ones too", parents=[_output()]
+    )
+    listed.add_argument("--account", required=True, metavar="ACCT")
+    revoke = actions.add_parser("revoke", help="revoke an API key", parents=[_output()])
+    revoke.add_argument("key_id", metavar="KEY_ID")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stateset-gql",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_serve(commands)
+    commands.add_parser(
+        "migrate", help="upgrade the database to the newest schema", parents=[_output()]
+    )
+    _add_accounts(commands)
+    _add_keys(commands)
     return parser
+
+
+# -- running one command ---------------------------------------------------------------------
+
+
+def _fail(message: str, exc: BaseException, debug: bool, code: int) -> int:
+    if debug:
+        traceback.print_exception(exc)
+    sys.stderr.write(f"error: {message}\n")
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    debug = args.debug or os.environ.get("STATESET_LOG_LEVEL", "").upper() == "DEBUG"
     try:
         settings = Settings.from_env()
         if args.command == "serve":
             return _serve(settings, args)
         if args.command == "migrate":
-            migrate.upgrade(settings.database_url)
-            return 0
-        handler = {
-            ("accounts", "create"): _accounts_create,
-            ("accounts", "update"): _accounts_update,
-            ("keys", "create"): _keys_create,
-            ("keys", "revoke"): _keys_revoke,
-        }[(args.command, args.action)]
-        _print(asyncio.run(handler(settings, args)), args.json)
-        return 0
+            return _migrate(settings, args)
+        return _act(settings, args)
     except ConfigurationError as exc:
-        sys.stderr.write(f"configuration error: {exc}\n")
-        return 2
+        return _fail(str(exc), exc, debug, 2)
+    except startup.StartupError as exc:
+        return _fail(str(exc), exc, debug, 1)
     except StateSetError as exc:
-        sys.stderr.write(f"error: {exc.code}: {exc.message}\n")
-        return 1
+        return _fail(f"{exc.code}: {exc.message}", exc, debug, 1)
+    except Exception as exc:  # noqa: BLE001 -- one line instead of a traceback, by design
+        return _fail(startup.explain(exc), exc, debug, 1)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./stateset.db"
 MAX_BODY_BYTES = 10 * 1024 * 1024
+ENVIRONMENTS = ("development", "test", "production")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigurationError(Exception):
@@ -61,27 +63,35 @@ class Settings:
         schedule_raw = env.get("STATESET_WEBHOOK_RETRY_SCHEDULE", "60,600,3600")
         try:
             schedule = tuple(int(part) for part in schedule_raw.split(",") if part.strip())
-        except ValueError as exc:
+        except ValueError:
+            schedule = ()
+        if not schedule or min(schedule) < 1:
             raise ConfigurationError(
-                f"STATESET_WEBHOOK_RETRY_SCHEDULE must be a comma list of seconds, "
-                f"got {schedule_raw!r}"
-            ) from exc
+                "STATESET_WEBHOOK_RETRY_SCHEDULE must be a comma list of seconds "
+                f"(e.g. 60,600,3600), not {schedule_raw!r}"
+            )
         settings = cls(
             database_url=env.get("STATESET_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("STATESET_BROADCAST_URL", "memory://"),
             webhook_retry_schedule=schedule,
             env=env.get("STATESET_ENV", "development"),
             allow_embedded=env.get("STATESET_ALLOW_EMBEDDED", "") == "1",
-            log_level=env.get("STATESET_LOG_LEVEL", "INFO"),
+            log_level=env.get("STATESET_LOG_LEVEL", "INFO").upper(),
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
         )
         settings.validate()
         return settings
 
     def validate(self) -> None:
-        if self.env not in ("development", "test", "production"):
+        """Each refusal names the setting at fault and what it may be."""
+        if self.env not in ENVIRONMENTS:
             raise ConfigurationError(
-                f"STATESET_ENV must be development, test or production, not {self.env!r}"
+                f"STATESET_ENV must be {', '.join(ENVIRONMENTS[:-1])} or {ENVIRONMENTS[-1]}, "
+                f"not {self.env!r}"
+            )
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigurationError(
+                f"STATESET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}"
             )
         if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ConfigurationError(
@@ -91,8 +101,14 @@ class Settings:
             raise ConfigurationError(
                 "STATESET_BROADCAST_URL must start with memory://, redis:// or rediss://"
             )
-        if self.env == "production" and self.is_embedded and not self.allow_embedded:
-            raise ConfigurationError(
-                "production refuses an SQLite database or memory:// broadcast; "
-                "set STATESET_ALLOW_EMBEDDED=1 to run embedded anyway"
-            )
+        if self.env == "production" and not self.allow_embedded:
+            if self.is_sqlite:
+                raise ConfigurationError(
+                    "STATESET_DATABASE_URL is SQLite; production needs PostgreSQL "
+                    "(or set STATESET_ALLOW_EMBEDDED=1)"
+                )
+            if self.broadcast_url.startswith("memory://"):
+                raise ConfigurationError(
+                    "STATESET_BROADCAST_URL is memory://; production needs Redis "
+                    "(or set STATESET_ALLOW_EMBEDDED=1)"
+                )

@@ -159,11 +159,16 @@ def test_the_layer_check_sees_every_form_of_import() -> None:
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
-        ({"STATESET_ENV": "production"}, "production refuses"),
+        (
+            {"STATESET_ENV": "production"},
+            r"STATESET_DATABASE_URL is SQLite; production needs PostgreSQL \(or set "
+            r"STATESET_ALLOW_EMBEDDED=1\)",
+        ),
         (
             {"STATESET_ENV": "production", "STATESET_DATABASE_URL": "postgresql+asyncpg://x/y"},
-            "production refuses",
+            "STATESET_BROADCAST_URL is memory://; production needs Redis",
         ),
+        ({"STATESET_LOG_LEVEL": "loud"}, "STATESET_LOG_LEVEL"),
         ({"STATESET_DATABASE_URL": "mysql://x/y"}, "STATESET_DATABASE_URL"),
         ({"STATESET_BROADCAST_URL": "kafka://x"}, "STATESET_BROADCAST_URL"),
         ({"STATESET_WEBHOOK_RETRY_SCHEDULE": "1,x"}, "STATESET_WEBHOOK_RETRY_SCHEDULE"),

@@ -157,6 +157,19 @@ async def revoke_key(
     return key
 
 
+async def all_accounts(*, session: AsyncSession) -> list[Account]:
+    """Every account, oldest first: the operator's view, from the command line."""
+    return list((await session.scalars(select(Account).order_by(Account.id))).all())
+
+
+async def account_keys(*, session: AsyncSession, account_id: str) -> list[ApiKey]:
+    """Every key of an account in both modes, revoked ones included, oldest first."""
+    if await session.get(Account, account_id) is None:
+        raise not_found("account", account_id, param="account")
+    query = select(ApiKey).where(ApiKey.account_id == account_id).order_by(ApiKey.id)
+    return list((await session.scalars(query)).all())
+
+
 async def authenticate(*, session: AsyncSession, secret: str | None) -> Principal:
     """The principal behind a secret, or 401: missing, malformed, unknown or revoked."""
     if not secret:
