@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from tests.support import Account, LiveServer, data, error, gql
@@ -85,8 +86,12 @@ def test_a_two_megabyte_document_stops_at_the_token_limit(
     document = "{ " + "account { id } " * 140_000 + "}"
     assert len(document) > 2_000_000
 
+    # Encoded before the clock starts: the test's own client shares the server's process.
+    body = orjson.dumps({"query": document})
+    headers = {"Authorization": f"Bearer {account.sk_test}", "Content-Type": "application/json"}
+
     def huge(http: httpx.Client) -> None:
-        answers.append(gql(http, account.sk_test, document))
+        answers.append(http.post("/graphql", content=body, headers=headers))
 
     slowest = health_while(server, huge)
     assert slowest < 1, f"/health waited {slowest:.2f}s"
