@@ -87,7 +87,7 @@ def test_events_a_failed_publish_left_behind_are_found_and_published_again(
         await hub.connect()
         try:
             outbox = Outbox(db=db, hub=hub, render=standalone_renderer())
-            return await outbox.republish(left)
+            return await outbox.publish(left)
         finally:
             await hub.disconnect()
             await db.dispose()

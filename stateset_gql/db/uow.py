@@ -52,12 +52,6 @@ def event_subject(event: Event) -> Subject:
     return Subject("event", event.id, Owner(event.account_id, event.livemode), event)
 
 
-@dataclass(frozen=True)
-class Committed:
-    event: Event
-    body: dict[str, Any]
-
-
 @dataclass
 class PendingEvent:
     subject: Subject
@@ -183,14 +177,11 @@ class UnitOfWork:
         self._taken.clear()
         return written
 
-    async def commit(self) -> list[Committed]:
-        """Write the events and commit; returns the events now committed, each with its
-        body as ``GET /v1/events/{id}`` answers it (rendered before the commit, from the
-        rows in hand)."""
+    async def commit(self) -> list[Event]:
+        """Write the events and commit; returns the events now committed."""
         events = await self.write_events()
-        bodies = await self._render([event_subject(e) for e in events]) if events else []
         await self.session.commit()
-        return [Committed(e, b) for e, b in zip(events, bodies, strict=True)]
+        return events
 
     async def rollback(self) -> None:
         self.pending.clear()

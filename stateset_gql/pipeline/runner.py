@@ -24,8 +24,9 @@ from strawberry.types import ExecutionResult
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
-from stateset_gql.db.uow import Committed, Renderer, UnitOfWork
+from stateset_gql.db.uow import Renderer, UnitOfWork
 from stateset_gql.errors import StateSetError
+from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_error
@@ -35,7 +36,7 @@ from stateset_gql.settings import Settings
 log = logging.getLogger("stateset_gql.runner")
 
 # Work done after a commit, with the connection back in the pool.
-AfterCommit = Callable[[Sequence[Committed]], Awaitable[None]]
+AfterCommit = Callable[[Sequence[Event]], Awaitable[None]]
 
 
 @dataclass
@@ -106,7 +107,7 @@ class Runner:
             if isinstance(claimed, idempotency.Replay):
                 return Rendered(status=claimed.status, body=claimed.body, replayed=True)
             claim = claimed
-        events: list[Committed] = []
+        events: list[Event] = []
         stored = False
         lease = self.settings.idempotency_lock_seconds
         try:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
-from stateset_gql.db.uow import Committed, Renderer, event_subject
+from stateset_gql.db.uow import Renderer, event_subject
 from stateset_gql.events.models import Event
 from stateset_gql.realtime.broadcast import BroadcastHub
 
@@ -57,39 +57,28 @@ class Outbox:
         self.hub = hub
         self.render = render
 
-    async def committed(self, committed: Sequence[Committed]) -> None:
-        """The runner's after-commit hook: the bodies were rendered in the transaction."""
-        try:
-            published = await self._publish(committed)
-            if published:
-                async with self.db.session(write=True) as session, session.begin():
-                    await self._mark(session, published)
-        except Exception:
-            log.exception("could not publish %d events; the relay will", len(committed))
+    async def committed(self, events: Sequence[Event]) -> None:
+        """The runner's after-commit hook."""
+        await self.publish(events)
 
-    async def republish(self, events: Sequence[Event]) -> int:
-        """Publish events a crash left unpublished, in order; how many the broadcast took."""
+    async def publish(self, events: Sequence[Event]) -> int:
+        """Publish ``events`` in order, each as ``GET /v1/events/{id}`` answers it (rendered
+        from the rows in hand, after the commit, so no lock waits on it), and mark those
+        the broadcast took; how many. Also the relay's way to publish what a crash left."""
         try:
             async with self.db.session(write=True) as session, session.begin():
                 bodies = await self.render(session, [event_subject(e) for e in events])
-                published = await self._publish(
-                    [Committed(e, b) for e, b in zip(events, bodies, strict=True)]
-                )
+                published: list[str] = []
+                for event, body in zip(events, bodies, strict=True):
+                    message = orjson.dumps(body).decode()
+                    if not await self.hub.publish(channel(owner_of(event)), message):
+                        break
+                    published.append(event.id)
                 await self._mark(session, published)
             return len(published)
         except Exception:
-            log.exception("could not republish %d events", len(events))
+            log.exception("could not publish %d events; the relay will", len(events))
             return 0
-
-    async def _publish(self, committed: Sequence[Committed]) -> list[str]:
-        """Publish in order, stopping at the first the broadcast refuses."""
-        published: list[str] = []
-        for item in committed:
-            message = orjson.dumps(item.body).decode()
-            if not await self.hub.publish(channel(owner_of(item.event)), message):
-                break
-            published.append(item.event.id)
-        return published
 
     async def _mark(self, session: AsyncSession, published: list[str]) -> None:
         if not published:
