@@ -7,6 +7,7 @@ the single object in its one representation, or a list envelope.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,6 +21,8 @@ from stateset_gql.errors import (
     ErrorDetail,
     StateSetError,
     ValidationFailed,
+    is_key,
+    path_parts,
     shown,
 )
 from stateset_gql.graphql.engine import Operation
@@ -36,25 +39,39 @@ from stateset_gql.rest.params import list_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
 
 # GraphQL's words for list arguments, as REST clients know them.
-_PARAM_NAMES = {"first": "limit", "after": "cursor", "orderBy": "sort"}
+_PARAM_NAMES = {"first": "limit", "after": "cursor", "orderBy": "sort", "order_by": "sort"}
+# A field's name (``unitAmount`` or ``unit_amount``), not a header such as Idempotency-Key.
+_IDENTIFIER = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 
 
 def rest_param(param: str | None) -> str | None:
-    """``address.postalCode`` → ``address.postal_code``; ``first`` → ``limit``."""
+    """A field path in the body's names and Stripe's brackets: ``line_items.0.unit_amount``
+    → ``line_items[0][unit_amount]``; ``first`` → ``limit``. The body is the operation's
+    ``input``, so a path through ``input`` starts inside it."""
     if param is None:
         return None
-    if param in _PARAM_NAMES:
-        return _PARAM_NAMES[param]
-    return ".".join(to_snake(part) for part in param.split("."))
+    parts = path_parts(param)
+    if len(parts) > 1 and parts[0] == "input":
+        parts = parts[1:]
+    names = [
+        to_snake(p) if _IDENTIFIER.match(p) and not is_key(parts, i) else p
+        for i, p in enumerate(parts)
+    ]
+    head = _PARAM_NAMES.get(parts[0], names[0])
+    return head + "".join(f"[{p}]" for p in names[1:])
+
+
+# An operation a message tells the caller to call (``pay_order``), as its route.
+_CALLS = {to_snake(r.field): f"{r.method} {r.path}" for r in ROUTES if r.is_mutation}
+_SNAKE_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _rest_words(text: str) -> str:
+    return _SNAKE_WORD.sub(lambda m: _CALLS.get(m.group(0), m.group(0)), text)
 
 
 def _rest_error(error: StateSetError) -> StateSetError:
-    error.param = rest_param(error.param)
-    error.details = [
-        ErrorDetail(rest_param(d.param) or d.param, d.code, d.message, d.extra)
-        for d in error.details
-    ]
-    return error
+    return error.renamed(lambda param: rest_param(param) or param, _rest_words)
 
 
 def _primary_error(outcome: Outcome) -> StateSetError:
@@ -99,7 +116,10 @@ class RestSurface:
         operation = self.operation
         route = operation.route
         body = await read_json_object(request, empty_is_nothing=True) if route.is_mutation else None
-        variables, include_total, deprecated = self._variables(request, body)
+        try:
+            variables, include_total, deprecated = self._variables(request, body)
+        except StateSetError as error:
+            raise _rest_error(error) from None
         request_id = request_id_of(request)
         return Call(
             operation=Operation(
@@ -113,6 +133,7 @@ class RestSurface:
         )
 
     def answer_error(self, error: StateSetError, request_id: str) -> tuple[int, bytes]:
+        error = _rest_error(error)
         return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
 
     def _variables(
