@@ -6,7 +6,12 @@ domain services, and drives each scenario over keep-alive connections at 1, 10 a
 concurrent clients for a few seconds each. It prints one table; nothing here is a
 pass/fail gate.
 
+Then, on a server whose broadcast (and so its rate-limit counter) is Redis, it runs
+``customers(first: 50)`` with the account's rate limits off and on, side by side, and
+prints their ratio: what counting every request in Redis costs.
+
     python bench/run.py [--database sqlite|postgres] [--seconds 3] [--seed 10000]
+                        [--redis redis://127.0.0.1:6379/0]
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import Connection  # noqa: E402
 from stateset_gql.access import service  # noqa: E402
-from stateset_gql.access.principal import Owner  # noqa: E402
+from stateset_gql.access.principal import Owner, Principal  # noqa: E402
+from stateset_gql.access.ratelimits import UNLIMITED, PlanLimits  # noqa: E402
 from stateset_gql.customers import service as customers  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 from stateset_gql.db.engine import Database  # noqa: E402
@@ -60,6 +66,10 @@ CREATE_ORDER = (
 CUSTOMERS_QUERY = "{ customers(first: 50) { nodes { id email name created metadata } } }"
 GRAPHQL_SIDE = "graphql: /v1/orders' selection"
 REST_SIDE = "GET /v1/orders?limit=50"
+LIMITS_OFF = "customers, rate limits off"
+LIMITS_ON = "customers, rate limits on"
+# Every window and a concurrency slot counted, none ever reached.
+BENCH_LIMITS = PlanLimits(10_000_000, 100_000_000, 1_000_000, 100_000)
 
 
 @dataclass
@@ -91,7 +101,7 @@ def free_port() -> int:
 SKUS = [f"BENCH-{i:02d}" for i in range(20)]
 
 
-async def seed(url: str, count: int) -> str:
+async def seed(url: str, count: int) -> tuple[str, str]:
     """An enterprise account with 1,000 customers, 20 stocked SKUs and ``count`` orders of
     two lines each, every one through the domain services (reservations and events)."""
     db = Database(url)
@@ -124,7 +134,7 @@ async def seed(url: str, count: int) -> str:
             # Autovacuum would in time; a benchmark measures the steady state now.
             async with db.writer.connect() as conn:
                 await conn.exec_driver_sql("ANALYZE")
-        return keys["sk_test"].secret
+        return keys["sk_test"].secret, owner.account_id
     finally:
         await db.dispose()
 
@@ -221,12 +231,112 @@ async def scenarios(port: int, key: str, seconds: float, only: str = "") -> list
     return results
 
 
+async def set_limits(url: str, account_id: str, limits: PlanLimits) -> None:
+    """The seeded enterprise account's own limits (``UNLIMITED``: nothing is counted)."""
+    db = Database(url)
+    try:
+        async with db.session(write=True) as session, session.begin():
+            await service.update_account(session=session, account_id=account_id, limits=limits)
+    finally:
+        await db.dispose()
+
+
+async def limiter_scenarios(
+    port: int, key: str, seconds: float, url: str, account_id: str
+) -> list[Result]:
+    """The same query with limits off and on, alternating, at each client count."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    body = orjson.dumps({"query": CUSTOMERS_QUERY})
+
+    async def call(http: Connection, _n: int) -> bool:
+        response = await http.request("POST", "/graphql", body, headers)
+        return response.status == 200 and b'"errors"' not in response.body
+
+    results = []
+    for clients in (1, 10, 50):
+        for name, limits in ((LIMITS_OFF, UNLIMITED), (LIMITS_ON, BENCH_LIMITS)):
+            await set_limits(url, account_id, limits)
+            results.append(await drive(name, clients, seconds, call, port))
+    await set_limits(url, account_id, UNLIMITED)
+    return results
+
+
+async def limiter_alone(redis_url: str, rounds: int = 2000) -> float:
+    """Microseconds one request spends in the limiter: admit and release, in Redis."""
+    from stateset_gql.access.limiter import RedisCounter
+    from stateset_gql.pipeline.gate import CountingLimiter
+
+    limiter = CountingLimiter(RedisCounter(redis_url))
+    principal = Principal(
+        owner=Owner(account_id="acct_bench", livemode=False),
+        key_id=f"key_bench_{secrets.token_hex(4)}",
+        key_type="sk",
+        scopes=frozenset(),
+        plan="enterprise",
+        account_name="",
+        limits=BENCH_LIMITS,
+    )
+    try:
+        await (await limiter.admit(principal)).release()
+        started = time.perf_counter()
+        for _ in range(rounds):
+            await (await limiter.admit(principal)).release()
+        return (time.perf_counter() - started) / rounds * 1e6
+    finally:
+        await limiter.close()
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _serve(url: str, port: int, broadcast_url: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
+           "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait(f"http://127.0.0.1:{port}")
+    return server
+
+
+def _table(results: list[Result]) -> None:
+    header = ("scenario", "clients", "req/s", "p50 ms", "p99 ms", "errors")
+    print(
+        f"{header[0]:<32} "
+        + " ".join(f"{h:>{w}}" for h, w in zip(header[1:], (7, 9, 9, 9, 7), strict=True))
+    )
+    for result in results:
+        print(result.row())
+
+
+def _ratios(results: list[Result], numerator: str, denominator: str) -> None:
+    for clients in (1, 10, 50):
+        over = next((r for r in results if (r.name, r.clients) == (numerator, clients)), None)
+        under = next((r for r in results if (r.name, r.clients) == (denominator, clients)), None)
+        if over is None or under is None:
+            continue
+        ratio = (over.requests / over.seconds) / max(under.requests / under.seconds, 1e-9)
+        print(f"  {clients:>2} clients: {ratio:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgres", "auto"], default="auto")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=10_000)
     parser.add_argument("--only", default="", help="run the scenarios whose name has this text")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("STATESET_TEST_REDIS", "redis://127.0.0.1:6379/0"),
+        help="the Redis the rate-limit comparison serves with",
+    )
     args = parser.parse_args()
 
     database = args.database
@@ -251,34 +361,36 @@ def main() -> int:
     try:
         migrate.upgrade(url)
         print(f"seeding {args.seed} orders on {database} ...", flush=True)
-        key = asyncio.run(seed(url, args.seed))
-        env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
-               "STATESET_LOG_LEVEL": "WARNING"}  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        base_url = f"http://127.0.0.1:{port}"
-        _wait(base_url)
-        results = asyncio.run(scenarios(port, key, args.seconds, args.only))
+        key, account_id = asyncio.run(seed(url, args.seed))
+        results: list[Result] = []
+        if not args.only or "limits" not in args.only:
+            server = _serve(url, port, "memory://")
+            results = asyncio.run(scenarios(port, key, args.seconds, args.only))
+            server.terminate()
+            server.wait(timeout=20)
+            server = None
         print(f"\n{database}, {args.seed} orders seeded, {args.seconds:.0f} s a row, one worker\n")
-        header = ("scenario", "clients", "req/s", "p50 ms", "p99 ms", "errors")
-        print(
-            f"{header[0]:<32} "
-            + " ".join(f"{h:>{w}}" for h, w in zip(header[1:], (7, 9, 9, 9, 7), strict=True))
-        )
-        for result in results:
-            print(result.row())
+        _table(results)
         print("\nREST facade against the same GraphQL query (REST req/s / GraphQL req/s):")
-        for clients in (1, 10, 50):
-            graphql = next(
-                (r for r in results if (r.name, r.clients) == (GRAPHQL_SIDE, clients)), None
-            )
-            rest = next((r for r in results if (r.name, r.clients) == (REST_SIDE, clients)), None)
-            if graphql is None or rest is None:
-                continue
-            ratio = (rest.requests / rest.seconds) / max(graphql.requests / graphql.seconds, 1e-9)
-            print(f"  {clients:>2} clients: {ratio:.2f}")
+        _ratios(results, REST_SIDE, GRAPHQL_SIDE)
+        if args.only and args.only not in LIMITS_ON:
+            return 0
+        if not _redis_answers(args.redis):
+            print(f"\nRedis at {args.redis} is not answering; no rate-limit comparison")
+            return 0
+        server = _serve(url, port, args.redis)
+        limited = asyncio.run(limiter_scenarios(port, key, args.seconds, url, account_id))
+        print(f"\nrate limits counted in Redis ({args.redis}), same query off and on:\n")
+        _table(limited)
+        print("\nthe limiter's cost (req/s with limits on / off; 1.00 costs nothing):")
+        _ratios(limited, LIMITS_ON, LIMITS_OFF)
+        alone = asyncio.run(limiter_alone(args.redis))
+        off = next(r for r in limited if (r.name, r.clients) == (LIMITS_OFF, 1))
+        p50 = statistics.median(off.latencies) * 1e6
+        print(
+            f"\nthe limiter alone (admit and release, 2,000 in a row): {alone:.0f} µs a request, "
+            f"{alone / p50:.1%} of the p50 with limits off at 1 client"
+        )
         return 0
     finally:
         if server is not None:

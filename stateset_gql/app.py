@@ -20,16 +20,17 @@ from dataclasses import dataclass
 from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.schema import Schema, build_schema
-from stateset_gql.http import ops
+from stateset_gql.http import graphiql, ops
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
 from stateset_gql.http.routing import RawPathRouting, Route
 from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
-from stateset_gql.pipeline.gate import Gate
+from stateset_gql.pipeline.gate import CountingLimiter, Gate, RateLimiter
 from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.realtime.broadcast import BroadcastHub
@@ -64,6 +65,13 @@ class StateSetApp:
         await self._app(scope, receive, send)
 
 
+def build_limiter(settings: Settings) -> RateLimiter:
+    """Counted in the broadcast Redis, shared by every process; per process on memory://."""
+    if settings.broadcast_url.startswith("memory://"):
+        return CountingLimiter(MemoryCounter())
+    return CountingLimiter(RedisCounter(settings.broadcast_url))
+
+
 def build_state(settings: Settings) -> AppState:
     db = Database(settings.database_url)
     hub = BroadcastHub(settings.broadcast_url)
@@ -80,7 +88,7 @@ def build_state(settings: Settings) -> AppState:
         metrics=metrics,
         after_commit=[outbox.committed],
     )
-    pipeline = Pipeline(gate=Gate(db=db), runner=runner)
+    pipeline = Pipeline(gate=Gate(db=db, limiter=build_limiter(settings)), runner=runner)
     return AppState(
         settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
         representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
@@ -103,11 +111,13 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
             await state.hub.disconnect()
+            await state.pipeline.gate.limiter.close()
             await state.db.dispose()
 
     graphql = GraphQLEndpoint(state.pipeline)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+        Route("/graphiql/{name:path}", graphiql.asset, methods=["GET"]),
         Route("/health", ops.health, methods=["GET"]),
         Route("/ready", ops.ready(state.db, state.hub), methods=["GET"]),
         Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -12,10 +13,11 @@ import orjson
 
 from stateset_gql.access import service
 from stateset_gql.access.models import PLANS
+from stateset_gql.access.ratelimits import effective_limits, parse_limits
 from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.db import migrate
 from stateset_gql.db.engine import Database
-from stateset_gql.errors import StateSetError
+from stateset_gql.errors import StateSetError, ValidationFailed
 from stateset_gql.settings import ConfigurationError, Settings
 
 KEY_CHOICES = ("sk_test", "sk_live", "rk_test", "rk_live", "pk_test", "pk_live")
@@ -65,6 +67,34 @@ async def _accounts_create(settings: Settings, args: argparse.Namespace) -> dict
         await db.dispose()
 
 
+async def _accounts_update(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        limits = parse_limits(args.limits) if args.limits is not None else None
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), param="limits") from exc
+    db = Database(settings.database_url)
+    try:
+        async with db.session(write=True) as session, session.begin():
+            account = await service.update_account(
+                session=session, account_id=args.account_id, plan=args.plan, limits=limits
+            )
+            effective = effective_limits(account.plan, account.limits)
+            return {
+                "id": account.id,
+                "object": "account",
+                "name": account.name,
+                "plan": account.plan,
+                "limits": {
+                    "per_minute": effective.per_minute,
+                    "per_day": effective.per_day,
+                    "burst": effective.burst_per_second,
+                    "concurrent": effective.concurrent,
+                },
+            }
+    finally:
+        await db.dispose()
+
+
 async def _keys_create(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     key_type, _, mode = args.type.partition("_")
     scopes = [s.strip() for s in args.scopes.split(",") if s.strip()] if args.scopes else None
@@ -107,12 +137,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.env == "development":
         secret = asyncio.run(_demo_key(settings, ensure_demo_account))
         if secret:
+            settings = dataclasses.replace(settings, demo_key=secret)
             sys.stdout.write(
                 "\nCreated the demo account. Its test key (shown once, keep it):\n\n"
                 f"    {secret}\n\n"
                 f"Try: curl -s http://{args.host}:{args.port}/graphql "
                 f"-H 'Authorization: Bearer {secret}' -H 'Content-Type: application/json' "
-                '-d \'{"query": "{ account { id mode plan } }"}\'\n\n'
+                '-d \'{"query": "{ account { id mode plan } }"}\'\n'
+                f"Or open http://{args.host}:{args.port}/graphql in a browser: GraphiQL's "
+                "Headers tab holds this key until the server restarts.\n\n"
             )
             sys.stdout.flush()
     uvicorn.run(
@@ -192,6 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--plan", default="free", choices=PLANS)
     create.add_argument("--json", action="store_true")
 
+    update = accounts_commands.add_parser(
+        "update", help="change an account's plan or its enterprise rate limits"
+    )
+    update.add_argument("account_id")
+    update.add_argument("--plan", choices=PLANS)
+    update.add_argument(
+        "--limits",
+        help="enterprise only: per_minute=N,per_day=N,burst=N,concurrent=N; "
+        "a limit left out is unlimited",
+    )
+    update.add_argument("--json", action="store_true")
+
     keys = commands.add_parser("keys", help="manage API keys")
     keys_commands = keys.add_subparsers(dest="action", required=True)
     key_create = keys_commands.add_parser("create", help="create an API key")
@@ -219,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         handler = {
             ("accounts", "create"): _accounts_create,
+            ("accounts", "update"): _accounts_update,
             ("keys", "create"): _keys_create,
             ("keys", "revoke"): _keys_revoke,
         }[(args.command, args.action)]

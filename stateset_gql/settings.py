@@ -42,6 +42,9 @@ class Settings:
     # given up after this long, so the client can retry.
     idempotency_lock_seconds: int = 60
     log_level: str = "INFO"
+    # The demo account's test key when `serve` has just created it (development only,
+    # never read from the environment): GraphiQL's headers editor starts with it.
+    demo_key: str | None = field(default=None, repr=False)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -113,7 +113,10 @@ class Account:
         return asyncio.run(make())
 
 
-def new_account(database_url: str, *, name: str = "Test Shop", plan: str = "free") -> Account:
+def new_account(database_url: str, *, name: str = "Test Shop", plan: str = "scale") -> Account:
+    """A new account and its keys. The default plan is roomy enough that no test is cut
+    short by a rate limit; tests of the limits ask for the plan they test."""
+
     async def make() -> Account:
         db = Database(database_url)
         try:

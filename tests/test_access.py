@@ -10,9 +10,10 @@ import sys
 import httpx
 import pytest
 
+from stateset_gql.access.models import PLANS
 from stateset_gql.access.scopes import ALL_SCOPES
 from tests.rest_support import Rest, error_of
-from tests.support import Account, create_customer, data, error, gql, new_account
+from tests.support import Account, LiveServer, create_customer, data, error, gql, new_account
 
 CUSTOMER = "query($id: ID!) { customer(id: $id) { id email livemode } }"
 ACCOUNT = "{ account { id object name plan livemode mode keyId keyType scopes limits { perMinute perDay burstPerSecond concurrent } } }"  # noqa: E501
@@ -28,16 +29,26 @@ def test_account_query_tells_the_caller_who_it_is(client: httpx.Client, account:
     assert test["id"] == account.id
     assert test["object"] == "account"
     assert (test["mode"], test["livemode"], test["keyType"]) == ("TEST", False, "SK")
-    assert test["plan"] == "free"
+    assert test["plan"] == "SCALE"
     assert set(test["scopes"]) == ALL_SCOPES
     assert test["limits"] == {
-        "perMinute": 60, "perDay": 1000, "burstPerSecond": 100, "concurrent": 10,
+        "perMinute": 5000, "perDay": 500000, "burstPerSecond": 5000, "concurrent": 500,
     }  # fmt: skip
     live = data(gql(client, account.sk_live, ACCOUNT))["account"]
     assert (live["mode"], live["livemode"]) == ("LIVE", True)
     # A publishable key learns only its account's id and mode.
     publishable = data(gql(client, account.keys["pk_test"], "{ account { id mode } }"))
     assert publishable["account"] == {"id": account.id, "mode": "TEST"}
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_plan_is_an_enum_in_graphql_and_lower_case_in_rest(
+    client: httpx.Client, server: LiveServer, plan: str
+) -> None:
+    key = new_account(server.database_url, plan=plan).sk_test
+    assert data(gql(client, key, "{ account { plan } }"))["account"]["plan"] == plan.upper()
+    rest = client.get("/v1/account", headers={"Authorization": f"Bearer {key}"})
+    assert rest.json()["plan"] == plan
 
 
 def test_test_and_live_data_never_meet(client: httpx.Client, account: Account) -> None:
@@ -286,7 +297,7 @@ def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
     for name, secret in created["keys"].items():
         assert secret.startswith(name + "_")
     me = data(gql(client, created["keys"]["sk_test"], "{ account { id plan } }"))["account"]
-    assert me == {"id": created["account"]["id"], "plan": "growth"}
+    assert me == {"id": created["account"]["id"], "plan": "GROWTH"}
 
     key = _cli(
         database_url, "keys", "create", "--account", created["account"]["id"],

@@ -193,7 +193,7 @@ def test_a_publishable_key_sees_only_its_accounts_id_and_mode(
     assert rest["code"] == "INSUFFICIENT_PERMISSIONS"
     # A secret key sees it all.
     whole = Rest(client, account.sk_test).ok(Rest(client, account.sk_test).get("/v1/account"))
-    assert (whole["id"], whole["name"], whole["plan"]) == (account.id, "Test Shop", "free")
+    assert (whole["id"], whole["name"], whole["plan"]) == (account.id, "Test Shop", "scale")
 
 
 # ---------------------------------------------------------------- secrets are not stored

@@ -474,7 +474,7 @@ def test_the_account_route_tells_the_caller_who_it_is(rest: Rest, account: Accou
         "sk",
         False,
     )
-    assert me["limits"]["per_minute"] == 60
+    assert me["limits"]["per_minute"] == 5000
 
 
 def test_the_openapi_document_is_valid_and_covers_every_route(client: httpx.Client) -> None:

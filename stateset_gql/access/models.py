@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +19,8 @@ class Account(Timestamped, Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     plan: Mapped[str] = mapped_column(String(20), default="free")
+    # An enterprise account's own rate limits (``ratelimits.effective_limits``).
+    limits: Mapped[dict[str, Any] | None]
 
 
 class ApiKey(Timestamped, Base):

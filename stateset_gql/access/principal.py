@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stateset_gql.access.ratelimits import UNLIMITED, PlanLimits
 from stateset_gql.access.scopes import grants
 from stateset_gql.errors import PermissionDenied
 
@@ -24,6 +25,8 @@ class Principal:
     scopes: frozenset[str]
     plan: str
     account_name: str
+    # The key's rate limits, decided at authentication so admitting needs no query.
+    limits: PlanLimits = UNLIMITED
 
     @property
     def mode(self) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stateset_gql.access.keys import hash_secret, hashes_match, make_secret, parse_secret, redact
 from stateset_gql.access.models import PLANS, Account, ApiKey
 from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.ratelimits import PlanLimits, effective_limits
 from stateset_gql.access.scopes import KEY_TYPES, closure, scopes_for_type, unknown
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
@@ -55,6 +56,31 @@ async def create_account(
             )
             keys[f"{key_type}_{'live' if livemode else 'test'}"] = created
     return account, keys
+
+
+async def update_account(
+    *,
+    session: AsyncSession,
+    account_id: str,
+    plan: str | None = None,
+    limits: PlanLimits | None = None,
+) -> Account:
+    """Change an account's plan and, for ``enterprise``, its own rate limits."""
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise not_found("account", account_id, param="account")
+    check = Validator()
+    if plan is not None and plan not in PLANS:
+        check.invalid("plan", f"plan must be one of {', '.join(PLANS)}")
+    if limits is not None and (plan or account.plan) != "enterprise":
+        check.invalid("limits", "only an enterprise account has limits of its own")
+    check.check()
+    if plan is not None:
+        account.plan = plan
+    if limits is not None:
+        account.limits = limits.to_stored()
+    await session.flush()
+    return account
 
 
 async def create_key(
@@ -161,6 +187,7 @@ async def authenticate(*, session: AsyncSession, secret: str | None) -> Principa
         scopes=frozenset(key.scopes),
         plan=account.plan,
         account_name=account.name,
+        limits=effective_limits(account.plan, account.limits),
     )
 
 

@@ -1,13 +1,17 @@
-"""Reading the event log: one event, or a page of them, newest first."""
+"""Reading the event log: one event, or a page of them, newest first, optionally of
+one type (``order.shipped``) or one family (``order.*``), as Stripe lists them."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+import re
+
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
 from stateset_gql.db.lookup import one_or_404
+from stateset_gql.errors import BadRequest, shown
 from stateset_gql.events.models import Event
 
 LIST_SPEC = ListSpec(
@@ -22,6 +26,27 @@ LIST_SPEC = ListSpec(
 )
 
 
+# An exact type, a family ending in ``.*``, or ``*`` for every type.
+TYPE_PATTERN = re.compile(r"\*|[a-z_]+(?:\.[a-z_]+)*(?:\.\*)?")
+MAX_TYPE_LENGTH = 100
+
+
+def type_condition(pattern: str, *, param: str = "type") -> ColumnElement[bool] | None:
+    """The events a type pattern selects; None when it selects every event."""
+    if len(pattern) > MAX_TYPE_LENGTH or not TYPE_PATTERN.fullmatch(pattern):
+        raise BadRequest(
+            f"'{param}' must be an event type (order.shipped), a family (order.*) or *; "
+            f"not '{shown(pattern)}'",
+            param=param,
+        )
+    if pattern == "*":
+        return None
+    if pattern.endswith(".*"):
+        # ``_`` is a LIKE wildcard, and event types hold it (``inventory.low_stock``).
+        return Event.type.startswith(pattern[:-1], autoescape=True)
+    return Event.type == pattern
+
+
 def owned(owner: Owner) -> Select[Event]:
     return select(Event).where(
         Event.account_id == owner.account_id, Event.livemode == owner.livemode
@@ -33,5 +58,16 @@ async def get(*, session: AsyncSession, owner: Owner, event_id: str) -> Event:
     return await one_or_404(session, statement, kind="event", object_id=event_id)
 
 
-async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Event]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+async def list_page(
+    *,
+    session: AsyncSession,
+    owner: Owner,
+    request: PageRequest,
+    type_pattern: str | None = None,
+) -> Page[Event]:
+    base = owned(owner)
+    if type_pattern is not None:
+        condition = type_condition(type_pattern)
+        if condition is not None:
+            base = base.where(condition)
+    return await fetch_page(session=session, spec=LIST_SPEC, base=base, request=request)

@@ -11,8 +11,7 @@ from typing import Any
 import orjson
 from graphql import OperationType
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import Response
 
 from stateset_gql.access.principal import Principal
 from stateset_gql.errors import (
@@ -23,6 +22,7 @@ from stateset_gql.errors import (
 )
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import format_error
+from stateset_gql.http import graphiql
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.pipeline.http import Pipeline
@@ -118,5 +118,6 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         if _wants_html(request):
-            return HTMLResponse(get_graphql_ide_html())
+            key = self.pipeline.runner.settings.demo_key
+            return graphiql.page(url=request.url.path, key=key)
         return await self.pipeline.serve(request, self.surface)

@@ -2,37 +2,175 @@
 
 ``authenticate`` and ``admit`` are the pipeline's third and fourth stages, the same for
 an HTTP request and a WebSocket's ``connection_init``. They run before a body is read.
-Rate limiting is a ``RateLimiter``; ``Unlimited`` admits everything.
+Rate limiting is a ``RateLimiter``: ``Unlimited`` admits everything, ``CountingLimiter``
+counts each key against the limits its principal carries (API.md section 11).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from stateset_gql.access.limiter import Counter, Decision, Window
 from stateset_gql.access.principal import Principal
 from stateset_gql.access.service import authenticate
 from stateset_gql.db.engine import Database
+from stateset_gql.errors import ErrorDetail, RateLimited
+
+log = logging.getLogger("stateset_gql.ratelimit")
+
+# After the counter fails, requests are admitted without asking it for this long.
+FAIL_OPEN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
 class Admission:
-    """A request let through: the headers every response to it carries."""
+    """The gate's answer: the headers every response to the request carries, and
+    ``refused`` when the request is over a limit (answered 429 with those headers)."""
 
     headers: Mapping[str, str] = field(default_factory=dict)
+    refused: RateLimited | None = None
+    on_release: Callable[[], Awaitable[None]] | None = None
 
     async def release(self) -> None:
         """The request is answered (frees a concurrency slot, where one was taken)."""
+        if self.on_release is not None:
+            await self.on_release()
 
 
 class RateLimiter(Protocol):
     async def admit(self, principal: Principal) -> Admission: ...
 
+    async def close(self) -> None: ...
+
 
 class Unlimited:
     async def admit(self, principal: Principal) -> Admission:
         return Admission()
+
+    async def close(self) -> None:
+        return None
+
+
+def _shown(decision: Decision) -> Window | None:
+    """The window the headers describe: the one that refused, else the minute's (the
+    day's, the second's when the minute is unlimited)."""
+    by_name = {w.name: w for w in decision.windows}
+    if decision.refused_by in by_name:
+        return by_name[decision.refused_by]
+    for name in ("per_minute", "per_day", "burst"):
+        if name in by_name:
+            return by_name[name]
+    return None
+
+
+def rate_limit_headers(decision: Decision, principal: Principal) -> dict[str, str]:
+    now = time.time()
+    headers: dict[str, str] = {}
+    window = _shown(decision)
+    if decision.refused_by == "concurrent" and principal.limits.concurrent:
+        limit, remaining, reset = principal.limits.concurrent, 0, now + 1
+    elif window is not None:
+        limit, remaining = window.limit, max(0, window.limit - window.used)
+        reset = now + window.reset_ms / 1000
+        if decision.refused_by:
+            remaining = 0
+    else:
+        return headers
+    headers["X-RateLimit-Limit"] = str(limit)
+    headers["X-RateLimit-Remaining"] = str(remaining)
+    headers["X-RateLimit-Reset"] = str(math.ceil(reset))
+    if not decision.admitted:
+        retry = str(max(1, math.ceil(decision.retry_after_ms / 1000)))
+        headers["Retry-After"] = retry
+        headers["X-RateLimit-Retry-After"] = retry
+    return headers
+
+
+MESSAGES = {
+    "burst": "more than {limit} requests in one second",
+    "per_minute": "more than {limit} requests in one minute",
+    "per_day": "more than {limit} requests in one day",
+    "concurrent": "more than {limit} requests at once",
+}
+
+
+def _refusal(decision: Decision, principal: Principal, retry_after: str) -> RateLimited:
+    name = decision.refused_by or "per_minute"
+    limits = principal.limits
+    limit = {
+        "burst": limits.burst_per_second,
+        "per_minute": limits.per_minute,
+        "per_day": limits.per_day,
+        "concurrent": limits.concurrent,
+    }[name]
+    message = (
+        f"Too many requests: this API key made {MESSAGES[name].format(limit=limit)}. "
+        f"Retry after {retry_after} s."
+    )
+    detail = ErrorDetail(
+        param=name,
+        code="RATE_LIMIT_EXCEEDED",
+        message=message,
+        extra=(("limit", limit), ("retry_after", int(retry_after))),
+    )
+    return RateLimited(message, details=[detail])
+
+
+class CountingLimiter:
+    """Counts every request of a key against its limits; fails open when the counter
+    (Redis) does not answer, since the database, not the counter, is the record."""
+
+    def __init__(self, counter: Counter) -> None:
+        self.counter = counter
+        self._skip_until = 0.0
+        self._releasing: set[asyncio.Task[None]] = set()
+
+    async def admit(self, principal: Principal) -> Admission:
+        limits = principal.limits
+        if limits.unlimited or time.monotonic() < self._skip_until:
+            return Admission()
+        try:
+            decision = await self.counter.take(principal.key_id, limits)
+        except Exception:
+            self._skip_until = time.monotonic() + FAIL_OPEN_SECONDS
+            log.warning(
+                "rate-limit counter unreachable; admitting without limits for %.0f s",
+                FAIL_OPEN_SECONDS,
+                exc_info=True,
+            )
+            return Admission()
+        headers = rate_limit_headers(decision, principal)
+        if not decision.admitted:
+            return Admission(headers, _refusal(decision, principal, headers["Retry-After"]))
+        slot = decision.slot
+        if slot is None:
+            return Admission(headers)
+
+        async def give_back() -> None:
+            try:
+                await self.counter.release(principal.key_id, slot)
+            except Exception:
+                log.warning("could not release a concurrency slot", exc_info=True)
+
+        async def release() -> None:
+            # Given back beside the response rather than before it: the answer does not
+            # wait for a second round trip to Redis.
+            task = asyncio.create_task(give_back())
+            self._releasing.add(task)
+            task.add_done_callback(self._releasing.discard)
+
+        return Admission(headers, on_release=release)
+
+    async def close(self) -> None:
+        if self._releasing:
+            await asyncio.gather(*self._releasing, return_exceptions=True)
+        await self.counter.close()
 
 
 class Gate:
@@ -46,5 +184,5 @@ class Gate:
             return await authenticate(session=session, secret=secret)
 
     async def admit(self, principal: Principal) -> Admission:
-        """429 when the key is over a limit; otherwise its admission."""
+        """The key's admission: ``refused`` (429) when it is over a limit."""
         return await self.limiter.admit(principal)

@@ -5,7 +5,7 @@ The stages, in order, each decided in one place:
 1. request id — ``http.middleware.RequestMiddleware`` (outermost ASGI layer)
 2. body limit — ``http.middleware.BodyLimitMiddleware``
 3. authenticate — ``Gate.authenticate``, before any body is read or validated
-4. rate limit — ``Gate.admit``
+4. rate limit — ``Gate.admit``: 429 over a limit; its headers go on every response
 5. prepare — the surface (``/graphql`` or a REST route) reads and validates its request
    into a ``Call``
 6. idempotency — the ``Idempotency-Key`` header, checked here and claimed by the runner
@@ -56,6 +56,10 @@ class Pipeline:
         principal = await self.gate.authenticate(secret_from_headers(request.headers))
         admission = await self.gate.admit(principal)
         headers = dict(admission.headers)
+        if admission.refused is not None:
+            return error_response(
+                admission.refused, request_id, graphql=surface.graphql, headers=headers
+            )
         try:
             try:
                 call = await surface.prepare(request, principal)

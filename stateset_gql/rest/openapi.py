@@ -25,7 +25,7 @@ from stateset_gql import __version__
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.naming import to_snake
 from stateset_gql.rest.operations import RouteOperation, operation_for, selection
-from stateset_gql.rest.params import OPERATORS
+from stateset_gql.rest.params import OPERATORS, own_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
 
 ERROR_STATUSES = {
@@ -149,6 +149,12 @@ def _list_parameters(builder: _Builder, operation: RouteOperation) -> list[dict[
          "description": "Deprecated: offset = (page-1) * limit"},
         {"name": "include_total", "in": "query", "schema": {"type": "boolean"}},
     ]  # fmt: skip
+    for rest_name, (_, arg) in own_arguments(operation).items():
+        parameters.append({
+            "name": rest_name, "in": "query",
+            "schema": builder.input(GraphQLNonNull(get_named_type(arg.type))),
+            **({"description": arg.description} if arg.description else {}),
+        })  # fmt: skip
     order = operation.args.get("orderBy")
     if order is not None:
         order_type = get_named_type(order.type)

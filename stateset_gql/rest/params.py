@@ -1,9 +1,10 @@
 """Query strings of list routes as connection arguments (API.md section 5).
 
 ``limit/cursor/offset/page`` become ``first/after/offset``; ``sort=-amount,created``
-becomes ``orderBy``; every other ``FIELD_OP=value`` becomes a ``where`` condition, its
-value parsed by the GraphQL type of that operator, so ``amount_gt=abc`` is a 400 naming
-``amount_gt`` before anything runs.
+becomes ``orderBy``; a list field's own scalar arguments are parameters of the same
+snake_case name (``events(type:)`` is ``type=order.*``); every other ``FIELD_OP=value``
+becomes a ``where`` condition, its value parsed by the GraphQL type of that operator, so
+``amount_gt=abc`` is a 400 naming ``amount_gt`` before anything runs.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLArgument,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLScalarType,
     get_named_type,
     get_nullable_type,
+    is_leaf_type,
 )
 from starlette.datastructures import QueryParams
 
@@ -32,6 +35,8 @@ RESERVED = frozenset({"limit", "cursor", "offset", "page", "sort", "include_tota
 # Longest first, so "_gte" is never read as "_gt" + "e".
 OPERATORS = ("_between", "_ilike", "_like", "_gte", "_lte", "_eq", "_ne", "_gt", "_lt", "_in")
 DEFAULT_LIMIT = 10
+# The arguments every connection takes; REST reads them from the parameters above.
+CONNECTION_ARGS = frozenset({"first", "after", "offset", "where", "orderBy"})
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,15 @@ def _order_by(operation: RouteOperation, raw: str) -> list[dict[str, str]]:
     return order
 
 
+def own_arguments(operation: RouteOperation) -> dict[str, tuple[str, GraphQLArgument]]:
+    """A list field's scalar arguments beyond the connection's, by their REST name."""
+    return {
+        to_snake(name): (name, arg)
+        for name, arg in operation.args.items()
+        if name not in CONNECTION_ARGS and is_leaf_type(get_nullable_type(arg.type))
+    }
+
+
 def list_arguments(operation: RouteOperation, params: QueryParams) -> ListArguments:
     limit = _integer(params, "limit", 1, MAX_FIRST) or DEFAULT_LIMIT
     offset = _integer(params, "offset", 0, MAX_OFFSET)
@@ -162,8 +176,15 @@ def list_arguments(operation: RouteOperation, params: QueryParams) -> ListArgume
         variables["orderBy"] = _order_by(operation, params["sort"])
     where: dict[str, dict[str, Any]] = {}
     where_arg = operation.args.get("where")
+    own = own_arguments(operation)
     for key, raw in params.multi_items():
         if key in RESERVED:
+            continue
+        if key in own:
+            name, arg = own[key]
+            if name in variables:
+                raise BadRequest(f"'{key}' is given more than once", param=key)
+            variables[name] = _scalar(raw, arg.type, key)
             continue
         if where_arg is None:
             raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))

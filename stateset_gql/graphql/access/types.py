@@ -11,7 +11,6 @@ import strawberry
 from stateset_gql.access import service
 from stateset_gql.access.models import ApiKey as ApiKeyModel
 from stateset_gql.access.principal import Principal
-from stateset_gql.access.ratelimits import limits_for
 from stateset_gql.errors import PermissionDenied
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
@@ -22,6 +21,15 @@ from stateset_gql.graphql.pagination import Sort, order_input
 class Mode(Enum):
     TEST = "test"
     LIVE = "live"
+
+
+@strawberry.enum(description="The account's plan, which sets its keys' rate limits.")
+class Plan(Enum):
+    FREE = "free"
+    STARTER = "starter"
+    GROWTH = "growth"
+    SCALE = "scale"
+    ENTERPRISE = "enterprise"
 
 
 @strawberry.enum
@@ -66,8 +74,8 @@ class Account(Node):
         return _not_public(self.principal).account_name
 
     @strawberry.field
-    def plan(self) -> str:
-        return _not_public(self.principal).plan
+    def plan(self) -> Plan:
+        return Plan(_not_public(self.principal).plan)
 
     @strawberry.field
     def livemode(self) -> bool:
@@ -91,7 +99,7 @@ class Account(Node):
 
     @strawberry.field
     def limits(self) -> RateLimits:
-        limits = limits_for(_not_public(self.principal).plan)
+        limits = _not_public(self.principal).limits
         return RateLimits(
             per_minute=limits.per_minute,
             per_day=limits.per_day,

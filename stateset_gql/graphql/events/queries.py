@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from stateset_gql.events import service
@@ -32,10 +34,18 @@ class EventQuery:
         offset: int | None = None,
         where: EventWhere | None = None,
         order_by: list[EventOrder] | None = None,
+        type: Annotated[
+            str | None,
+            strawberry.argument(
+                description="One type (`order.shipped`), a family (`order.*`) or `*`."
+            ),
+        ] = None,
     ) -> Connection[Event]:
         owner = info.context.require("events:read")
         request = page_request(
             first=first, after=after, offset=offset, where=where, order_by=order_by
         )
-        page = await service.list_page(session=info.context.session, owner=owner, request=request)
+        page = await service.list_page(
+            session=info.context.session, owner=owner, request=request, type_pattern=type
+        )
         return connection(page, Event.from_model, request=request)

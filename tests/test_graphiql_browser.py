@@ -1,0 +1,299 @@
+"""GraphiQL at ``/graphql`` works without internet: its scripts and styles come from this
+server, and a real headless browser that can reach nothing else runs a query with it.
+
+The browser is Debian's ``chromium``, driven over the DevTools protocol; these tests skip
+when it is absent, unless STATESET_REQUIRE_SERVICES=1 (as in CI), when they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from websockets.sync.client import ClientConnection, connect
+
+from tests.conftest import service_missing
+from tests.support import Account, LiveServer, new_account
+
+TIMEOUT = 30.0
+HTML = {"Accept": "text/html"}
+ASSET = re.compile(r'(?:src|href)="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def demo(sqlite_url: str) -> Account:
+    return new_account(sqlite_url, name="Demo")
+
+
+@pytest.fixture(scope="module")
+def demo_server(sqlite_url: str, demo: Account) -> Iterator[LiveServer]:
+    """A server as ``serve`` starts one in development just after creating the demo
+    account: it knows the demo key. Once, on SQLite: the page needs no database."""
+    live = LiveServer.start(database_url=sqlite_url, demo_key=demo.sk_test)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def _page(client: httpx.Client) -> httpx.Response:
+    response = client.get("/graphql", headers=HTML)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    return response
+
+
+def _config(page: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="graphiql-config">(.*?)</script>', page)
+    assert found is not None
+    config: dict[str, Any] = json.loads(found.group(1))
+    return config
+
+
+def test_graphiql_loads_only_assets_this_server_answers(client: httpx.Client) -> None:
+    page = _page(client)
+    assert page.headers["cache-control"] == "no-store"
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    urls = [url for url in ASSET.findall(page.text) if not url.startswith("data:")]
+    assert len(urls) == 5
+    kinds = {".js": "text/javascript", ".css": "text/css"}
+    for url in urls:
+        assert url.startswith("/graphiql/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        suffix = PurePosixPath(urlsplit(url).path).suffix
+        assert asset.headers["content-type"].startswith(kinds[suffix]), url
+        assert "immutable" in asset.headers["cache-control"]
+        assert len(asset.content) > 100
+
+
+def test_the_licences_are_served_beside_the_builds(client: httpx.Client) -> None:
+    for package in ("graphiql-3.9.0", "react-18.3.1", "react-dom-18.3.1"):
+        response = client.get(f"/graphiql/{package}/LICENSE")
+        assert response.status_code == 200
+        assert "MIT License" in response.text
+
+
+def test_nothing_else_is_served_under_graphiql(client: httpx.Client) -> None:
+    for path in ("/graphiql/__init__.py", "/graphiql/page.html", "/graphiql/../settings.py"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["type"] == "not_found_error"
+
+
+def test_the_headers_editor_starts_with_an_empty_bearer_header(client: httpx.Client) -> None:
+    config = _config(_page(client).text)
+    assert json.loads(config["headers"]) == {"Authorization": "Bearer "}
+    assert config["url"] == "/graphql"
+    assert "Headers tab" in config["query"]
+
+
+def test_the_headers_editor_starts_with_the_demo_key_when_serve_created_it(
+    demo_server: LiveServer, demo: Account
+) -> None:
+    with httpx.Client(base_url=demo_server.base_url, timeout=TIMEOUT) as client:
+        config = _config(_page(client).text)
+    assert json.loads(config["headers"]) == {"Authorization": f"Bearer {demo.sk_test}"}
+
+
+def test_serve_in_development_opens_graphiql_with_the_demo_key_it_printed(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "STATESET_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
+        "STATESET_ENV": "development",
+    }
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT) as client:
+            while True:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                try:
+                    client.get("/health")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            printed = re.search(r"\bsk_test_\w+", log.read_text())
+            assert printed is not None, log.read_text()
+            config = _config(_page(client).text)
+            key = printed.group(0)
+            assert json.loads(config["headers"]) == {"Authorization": f"Bearer {key}"}
+            answer = client.post(
+                "/graphql",
+                json={"query": "{ account { id } }"},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            assert answer.json()["data"]["account"]["id"].startswith("acct_")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+class DevTools:
+    """One browser tab over the DevTools protocol: calls, and the events seen meanwhile."""
+
+    def __init__(self, socket: ClientConnection) -> None:
+        self.socket = socket
+        self.last_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        self.last_id += 1
+        self.socket.send(json.dumps({"id": self.last_id, "method": method, "params": params}))
+        while True:
+            message: dict[str, Any] = json.loads(self.socket.recv(timeout=TIMEOUT))
+            if message.get("id") != self.last_id:
+                self.events.append(message)
+                continue
+            if "error" in message:
+                raise AssertionError(f"{method}: {message['error']}")
+            result: dict[str, Any] = message["result"]
+            return result
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, what: str) -> Any:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"{what} within {TIMEOUT:.0f}s; events: {self.problems()}")
+
+    def requested(self) -> list[str]:
+        return [
+            e["params"]["request"]["url"]
+            for e in self.events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
+
+    def problems(self) -> list[Any]:
+        """Uncaught exceptions, console errors and the browser's own (blocked requests,
+        the content security policy)."""
+        found: list[Any] = []
+        for event in self.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                found.append(params["exceptionDetails"])
+            elif method == "Runtime.consoleAPICalled" and params["type"] == "error":
+                found.append(params["args"])
+            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                found.append(params["entry"])
+            elif method == "Network.loadingFailed":
+                found.append(params)
+        return found
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    """Headless chromium that can resolve no host name: only 127.0.0.1 is reachable."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        service_missing("chromium", "not installed (apt-get install chromium)")
+        raise AssertionError("unreachable")
+    profile = tmp_path / "profile"
+    args = [
+        binary,
+        "--headless=new",
+        "--disable-gpu",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--remote-debugging-port=0",
+        f"--user-data-dir={profile}",
+        "about:blank",
+    ]
+    if os.geteuid() == 0:
+        args.insert(1, "--no-sandbox")  # chromium's sandbox refuses to run as root
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + TIMEOUT
+        while not port_file.exists() or not port_file.read_text().strip():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("chromium did not open its DevTools port")
+            time.sleep(0.05)
+        port = port_file.read_text().split()[0]
+        targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=TIMEOUT).json()
+        page = next(t for t in targets if t["type"] == "page")
+        with connect(page["webSocketDebuggerUrl"], max_size=None) as socket:
+            tab = DevTools(socket)
+            for domain in ("Page", "Runtime", "Network", "Log"):
+                tab.call(f"{domain}.enable")
+            yield tab
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_graphiql_runs_a_query_in_a_browser_without_internet(
+    demo_server: LiveServer, demo: Account, browser: DevTools
+) -> None:
+    base = demo_server.base_url
+    browser.call("Page.navigate", url=f"{base}/graphql")
+    browser.wait_for(
+        "!!document.querySelector('.graphiql-execute-button')", "GraphiQL did not render"
+    )
+    # The headers editor is open and holds the demo key.
+    headers = browser.wait_for(
+        "(() => { const e = document.querySelector("
+        "'.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');"
+        " return e && e.offsetParent !== null && e.CodeMirror.getValue(); })()",
+        "the headers editor is not open",
+    )
+    assert json.loads(headers) == {"Authorization": f"Bearer {demo.sk_test}"}
+
+    browser.evaluate(
+        "document.querySelector('.graphiql-query-editor .CodeMirror')"
+        ".CodeMirror.setValue('{ account { id } }')"
+    )
+    browser.evaluate("document.querySelector('.graphiql-execute-button').click()")
+    answer = browser.wait_for(
+        "(() => { const e = document.querySelector('.graphiql-response .CodeMirror');"
+        " const v = e && e.CodeMirror.getValue(); return v && v.includes('\"data\"') && v; })()",
+        "no answer in the result pane",
+    )
+    assert json.loads(answer)["data"] == {"account": {"id": demo.id}}
+
+    requested = browser.requested()
+    assert f"{base}/graphql" in requested
+    elsewhere = [u for u in requested if not u.startswith((f"{base}/", "data:"))]
+    assert elsewhere == []
+    assert browser.problems() == []
