@@ -37,7 +37,6 @@ GraphQL as ``input.lineItems.0.unitAmount``.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -132,11 +131,15 @@ class StateSetError(Exception):
         if code is not None:
             self.code = code
         self.extra = extra or {}
+        self.in_callers_names = False
 
     def renamed(self, name: Callable[[str], str], words: Callable[[str], str]) -> Self:
         """A copy in one surface's names: ``name`` renders each field path (the param
         and every detail's, also where a message quotes one); ``words`` renders the rest
-        of a message's text outside quoted values."""
+        of a message's text outside quoted values. An error already in the caller's
+        names (``in_callers_names``) is returned as it is."""
+        if self.in_callers_names:
+            return self
         params = {p for p in (self.param, *(d.param for d in self.details)) if p}
         rendered = {p: name(p) for p in params}
         # Longest first, so ``card.number`` is not read as ``card`` + ``.number``.
@@ -160,7 +163,10 @@ class StateSetError(Exception):
                 out.append("".join(done))
             return "".join(out)
 
-        clone = copy.copy(self)
+        # Not ``copy.copy``: it calls ``__init__`` again, which a subclass such as
+        # ``QueryTooComplex`` defines with arguments of its own.
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
         clone.message = text(self.message)
         clone.param = None if self.param is None else rendered[self.param]
         clone.details = [
@@ -168,7 +174,14 @@ class StateSetError(Exception):
             for d in self.details
         ]
         clone.args = (clone.message,)
+        clone.in_callers_names = True
         return clone
+
+    def as_named(self) -> Self:
+        """This error, its params already in the caller's own names (a REST query
+        parameter as it was sent): ``renamed`` leaves it alone."""
+        self.in_callers_names = True
+        return self
 
     def to_payload(self, request_id: str | None) -> dict[str, Any]:
         payload: dict[str, Any] = {

@@ -280,7 +280,11 @@ def graphql_param(param: str, arguments: frozenset[str] = frozenset()) -> str:
     ``input.lineItems.0.unitAmount``. ``arguments`` are those of the field that raised
     it; a path that names none of them starts inside its ``input``."""
     parts = path_parts(param)
-    names = [p if is_key(parts, i) else to_camel_case(p) for i, p in enumerate(parts)]
+    # ``_in``, ``_or``: a filter's operators are GraphQL's names already.
+    names = [
+        p if is_key(parts, i) or p.startswith("_") else to_camel_case(p)
+        for i, p in enumerate(parts)
+    ]
     if names[0] not in arguments and "input" in arguments:
         names.insert(0, "input")
     return ".".join(names)

@@ -35,7 +35,7 @@ from stateset_gql.pipeline.runner import Call, Outcome
 from stateset_gql.rest.convert import check, to_graphql_input, to_rest
 from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.operations import RouteOperation, operation_for
-from stateset_gql.rest.params import list_arguments
+from stateset_gql.rest.params import OPERATORS, list_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
 
 # GraphQL's words for list arguments, as REST clients know them.
@@ -53,6 +53,9 @@ def rest_param(param: str | None) -> str | None:
     parts = path_parts(param)
     if len(parts) > 1 and parts[0] == "input":
         parts = parts[1:]
+    if len(parts) == 3 and parts[0] == "where" and parts[2] in OPERATORS:
+        # A filter is the query parameter it came from: ``where.onHand._in`` → ``on_hand_in``.
+        return f"{to_snake(parts[1])}{parts[2]}"
     names = [
         to_snake(p) if _IDENTIFIER.match(p) and not is_key(parts, i) else p
         for i, p in enumerate(parts)
@@ -145,7 +148,11 @@ class RestSurface:
             renames.get(k, k): unquote(v) for k, v in request.path_params.items()
         }
         if operation.is_list:
-            arguments = list_arguments(operation, request.query_params)
+            try:
+                arguments = list_arguments(operation, request.query_params)
+            except StateSetError as error:
+                # Named by the query parameter as it was sent (``customerId_eq`` too).
+                raise error.as_named() from None
             return (
                 {**variables, **arguments.variables},
                 arguments.include_total,
@@ -154,7 +161,7 @@ class RestSurface:
         if not operation.route.is_mutation:
             if request.query_params:
                 key = next(iter(request.query_params))
-                raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))
+                raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key)).as_named()
             return variables, False, False
         problems: list[ErrorDetail] = []
         args = operation.args
