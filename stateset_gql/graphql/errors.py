@@ -214,14 +214,25 @@ def to_domain_errors(
 ) -> list[tuple[GraphQLError, StateSetError]]:
     """Each error as a domain error; an input object given a field it does not have
     (``orderBy: [{amount: DESC}]``) is one error saying what the object takes, not one
-    for the unknown field and one for each required field it then lacks."""
+    for the unknown field and one for each required field it then lacks. An unknown
+    field where nothing is then missing (``input.nickname``) stays an error naming it."""
     pairs = [(error, to_domain_error(error)) for error in errors]
+    lacking = {
+        (domain.param or "").rpartition(".")[0]
+        for _, domain in pairs
+        if domain.param and domain.code == "MISSING_REQUIRED_FIELD"
+    }
     shapes: dict[str, str] = {}
     for error, domain in pairs:
         unknown = _UNKNOWN.search(error.message)
         typed = re.search(r"type '(?P<type>\w+)'", error.message)
         type_ = schema.get_type(typed.group("type")) if typed else None
-        if unknown and domain.param and isinstance(type_, GraphQLInputObjectType):
+        if (
+            unknown
+            and domain.param
+            and domain.param.rpartition(".")[0] in lacking
+            and isinstance(type_, GraphQLInputObjectType)
+        ):
             shapes.setdefault(domain.param.rpartition(".")[0], _shape(type_))
     if not shapes:
         return pairs
