@@ -86,6 +86,12 @@ def is_key(parts: list[str], index: int) -> bool:
     return parts[index].isdigit() or (index > 0 and parts[index - 1] in DATA_FIELDS)
 
 
+def _is_path(param: str) -> bool:
+    """Whether ``param`` reads as a field path rather than a plain word: ``card.number``,
+    ``unit_amount``, but not ``card``."""
+    return any(mark in param for mark in "._[")
+
+
 # Text between single quotes is a submitted value: a renderer leaves it alone.
 _QUOTED = re.compile(r"('[^']*')")
 
@@ -148,7 +154,7 @@ class StateSetError(Exception):
 
         def text(message: str) -> str:
             out = []
-            for piece in _QUOTED.split(message):
+            for number, piece in enumerate(_QUOTED.split(message)):
                 if piece.startswith("'") and piece.endswith("'") and len(piece) > 1:
                     inner = piece[1:-1]
                     out.append(f"'{rendered[inner]}'" if inner in rendered else piece)
@@ -156,6 +162,10 @@ class StateSetError(Exception):
                 done = []
                 last = 0
                 for match in field.finditer(piece) if field else ():
+                    if not _is_path(match.group(0)) and (number, match.start()) != (0, 0):
+                        # A plain word inside prose is a word ("Your card was declined"),
+                        # not the field; only as a message's subject is it the field.
+                        continue
                     done.append(words(piece[last : match.start()]))
                     done.append(rendered[match.group(0)])
                     last = match.end()
