@@ -81,7 +81,11 @@ def test_creating_a_customer_returns_it_and_emits_customer_created(
             "INVALID_FIELD_FORMAT",
             "input.metadata.k",
         ),
-        ({"email": "ok@example.com", "metadata": {"k": 5}}, "INVALID_FIELD_FORMAT", "input.metadata.k"),
+        (
+            {"email": "ok@example.com", "metadata": {"k": 5}},
+            "INVALID_FIELD_FORMAT",
+            "input.metadata.k",
+        ),
         ({"email": "ok@example.com", "metadata": ["a"]}, "INVALID_FIELD_FORMAT", "input.metadata"),
         (
             {"email": "ok@example.com", "metadata": {f"k{i}": "v" for i in range(51)}},
@@ -110,7 +114,11 @@ def test_every_bad_field_is_named_at_once(client: httpx.Client, account: Account
     fields = {"email": "nope", "name": "n" * 300, "metadata": {"a": 1}}
     problem = error(gql(client, account.sk_test, CREATE_CUSTOMER, {"input": fields}))
     assert problem["code"] == "VALIDATION_ERROR"
-    assert {d["param"] for d in problem["details"]} == {"input.email", "input.name", "input.metadata.a"}
+    assert {d["param"] for d in problem["details"]} == {
+        "input.email",
+        "input.name",
+        "input.metadata.a",
+    }
 
 
 def test_an_email_is_unique_per_account_and_mode_in_any_letter_case(
