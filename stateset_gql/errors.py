@@ -178,7 +178,8 @@ class StateSetError(Exception):
         clone = type(self).__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.message = text(self.message)
-        clone.param = None if self.param is None else rendered[self.param]
+        # An empty name (a body key ``""``) has nothing to render.
+        clone.param = None if self.param is None else rendered.get(self.param, self.param)
         clone.details = [
             replace(d, param=rendered.get(d.param, d.param), message=text(d.message))
             for d in self.details
