@@ -26,12 +26,21 @@ Every HTTP error and every GraphQL error's ``extensions`` is built from one of t
 ``StateSetError.to_payload``; nothing else decides a status or a code. It also keeps
 every body small (API.md section 4): at most ``MAX_DETAILS`` details, no submitted value
 longer than ``MAX_ECHO`` characters repeated (``shown``), at most ``MAX_BODY`` bytes.
+
+A ``param`` is raised as a neutral field path: the snake_case names of the REST body
+joined by dots, indexes as numbers (``line_items.0.unit_amount``, ``card.number``,
+``metadata.<key>``), relative to the operation's arguments, its ``input`` implied. Each
+surface renders it, wherever it appears (``param``, every detail's ``param``, the
+messages), with ``StateSetError.renamed``: REST as ``line_items[0][unit_amount]``,
+GraphQL as ``input.lineItems.0.unitAmount``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Self
 
 import orjson
 
@@ -52,6 +61,39 @@ def shown(value: object) -> str:
 
 def _clipped(text: str) -> str:
     return text if len(text) <= _MAX_TEXT else f"{text[: _MAX_TEXT - 3]}..."
+
+
+# A field holding free-form data: what follows it in a path is one key, never renamed.
+DATA_FIELDS = frozenset({"metadata"})
+
+
+def path_parts(param: str) -> list[str]:
+    """``line_items.0.sku`` → ``["line_items", "0", "sku"]``; ``metadata.a.b`` →
+    ``["metadata", "a.b"]`` (a metadata key is one part, dots and all)."""
+    parts: list[str] = []
+    rest = param
+    while rest:
+        head, dot, rest = rest.partition(".")
+        parts.append(head)
+        if head in DATA_FIELDS and dot:
+            parts.append(rest)
+            break
+    return parts
+
+
+def is_key(parts: list[str], index: int) -> bool:
+    """Whether ``parts[index]`` is a data key or an index rather than a field name."""
+    return parts[index].isdigit() or (index > 0 and parts[index - 1] in DATA_FIELDS)
+
+
+def _is_path(param: str) -> bool:
+    """Whether ``param`` reads as a field path rather than a plain word: ``card.number``,
+    ``unit_amount``, but not ``card``."""
+    return any(mark in param for mark in "._[")
+
+
+# Text between single quotes is a submitted value: a renderer leaves it alone.
+_QUOTED = re.compile(r"('[^']*')")
 
 
 @dataclass(frozen=True)
@@ -95,6 +137,62 @@ class StateSetError(Exception):
         if code is not None:
             self.code = code
         self.extra = extra or {}
+        self.in_callers_names = False
+
+    def renamed(self, name: Callable[[str], str], words: Callable[[str], str]) -> Self:
+        """A copy in one surface's names: ``name`` renders each field path (the param
+        and every detail's, also where a message quotes one); ``words`` renders the rest
+        of a message's text outside quoted values. An error already in the caller's
+        names (``in_callers_names``) is returned as it is."""
+        if self.in_callers_names:
+            return self
+        params = {p for p in (self.param, *(d.param for d in self.details)) if p}
+        rendered = {p: name(p) for p in params}
+        # Longest first, so ``card.number`` is not read as ``card`` + ``.number``.
+        quoted = "|".join(re.escape(p) for p in sorted(params, key=len, reverse=True))
+        field = re.compile(rf"(?<![\w.\[])(?:{quoted})(?![\w\[])") if quoted else None
+
+        def text(message: str) -> str:
+            out = []
+            for number, piece in enumerate(_QUOTED.split(message)):
+                if piece.startswith("'") and piece.endswith("'") and len(piece) > 1:
+                    inner = piece[1:-1]
+                    out.append(f"'{rendered[inner]}'" if inner in rendered else piece)
+                    continue
+                done = []
+                last = 0
+                for match in field.finditer(piece) if field else ():
+                    if not _is_path(match.group(0)) and (number, match.start()) != (0, 0):
+                        # A plain word inside prose is a word ("Your card was declined"),
+                        # not the field; only as a message's subject is it the field.
+                        continue
+                    done.append(words(piece[last : match.start()]))
+                    done.append(rendered[match.group(0)])
+                    last = match.end()
+                done.append(words(piece[last:]))
+                out.append("".join(done))
+            return "".join(out)
+
+        # Not ``copy.copy``: it calls ``__init__`` again, which a subclass such as
+        # ``QueryTooComplex`` defines with arguments of its own.
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.message = text(self.message)
+        # An empty name (a body key ``""``) has nothing to render.
+        clone.param = None if self.param is None else rendered.get(self.param, self.param)
+        clone.details = [
+            replace(d, param=rendered.get(d.param, d.param), message=text(d.message))
+            for d in self.details
+        ]
+        clone.args = (clone.message,)
+        clone.in_callers_names = True
+        return clone
+
+    def as_named(self) -> Self:
+        """This error, its params already in the caller's own names (a REST query
+        parameter as it was sent): ``renamed`` leaves it alone."""
+        self.in_callers_names = True
+        return self
 
     def to_payload(self, request_id: str | None) -> dict[str, Any]:
         payload: dict[str, Any] = {

@@ -33,16 +33,16 @@ def check_metadata(
             continue
         if len(key) > MAX_KEY_LENGTH:
             check.invalid(
-                f"{param}[{key[:MAX_KEY_LENGTH]}...]",
+                f"{param}.{key[:MAX_KEY_LENGTH]}...",
                 f"metadata keys can be at most {MAX_KEY_LENGTH} characters",
             )
             continue
         if not isinstance(item, str):
-            check.invalid(f"{param}[{shown(key)}]", "metadata values must be strings")
+            check.invalid(f"{param}.{shown(key)}", "metadata values must be strings")
             continue
         if len(item) > MAX_VALUE_LENGTH:
             limit = f"metadata values can be at most {MAX_VALUE_LENGTH} characters"
-            check.invalid(f"{param}[{shown(key)}]", limit)
+            check.invalid(f"{param}.{shown(key)}", limit)
             continue
         clean[key] = item
     return canonical(clean)

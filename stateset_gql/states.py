@@ -2,7 +2,9 @@
 
 Domains declare ``TransitionTable("order", {"pending": {"paid", "cancelled"}, ...})`` in
 their ``states.py`` and move state only through ``table.move(obj, "paid")``. A refused
-move is 409 ``RESOURCE_CONFLICT`` whose detail names ``from`` and ``to``.
+move is 409 ``RESOURCE_CONFLICT`` whose detail names ``from``, ``to`` and the states
+``allowed`` from here; its message says what to call to make each of them, by the
+operation's snake_case name (``pay_order``), which each surface renders in its own words.
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ from stateset_gql.errors import Conflict, ErrorDetail
 
 
 class TransitionTable:
-    def __init__(self, kind: str, transitions: Mapping[str, set[str] | frozenset[str]]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        transitions: Mapping[str, set[str] | frozenset[str]],
+        calls: Mapping[str, str] | None = None,
+    ) -> None:
+        """``calls``: the operation that makes each state (``{"paid": "pay_order"}``)."""
         self.kind = kind
         self.transitions = {state: frozenset(targets) for state, targets in transitions.items()}
+        self.calls = dict(calls or {})
         unknown = {t for targets in self.transitions.values() for t in targets} - set(
             self.transitions
         )
@@ -30,8 +39,20 @@ class TransitionTable:
     def allows(self, current: str, target: str) -> bool:
         return target in self.transitions.get(current, frozenset())
 
+    def allowed(self, current: str) -> list[str]:
+        """The states ``current`` may move to, in the table's order."""
+        targets = self.transitions.get(current, frozenset())
+        return [state for state in self.transitions if state in targets]
+
     def refusal(self, current: str, target: str, why: str | None = None) -> Conflict:
-        message = why or f"A {current} {self.kind} cannot become {target}"
+        allowed = self.allowed(current)
+        message = f"{why or f'A {current} {self.kind} cannot become {target}'}; " + (
+            f"from {current} it can become {' or '.join(allowed)}" if allowed
+            else f"nothing can change a {current} {self.kind}"
+        )  # fmt: skip
+        calls = [self.calls[state] for state in allowed if state in self.calls]
+        if calls:
+            message += f": call {' or '.join(calls)}"
         return Conflict(
             message,
             param="status",
@@ -40,7 +61,7 @@ class TransitionTable:
                     param="status",
                     code="INVALID_STATE_TRANSITION",
                     message=message,
-                    extra=(("from", current), ("to", target)),
+                    extra=(("from", current), ("to", target), ("allowed", allowed)),
                 )
             ],
         )

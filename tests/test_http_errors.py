@@ -241,8 +241,8 @@ def test_a_document_that_does_not_validate_is_a_200_with_a_400_validation_error(
 @pytest.mark.parametrize(
     ("fields", "param"),
     [
-        ({"nickname": "s3cr3t-value"}, "nickname"),
-        ({"address": {"line1": "1 Main St", "planet": "s3cr3t-value"}}, "address.planet"),
+        ({"nickname": "s3cr3t-value"}, "input.nickname"),
+        ({"address": {"line1": "1 Main St", "planet": "s3cr3t-value"}}, "input.address.planet"),
     ],
 )
 def test_an_unknown_field_in_an_input_is_a_422_naming_it(
@@ -267,12 +267,12 @@ def test_a_value_of_the_wrong_type_is_invalid_field_format_without_echoing_it(
     extensions = graphql_error(response, 200)
     assert extensions["code"] == "INVALID_FIELD_FORMAT"
     assert extensions["status"] == 422
-    assert extensions["param"] == "email"
+    assert extensions["param"] == "input.email"
     assert "4242424242424242" not in response.text
 
 
 @pytest.mark.parametrize(
-    ("variables", "param"), [({"input": {"name": "Ana"}}, "email"), (None, "input")]
+    ("variables", "param"), [({"input": {"name": "Ana"}}, "input.email"), (None, "input")]
 )
 def test_a_missing_required_field_is_missing_required_field(
     client: httpx.Client, account: Account, variables: dict[str, Any] | None, param: str

@@ -173,7 +173,7 @@ def test_an_invalid_mutation_stores_nothing_so_the_key_can_carry_a_corrected_bod
         assert not is_replay(refused)
         extensions = error(refused)
         assert extensions["code"] == "INVALID_FIELD_FORMAT"
-        assert extensions["param"] == "email"
+        assert extensions["param"] == "input.email"
 
     corrected = create(client, account.sk_test, key, email=new_email())
     assert not is_replay(corrected)

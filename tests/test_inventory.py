@@ -216,17 +216,17 @@ def test_items_are_found_by_id_and_through_node(client: httpx.Client, account: A
 @pytest.mark.parametrize(
     ("fields", "code", "param"),
     [
-        ({"sku": "   "}, "MISSING_REQUIRED_FIELD", "sku"),
-        ({"sku": "S" * 101}, "INVALID_FIELD_FORMAT", "sku"),
-        ({"name": ""}, "MISSING_REQUIRED_FIELD", "name"),
-        ({"name": "n" * 201}, "INVALID_FIELD_FORMAT", "name"),
-        ({"location": "  "}, "INVALID_FIELD_FORMAT", "location"),
-        ({"onHand": -1}, "INVALID_FIELD_FORMAT", "on_hand"),
-        ({"onHand": 1_000_000_001}, "INVALID_FIELD_FORMAT", "on_hand"),
+        ({"sku": "   "}, "MISSING_REQUIRED_FIELD", "input.sku"),
+        ({"sku": "S" * 101}, "INVALID_FIELD_FORMAT", "input.sku"),
+        ({"name": ""}, "MISSING_REQUIRED_FIELD", "input.name"),
+        ({"name": "n" * 201}, "INVALID_FIELD_FORMAT", "input.name"),
+        ({"location": "  "}, "INVALID_FIELD_FORMAT", "input.location"),
+        ({"onHand": -1}, "INVALID_FIELD_FORMAT", "input.onHand"),
+        ({"onHand": 1_000_000_001}, "INVALID_FIELD_FORMAT", "input.onHand"),
         ({"onHand": 2**31}, "INVALID_FIELD_FORMAT", None),  # beyond GraphQL's Int
-        ({"lowStockThreshold": -1}, "INVALID_FIELD_FORMAT", "low_stock_threshold"),
-        ({"metadata": {"bin": 4}}, "INVALID_FIELD_FORMAT", "metadata[bin]"),
-        ({"name": ...}, "MISSING_REQUIRED_FIELD", "name"),  # left out
+        ({"lowStockThreshold": -1}, "INVALID_FIELD_FORMAT", "input.lowStockThreshold"),
+        ({"metadata": {"bin": 4}}, "INVALID_FIELD_FORMAT", "input.metadata.bin"),
+        ({"name": ...}, "MISSING_REQUIRED_FIELD", "input.name"),  # left out
     ],
 )
 def test_bad_input_is_refused_with_422_and_writes_nothing(
@@ -247,7 +247,11 @@ def test_every_bad_field_is_named_at_once(client: httpx.Client, account: Account
     fields = {"sku": "", "name": "Tee", "onHand": -5, "lowStockThreshold": -1}
     response = gql(client, account.sk_test, CREATE, {"input": fields})
     problem = refused(response, 422, "VALIDATION_ERROR")
-    assert {d["param"] for d in problem["details"]} == {"sku", "on_hand", "low_stock_threshold"}
+    assert {d["param"] for d in problem["details"]} == {
+        "input.sku",
+        "input.onHand",
+        "input.lowStockThreshold",
+    }
 
 
 def test_a_sku_has_one_item_per_location_account_and_mode(
@@ -257,7 +261,7 @@ def test_a_sku_has_one_item_per_location_account_and_mode(
     again = {"sku": "TEE-RED", "name": "Again", "location": " east "}
     response = gql(client, account.sk_test, CREATE, {"input": again})
     problem = refused(response, 409, "RESOURCE_ALREADY_EXISTS")
-    assert problem["param"] == "sku"
+    assert problem["param"] == "input.sku"
     # The same sku elsewhere, in the other mode, or in another account is another item.
     create_item(client, account.sk_test, sku="TEE-RED", location="west")
     create_item(client, account.sk_live, sku="TEE-RED", location="east")
@@ -297,9 +301,9 @@ def test_an_update_that_changes_nothing_emits_no_event(
 @pytest.mark.parametrize(
     ("changes", "code", "param"),
     [
-        ({"name": " "}, "MISSING_REQUIRED_FIELD", "name"),
-        ({"lowStockThreshold": -2}, "INVALID_FIELD_FORMAT", "low_stock_threshold"),
-        ({"metadata": {"k": "v" * 501}}, "INVALID_FIELD_FORMAT", "metadata[k]"),
+        ({"name": " "}, "MISSING_REQUIRED_FIELD", "input.name"),
+        ({"lowStockThreshold": -2}, "INVALID_FIELD_FORMAT", "input.lowStockThreshold"),
+        ({"metadata": {"k": "v" * 501}}, "INVALID_FIELD_FORMAT", "input.metadata.k"),
     ],
 )
 def test_update_validates_like_create_and_writes_nothing(
@@ -344,7 +348,7 @@ def test_on_hand_cannot_fall_below_reserved(client: httpx.Client, account: Accou
     seen = len(events(client, account.sk_test))
 
     problem = refused(adjust(client, account.sk_test, item["id"], -5), 409, "RESOURCE_CONFLICT")
-    assert problem["param"] == "delta"
+    assert problem["param"] == "input.delta"
     [detail] = problem["details"]
     assert detail["code"] == "INSUFFICIENT_STOCK"
     assert (detail["requested"], detail["on_hand"], detail["reserved"], detail["available"]) == (
@@ -447,11 +451,11 @@ def test_a_transfer_cannot_take_reserved_stock(client: httpx.Client, account: Ac
 @pytest.mark.parametrize(
     ("fields", "status", "code", "param"),
     [
-        ({"to": "default"}, 422, "INVALID_FIELD_FORMAT", "to_location"),  # same place
-        ({"source": "nowhere"}, 404, "RESOURCE_NOT_FOUND", "from_location"),
-        ({"sku": "UNKNOWN"}, 404, "RESOURCE_NOT_FOUND", "from_location"),
-        ({"quantity": 0}, 422, "INVALID_FIELD_FORMAT", "quantity"),
-        ({"sku": " "}, 422, "MISSING_REQUIRED_FIELD", "sku"),
+        ({"to": "default"}, 422, "INVALID_FIELD_FORMAT", "input.toLocation"),  # same place
+        ({"source": "nowhere"}, 404, "RESOURCE_NOT_FOUND", "input.fromLocation"),
+        ({"sku": "UNKNOWN"}, 404, "RESOURCE_NOT_FOUND", "input.fromLocation"),
+        ({"quantity": 0}, 422, "INVALID_FIELD_FORMAT", "input.quantity"),
+        ({"sku": " "}, 422, "MISSING_REQUIRED_FIELD", "input.sku"),
     ],
 )
 def test_impossible_transfers_are_refused(

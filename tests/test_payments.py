@@ -120,7 +120,7 @@ def test_each_declining_card_is_402_with_its_code_and_a_recorded_failed_payment(
         "CARD_DECLINED",
         "card_error",
     )
-    assert (problem["decline_code"], problem["param"]) == (code, "card")
+    assert (problem["decline_code"], problem["param"]) == (code, "input.card")
     order = get_order(client, account.sk_test, order_id)
     assert (order["status"], order["amountPaid"]) == ("PENDING", 0)
     [payment] = order["payments"]
@@ -164,16 +164,16 @@ def _last_month() -> tuple[int, int]:
 @pytest.mark.parametrize(
     ("card", "param"),
     [
-        ({"number": "4242424242424241"}, "card.number"),  # fails the Luhn check
-        ({"number": "4242-4242-abcd-4242"}, "card.number"),
-        ({"number": "4242"}, "card.number"),
-        ({"expMonth": 13}, "card.exp_month"),
-        ({"expMonth": 0}, "card.exp_month"),
-        ({"expYear": datetime.now(UTC).year - 1}, "card.exp_year"),
-        ({"expYear": _last_month()[0], "expMonth": _last_month()[1]}, "card.exp_year"),
-        ({"cvc": "12"}, "card.cvc"),
-        ({"cvc": "12345"}, "card.cvc"),
-        ({"cvc": "1a3"}, "card.cvc"),
+        ({"number": "4242424242424241"}, "input.card.number"),  # fails the Luhn check
+        ({"number": "4242-4242-abcd-4242"}, "input.card.number"),
+        ({"number": "4242"}, "input.card.number"),
+        ({"expMonth": 13}, "input.card.expMonth"),
+        ({"expMonth": 0}, "input.card.expMonth"),
+        ({"expYear": datetime.now(UTC).year - 1}, "input.card.expYear"),
+        ({"expYear": _last_month()[0], "expMonth": _last_month()[1]}, "input.card.expYear"),
+        ({"cvc": "12"}, "input.card.cvc"),
+        ({"cvc": "12345"}, "input.card.cvc"),
+        ({"cvc": "1a3"}, "input.card.cvc"),
     ],
 )
 def test_a_bad_number_expiry_or_cvc_is_422_and_records_nothing(
@@ -310,17 +310,17 @@ def test_a_card_in_live_mode_or_a_reference_in_test_mode_is_422(
     stock(account, live_sku, 5, livemode=True)
     live_order = create_order(client, account.sk_live, lineItems=[line(live_sku)])
     live_payments: list[tuple[dict[str, Any], str]] = [
-        ({"card": TEST_CARD}, "card"),
-        ({"card": TEST_CARD, "externalReference": "x"}, "card"),
-        ({}, "external_reference"),
+        ({"card": TEST_CARD}, "input.card"),
+        ({"card": TEST_CARD, "externalReference": "x"}, "input.card"),
+        ({}, "input.externalReference"),
     ]
     for payment, param in live_payments:
         problem = refused(client, account.sk_live, PAY, {"id": live_order["id"], "input": payment})
         assert (problem["status"], problem["param"]) == (422, param), payment
     test_order = _pending(client, account, sku)
     test_payments: list[tuple[dict[str, Any], str]] = [
-        ({"externalReference": "pos-1"}, "external_reference"),
-        ({}, "card"),
+        ({"externalReference": "pos-1"}, "input.externalReference"),
+        ({}, "input.card"),
     ]
     for payment, param in test_payments:
         problem = refused(client, account.sk_test, PAY, {"id": test_order, "input": payment})

@@ -88,7 +88,7 @@ def test_refunding_too_much_is_409_and_a_non_positive_amount_is_422(
     assert (too_much["status"], too_much["code"], too_much["param"]) == (
         409,
         "RESOURCE_CONFLICT",
-        "amount",
+        "input.amount",
     )
     assert (too_much["details"][0]["requested"], too_much["details"][0]["refundable"]) == (
         1501,
@@ -98,7 +98,7 @@ def test_refunding_too_much_is_409_and_a_non_positive_amount_is_422(
         problem = refused(
             client, account.sk_test, REFUND, {"id": order["id"], "input": {"amount": amount}}
         )
-        assert (problem["status"], problem["param"]) == (422, "amount")
+        assert (problem["status"], problem["param"]) == (422, "input.amount")
     after = get_order(client, account.sk_test, order["id"])
     assert (after["amountRefunded"], len(after["refunds"])) == (500, 1)
     assert len(events(client, account.sk_test)) == seen

@@ -74,7 +74,10 @@ def test_a_refused_move_is_a_conflict_naming_from_and_to(current: str, target: s
         RETURN.move(row, target)
     assert row.status == current
     [detail] = raised.value.details
-    assert dict(detail.extra) == {"from": current, "to": target}
+    extra = dict(detail.extra)
+    # An illegal move also says where the object may go from here.
+    assert sorted(extra.pop("allowed")) == sorted(t for c, t in ALLOWED if c == current)
+    assert extra == {"from": current, "to": target}
 
 
 def test_through_the_api_every_state_allows_exactly_the_table_s_moves(

@@ -169,7 +169,7 @@ def test_more_than_is_refundable_is_409_and_changes_nothing(
     assert events(client, key) == seen
     assert data(gql(client, key, GET_RETURN, created))["return"]["status"] == "RECEIVED"
     negative = error(act(client, key, PROCESS, created["id"], input={"refundAmount": -1}))
-    assert (negative["status"], negative["param"]) == (422, "refund_amount")
+    assert (negative["status"], negative["param"]) == (422, "input.refundAmount")
 
 
 def test_the_default_refund_prices_each_unit_at_its_order_line(
@@ -198,10 +198,10 @@ def test_claims_never_exceed_what_was_shipped_and_rejected_returns_free_theirs(
 
     problem = error(create_return(client, key, shipped["id"], [(mug, 1), (tee, 2)]))
     assert (problem["status"], problem["code"], problem["param"]) == (
-        409, "RESOURCE_CONFLICT", "items",
+        409, "RESOURCE_CONFLICT", "input.items",
     )  # fmt: skip
     [detail] = problem["details"]
-    assert detail["param"] == "items.1.quantity"
+    assert detail["param"] == "input.items.1.quantity"
     assert (detail["sku"], detail["requested"], detail["shipped"]) == (tee, 2, 3)
     assert (detail["claimed"], detail["returnable"]) == (2, 1)
 
@@ -221,17 +221,17 @@ def test_a_sku_not_on_the_order_is_422(client: httpx.Client, account: Account) -
     sku = unique_sku("tee")
     shipped = order(client, key, [(sku, 1, 1000)])
     problem = error(create_return(client, key, shipped["id"], [(sku, 1), ("nope", 1)]))
-    assert (problem["status"], problem["param"]) == (422, "items.1.sku")
+    assert (problem["status"], problem["param"]) == (422, "input.items.1.sku")
     assert data(gql(client, key, LIST))["returns"]["totalCount"] == 0
 
 
 @pytest.mark.parametrize(
     ("items", "param"),
     [
-        ([], "items"),
-        ([("SKU", 0)], "items.0.quantity"),
-        ([("SKU", 1), ("SKU", 1)], "items.1.sku"),
-        ([(f"s{i}", 1) for i in range(101)], "items"),
+        ([], "input.items"),
+        ([("SKU", 0)], "input.items.0.quantity"),
+        ([("SKU", 1), ("SKU", 1)], "input.items.1.sku"),
+        ([(f"s{i}", 1) for i in range(101)], "input.items"),
     ],
 )
 def test_bad_items_are_422(
@@ -243,7 +243,7 @@ def test_bad_items_are_422(
 
 def test_an_unknown_order_is_404(client: httpx.Client, account: Account) -> None:
     problem = error(create_return(client, account.sk_test, "ord_missing", [("x", 1)]))
-    assert (problem["status"], problem["param"]) == (404, "order_id")
+    assert (problem["status"], problem["param"]) == (404, "input.orderId")
 
 
 def test_only_shipped_or_delivered_orders_can_be_returned(
@@ -259,7 +259,7 @@ def test_only_shipped_or_delivered_orders_can_be_returned(
             continue
         problem = error(response)
         assert (problem["status"], problem["code"], problem["param"]) == (
-            409, "RESOURCE_CONFLICT", "order_id",
+            409, "RESOURCE_CONFLICT", "input.orderId",
         )  # fmt: skip
         assert problem["details"][0]["order_status"] == status
 

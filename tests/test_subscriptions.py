@@ -105,13 +105,13 @@ def test_periods_follow_the_calendar_and_clamp_the_day(start: str, interval: str
 @pytest.mark.parametrize(
     ("fields", "param"),
     [
-        ({"amount": -1}, "amount"),
-        ({"currency": "US"}, "currency"),
-        ({"currency": "U1D"}, "currency"),
-        ({"plan": "  "}, "plan"),
-        ({"plan": "p" * 201}, "plan"),
-        ({"metadata": {"k": 1}}, "metadata[k]"),
-        ({"interval": "DAY"}, "interval"),
+        ({"amount": -1}, "input.amount"),
+        ({"currency": "US"}, "input.currency"),
+        ({"currency": "U1D"}, "input.currency"),
+        ({"plan": "  "}, "input.plan"),
+        ({"plan": "p" * 201}, "input.plan"),
+        ({"metadata": {"k": 1}}, "input.metadata.k"),
+        ({"interval": "DAY"}, "input.interval"),
     ],
 )
 def test_bad_input_is_422_and_creates_nothing(
@@ -132,7 +132,7 @@ def test_an_unknown_customer_is_404(client: httpx.Client, account: Account) -> N
                "interval": "MONTH"}  # fmt: skip
     problem = error(gql(client, account.sk_test, CREATE, {"input": payload}))
     assert (problem["status"], problem["code"], problem["param"]) == (
-        404, "RESOURCE_NOT_FOUND", "customer_id",
+        404, "RESOURCE_NOT_FOUND", "input.customerId",
     )  # fmt: skip
 
 

@@ -50,15 +50,29 @@ async def lock_items(
     return {(item.sku, item.location): item for item in rows.scalars()}
 
 
+def no_such_item(sku: str, location: str, param: str = "sku") -> ErrorDetail:
+    """Why a move was refused: there is no item of ``sku`` at ``location`` at all."""
+    return ErrorDetail(
+        param=param,
+        code="NO_SUCH_INVENTORY_ITEM",
+        message=f"No inventory item for sku '{sku}' at '{location}'",
+        extra=(("sku", sku), ("location", location)),
+    )
+
+
 def shortage(
-    item: InventoryItem | None, wanted: int, sku: str = "", location: str = ""
+    item: InventoryItem | None,
+    wanted: int,
+    sku: str = "",
+    location: str = "",
+    param: str = "sku",
 ) -> ErrorDetail:
     """Why a move was refused: how much was wanted of which item, and how much there is."""
     available = item.available if item is not None else 0
     sku = item.sku if item is not None else sku
     location = item.location if item is not None else location
     return ErrorDetail(
-        param="sku",
+        param=param,
         code="INSUFFICIENT_STOCK",
         message=f"sku '{sku}' at '{location}': {wanted} wanted, {available} available",
         extra=(
@@ -96,28 +110,30 @@ async def _change_stock(
     on_hand: int,
     reserved: int,
     require_available: bool,
+    lines: Mapping[str, str] | None = None,
 ) -> dict[str, InventoryItem]:
-    """Applies ``on_hand * q`` and ``reserved * q`` to each sku's item, all or nothing."""
+    """Applies ``on_hand * q`` and ``reserved * q`` to each sku's item, all or nothing.
+    ``lines`` names where each sku was asked for (``line_items.0``), for the errors."""
     items = await lock_items(
         session=uow.session, owner=owner, keys=[(sku, location) for sku in quantities]
     )
-    shortages = []
+    problems = []
     for sku, quantity in sorted(quantities.items()):
         item = items.get((sku, location))
-        if require_available and (item is None or item.available < quantity):
-            shortages.append(shortage(item, quantity, sku, location))
-        elif item is None:
-            raise Conflict(
-                f"No inventory for sku '{sku}' at '{location}'", param="sku",
-                details=[shortage(None, quantity, sku, location)],
-            )  # fmt: skip
+        at = (lines or {}).get(sku)
+        if item is None:
+            problems.append(no_such_item(sku, location, f"{at}.sku" if at else "sku"))
+        elif require_available and item.available < quantity:
+            param = f"{at}.quantity" if at else "sku"
+            problems.append(shortage(item, quantity, sku, location, param))
         elif on_hand > 0:
             check_capacity(item, on_hand * quantity, "sku")
-    if shortages:
+    if problems:
+        short = all(p.code == "INSUFFICIENT_STOCK" for p in problems)
         raise Conflict(
-            "Insufficient stock: " + "; ".join(d.message for d in shortages),
-            param="line_items",
-            details=shortages,
+            ("Insufficient stock: " if short else "") + "; ".join(d.message for d in problems),
+            param=problems[0].param,
+            details=problems,
         )
     now = utcnow()
     changed: dict[str, InventoryItem] = {}
@@ -138,11 +154,24 @@ async def _change_stock(
 
 
 async def reserve(
-    *, uow: UnitOfWork, owner: Owner, location: str, quantities: Mapping[str, int]
+    *,
+    uow: UnitOfWork,
+    owner: Owner,
+    location: str,
+    quantities: Mapping[str, int],
+    lines: Mapping[str, str] | None = None,
 ) -> dict[str, InventoryItem]:
-    """Reserves every quantity or none: 409 naming each short sku."""
+    """Reserves every quantity or none: 409 naming each short or unknown sku, by its
+    line when ``lines`` says where each was asked for."""
     return await _change_stock(
-        uow, owner, location, quantities, on_hand=0, reserved=1, require_available=True
+        uow,
+        owner,
+        location,
+        quantities,
+        on_hand=0,
+        reserved=1,
+        require_available=True,
+        lines=lines,
     )
 
 

@@ -188,7 +188,12 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
     uow.session.add_all(line_items)
     await uow.session.flush()
     uow.emit("order.created", subject(order))
-    await inventory.reserve(uow=uow, owner=owner, location=location, quantities=quantities(items))
+    lines: dict[str, str] = {}
+    for index, item in enumerate(items):
+        lines.setdefault(item.sku, f"line_items.{index}")
+    await inventory.reserve(
+        uow=uow, owner=owner, location=location, quantities=quantities(items), lines=lines
+    )
     return order
 
 

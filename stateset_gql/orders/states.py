@@ -16,6 +16,14 @@ ORDER = TransitionTable(
         "cancelled": set(),
         "refunded": set(),
     },
+    calls={
+        "paid": "pay_order",
+        "processing": "process_order",
+        "shipped": "ship_order",
+        "delivered": "deliver_order",
+        "cancelled": "cancel_order",
+        "refunded": "refund_order",
+    },
 )
 
 # States whose line items are reserved (not yet consumed by shipping).

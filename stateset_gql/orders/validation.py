@@ -58,7 +58,7 @@ def line_items(value: list[LineItemInput], check: Validator) -> list[LineItemInp
         return []
     clean = []
     for index, item in enumerate(value):
-        at = f"line_items[{index}]"
+        at = f"line_items.{index}"
         sku = text(item.sku, f"{at}.sku", 100, check)
         name = text(item.name, f"{at}.name", 200, check)
         quantity = integer(item.quantity, f"{at}.quantity", check, low=1, high=MAX_QUANTITY)

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSchema
 from strawberry.types import ExecutionResult
 
 from stateset_gql.access import idempotency
@@ -29,7 +29,7 @@ from stateset_gql.errors import StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
-from stateset_gql.graphql.errors import log_unexpected, to_domain_error
+from stateset_gql.graphql.errors import log_unexpected, to_domain_errors
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.settings import Settings
 
@@ -127,7 +127,7 @@ class Runner:
                     request_id=request_id, principal=principal, uow=uow, settings=self.settings
                 )
                 result = await self.engine.execute(call.operation, context, write=call.write)
-                outcome = self._outcome(result, call.write, request_id)
+                outcome = self._outcome(result, call.write, request_id, self.engine.schema._schema)
                 status, body = call.render(outcome)
                 if outcome.committed:
                     if claim is not None:
@@ -158,10 +158,11 @@ class Runner:
         return Rendered(status=status, body=body)
 
     @staticmethod
-    def _outcome(result: ExecutionResult, write: bool, request_id: str) -> Outcome:
+    def _outcome(
+        result: ExecutionResult, write: bool, request_id: str, schema: GraphQLSchema
+    ) -> Outcome:
         outcome = Outcome(result=result, write=write)
-        for error in result.errors or []:
-            domain = to_domain_error(error)
+        for error, domain in to_domain_errors(list(result.errors or []), schema):
             if domain.code == "INTERNAL_ERROR":
                 log_unexpected(error, request_id)
             outcome.errors.append((error, domain))

@@ -44,7 +44,7 @@ def to_graphql_input(
         if not isinstance(value, list):
             return value  # GraphQL coerces a single value, or reports the type
         return [
-            to_graphql_input(v, nullable.of_type, f"{param}[{i}]", problems)
+            to_graphql_input(v, nullable.of_type, f"{param}.{i}", problems)
             for i, v in enumerate(value)
         ]
     if isinstance(nullable, GraphQLInputObjectType):

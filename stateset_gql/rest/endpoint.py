@@ -7,6 +7,7 @@ the single object in its one representation, or a list envelope.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,6 +21,8 @@ from stateset_gql.errors import (
     ErrorDetail,
     StateSetError,
     ValidationFailed,
+    is_key,
+    path_parts,
     shown,
 )
 from stateset_gql.graphql.engine import Operation
@@ -32,29 +35,46 @@ from stateset_gql.pipeline.runner import Call, Outcome
 from stateset_gql.rest.convert import check, to_graphql_input, to_rest
 from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.operations import RouteOperation, operation_for
-from stateset_gql.rest.params import list_arguments
+from stateset_gql.rest.params import OPERATORS, list_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
 
 # GraphQL's words for list arguments, as REST clients know them.
-_PARAM_NAMES = {"first": "limit", "after": "cursor", "orderBy": "sort"}
+_PARAM_NAMES = {"first": "limit", "after": "cursor", "orderBy": "sort", "order_by": "sort"}
+# A field's name (``unitAmount`` or ``unit_amount``), not a header such as Idempotency-Key.
+_IDENTIFIER = re.compile(r"^[a-z][A-Za-z0-9_]*$")
 
 
 def rest_param(param: str | None) -> str | None:
-    """``address.postalCode`` → ``address.postal_code``; ``first`` → ``limit``."""
+    """A field path in the body's names and Stripe's brackets: ``line_items.0.unit_amount``
+    → ``line_items[0][unit_amount]``; ``first`` → ``limit``. The body is the operation's
+    ``input``, so a path through ``input`` starts inside it."""
     if param is None:
         return None
-    if param in _PARAM_NAMES:
-        return _PARAM_NAMES[param]
-    return ".".join(to_snake(part) for part in param.split("."))
+    parts = path_parts(param)
+    if len(parts) > 1 and parts[0] == "input":
+        parts = parts[1:]
+    if len(parts) == 3 and parts[0] == "where" and parts[2] in OPERATORS:
+        # A filter is the query parameter it came from: ``where.onHand._in`` → ``on_hand_in``.
+        return f"{to_snake(parts[1])}{parts[2]}"
+    names = [
+        to_snake(p) if _IDENTIFIER.match(p) and not is_key(parts, i) else p
+        for i, p in enumerate(parts)
+    ]
+    head = _PARAM_NAMES.get(parts[0], names[0])
+    return head + "".join(f"[{p}]" for p in names[1:])
+
+
+# An operation a message tells the caller to call (``pay_order``), as its route.
+_CALLS = {to_snake(r.field): f"{r.method} {r.path}" for r in ROUTES if r.is_mutation}
+_SNAKE_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _rest_words(text: str) -> str:
+    return _SNAKE_WORD.sub(lambda m: _CALLS.get(m.group(0), m.group(0)), text)
 
 
 def _rest_error(error: StateSetError) -> StateSetError:
-    error.param = rest_param(error.param)
-    error.details = [
-        ErrorDetail(rest_param(d.param) or d.param, d.code, d.message, d.extra)
-        for d in error.details
-    ]
-    return error
+    return error.renamed(lambda param: rest_param(param) or param, _rest_words)
 
 
 def _primary_error(outcome: Outcome) -> StateSetError:
@@ -99,7 +119,10 @@ class RestSurface:
         operation = self.operation
         route = operation.route
         body = await read_json_object(request, empty_is_nothing=True) if route.is_mutation else None
-        variables, include_total, deprecated = self._variables(request, body)
+        try:
+            variables, include_total, deprecated = self._variables(request, body)
+        except StateSetError as error:
+            raise _rest_error(error) from None
         request_id = request_id_of(request)
         return Call(
             operation=Operation(
@@ -113,6 +136,7 @@ class RestSurface:
         )
 
     def answer_error(self, error: StateSetError, request_id: str) -> tuple[int, bytes]:
+        error = _rest_error(error)
         return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
 
     def _variables(
@@ -124,7 +148,11 @@ class RestSurface:
             renames.get(k, k): unquote(v) for k, v in request.path_params.items()
         }
         if operation.is_list:
-            arguments = list_arguments(operation, request.query_params)
+            try:
+                arguments = list_arguments(operation, request.query_params)
+            except StateSetError as error:
+                # Named by the query parameter as it was sent (``customerId_eq`` too).
+                raise error.as_named() from None
             return (
                 {**variables, **arguments.variables},
                 arguments.include_total,
@@ -133,7 +161,7 @@ class RestSurface:
         if not operation.route.is_mutation:
             if request.query_params:
                 key = next(iter(request.query_params))
-                raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))
+                raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key)).as_named()
             return variables, False, False
         problems: list[ErrorDetail] = []
         args = operation.args

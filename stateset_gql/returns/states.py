@@ -13,6 +13,12 @@ RETURN = TransitionTable(
         "processed": set(),
         "rejected": set(),
     },
+    calls={
+        "approved": "approve_return",
+        "received": "receive_return",
+        "processed": "process_return",
+        "rejected": "reject_return",
+    },
 )
 
 # Returns that still claim their items against the order's shipped quantities.
