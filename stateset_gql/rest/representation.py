@@ -20,13 +20,12 @@ from functools import cache
 from typing import Any
 
 from graphql import DocumentNode, GraphQLObjectType, GraphQLSchema
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from stateset_gql.access.principal import Owner, Principal
 from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.customers.models import Customer as CustomerModel
+from stateset_gql.db.batch import rows_by_id
 from stateset_gql.db.uow import Renderer, Subject, UnitOfWork
 from stateset_gql.events.models import Event as EventModel
 from stateset_gql.graphql.context import Context
@@ -105,10 +104,10 @@ class Representation:
                 rows[subject] = row
         for kind, wanted in missing.items():
             model = self._kind(kind).model
-            column: InstrumentedAttribute[str] = model.id
-            found = await session.execute(select(model).where(column.in_([s.id for s in wanted])))
-            by_id = {row.id: row for row in found.scalars()}
-            rows.update({s: by_id[s.id] for s in wanted if s.id in by_id})
+            found = await rows_by_id(
+                session=session, model=model, id_column=model.id, keys=[s.id for s in wanted]
+            )
+            rows.update({s: row for s, row in zip(wanted, found, strict=True) if row is not None})
         return rows
 
     async def render(
