@@ -35,6 +35,7 @@ from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.outbox import Outbox
+from stateset_gql.realtime.relay import Relay
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.representation import Representation
 from stateset_gql.settings import Settings
@@ -101,15 +102,18 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await state.hub.connect()
-        housekeeping = asyncio.create_task(
-            maintenance.run_forever(db=state.db, settings=state.settings)
-        )
+        loops = [asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings))]
+        if state.hub.is_memory:
+            # Embedded: the worker's loops run in this process (API.md section 1).
+            loops.append(asyncio.create_task(Relay(db=state.db, outbox=state.outbox).run()))
         try:
             yield
         finally:
-            housekeeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await housekeeping
+            for loop in loops:
+                loop.cancel()
+            for loop in loops:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await loop
             await state.hub.disconnect()
             await state.pipeline.gate.limiter.close()
             await state.db.dispose()
