@@ -33,6 +33,11 @@ class Metrics:
         self.events = Counter(
             "stateset_events_written", "Events written to the outbox.", registry=self.registry
         )
+        self.broadcast_reconnects = Counter(
+            "stateset_broadcast_reconnects",
+            "Times the pub/sub listener lost Redis, or failed to reach it again, and reconnects.",
+            registry=self.registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

@@ -57,6 +57,13 @@ class BroadcastHub:
             except Exception:
                 log.debug("broadcast disconnect failed", exc_info=True)
 
+    async def memory_broadcast(self) -> Broadcast:
+        """The embedded broadcast this hub publishes on, for a listener in this process."""
+        if not self.is_memory:
+            raise ValueError(f"{self.url} is not memory://")
+        broadcast: Broadcast = await self._ensure_connected()
+        return broadcast
+
     async def disconnect(self) -> None:
         await self._drop()
         if self._redis is not None:
