@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from starlette.routing import Router
+from starlette.routing import Router, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
@@ -28,12 +28,15 @@ from stateset_gql.http import graphiql, ops
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
 from stateset_gql.http.routing import RawPathRouting, Route
+from stateset_gql.http.websocket import Subscriptions, WebSocketEndpoint
 from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pipeline.gate import CountingLimiter, Gate, RateLimiter
 from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.realtime.fanout import FanOut
+from stateset_gql.realtime.listener import Listener, make_listener
 from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.realtime.relay import Relay
 from stateset_gql.rest.endpoint import rest_routes
@@ -53,6 +56,9 @@ class AppState:
     outbox: Outbox
     runner: Runner
     pipeline: Pipeline
+    fanout: FanOut
+    websockets: WebSocketEndpoint
+    listener: Listener
 
 
 class StateSetApp:
@@ -89,10 +95,24 @@ def build_state(settings: Settings) -> AppState:
         metrics=metrics,
         after_commit=[outbox.committed],
     )
-    pipeline = Pipeline(gate=Gate(db=db, limiter=build_limiter(settings)), runner=runner)
+    gate = Gate(db=db, limiter=build_limiter(settings))
+    pipeline = Pipeline(gate=gate, runner=runner)
+    fanout = FanOut(db=db, render=representation.render, metrics=metrics)
+    listener = make_listener(
+        hub, on_message=fanout.on_message, on_resumed=fanout.on_resumed, metrics=metrics
+    )
+    subscriptions = Subscriptions(engine=engine, gate=gate, fanout=fanout, metrics=metrics)
+    websockets = WebSocketEndpoint(
+        gate=gate,
+        subscriptions=subscriptions,
+        metrics=metrics,
+        init_seconds=settings.ws_init_seconds,
+        ping_seconds=settings.ws_ping_seconds,
+    )
     return AppState(
         settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
         representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
+        fanout=fanout, websockets=websockets, listener=listener,
     )  # fmt: skip
 
 
@@ -102,6 +122,8 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await state.hub.connect()
+        await state.listener.start()
+        await state.fanout.start(state.listener)
         loops = [asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings))]
         if state.hub.is_memory:
             # Embedded: the worker's loops run in this process (API.md section 1).
@@ -114,6 +136,9 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             for loop in loops:
                 with contextlib.suppress(asyncio.CancelledError):
                     await loop
+            await state.websockets.close_all()
+            await state.fanout.close()
+            await state.listener.close()
             await state.hub.disconnect()
             await state.pipeline.gate.limiter.close()
             await state.db.dispose()
@@ -121,6 +146,8 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     graphql = GraphQLEndpoint(state.pipeline)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", state.websockets.handle),
+        WebSocketRoute("/v1/ws", state.websockets.handle),
         Route("/graphiql/{name:path}", graphiql.asset, methods=["GET"]),
         Route("/health", ops.health, methods=["GET"]),
         Route("/ready", ops.ready(state.db, state.hub), methods=["GET"]),

@@ -35,6 +35,9 @@ from stateset_gql.settings import ConfigurationError, Settings
 # answer: the type (sk, rk, pk) and livemode.
 KEY_CHOICES = ("sk_test", "sk_live", "rk_test", "rk_live", "pk_test", "pk_live")
 T = TypeVar("T")
+# A WebSocket frame larger than this is refused by uvicorn (1009); messages over 64 KB
+# are refused by the app, with the contract's 4413.
+WS_MAX_FRAME_BYTES = 1024 * 1024
 
 
 # -- what a command answers: JSON, and the same as readable text ---------------------------
@@ -253,6 +256,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
     from stateset_gql.http.protocol import with_header_timeout
     from stateset_gql.http.requestctx import configure_logging
+    from stateset_gql.http.server import Server
 
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
@@ -286,8 +290,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 "keys create --account ACCT --type sk_test\n\n"
             )
             sys.stdout.flush()
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=args.host,
         port=args.port,
         log_config=None,
@@ -295,7 +300,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_keep_alive=args.timeout_keep_alive,
         backlog=args.backlog,
         http=with_header_timeout(args.header_timeout),
+        ws_max_size=WS_MAX_FRAME_BYTES,
+        ws_ping_interval=settings.ws_ping_seconds,
     )
+    Server(config, app.state.websockets).run()
     return 0
 
 

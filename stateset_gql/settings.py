@@ -44,6 +44,10 @@ class Settings:
     # given up after this long, so the client can retry.
     idempotency_lock_seconds: int = 60
     log_level: str = "INFO"
+    # A WebSocket that sends no connection_init this long after opening is closed (4408);
+    # the server pings each socket this often (API.md section 9).
+    ws_init_seconds: float = 10.0
+    ws_ping_seconds: float = 15.0
     # The demo account's test key when `serve` has just created it (development only,
     # never read from the environment): GraphiQL's headers editor starts with it.
     demo_key: str | None = field(default=None, repr=False)

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from stateset_gql.access import service
 from stateset_gql.app import StateSetApp, create_app
 from stateset_gql.db.engine import Database
+from stateset_gql.http.server import Server
 from stateset_gql.settings import Settings
 
 
@@ -44,7 +45,7 @@ class LiveServer:
         )
         app = create_app(settings)
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
-        server = uvicorn.Server(config)
+        server = Server(config, app.state.websockets)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 20

@@ -31,14 +31,30 @@ TYPE_PATTERN = re.compile(r"\*|[a-z_]+(?:\.[a-z_]+)*(?:\.\*)?")
 MAX_TYPE_LENGTH = 100
 
 
-def type_condition(pattern: str, *, param: str = "type") -> ColumnElement[bool] | None:
-    """The events a type pattern selects; None when it selects every event."""
+def check_type_pattern(pattern: str, *, param: str = "type") -> str:
+    """``pattern`` when it is a type (``order.shipped``), a family (``order.*``) or ``*``."""
     if len(pattern) > MAX_TYPE_LENGTH or not TYPE_PATTERN.fullmatch(pattern):
         raise BadRequest(
             f"'{param}' must be an event type (order.shipped), a family (order.*) or *; "
             f"not '{shown(pattern)}'",
             param=param,
         )
+    return pattern
+
+
+def type_matches(pattern: str, event_type: str) -> bool:
+    """Whether a checked pattern selects ``event_type``: the rule ``type_condition`` states
+    in SQL, for events in hand."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return event_type == pattern
+
+
+def type_condition(pattern: str, *, param: str = "type") -> ColumnElement[bool] | None:
+    """The events a type pattern selects; None when it selects every event."""
+    check_type_pattern(pattern, param=param)
     if pattern == "*":
         return None
     if pattern.endswith(".*"):

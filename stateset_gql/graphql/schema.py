@@ -26,6 +26,7 @@ from stateset_gql.graphql.orders.queries import (
     payment_by_id,
     refund_by_id,
 )
+from stateset_gql.graphql.realtime.schema import Subscription
 from stateset_gql.graphql.returns.mutations import ReturnMutation
 from stateset_gql.graphql.returns.queries import ReturnQuery, return_by_id
 from stateset_gql.graphql.scalars import SCALARS
@@ -90,4 +91,9 @@ def build_schema() -> Schema:
     """The schema, built by whoever serves it (the app, the exporters): no module-level
     instance, so each app owns its own. Documents are parsed, limited, validated and
     cached by the engine (``graphql/engine.py``), not by schema extensions."""
-    return Schema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS))
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )

@@ -11,7 +11,12 @@ from stateset_gql.errors import AuthenticationFailed
 
 
 def secret_from_headers(headers: Headers) -> str | None:
-    value = headers.get("authorization")
+    return secret_from_authorization(headers.get("authorization"))
+
+
+def secret_from_authorization(value: str | None) -> str | None:
+    """The key in an ``Authorization`` value (a header, or a WebSocket's
+    ``connection_init`` payload): ``Bearer <key>`` or HTTP Basic with the key as user."""
     if not value:
         return None
     scheme, _, credentials = value.strip().partition(" ")

@@ -22,6 +22,7 @@ from stateset_gql.errors import (
 )
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import format_error
+from stateset_gql.graphql.realtime.schema import OVER_WEBSOCKET
 from stateset_gql.http import graphiql
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
@@ -86,6 +87,8 @@ class GraphQLSurface:
         operation = self.engine.check(_operation(await _read_params(request)))
         assert operation.checked is not None
         kind = operation.checked.kind
+        if kind is OperationType.SUBSCRIPTION:
+            raise BadRequest(OVER_WEBSOCKET, param="query")
         if kind is OperationType.MUTATION and request.method != "POST":
             raise MethodNotAllowed("Mutations must be sent with POST")
         request_id: str = request.scope["state"]["request_id"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -36,6 +36,25 @@ class Metrics:
         self.broadcast_reconnects = Counter(
             "stateset_broadcast_reconnects",
             "Times the pub/sub listener lost Redis, or failed to reach it again, and reconnects.",
+            registry=self.registry,
+        )
+        self.sockets = Gauge(
+            "stateset_websockets_open", "GraphQL WebSockets open.", registry=self.registry
+        )
+        self.subscriptions = Gauge(
+            "stateset_subscriptions_active",
+            "GraphQL subscriptions running on this process.",
+            registry=self.registry,
+        )
+        self.send_latency = Histogram(
+            "stateset_subscription_send_seconds",
+            "From an event's commit to its message being handed to the subscriber's socket.",
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.slow_subscribers = Counter(
+            "stateset_subscribers_dropped_slow",
+            "Subscribers ended for falling 1,000 events behind.",
             registry=self.registry,
         )
 

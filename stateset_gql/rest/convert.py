@@ -124,3 +124,40 @@ def _converter(type_: GraphQLOutputType) -> Converter:
 def check(problems: list[ErrorDetail]) -> None:
     if problems:
         raise ValidationFailed.from_details(problems)
+
+
+def from_rest(value: Any, type_: GraphQLOutputType) -> Any:
+    """REST JSON as the GraphQL result value of ``type_``: the inverse of ``to_rest``, for
+    an object in hand (an event's) that a GraphQL selection is then run on."""
+    return _reverse(type_)(value)
+
+
+@cache
+def _reverse(type_: GraphQLOutputType) -> Converter:
+    nullable = get_nullable_type(type_)
+    if isinstance(nullable, GraphQLList):
+        item = _reverse(nullable.of_type)
+        if item is _identity:
+            return _identity
+        return lambda value: None if value is None else [item(v) for v in value]
+    if isinstance(nullable, GraphQLEnumType):
+        names = {item.value: name for name, item in nullable.values.items()}
+        return lambda value: None if value is None else names[value]
+    if isinstance(nullable, GraphQLObjectType):
+        fields = nullable.fields
+        plan: dict[str, tuple[str, Converter]] = {}
+
+        def convert(value: Any) -> Any:
+            if value is None:
+                return None
+            converted = {}
+            for key, item in value.items():
+                entry = plan.get(key)
+                if entry is None:
+                    name = to_camel(key)
+                    entry = plan[key] = (name, _reverse(fields[name].type))
+                converted[entry[0]] = entry[1](item)
+            return converted
+
+        return convert
+    return _identity

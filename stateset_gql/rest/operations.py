@@ -57,6 +57,21 @@ def _needs_arguments(field: GraphQLField) -> bool:
     )
 
 
+def carried(type_: GraphQLObjectType | GraphQLInterfaceType) -> dict[str, GraphQLField]:
+    """The fields of ``type_`` that its representation carries: all but those that need
+    arguments and a single related ``Node`` (named by its id instead)."""
+    fields = {}
+    for name, field in type_.fields.items():
+        if _needs_arguments(field):
+            continue
+        child = get_named_type(field.type)
+        is_list = isinstance(get_nullable_type(field.type), GraphQLList)
+        if isinstance(child, GraphQLObjectType) and _implements_node(child) and not is_list:
+            continue
+        fields[name] = field
+    return fields
+
+
 def selection(type_: GraphQLOutputType, depth: int = 0) -> str:
     named = get_named_type(type_)
     if is_leaf_type(named) or not isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
@@ -64,17 +79,11 @@ def selection(type_: GraphQLOutputType, depth: int = 0) -> str:
     if depth > 4:
         raise ValueError(f"{named.name} nests too deeply for a REST selection")
     parts = []
-    for name, field in named.fields.items():
-        if _needs_arguments(field):
-            continue
-        child = get_named_type(field.type)
-        if is_leaf_type(child):
+    for name, field in carried(named).items():
+        if is_leaf_type(get_named_type(field.type)):
             parts.append(name)
-            continue
-        is_list = isinstance(get_nullable_type(field.type), GraphQLList)
-        if isinstance(child, GraphQLObjectType) and _implements_node(child) and not is_list:
-            continue
-        parts.append(f"{name} {{ {selection(field.type, depth + 1)} }}")
+        else:
+            parts.append(f"{name} {{ {selection(field.type, depth + 1)} }}")
     return " ".join(parts)
 
 
