@@ -150,7 +150,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         WebSocketRoute("/v1/ws", state.websockets.handle),
         Route("/graphiql/{name:path}", graphiql.asset, methods=["GET"]),
         Route("/health", ops.health, methods=["GET"]),
-        Route("/ready", ops.ready(state.db, state.hub), methods=["GET"]),
+        Route("/ready", ops.ready(state.db, state.hub, state.listener), methods=["GET"]),
         Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),
         Route("/schema.graphql", ops.schema_sdl(state.schema), methods=["GET"]),
         Route("/openapi.json", ops.openapi_json(state.schema), methods=["GET"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 import redis
 
 from stateset_gql.db import migrate
+from tests.redis_support import RedisServer
 from tests.support import Account, LiveServer, new_account
 
 PG_ADMIN_DSN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -112,3 +114,29 @@ def account(server: LiveServer) -> Account:
 def postgres_only(backend: str) -> None:
     if backend != "postgres":
         pytest.skip("races are checked on PostgreSQL")
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own, for tests that stop or freeze it."""
+    if shutil.which("redis-server") is None:
+        service_missing("redis-server", "not installed")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def rt_server(
+    backend: str, database_url: str, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    """memory:// beside SQLite (the embedded default), Redis beside PostgreSQL."""
+    broadcast = "memory://" if backend == "sqlite" else str(request.getfixturevalue("redis_url"))
+    live = LiveServer.start(database_url=database_url, broadcast_url=broadcast)
+    try:
+        yield live
+    finally:
+        live.stop()

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -33,72 +27,11 @@ from stateset_gql.realtime.listener import Listener, make_listener
 from stateset_gql.realtime.outbox import Outbox, channel, unpublished
 from stateset_gql.realtime.relay import Relay
 from stateset_gql.rest.representation import standalone_renderer
-from tests.conftest import service_missing
+from tests.redis_support import RedisServer, free_port
 from tests.rest_support import Rest
 from tests.support import Account, LiveServer, new_account
 
 INTERVAL = 0.2  # the listener's health interval in these tests
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class RedisServer:
-    """A redis-server of this test's own, on a free port."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
-        command += ["--dir", str(self.directory)]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.02)
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None:
-            process.send_signal(signal.SIGCONT)
-            process.terminate()
-            process.wait(timeout=10)
-
-    def freeze(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGCONT)
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    if shutil.which("redis-server") is None:
-        service_missing("redis-server", "not installed")
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 class Heard:
@@ -288,7 +221,7 @@ def _unpublished_of(account: Account) -> list[Event]:
 def unbroadcast_server(database_url: str) -> Iterator[LiveServer]:
     """A server whose broadcast is down: it commits, but cannot publish."""
     live = LiveServer.start(
-        database_url=database_url, broadcast_url=f"redis://127.0.0.1:{_free_port()}/0"
+        database_url=database_url, broadcast_url=f"redis://127.0.0.1:{free_port()}/0"
     )
     try:
         yield live
@@ -337,7 +270,7 @@ def test_the_relay_leaves_events_unpublished_while_the_broadcast_is_down(
     _customers_left_unpublished(unbroadcast_server, account, 2)
 
     async def once() -> int:
-        async with _relay(account, f"redis://127.0.0.1:{_free_port()}/0") as relay:
+        async with _relay(account, f"redis://127.0.0.1:{free_port()}/0") as relay:
             _found, published = await relay.once()
             return published
 

@@ -54,7 +54,7 @@ def test_ready_reports_the_database_and_broadcast_ok(client: httpx.Client) -> No
     assert response.status_code == 200, response.text
     assert response.json() == {
         "status": "ready",
-        "checks": {"database": "ok", "broadcast": "ok"},
+        "checks": {"database": "ok", "broadcast": "ok", "subscriptions": "ok"},
     }
 
 
@@ -67,7 +67,7 @@ def test_ready_is_503_when_the_database_is_unreachable() -> None:
     assert response.status_code == 503, response.text
     assert response.json() == {
         "status": "unavailable",
-        "checks": {"database": "down", "broadcast": "ok"},
+        "checks": {"database": "down", "broadcast": "ok", "subscriptions": "ok"},
     }
 
 
@@ -78,14 +78,21 @@ def test_ready_is_503_when_the_broadcast_backend_is_unreachable(database_url: st
         assert http.get("/health").status_code == 200
         response = http.get("/ready")
     assert response.status_code == 503, response.text
-    assert response.json()["checks"] == {"database": "ok", "broadcast": "down"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broadcast": "down",
+        "subscriptions": "reconnecting",
+    }
 
 
 def test_ready_is_200_with_a_real_redis(database_url: str, redis_url: str) -> None:
     with another_server(database_url=database_url, broadcast_url=redis_url) as http:
-        response = http.get("/ready")
+        # The subscriptions' connection is made in the background as the server starts.
+        deadline = time.monotonic() + 10
+        while (response := http.get("/ready")).status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
     assert response.status_code == 200, response.text
-    assert response.json()["checks"] == {"database": "ok", "broadcast": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "broadcast": "ok", "subscriptions": "ok"}
 
 
 def test_metrics_count_requests_by_route_in_prometheus_text(client: httpx.Client) -> None:

@@ -27,19 +27,6 @@ ORDER_UPDATED = (
 )
 
 
-@pytest.fixture(scope="module")
-def rt_server(
-    backend: str, database_url: str, request: pytest.FixtureRequest
-) -> Iterator[LiveServer]:
-    """memory:// beside SQLite (the embedded default), Redis beside PostgreSQL."""
-    broadcast = "memory://" if backend == "sqlite" else str(request.getfixturevalue("redis_url"))
-    live = LiveServer.start(database_url=database_url, broadcast_url=broadcast)
-    try:
-        yield live
-    finally:
-        live.stop()
-
-
 @pytest.fixture
 def rt_client(rt_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=rt_server.base_url, timeout=30) as http:

@@ -39,14 +39,21 @@ class GraphQLSocket:
         self.protocol = protocol
         url = base_url.replace("http://", "ws://") + path
         sock = None
+        compression: str | None = "deflate"
         if receive_buffer is not None:
+            compression = None  # what piles up is what was sent, not a deflated trickle
             # A client that reads slowly: the server's sends back up sooner.
             host, port = base_url.removeprefix("http://").split(":")
             sock = socket.socket()
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
             sock.connect((host, int(port)))
         self.ws: ClientConnection = connect(
-            url, subprotocols=[Subprotocol(protocol)], open_timeout=10, sock=sock, max_size=None
+            url,
+            subprotocols=[Subprotocol(protocol)],
+            open_timeout=10,
+            sock=sock,
+            max_size=None,
+            compression=compression,
         ).__enter__()
         self.pings = 0
 

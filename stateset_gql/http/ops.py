@@ -15,6 +15,7 @@ from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.realtime.listener import Listener
 from stateset_gql.rest.openapi import openapi
 
 READY_TIMEOUT = 2.0
@@ -34,13 +35,18 @@ async def _database_ok(db: Database) -> bool:
         return False
 
 
-def ready(db: Database, hub: BroadcastHub) -> Endpoint:
+def ready(db: Database, hub: BroadcastHub, listener: Listener) -> Endpoint:
+    """Ready when the database answers, the broadcast answers a publisher, and this
+    process's subscriptions are connected (the listener: pinged, reconnected)."""
+
     async def endpoint(_request: Request) -> Response:
         database, broadcast = await asyncio.gather(_database_ok(db), hub.healthy())
-        ok = database and broadcast
+        listening = listener.healthy()
+        ok = database and broadcast and listening
         checks = {
             "database": "ok" if database else "down",
             "broadcast": "ok" if broadcast else "down",
+            "subscriptions": "ok" if listening else "reconnecting",
         }
         return JSONResponse(
             {"status": "ready" if ok else "unavailable", "checks": checks},
