@@ -266,3 +266,28 @@ ORDER_UPDATED_ALL = """subscription { orderUpdated {
 } }"""
 
 __all__ = ["SHIPPING"]
+
+
+def test_subscribers_sharing_a_document_share_one_feed_and_no_statement(
+    rt_server: LiveServer, rt_client: httpx.Client, shop: Account
+) -> None:
+    """The cost of an event grows with the distinct selections, not the sockets: one
+    execution per feed, and nothing read back from the database to deliver it."""
+    same = [subscribed(rt_server, shop.sk_test, EVENTS) for _ in range(20)]
+    other = subscribed(rt_server, shop.sk_test, "subscription { events { id } }")
+    try:
+        for sock in [*same, other]:
+            settle_fast(sock)
+        fanout = rt_server.app.state.fanout
+        channel = next(c for c in fanout.channels.values() if c.owner.account_id == shop.id)
+        assert sorted(len(f.subscribers) for f in channel.feeds.values()) == [1, 20]
+        with rt_server.count_statements() as statements:
+            create_customer(rt_client, shop.sk_test, email="shared@example.com")
+            first = same[0].next_data("1")["events"]
+            assert all(s.next_data("1")["events"] == first for s in same[1:])
+            assert other.next_data("1")["events"] == {"id": first["id"]}
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "events" in s]
+        assert reads == []
+    finally:
+        for sock in [*same, other]:
+            sock.close()
