@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from stateset_gql import worker
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
+from stateset_gql.events.models import Event
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.schema import Schema, build_schema
 from stateset_gql.http import graphiql, ops
@@ -35,10 +37,10 @@ from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.outbox import Outbox
-from stateset_gql.realtime.relay import Relay
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.representation import Representation
 from stateset_gql.settings import Settings
+from stateset_gql.webhooks.worker import DeliveryWorker
 
 
 @dataclass
@@ -53,6 +55,7 @@ class AppState:
     outbox: Outbox
     runner: Runner
     pipeline: Pipeline
+    deliveries: DeliveryWorker
 
 
 class StateSetApp:
@@ -81,18 +84,28 @@ def build_state(settings: Settings) -> AppState:
     engine = GraphQLEngine(schema)
     representation = Representation(engine, settings)
     outbox = Outbox(db=db, hub=hub, render=representation.render)
+    deliveries = DeliveryWorker(
+        db=db, settings=settings, render=representation.render, metrics=metrics
+    )
+
+    async def wake_deliveries(_events: Sequence[Event]) -> None:
+        # Where the worker's loops run in this process (memory://), new events are
+        # fanned out at once; a worker process hears of them through Redis.
+        deliveries.notify()
+
     runner = Runner(
         db=db,
         settings=settings,
         engine=engine,
         render=representation.render,
         metrics=metrics,
-        after_commit=[outbox.committed],
+        after_commit=[outbox.committed, wake_deliveries],
     )
     pipeline = Pipeline(gate=Gate(db=db, limiter=build_limiter(settings)), runner=runner)
     return AppState(
         settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
         representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
+        deliveries=deliveries,
     )  # fmt: skip
 
 
@@ -103,12 +116,17 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await state.hub.connect()
         loops = [asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings))]
+        stop = asyncio.Event()
+        background = []
         if state.hub.is_memory:
             # Embedded: the worker's loops run in this process (API.md section 1).
-            loops.append(asyncio.create_task(Relay(db=state.db, outbox=state.outbox).run()))
+            background = [asyncio.create_task(loop) for loop in worker.loops(state, stop)]
         try:
             yield
         finally:
+            # The worker's loops finish their attempts in flight, as on SIGTERM.
+            stop.set()
+            await asyncio.gather(*background, return_exceptions=True)
             for loop in loops:
                 loop.cancel()
             for loop in loops:

@@ -34,6 +34,12 @@ from stateset_gql.graphql.subscriptions.queries import (
     CustomerSubscriptionQuery,
     subscription_by_id,
 )
+from stateset_gql.graphql.webhooks.mutations import WebhookMutation
+from stateset_gql.graphql.webhooks.queries import (
+    WebhookQuery,
+    webhook_delivery_by_id,
+    webhook_endpoint_by_id,
+)
 
 NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "cus": customer_by_id,
@@ -44,6 +50,8 @@ NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "inv": inventory_item_by_id,
     "ret": return_by_id,
     "sub": subscription_by_id,
+    "we": webhook_endpoint_by_id,
+    "wd": webhook_delivery_by_id,
 }
 
 
@@ -67,6 +75,7 @@ QUERIES: tuple[type, ...] = (
     InventoryQuery,
     ReturnQuery,
     CustomerSubscriptionQuery,
+    WebhookQuery,
     NodeQuery,
 )
 MUTATIONS: tuple[type, ...] = (
@@ -76,6 +85,7 @@ MUTATIONS: tuple[type, ...] = (
     InventoryMutation,
     ReturnMutation,
     CustomerSubscriptionMutation,
+    WebhookMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -1,8 +1,9 @@
-"""Prometheus metrics of one app: request counts and latency histograms."""
+"""Prometheus metrics of one app: request counts and latency histograms, and the
+webhook deliveries of its worker loops."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -32,6 +33,28 @@ class Metrics:
         )
         self.events = Counter(
             "stateset_events_written", "Events written to the outbox.", registry=self.registry
+        )
+        self.webhook_deliveries = Counter(
+            "stateset_webhook_attempts",
+            "Webhook delivery attempts, by outcome: succeeded, retrying, failed, superseded.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.webhook_attempts = Histogram(
+            "stateset_webhook_attempt_duration_seconds",
+            "Time a webhook attempt took, from connecting to the response.",
+            buckets=(*BUCKETS, 30.0),
+            registry=self.registry,
+        )
+        self.webhook_due = Gauge(
+            "stateset_webhook_deliveries_due",
+            "Webhook deliveries due now and not yet taken by a worker.",
+            registry=self.registry,
+        )
+        self.webhook_oldest_due = Gauge(
+            "stateset_webhook_oldest_due_seconds",
+            "How long the oldest due webhook delivery has been waiting.",
+            registry=self.registry,
         )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
