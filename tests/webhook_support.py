@@ -32,6 +32,8 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.statuses: list[int] = []
+        # Seconds each answer waits, as a slow receiver would.
+        self.delay = 0.0
         self._lock = threading.Condition()
         receiver = self
 
@@ -46,6 +48,8 @@ class Receiver:
                         Received(self.path, dict(self.headers.items()), body, time.time())
                     )
                     receiver._lock.notify_all()
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 answer = f"answered {status}".encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))

@@ -26,6 +26,18 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+async def _head(response: httpx.Response) -> bytes:
+    """The response body's first ``KEPT_RESPONSE_BYTES``, never reading much more."""
+    if response.is_stream_consumed:  # already in memory (a transport that buffers)
+        return response.content[:KEPT_RESPONSE_BYTES]
+    chunks = bytearray()
+    async for chunk in response.aiter_raw():
+        chunks += chunk
+        if len(chunks) >= KEPT_RESPONSE_BYTES:
+            break
+    return bytes(chunks[:KEPT_RESPONSE_BYTES])
+
+
 class Sender:
     def __init__(
         self,
@@ -78,12 +90,7 @@ class Sender:
                 response = await self.client.send(request, stream=True)
                 try:
                     status = response.status_code
-                    chunks = bytearray()
-                    async for chunk in response.aiter_raw():
-                        chunks += chunk
-                        if len(chunks) >= KEPT_RESPONSE_BYTES:
-                            break
-                    kept = bytes(chunks[:KEPT_RESPONSE_BYTES]).decode("utf-8", "replace")
+                    kept = (await _head(response)).decode("utf-8", "replace")
                 finally:
                     await response.aclose()
                 if not 200 <= status < 300:
@@ -92,7 +99,7 @@ class Sender:
             error = f"refused: {refused}"
         except (httpx.TimeoutException, TimeoutError):
             error = "timed out"
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the attempt is recorded
             error = f"{type(exc).__name__}: {_short(exc)}"
         return Attempt(
             delivery=delivery,
