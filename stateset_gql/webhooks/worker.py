@@ -2,12 +2,14 @@
 
 ``fan out`` turns new events into deliveries whenever it is woken (``notify``: a
 committed event was heard of) and every ``poll`` seconds besides. ``dispatch`` claims
-due deliveries in bounded batches, at most ``per_endpoint`` in flight per endpoint and
-``max_in_flight`` in all, so one slow receiver cannot starve the rest and memory does
-not grow with the backlog; each claimed delivery is one task that makes one attempt.
-``record`` writes finished attempts in batches. On stop (SIGTERM) no more is claimed,
-attempts in flight get up to ``drain`` seconds to finish, and what is left is released
-for another worker.
+due deliveries in bounded batches: at most ``per_endpoint * QUEUED_PER_SLOT`` held per
+endpoint and ``max_in_flight`` in all, of which at most ``per_endpoint`` per endpoint
+are in flight at once, so one slow receiver cannot starve the rest and memory does not
+grow with the backlog. A delivery held so long that its lease might lapse before its
+attempt ends is handed back instead of sent. ``record`` writes finished attempts in
+batches. On stop (SIGTERM) no more is claimed, attempts in flight get up to ``drain``
+seconds to finish, and the deliveries held but not started are released for another
+worker.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -28,6 +31,8 @@ from stateset_gql.webhooks.sender import Sender
 log = logging.getLogger("stateset_gql.webhooks")
 
 PER_ENDPOINT = 10
+# Deliveries held per endpoint for each slot in flight: claims come in batches.
+QUEUED_PER_SLOT = 5
 MAX_IN_FLIGHT = 500
 CLAIM_BATCH = 200
 RECORD_BATCH = 500
@@ -62,6 +67,9 @@ class DeliveryWorker:
         self._due = asyncio.Event()
         self._in_flight: dict[asyncio.Task[None], queue.Claimed] = {}
         self._per_endpoint: Counter[str] = Counter()
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._started: set[str] = set()
+        self._handed_back: list[queue.Claimed] = []
         self._attempts: asyncio.Queue[queue.Attempt] = asyncio.Queue()
 
     def notify(self) -> None:
@@ -106,7 +114,7 @@ class DeliveryWorker:
     # -- dispatch ------------------------------------------------------------------
 
     def _room(self, endpoint_id: str) -> int:
-        return self.per_endpoint - self._per_endpoint[endpoint_id]
+        return self.per_endpoint * QUEUED_PER_SLOT - self._per_endpoint[endpoint_id]
 
     async def _dispatch_loop(self, stop: asyncio.Event) -> None:
         stopping = asyncio.create_task(stop.wait())
@@ -122,8 +130,10 @@ class DeliveryWorker:
                         )
                     except Exception:
                         log.exception("claiming webhook deliveries failed; trying again")
+                claimed_at = time.monotonic()
                 for delivery in claimed:
-                    self._start(delivery)
+                    self._start(delivery, claimed_at)
+                await self._hand_back()
                 if room > 0 and len(claimed) == room:
                     continue
                 due = asyncio.create_task(self._due.wait())
@@ -134,37 +144,58 @@ class DeliveryWorker:
         finally:
             stopping.cancel()
 
-    def _start(self, delivery: queue.Claimed) -> None:
+    def _start(self, delivery: queue.Claimed, claimed_at: float) -> None:
         self._per_endpoint[delivery.endpoint_id] += 1
-        task = asyncio.create_task(self._attempt(delivery))
+        task = asyncio.create_task(self._attempt(delivery, claimed_at))
         self._in_flight[task] = delivery
 
-    async def _attempt(self, delivery: queue.Claimed) -> None:
+    async def _attempt(self, delivery: queue.Claimed, claimed_at: float) -> None:
+        slots = self._slots.setdefault(delivery.endpoint_id, asyncio.Semaphore(self.per_endpoint))
         try:
-            assert self.sender is not None
-            attempt = await self.sender.send(delivery)
+            async with slots:
+                assert self.sender is not None
+                lease = self.lease.total_seconds()
+                left = lease - (time.monotonic() - claimed_at)
+                if left < min(self.sender.timeout + 1, lease / 2):
+                    self._handed_back.append(delivery)
+                    return
+                self._started.add(delivery.id)
+                attempt = await self.sender.send(delivery)
             await self._attempts.put(attempt)
         finally:
+            self._started.discard(delivery.id)
             self._per_endpoint[delivery.endpoint_id] -= 1
             if not self._per_endpoint[delivery.endpoint_id]:
                 del self._per_endpoint[delivery.endpoint_id]
+                self._slots.pop(delivery.endpoint_id, None)
             self._in_flight.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
             # Room was made: claim again without waiting for the poll.
             self._due.set()
 
+    async def _hand_back(self) -> None:
+        handed, self._handed_back = self._handed_back, []
+        try:
+            await queue.release(db=self.db, claimed=handed)
+        except Exception:
+            # Their leases run out instead.
+            log.exception("could not release %d webhook deliveries", len(handed))
+
     async def _finish(self) -> None:
-        """Attempts in flight get ``drain`` seconds; the rest go back to the queue."""
-        tasks = list(self._in_flight)
-        if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=self.drain)
-            left = [self._in_flight[t] for t in pending if t in self._in_flight]
+        """Attempts in flight get ``drain`` seconds; those held but not started, and any
+        still running after that, go back to the queue."""
+        waiting = [t for t, d in self._in_flight.items() if d.id not in self._started]
+        for task in waiting:
+            self._handed_back.append(self._in_flight[task])
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        running = list(self._in_flight)
+        if running:
+            _, pending = await asyncio.wait(running, timeout=self.drain)
+            self._handed_back += [self._in_flight[t] for t in pending if t in self._in_flight]
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            try:
-                await queue.release(db=self.db, claimed=left)
-            except Exception:
-                log.exception("could not release %d webhook deliveries", len(left))
+        await self._hand_back()
 
     # -- recording -----------------------------------------------------------------
 
