@@ -6,12 +6,16 @@ domain services, and drives each scenario over keep-alive connections at 1, 10 a
 concurrent clients for a few seconds each. It prints one table; nothing here is a
 pass/fail gate.
 
+Then one ``stateset-gql worker`` delivers webhooks to a local receiver that answers 200
+at once (``bench/webhooks.py``): signed deliveries a second and commit-to-receipt p50/p99.
+``--only webhooks`` runs that scenario alone, with no orders seeded.
+
 Then, on a server whose broadcast (and so its rate-limit counter) is Redis, it runs
 ``customers(first: 50)`` with the account's rate limits off and on, side by side, and
 prints their ratio: what counting every request in Redis costs.
 
     python bench/run.py [--database sqlite|postgres] [--seconds 3] [--seed 10000]
-                        [--redis redis://127.0.0.1:6379/0]
+                        [--redis redis://127.0.0.1:6379/0] [--webhooks 5000]
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import Connection  # noqa: E402
+from bench.webhooks import run_scenario as webhook_scenario  # noqa: E402
 from stateset_gql.access import service  # noqa: E402
 from stateset_gql.access.principal import Owner, Principal  # noqa: E402
 from stateset_gql.access.ratelimits import UNLIMITED, PlanLimits  # noqa: E402
@@ -337,6 +342,9 @@ def main() -> int:
         default=os.environ.get("STATESET_TEST_REDIS", "redis://127.0.0.1:6379/0"),
         help="the Redis the rate-limit comparison serves with",
     )
+    parser.add_argument(
+        "--webhooks", type=int, default=5000, help="events the webhook scenario delivers"
+    )
     args = parser.parse_args()
 
     database = args.database
@@ -360,6 +368,9 @@ def main() -> int:
     server: subprocess.Popen[bytes] | None = None
     try:
         migrate.upgrade(url)
+        if args.only == "webhooks":
+            _webhooks(url, args.redis, args.webhooks, database)
+            return 0
         print(f"seeding {args.seed} orders on {database} ...", flush=True)
         key, account_id = asyncio.run(seed(url, args.seed))
         results: list[Result] = []
@@ -375,6 +386,7 @@ def main() -> int:
         _ratios(results, REST_SIDE, GRAPHQL_SIDE)
         if args.only and args.only not in LIMITS_ON:
             return 0
+        _webhooks(url, args.redis, args.webhooks, database)
         if not _redis_answers(args.redis):
             print(f"\nRedis at {args.redis} is not answering; no rate-limit comparison")
             return 0
@@ -398,6 +410,14 @@ def main() -> int:
             server.wait(timeout=20)
         if database == "postgres":
             asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+
+
+def _webhooks(url: str, redis_url: str, count: int, database: str) -> None:
+    if not _redis_answers(redis_url):
+        print(f"\nRedis at {redis_url} is not answering; no webhook scenario")
+        return
+    print(f"\nwebhooks: one worker, {database}, a receiver answering 200 at once ...", flush=True)
+    print(webhook_scenario(url, redis_url, free_port(), count).report())
 
 
 async def _pg_admin(sql: str) -> Any:

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from starlette.routing import Router, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from stateset_gql import worker
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
+from stateset_gql.events.models import Event
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.schema import Schema, build_schema
 from stateset_gql.http import graphiql, ops
@@ -38,10 +40,10 @@ from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.fanout import FanOut
 from stateset_gql.realtime.listener import Listener, make_listener
 from stateset_gql.realtime.outbox import Outbox
-from stateset_gql.realtime.relay import Relay
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.representation import Representation
 from stateset_gql.settings import Settings
+from stateset_gql.webhooks.worker import DeliveryWorker
 
 
 @dataclass
@@ -59,6 +61,7 @@ class AppState:
     fanout: FanOut
     websockets: WebSocketEndpoint
     listener: Listener
+    deliveries: DeliveryWorker
 
 
 class StateSetApp:
@@ -87,13 +90,22 @@ def build_state(settings: Settings) -> AppState:
     engine = GraphQLEngine(schema)
     representation = Representation(engine, settings)
     outbox = Outbox(db=db, hub=hub, render=representation.render)
+    deliveries = DeliveryWorker(
+        db=db, settings=settings, render=representation.render, metrics=metrics
+    )
+
+    async def wake_deliveries(_events: Sequence[Event]) -> None:
+        # Where the worker's loops run in this process (memory://), new events are
+        # fanned out at once; a worker process hears of them through Redis.
+        deliveries.notify()
+
     runner = Runner(
         db=db,
         settings=settings,
         engine=engine,
         render=representation.render,
         metrics=metrics,
-        after_commit=[outbox.committed],
+        after_commit=[outbox.committed, wake_deliveries],
     )
     gate = Gate(db=db, limiter=build_limiter(settings))
     pipeline = Pipeline(gate=gate, runner=runner)
@@ -113,6 +125,7 @@ def build_state(settings: Settings) -> AppState:
         settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
         representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
         fanout=fanout, websockets=websockets, listener=listener,
+        deliveries=deliveries,
     )  # fmt: skip
 
 
@@ -125,12 +138,17 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         await state.listener.start()
         await state.fanout.start(state.listener)
         loops = [asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings))]
+        stop = asyncio.Event()
+        background = []
         if state.hub.is_memory:
             # Embedded: the worker's loops run in this process (API.md section 1).
-            loops.append(asyncio.create_task(Relay(db=state.db, outbox=state.outbox).run()))
+            background = [asyncio.create_task(loop) for loop in worker.loops(state, stop)]
         try:
             yield
         finally:
+            # The worker's loops finish their attempts in flight, as on SIGTERM.
+            stop.set()
+            await asyncio.gather(*background, return_exceptions=True)
             for loop in loops:
                 loop.cancel()
             for loop in loops:

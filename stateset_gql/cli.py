@@ -1,4 +1,4 @@
-"""The stateset-gql command: serve, migrate, accounts and keys.
+"""The stateset-gql command: serve, worker, migrate, accounts and keys.
 
 Every command prints readable lines or a small table, or JSON with --json. A command
 that cannot start says why in one line on stderr, with the fix, and exits non-zero;
@@ -307,6 +307,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from stateset_gql import worker
+    from stateset_gql.http.requestctx import configure_logging
+
+    startup.check(settings, schema=True, broadcast=True)
+    configure_logging(settings.log_level)
+    asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
+    return 0
+
+
 async def _demo_key(settings: Settings, ensure: Any) -> str | None:
     db = Database(settings.database_url)
     try:
@@ -379,6 +389,20 @@ def _add_serve(commands: Any) -> None:
     )
 
 
+def _add_worker(commands: Any) -> None:
+    worker = commands.add_parser(
+        "worker",
+        help="deliver webhooks and republish unpublished events (any number may run)",
+        parents=[_common()],
+    )
+    worker.add_argument(
+        "--metrics-port",
+        type=_positive,
+        metavar="PORT",
+        help="serve this worker's Prometheus metrics on 127.0.0.1:PORT/metrics",
+    )
+
+
 def _add_accounts(commands: Any) -> None:
     accounts = commands.add_parser("accounts", help="create, list and update accounts")
     actions = accounts.add_subparsers(dest="action", required=True)
@@ -428,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     _add_serve(commands)
+    _add_worker(commands)
     commands.add_parser(
         "migrate", help="upgrade the database to the newest schema", parents=[_output()]
     )
@@ -453,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "serve":
             return _serve(settings, args)
+        if args.command == "worker":
+            return _worker(settings, args)
         if args.command == "migrate":
             return _migrate(settings, args)
         return _act(settings, args)

@@ -33,7 +33,13 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     broadcast_url: str = "memory://"
-    webhook_retry_schedule: tuple[int, ...] = (60, 600, 3600)
+    # Seconds before each retry of a failed webhook attempt (fractions allowed).
+    webhook_retry_schedule: tuple[float, ...] = (60, 600, 3600)
+    # How often a worker looks for due deliveries and new events besides its wake-ups.
+    webhook_poll_seconds: float = 1.0
+    # How long a worker holds a claimed delivery; a dead worker's come due again after
+    # it. Longer than an attempt may take (30 s).
+    webhook_lease_seconds: float = 60.0
     env: str = "development"
     allow_embedded: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
@@ -66,10 +72,10 @@ class Settings:
         env = os.environ if environ is None else environ
         schedule_raw = env.get("STATESET_WEBHOOK_RETRY_SCHEDULE", "60,600,3600")
         try:
-            schedule = tuple(int(part) for part in schedule_raw.split(",") if part.strip())
+            schedule = tuple(float(part) for part in schedule_raw.split(",") if part.strip())
         except ValueError:
             schedule = ()
-        if not schedule or min(schedule) < 1:
+        if not schedule or not min(schedule) > 0:
             raise ConfigurationError(
                 "STATESET_WEBHOOK_RETRY_SCHEDULE must be a comma list of seconds "
                 f"(e.g. 60,600,3600), not {schedule_raw!r}"
@@ -78,6 +84,8 @@ class Settings:
             database_url=env.get("STATESET_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("STATESET_BROADCAST_URL", "memory://"),
             webhook_retry_schedule=schedule,
+            webhook_poll_seconds=_seconds(env, "STATESET_WEBHOOK_POLL_SECONDS", 1.0),
+            webhook_lease_seconds=_seconds(env, "STATESET_WEBHOOK_LEASE_SECONDS", 60.0),
             env=env.get("STATESET_ENV", "development"),
             allow_embedded=env.get("STATESET_ALLOW_EMBEDDED", "") == "1",
             log_level=env.get("STATESET_LOG_LEVEL", "INFO").upper(),

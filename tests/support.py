@@ -40,6 +40,9 @@ class LiveServer:
     def start(
         cls, *, database_url: str, broadcast_url: str = "memory://", **extra: Any
     ) -> LiveServer:
+        # Webhook retries and polls short enough for tests to wait on.
+        extra.setdefault("webhook_retry_schedule", (0.2, 0.2, 0.2))
+        extra.setdefault("webhook_poll_seconds", 0.2)
         settings = Settings(
             database_url=database_url, broadcast_url=broadcast_url, env="test", **extra
         )

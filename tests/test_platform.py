@@ -28,9 +28,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "stateset_gql"
 API_LAYERS = (
     "strawberry", "starlette", "graphql", "stateset_gql.graphql", "stateset_gql.rest",
     "stateset_gql.http", "stateset_gql.pipeline", "stateset_gql.realtime", "stateset_gql.app",
-    "stateset_gql.cli",
+    "stateset_gql.cli", "stateset_gql.worker",
 )  # fmt: skip
-NOT_DOMAIN = frozenset({"graphql", "rest", "http", "pipeline", "realtime", "app", "cli"})
+NOT_DOMAIN = frozenset({"graphql", "rest", "http", "pipeline", "realtime", "app", "cli", "worker"})
 
 
 def domain_parts() -> list[str]:
@@ -81,7 +81,7 @@ def test_migrating_twice_changes_nothing(database_url: str) -> None:
 
 def test_the_domain_is_every_package_but_the_api_and_app_layers() -> None:
     known = {"access", "customers", "db", "events", "inventory", "orders", "payments"}
-    known |= {"returns", "subscriptions", "errors", "states", "unset"}
+    known |= {"returns", "subscriptions", "webhooks", "errors", "states", "unset"}
     assert known <= set(DOMAIN_PARTS)
     assert NOT_DOMAIN.isdisjoint(DOMAIN_PARTS)
 

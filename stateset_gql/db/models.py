@@ -9,6 +9,7 @@ from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.payments.models import Payment, Refund
 from stateset_gql.returns.models import Return, ReturnItem
 from stateset_gql.subscriptions.models import CustomerSubscription
+from stateset_gql.webhooks.models import WebhookCursor, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -26,4 +27,7 @@ __all__ = [
     "Refund",
     "Return",
     "ReturnItem",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -35,6 +35,12 @@ from stateset_gql.graphql.subscriptions.queries import (
     CustomerSubscriptionQuery,
     subscription_by_id,
 )
+from stateset_gql.graphql.webhooks.mutations import WebhookMutation
+from stateset_gql.graphql.webhooks.queries import (
+    WebhookQuery,
+    webhook_delivery_by_id,
+    webhook_endpoint_by_id,
+)
 
 NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "cus": customer_by_id,
@@ -45,6 +51,8 @@ NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "inv": inventory_item_by_id,
     "ret": return_by_id,
     "sub": subscription_by_id,
+    "we": webhook_endpoint_by_id,
+    "wd": webhook_delivery_by_id,
 }
 
 
@@ -68,6 +76,7 @@ QUERIES: tuple[type, ...] = (
     InventoryQuery,
     ReturnQuery,
     CustomerSubscriptionQuery,
+    WebhookQuery,
     NodeQuery,
 )
 MUTATIONS: tuple[type, ...] = (
@@ -77,6 +86,7 @@ MUTATIONS: tuple[type, ...] = (
     InventoryMutation,
     ReturnMutation,
     CustomerSubscriptionMutation,
+    WebhookMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

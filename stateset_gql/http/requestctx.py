@@ -12,6 +12,10 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+# What a webhook attempt's line carries besides status and duration.
+WEBHOOK_KEYS = ("delivery_id", "event_id", "event_type", "endpoint_id", "error")
+
+
 class JSONFormatter(logging.Formatter):
     """One JSON object a line, carrying the request id of the request that logged it."""
 
@@ -23,7 +27,7 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
         }
-        for key in ("method", "path", "status", "duration_ms"):
+        for key in ("method", "path", "status", "duration_ms", *WEBHOOK_KEYS):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

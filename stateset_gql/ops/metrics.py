@@ -1,4 +1,5 @@
-"""Prometheus metrics of one app: request counts and latency histograms."""
+"""Prometheus metrics of one app: request counts and latency histograms, and the
+webhook deliveries of its worker loops."""
 
 from __future__ import annotations
 
@@ -55,6 +56,28 @@ class Metrics:
         self.slow_subscribers = Counter(
             "stateset_subscribers_dropped_slow",
             "Subscribers ended for falling 1,000 events behind.",
+            registry=self.registry,
+        )
+        self.webhook_deliveries = Counter(
+            "stateset_webhook_attempts",
+            "Webhook delivery attempts, by outcome: succeeded, retrying, failed, superseded.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.webhook_attempts = Histogram(
+            "stateset_webhook_attempt_duration_seconds",
+            "Time a webhook attempt took, from connecting to the response.",
+            buckets=(*BUCKETS, 30.0),
+            registry=self.registry,
+        )
+        self.webhook_due = Gauge(
+            "stateset_webhook_deliveries_due",
+            "Webhook deliveries due now and not yet taken by a worker.",
+            registry=self.registry,
+        )
+        self.webhook_oldest_due = Gauge(
+            "stateset_webhook_oldest_due_seconds",
+            "How long the oldest due webhook delivery has been waiting.",
             registry=self.registry,
         )
 

@@ -80,6 +80,31 @@ ROUTES: list[RestRoute] = [
     ),
     *_actions("/v1/subscriptions", {"cancel": "cancelCustomerSubscription"}),
     *_resource("events", "/v1/events", one="event"),
+    *_resource(
+        "webhookEndpoints", "/v1/webhook_endpoints", one="webhookEndpoint",
+        create="createWebhookEndpoint", update="updateWebhookEndpoint",
+        delete="deleteWebhookEndpoint",
+    ),
+    RestRoute(
+        "POST", "/v1/webhook_endpoints/{id}/rotate_secret", "rotateWebhookSecret",
+        summary="Rotate the signing secret",
+    ),
+    RestRoute(
+        "POST", "/v1/webhook_endpoints/{id}/test", "sendTestWebhook",
+        summary="Send a test.webhook event",
+    ),
+    RestRoute(
+        "GET", "/v1/webhook_endpoints/{id}/deliveries", "webhookDeliveries",
+        rename=(("id", "endpointId"),), summary="List an endpoint's deliveries",
+    ),
+    RestRoute(
+        "GET", "/v1/webhook_deliveries/{id}", "webhookDelivery",
+        summary="Retrieve one webhook delivery",
+    ),
+    RestRoute(
+        "POST", "/v1/webhook_deliveries/{id}/redeliver", "redeliverWebhook",
+        summary="Attempt a delivery once more, now",
+    ),
     RestRoute("GET", "/v1/api_keys", "apiKeys", summary="List API keys"),
     RestRoute("POST", "/v1/api_keys", "createApiKey", status=201, summary="Create an API key"),
     RestRoute("DELETE", "/v1/api_keys/{id}", "revokeApiKey", summary="Revoke an API key"),

@@ -1,0 +1,1 @@
+"""Webhooks: endpoints, durable signed deliveries, and the loops that send them."""

@@ -1,0 +1,137 @@
+"""Turning committed events into deliveries: one per matching, enabled endpoint.
+
+Each account and mode has a cursor, the last event ``sequence`` already fanned out.
+Sequences are handed out in commit order (``EventCounter``), so reading the events above
+the cursor, in order, never skips one that commits later. A pass claims the cursors that
+are behind (``FOR UPDATE SKIP LOCKED``: several workers share the work, each cursor
+advanced by one at a time), inserts the deliveries (``ON CONFLICT DO NOTHING``: a pass
+repeated after a crash makes no second one) and moves the cursor, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.db.engine import Database
+from stateset_gql.db.uow import Renderer, event_subject
+from stateset_gql.events.models import Event, EventCounter
+from stateset_gql.events.types import matches
+from stateset_gql.webhooks.deliveries import new_delivery
+from stateset_gql.webhooks.models import WebhookCursor, WebhookDelivery, WebhookEndpoint
+
+CURSORS_PER_PASS = 20
+
+
+async def fan_out(*, db: Database, render: Renderer, retries: int, batch: int = 500) -> int:
+    """One pass over the cursors that are behind; how many events it consumed. A pass
+    that consumed ``batch`` events of some cursor leaves more for the next."""
+    async with db.session(write=True) as session, session.begin():
+        behind = await session.execute(
+            select(WebhookCursor, EventCounter.value)
+            .join(
+                EventCounter,
+                and_(
+                    EventCounter.account_id == WebhookCursor.account_id,
+                    EventCounter.livemode == WebhookCursor.livemode,
+                ),
+            )
+            .where(EventCounter.value > WebhookCursor.last_sequence)
+            .order_by(WebhookCursor.account_id, WebhookCursor.livemode)
+            .limit(CURSORS_PER_PASS)
+            .with_for_update(of=WebhookCursor, skip_locked=True)
+        )
+        consumed = 0
+        for cursor, counter in behind.all():
+            consumed += await _advance(
+                session, db, cursor, counter, render=render, retries=retries, batch=batch
+            )
+        return consumed
+
+
+async def _advance(
+    session: AsyncSession,
+    db: Database,
+    cursor: WebhookCursor,
+    counter: int,
+    *,
+    render: Renderer,
+    retries: int,
+    batch: int,
+) -> int:
+    owner = Owner(cursor.account_id, cursor.livemode)
+    endpoints = (
+        await session.execute(
+            select(
+                WebhookEndpoint.id, WebhookEndpoint.enabled_events, WebhookEndpoint.start_sequence
+            )
+            .where(
+                WebhookEndpoint.account_id == owner.account_id,
+                WebhookEndpoint.livemode == owner.livemode,
+                WebhookEndpoint.status == "enabled",
+            )
+            .order_by(WebhookEndpoint.id)
+        )
+    ).all()
+    if not endpoints:
+        # Nobody to send to: nothing to read either.
+        consumed = counter - cursor.last_sequence
+        cursor.last_sequence = counter
+        return consumed
+    events = list(
+        (
+            await session.execute(
+                select(Event)
+                .where(
+                    Event.account_id == owner.account_id,
+                    Event.livemode == owner.livemode,
+                    Event.sequence > cursor.last_sequence,
+                )
+                .order_by(Event.sequence)
+                .limit(batch)
+            )
+        ).scalars()
+    )
+    if not events:
+        # Purged past retention before they were fanned out.
+        cursor.last_sequence = counter
+        return 0
+    wanted = [
+        (event, endpoint_id)
+        for event in events
+        for endpoint_id, patterns, start in endpoints
+        if event.sequence > start and matches(patterns, event.type)
+    ]
+    needed = list(dict.fromkeys(event for event, _ in wanted))
+    bodies = dict(zip(needed, await _bodies(session, render, needed), strict=True))
+    rows = [
+        new_delivery(
+            owner=owner, endpoint_id=endpoint_id, event_id=event.id, event_type=event.type,
+            body=bodies[event], retries=retries,
+        )
+        for event, endpoint_id in wanted
+    ]  # fmt: skip
+    if rows:
+        insert: Any = sqlite.insert if db.is_sqlite else postgresql.insert
+        await session.execute(
+            insert(WebhookDelivery).on_conflict_do_nothing(
+                index_elements=["endpoint_id", "event_id"]
+            ),
+            rows,
+        )
+    cursor.last_sequence = events[-1].sequence
+    return len(events)
+
+
+async def _bodies(session: AsyncSession, render: Renderer, events: Sequence[Event]) -> list[str]:
+    """Each event exactly as ``GET /v1/events/{id}`` answers it."""
+    if not events:
+        return []
+    rendered = await render(session, [event_subject(e) for e in events])
+    return [orjson.dumps(body).decode() for body in rendered]

@@ -1,0 +1,140 @@
+"""``stateset-gql worker`` processes on PostgreSQL and Redis: killed with SIGKILL in a
+burst, another takes over and nothing is lost; two at once send each event once; SIGTERM
+lets attempts in flight finish. Each test has its own database, so no other server's
+in-process loops take part; they run once, not per backend.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from stateset_gql.db import migrate
+from tests.conftest import PG_ADMIN_DSN, _postgres_admin, service_missing
+from tests.rest_support import Rest
+from tests.support import LiveServer, new_account
+from tests.webhook_support import add_endpoint, deliveries, new_customer, receiver
+
+LEASE_SECONDS = "1.5"
+
+
+@pytest.fixture
+def fleet(redis_url: str) -> Iterator[tuple[LiveServer, str]]:
+    """An API server on a database of its own, publishing on Redis: it runs no
+    delivery loops, only worker processes do."""
+    name = f"stateset_hooks_{os.getpid()}_{secrets.token_hex(4)}"
+    try:
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # noqa: BLE001
+        service_missing("PostgreSQL", exc)
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    server: LiveServer | None = None
+    try:
+        migrate.upgrade(url)
+        server = LiveServer.start(database_url=url, broadcast_url=redis_url)
+        yield server, redis_url
+    finally:
+        if server is not None:
+            server.stop()
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "STATESET_DATABASE_URL": database_url,
+        "STATESET_BROADCAST_URL": redis_url,
+        "STATESET_ENV": "test",
+        "STATESET_LOG_LEVEL": "WARNING",
+        "STATESET_WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2",
+        "STATESET_WEBHOOK_POLL_SECONDS": "0.2",
+        "STATESET_WEBHOOK_LEASE_SECONDS": LEASE_SECONDS,
+    }
+    return subprocess.Popen([sys.executable, "-m", "stateset_gql.cli", "worker"], env=env)
+
+
+def stop(worker: subprocess.Popen[bytes]) -> int:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    return worker.wait(timeout=40)
+
+
+def test_a_worker_killed_in_a_burst_loses_no_event(
+    fleet: tuple[LiveServer, str], redis_url: str
+) -> None:
+    server, redis = fleet
+    account = new_account(server.database_url)
+    with httpx.Client(base_url=server.base_url, timeout=30) as client, receiver() as hooks:
+        rest = Rest(client, account.sk_test)
+        hooks.delay = 0.05  # at most 10 in flight: 200 a second at most
+        endpoint = add_endpoint(rest, hooks.url, ["customer.created"])
+        first = start_worker(server.database_url, redis)
+        second: subprocess.Popen[bytes] | None = None
+        try:
+            made = [new_customer(rest)["id"] for _ in range(60)]
+            hooks.wait(10, timeout=30)
+            first.kill()
+            first.wait(timeout=10)
+            assert len(hooks.received) < 60  # the burst was cut short
+            second = start_worker(server.database_url, redis)
+            deadline = time.monotonic() + 40
+            while {r.json["data"]["object"]["id"] for r in hooks.received} != set(made):
+                assert time.monotonic() < deadline, "events were lost"
+                time.sleep(0.1)
+            sent = deliveries(rest, endpoint["id"])
+        finally:
+            if second is not None:
+                assert stop(second) == 0
+    # At least once, each event under one webhook-id however often it came.
+    by_id: dict[str, set[str]] = {}
+    for got in hooks.received:
+        by_id.setdefault(got.headers["webhook-id"], set()).add(got.json["id"])
+    assert len(by_id) == 60
+    assert all(len(events) == 1 for events in by_id.values())
+    assert len(sent) == 60
+
+
+def test_two_workers_send_each_event_once(fleet: tuple[LiveServer, str]) -> None:
+    server, redis = fleet
+    account = new_account(server.database_url)
+    workers = [start_worker(server.database_url, redis) for _ in range(2)]
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=30) as client, receiver() as hooks:
+            rest = Rest(client, account.sk_test)
+            add_endpoint(rest, hooks.url, ["customer.*"])
+            made = {new_customer(rest)["id"] for _ in range(40)}
+            arrived = hooks.wait(40, timeout=30)
+            arrived = hooks.quiet(2 * float(LEASE_SECONDS))
+    finally:
+        codes = [stop(worker) for worker in workers]
+    assert codes == [0, 0]
+    assert sorted(r.json["data"]["object"]["id"] for r in arrived) == sorted(made)
+
+
+def test_sigterm_lets_attempts_in_flight_finish(fleet: tuple[LiveServer, str]) -> None:
+    server, redis = fleet
+    account = new_account(server.database_url)
+    worker = start_worker(server.database_url, redis)
+    with httpx.Client(base_url=server.base_url, timeout=30) as client, receiver() as hooks:
+        rest = Rest(client, account.sk_test)
+        hooks.delay = 1.0
+        endpoint = add_endpoint(rest, hooks.url)
+        for _ in range(3):
+            new_customer(rest)
+        deadline = time.monotonic() + 20
+        while len(hooks.received) < 3:  # all three are being answered, slowly
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=40) == 0
+        sent = deliveries(rest, endpoint["id"])
+    assert [d["status"] for d in sent] == ["succeeded"] * 3
