@@ -17,6 +17,7 @@ from sqlalchemy import event
 from stateset_gql.access import service
 from stateset_gql.app import StateSetApp, create_app
 from stateset_gql.db.engine import Database
+from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.http.server import Server
 from stateset_gql.settings import Settings
 
@@ -64,11 +65,15 @@ class LiveServer:
 
     @contextmanager
     def count_statements(self) -> Iterator[list[str]]:
-        """Every SQL statement the server sends while the block runs."""
+        """Every SQL statement the server sends for requests (HTTP, or a WebSocket's
+        subscriptions) while the block runs; the background loops' (the webhook worker and
+        relay that serve runs on memory://, housekeeping) are not the requests' doing."""
         statements: list[str] = []
         lock = threading.Lock()
 
         def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if request_id_var.get() is None:
+                return
             with lock:
                 statements.append(statement)
 

@@ -47,6 +47,7 @@ from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import format_error, to_domain_errors
 from stateset_gql.graphql.realtime.topics import Snapshots, SubscriptionRefused, topic_of
 from stateset_gql.http.auth import secret_from_authorization
+from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.ids import new_id
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pipeline.gate import Admission, Gate
@@ -297,6 +298,8 @@ class WebSocketEndpoint:
             return
         await websocket.accept(subprotocol=protocol)
         context = SocketContext(request_id=new_id("req"))
+        # The socket's id is its log lines' request id, and its subscriptions' tasks'.
+        request_id_var.set(context.request_id)
         adapter = _Adapter(self.view, websocket, MAX_MESSAGE_BYTES)
         self.sockets.add(websocket)
         self.metrics.sockets.inc()
