@@ -10,17 +10,20 @@ until every socket has had one (all are in their feed), and ``createOrder`` is P
 to ``/graphql`` at that rate for a few seconds (open loop, several connections). Each
 subscriber's latency is its receive time (``time.time()``) minus the event's ``created``
 (the same clock). Every socket must receive every ``order.created``: missing ones are
-counted. The lowest rate runs first, so an overloaded rate cannot spoil the next.
+counted. The given rates run lowest first.
 
 The client process and the writer share the machine's cores with the server: the CPU
 each used during the window is printed beside the table.
 
     python bench/subscribers.py [--subscribers 1000,5000] [--rates 100] [--seconds 10]
-                                [--slow-rate 10] [--database auto|postgres|sqlite]
+                                [--slow-messages 10000] [--database auto|postgres|sqlite]
                                 [--redis redis://127.0.0.1:6379/0] [--no-compression]
 
-``--slow-rate``: when a count misses the target (p99 over 100 ms or anything missing)
-at a rate, it runs again at this rate, so the fan-out's own latency shows.
+``--slow-messages``: when a count misses the target (p99 over 100 ms or anything missing)
+at a rate, it runs again, on the same sockets, at the order rate that makes this many
+messages a second (10 orders/s for 1,000 subscribers, 2 for 5,000), so the fan-out's own
+latency shows where the machine keeps up. The writer sends for ``--seconds`` at most; an
+order still waiting for one of its connections then is not sent, and said so.
 """
 
 from __future__ import annotations
@@ -270,6 +273,7 @@ class Row:
     least: int
     orders: int
     write_errors: int
+    unsent: int
     server_cpu: float
     client_cpu: float
     writer_cpu: float
@@ -346,6 +350,7 @@ class Writer:
         self.pool: asyncio.Queue[Connection] = asyncio.Queue()
         self.made = 0
         self.errors = 0
+        self.unsent = 0
         self.n = 0
 
     async def open(self) -> None:
@@ -356,7 +361,9 @@ class Writer:
         while not self.pool.empty():
             await self.pool.get_nowait().close()
 
-    async def order(self) -> bool:
+    async def order(self, until: float = float("inf")) -> bool | None:
+        """One createOrder: True when made; None when no connection came free before
+        ``until`` (perf_counter), so it was never sent."""
         self.n += 1
         line = {"sku": SKUS[self.n % len(SKUS)], "name": f"s{self.run_id}", "quantity": 1,
                 "unitAmount": 1999}  # fmt: skip
@@ -364,6 +371,10 @@ class Writer:
             {"query": CREATE_ORDER, "variables": {"i": {"currency": "USD", "lineItems": [line]}}}
         )
         http = await self.pool.get()
+        if time.perf_counter() > until:
+            self.pool.put_nowait(http)
+            self.unsent += 1
+            return None
         try:
             response = await http.request("POST", "/graphql", body, self.headers)
         except (OSError, IndexError, asyncio.IncompleteReadError):
@@ -379,17 +390,20 @@ class Writer:
         return ok
 
     async def paced(self, rate: float, seconds: float) -> tuple[int, float]:
-        """Orders at ``rate`` a second for ``seconds`` (open loop); how many were made and
-        the seconds from the first send to the last answer."""
-        self.made = self.errors = 0
+        """Orders at ``rate`` a second for ``seconds``, open loop over ``WRITERS``
+        connections; one still waiting for a connection at the end is not sent
+        (``unsent``). How many were made, and the seconds from the first send to the last
+        answer."""
+        self.made = self.errors = self.unsent = 0
         total = round(rate * seconds)
         started = time.perf_counter()
-        pending: set[asyncio.Task[bool]] = set()
+        until = started + seconds
+        pending: set[asyncio.Task[bool | None]] = set()
         for i in range(total):
             delay = started + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            pending.add(asyncio.create_task(self.order()))
+            pending.add(asyncio.create_task(self.order(until)))
         if pending:
             await asyncio.wait(pending)
         return self.made, time.perf_counter() - started
@@ -425,7 +439,7 @@ async def measure(
     count: int,
     rates: list[float],
     seconds: float,
-    slow_rate: float,
+    slow_messages: float,
     compression: bool,
 ) -> list[Row]:
     writer = Writer(port, key)
@@ -455,7 +469,8 @@ async def measure(
             done.append(rate)
             print("  " + row.line(), flush=True)
             missed = row.p99 * 1000 > TARGET_P99_MS or row.received < row.expected
-            if missed and slow_rate and slow_rate < rate and slow_rate not in done + plan:
+            slow_rate = max(1.0, round(slow_messages / max(1, connected["connected"])))
+            if missed and slow_messages and slow_rate < rate and slow_rate not in done + plan:
                 # Runs after: the overloaded rate already ran on these sockets, and may
                 # have cut subscribers off; it runs last when there is still time.
                 plan.insert(0, slow_rate)
@@ -495,10 +510,10 @@ async def _one_rate(
     write_errors = writer.errors
     written = time.time()
     achieved = made / (written - started)
-    # Drain: until every socket has every order, or nothing arrives for 3 s, or 40 s.
+    # Drain: until every socket has every order, or nothing arrives for 3 s, or 20 s.
     expected = made * connected["connected"]
     last_received, quiet_since = -1, time.monotonic()
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         stats = await client.ask("stats")
         if stats["received"] >= expected:
@@ -525,6 +540,7 @@ async def _one_rate(
         least=report["least"],
         orders=made,
         write_errors=write_errors,
+        unsent=writer.unsent,
         server_cpu=(cpu_seconds(server_pid) - server_cpu) / window,
         client_cpu=(report["cpu"] - client_cpu) / window,
         writer_cpu=(sum(os.times()[:2]) - writer_cpu) / window,
@@ -560,14 +576,21 @@ async def seed(url: str) -> str:
         await db.dispose()
 
 
-def _print_table(rows: list[Row], database: str, broadcast: str, seconds: float) -> None:
+def _print_table(
+    rows: list[Row], database: str, broadcast: str, seconds: float, compression: bool
+) -> None:
     print(
         f'\nsubscribers on events(types: ["order.*"]), one serve process ({database} + '
         f"{broadcast}), createOrder over HTTP for {seconds:.0f} s a row, {os.cpu_count()} cores"
     )
     print("latency: client receive time - event created (same clock), every message of every")
     print("subscriber; srv/cli/wrt: CPU of the server, the client process (all sockets, same")
-    print("cores as the server: its own queueing is in the latency) and the writer, per second\n")
+    print("cores as the server: its own queueing is in the latency) and the writer, per second")
+    print(
+        "clients offer permessage-deflate, as browsers do\n"
+        if compression
+        else "clients do not offer permessage-deflate\n"
+    )
     print(HEADER)
     for row in rows:
         print(row.line())
@@ -575,6 +598,11 @@ def _print_table(rows: list[Row], database: str, broadcast: str, seconds: float)
         notes = []
         if row.connected < row.subscribers:
             notes.append(f"only {row.connected:,} of {row.subscribers:,} connected")
+        if row.unsent:
+            notes.append(
+                f"{row.unsent:,} orders not sent: all {WRITERS} writer connections were "
+                "waiting on createOrder"
+            )
         if row.write_errors:
             notes.append(f"{row.write_errors} createOrder failed")
         if row.received < row.expected:
@@ -601,7 +629,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", default="1000,5000")
     parser.add_argument("--rates", default="100", help="orders a second, comma-separated")
-    parser.add_argument("--slow-rate", type=float, default=10.0)
+    parser.add_argument(
+        "--slow-messages",
+        type=float,
+        default=10_000,
+        help="a rate that misses the target runs again at this many messages a second "
+        "(orders/s = this / subscribers); 0: not",
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--database", choices=["sqlite", "postgres", "auto"], default="auto")
     parser.add_argument(
@@ -654,15 +688,15 @@ def main(argv: list[str] | None = None) -> int:
                 rows += asyncio.run(
                     measure(
                         server_pid=server.pid, port=port, key=key, count=count, rates=rates,
-                        seconds=args.seconds, slow_rate=args.slow_rate,
+                        seconds=args.seconds, slow_messages=args.slow_messages,
                         compression=not args.no_compression,
                     )
                 )  # fmt: skip
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        _print_table(rows, database, "Redis" if broadcast != "memory://" else broadcast,
-                     args.seconds)  # fmt: skip
+        shown = "Redis" if broadcast != "memory://" else broadcast
+        _print_table(rows, database, shown, args.seconds, not args.no_compression)
         return 0
     finally:
         if database == "postgres":
