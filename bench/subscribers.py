@@ -100,13 +100,14 @@ class ClientState:
     errors: int = 0
     ended: int = 0  # sockets closed or operations ended
     created_at: dict[str, float] = field(default_factory=dict)
+    dead: set[int] = field(default_factory=set)  # sockets that never subscribed
     unprobed: int = 0  # sockets with nothing above the floor yet
     probed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def reset(self) -> None:
         self.floor = self.max_sequence
         self.received = [0] * self.count
-        self.unprobed = self.count
+        self.unprobed = self.count - len(self.dead)
         self.latencies = array("d")
         self.first = self.last = 0.0
 
@@ -169,6 +170,11 @@ async def _socket(
     state.ended += 1
 
 
+def _least(state: ClientState) -> int:
+    alive = [n for i, n in enumerate(state.received) if i not in state.dead]
+    return min(alive, default=0)
+
+
 def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
 
@@ -208,6 +214,7 @@ async def client_main(port: int, key: str, count: int, compression: bool) -> Non
                     if not ready.is_set():
                         waiter.cancel()
                         failed += 1
+                        state.dead.add(index)
                         if task.done() and task.exception() is not None:
                             state.errors += 1
 
@@ -218,24 +225,24 @@ async def client_main(port: int, key: str, count: int, compression: bool) -> Non
             # Every socket has its probe once it got any event above the floor.
             state.floor = state.max_sequence
             state.received = [0] * count
-            state.unprobed = count
+            state.unprobed = count - len(state.dead)
             state.probed.clear()
             answer({"armed": True})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(state.probed.wait(), float(argument or 30))
-            answer({"missing": state.received.count(0)})
+            answer({"missing": state.received.count(0) - len(state.dead)})
         elif command == "reset":
             state.reset()
             answer({"floor": state.floor})
         elif command == "stats":
-            answer({"received": sum(state.received), "least": min(state.received),
+            answer({"received": sum(state.received), "least": _least(state),
                     "ended": state.ended})  # fmt: skip
         elif command == "report":
             ordered = sorted(state.latencies)
             answer(
                 {
                     "received": sum(state.received),
-                    "least": min(state.received),
+                    "least": _least(state),
                     "most": max(state.received),
                     "first": state.first,
                     "last": state.last,
