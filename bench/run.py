@@ -16,6 +16,9 @@ prints their ratio: what counting every request in Redis costs.
 
     python bench/run.py [--database sqlite|postgres] [--seconds 3] [--seed 10000]
                         [--redis redis://127.0.0.1:6379/0] [--webhooks 5000]
+
+``--only subscribers`` runs the WebSocket subscribers benchmark instead
+(``bench/subscribers.py``, which takes its own options); ``make bench`` runs both.
 """
 
 from __future__ import annotations
@@ -300,11 +303,13 @@ def _redis_answers(url: str) -> bool:
         return False
 
 
-def _serve(url: str, port: int, broadcast_url: str) -> subprocess.Popen[bytes]:
+def _serve(
+    url: str, port: int, broadcast_url: str, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
            "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url}  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port), *extra],
         env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     _wait(f"http://127.0.0.1:{port}")
@@ -346,6 +351,11 @@ def main() -> int:
         "--webhooks", type=int, default=5000, help="events the webhook scenario delivers"
     )
     args = parser.parse_args()
+    if args.only == "subscribers":
+        # The WebSocket fan-out has its own servers and table (bench/subscribers.py).
+        from bench.subscribers import main as subscribers
+
+        return subscribers([])
 
     database = args.database
     pg_name = f"stateset_bench_{secrets.token_hex(4)}"
