@@ -35,9 +35,6 @@ from stateset_gql.settings import ConfigurationError, Settings
 # answer: the type (sk, rk, pk) and livemode.
 KEY_CHOICES = ("sk_test", "sk_live", "rk_test", "rk_live", "pk_test", "pk_live")
 T = TypeVar("T")
-# A WebSocket frame larger than this is refused by uvicorn (1009); messages over 64 KB
-# are refused by the app, with the contract's 4413.
-WS_MAX_FRAME_BYTES = 1024 * 1024
 
 
 # -- what a command answers: JSON, and the same as readable text ---------------------------
@@ -256,7 +253,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
     from stateset_gql.http.protocol import with_header_timeout
     from stateset_gql.http.requestctx import configure_logging
-    from stateset_gql.http.server import Server
+    from stateset_gql.http.server import Server, websocket_options
 
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
@@ -300,8 +297,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_keep_alive=args.timeout_keep_alive,
         backlog=args.backlog,
         http=with_header_timeout(args.header_timeout),
-        ws_max_size=WS_MAX_FRAME_BYTES,
-        ws_ping_interval=settings.ws_ping_seconds,
+        **websocket_options(settings),
     )
     Server(config, app.state.websockets).run()
     return 0

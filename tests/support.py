@@ -18,7 +18,7 @@ from stateset_gql.access import service
 from stateset_gql.app import StateSetApp, create_app
 from stateset_gql.db.engine import Database
 from stateset_gql.http.requestctx import request_id_var
-from stateset_gql.http.server import Server
+from stateset_gql.http.server import Server, websocket_options
 from stateset_gql.settings import Settings
 
 
@@ -48,7 +48,10 @@ class LiveServer:
             database_url=database_url, broadcast_url=broadcast_url, env="test", **extra
         )
         app = create_app(settings)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_config=None, lifespan="on",
+            **websocket_options(settings),
+        )  # fmt: skip
         server = Server(config, app.state.websockets)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -58,6 +58,7 @@ PING_SECONDS = 15.0
 INIT_SECONDS = 10.0
 MAX_OPERATIONS = 100
 PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL)
+PING = {"type": "ping"}
 
 
 class _Shown(GraphQLError):
@@ -100,6 +101,7 @@ class _Adapter:
         self.view = view
         self.websocket = websocket
         self.max_bytes = max_bytes
+        self.pinging = False
 
     async def iter_json(
         self, *, ignore_parsing_errors: bool = False
@@ -134,6 +136,12 @@ class _Adapter:
     async def close(self, code: int, reason: str) -> None:
         with contextlib.suppress(RuntimeError, OSError):
             await self.websocket.close(code=code, reason=reason)
+
+    async def ping(self) -> None:
+        try:
+            await self.send_json(PING)
+        finally:
+            self.pinging = False
 
 
 class Subscriptions:
@@ -289,6 +297,10 @@ class WebSocketEndpoint:
         self.init_seconds = init_seconds
         self.ping_seconds = ping_seconds
         self.sockets: set[WebSocket] = set()
+        # One loop pings every graphql-transport-ws socket, rather than a task per socket.
+        self._pinged: set[_Adapter] = set()
+        self._pinger: asyncio.Task[None] | None = None
+        self._pings: set[asyncio.Task[None]] = set()
 
     async def handle(self, websocket: WebSocket) -> None:
         offered = websocket.scope.get("subprotocols") or []
@@ -303,10 +315,11 @@ class WebSocketEndpoint:
         adapter = _Adapter(self.view, websocket, MAX_MESSAGE_BYTES)
         self.sockets.add(websocket)
         self.metrics.sockets.inc()
-        pinger = None
         try:
             if protocol == GRAPHQL_TRANSPORT_WS_PROTOCOL:
-                pinger = asyncio.create_task(self._ping(adapter))
+                self._pinged.add(adapter)
+                if self._pinger is None:
+                    self._pinger = asyncio.create_task(self._ping_forever())
                 await BaseGraphQLTransportWSHandler(
                     view=cast(Any, self.view),
                     websocket=cast(Any, adapter),
@@ -328,22 +341,32 @@ class WebSocketEndpoint:
                     max_subscriptions_per_connection=MAX_OPERATIONS,
                 ).handle()
         finally:
-            if pinger is not None:
-                pinger.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await pinger
+            self._pinged.discard(adapter)
             self.sockets.discard(websocket)
             self.metrics.sockets.dec()
             if context.admission is not None:
                 await context.admission.release()
 
-    async def _ping(self, adapter: _Adapter) -> None:
+    async def _ping_forever(self) -> None:
         while True:
             await asyncio.sleep(self.ping_seconds)
-            await adapter.send_json({"type": "ping"})
+            for adapter in list(self._pinged):
+                if adapter.pinging:
+                    continue  # its last ping is still waiting on a client that does not read
+                adapter.pinging = True
+                task = asyncio.create_task(adapter.ping())
+                self._pings.add(task)
+                task.add_done_callback(self._pings.discard)
 
     async def close_all(self, code: int = 1001, reason: str = "Server shutting down") -> None:
-        """Before the server stops: clients reconnect and resume with ``since``."""
-        for websocket in list(self.sockets):
-            with contextlib.suppress(RuntimeError, OSError):
-                await websocket.close(code=code, reason=reason)
+        """Before the server stops: clients reconnect and resume with ``since``. A client
+        that does not read is not waited for."""
+        if self._pinger is not None:
+            self._pinger.cancel()
+            self._pinger = None
+
+        async def close(websocket: WebSocket) -> None:
+            with contextlib.suppress(RuntimeError, OSError, TimeoutError):
+                await asyncio.wait_for(websocket.close(code=code, reason=reason), timeout=1.0)
+
+        await asyncio.gather(*(close(w) for w in list(self.sockets)))
