@@ -37,8 +37,8 @@ async def main(port: int, count: int) -> list[tuple[float, bytes, bytes]]:
                 writer.write(ANSWER)
                 if len(received) >= count:
                     done.set()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # the sender went away, or the receiver is done
         finally:
             writer.close()
 

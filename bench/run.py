@@ -428,6 +428,7 @@ def _webhooks(url: str, redis_url: str, count: int, database: str) -> None:
         return
     print(f"\nwebhooks: one worker, {database}, a receiver answering 200 at once ...", flush=True)
     print(webhook_scenario(url, redis_url, free_port(), count).report())
+    print(webhook_scenario(url, redis_url, free_port(), count, backlog=True).report())
 
 
 async def _pg_admin(sql: str) -> Any:
