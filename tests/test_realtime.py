@@ -7,6 +7,8 @@ an order as ``GET /v1/orders/{id}`` answered at that event.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -291,3 +293,54 @@ def test_subscribers_sharing_a_document_share_one_feed_and_no_statement(
     finally:
         for sock in [*same, other]:
             sock.close()
+
+
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+def test_a_graphql_websocket_client_subscribes_and_resumes(
+    rt_server: LiveServer, rt_client: httpx.Client, shop: Account, protocol: str
+) -> None:
+    """The ``gql`` client, as an integrator would use it: live events, then a second
+    subscription resuming with ``since`` from the last id the first one saw."""
+    from gql import Client, GraphQLRequest
+    from gql.transport.websockets import WebsocketsTransport
+
+    url = rt_server.base_url.replace("http://", "ws://") + "/graphql"
+
+    async def run() -> tuple[list[int], list[int]]:
+        transport = WebsocketsTransport(
+            url=url,
+            init_payload={"authorization": f"Bearer {shop.sk_test}"},
+            subprotocols=[protocol],
+            close_timeout=1,
+        )
+        async with Client(transport=transport) as session:
+            live: list[dict[str, Any]] = []
+            stream = session.subscribe(
+                GraphQLRequest(EVENTS, variable_values={"types": ["customer.*"]})
+            )
+            writes = asyncio.create_task(asyncio.to_thread(write, 3))
+            async for result in stream:
+                live.append(result["events"])
+                if len(live) == 3:
+                    break
+            await writes
+            await asyncio.to_thread(write, 2)
+            resumed: list[int] = []
+            variables = {"types": ["customer.*"], "since": live[-1]["id"]}
+            async for result in session.subscribe(
+                GraphQLRequest(EVENTS, variable_values=variables)
+            ):
+                resumed.append(result["events"]["sequence"])
+                if len(resumed) == 2:
+                    break
+        return [e["sequence"] for e in live], resumed
+
+    def write(n: int) -> None:
+        time.sleep(0.3)  # the subscription is in place
+        with httpx.Client(base_url=rt_server.base_url, timeout=30) as client:
+            for _ in range(n):
+                create_customer(client, shop.sk_test)
+
+    live, resumed = asyncio.run(run())
+    assert live == [1, 2, 3]
+    assert resumed == [4, 5]
