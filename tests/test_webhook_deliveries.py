@@ -195,3 +195,24 @@ def test_a_deleted_or_disabled_endpoint_receives_nothing_more(
         assert len(disabled.quiet(0.3)) == 2
         assert arrived[1].json["type"] == "test.webhook"
     assert rest.get(f"/v1/webhook_endpoints/{gone['id']}").status_code == 404
+
+
+def test_a_slow_receiver_has_at_most_10_attempts_in_flight_and_delays_no_other(
+    client: httpx.Client, account: Account
+) -> None:
+    rest = Rest(client, account.sk_test)
+    with receiver() as slow, receiver() as fast:
+        slow.delay = 2.0  # 10 at a time: 25 take three rounds, 6 s
+        add_endpoint(rest, slow.url, ["customer.created"])
+        add_endpoint(rest, fast.url, ["customer.created"])
+        for _ in range(25):
+            new_customer(rest)
+        fast.wait(25)
+        # The fast endpoint got every event while the slow one was still answering.
+        assert len(slow.received) < 25
+        slow.wait(25, timeout=30)
+        assert slow.most_open == 10
+        assert fast.most_open <= 10
+    metrics = client.get("/metrics").text
+    assert 'stateset_webhook_attempts_total{outcome="succeeded"}' in metrics
+    assert "stateset_webhook_attempt_duration_seconds_count" in metrics

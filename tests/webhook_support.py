@@ -34,6 +34,9 @@ class Receiver:
         self.statuses: list[int] = []
         # Seconds each answer waits, as a slow receiver would.
         self.delay = 0.0
+        # Requests being answered now, and the most at once.
+        self.open = 0
+        self.most_open = 0
         self._lock = threading.Condition()
         receiver = self
 
@@ -43,6 +46,8 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver._lock:
+                    receiver.open += 1
+                    receiver.most_open = max(receiver.most_open, receiver.open)
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                     receiver.received.append(
                         Received(self.path, dict(self.headers.items()), body, time.time())
@@ -50,6 +55,8 @@ class Receiver:
                     receiver._lock.notify_all()
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                with receiver._lock:
+                    receiver.open -= 1
                 answer = f"answered {status}".encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))
