@@ -98,7 +98,9 @@ def page_request(args: dict[str, Any]) -> PageRequest:
 
 
 def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
-    compiled: Compiled = statement.compile(dialect=DIALECT)
+    compiled: Compiled = statement.compile(
+        dialect=DIALECT, compile_kwargs={"render_postcompile": True}
+    )
     params = compiled.construct_params()
     processors = compiled._bind_processors
     values = []
@@ -222,9 +224,11 @@ class CompiledReads:
             count_sql = _renumbered(count_sql, len(values))
             values += count_values
         text = self._template(root, tuple(query.order))
-        values.append(request.first)
         text = text.replace(PAGE, page_sql).replace(COUNT, count_sql)
-        text = text.replace(FIRST, f"${len(values)}::int")
+        # Each value a request adds is bound only where the selection uses it.
+        if FIRST in text:
+            values.append(request.first)
+            text = text.replace(FIRST, f"${len(values)}::int")
         if PREVIOUS in text:
             values.append(request.after is not None or bool(request.offset))
             text = text.replace(PREVIOUS, f"${len(values)}::boolean")
