@@ -72,7 +72,7 @@ PAY = "mutation($id: ID!, $input: PayOrderInput!) { payOrder(id: $id, input: $in
 REFUND = """mutation($id: ID!, $input: RefundOrderInput) {
   refundOrder(id: $id, input: $input) { id } }"""
 SHIP = """mutation($id: ID!) { processOrder(id: $id) { id } }"""
-CANCEL = "mutation($id: ID!) { cancelOrder(id: $id, reason: \"changed mind\") { id } }"
+CANCEL = 'mutation($id: ID!) { cancelOrder(id: $id, reason: "changed mind") { id } }'
 DELETE = "mutation($id: ID!) { deleteCustomer(id: $id) { id } }"
 
 

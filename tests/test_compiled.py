@@ -50,16 +50,16 @@ def shop(postgres_url: str, pair: Pair) -> Shop:
 
 CUSTOMER_FIELDS = """id object livemode created updated email name phone metadata
   address { line1 line2 city state postalCode country }"""
-CUSTOMERS_LIST = f"""
+CUSTOMERS_LIST = """
 query List($first: Int!, $after: String, $offset: Int, $where: CustomerWhere,
-           $orderBy: [CustomerOrder!]) {{
-  customers(first: $first, after: $after, offset: $offset, where: $where, orderBy: $orderBy) {{
+           $orderBy: [CustomerOrder!]) {
+  customers(first: $first, after: $after, offset: $offset, where: $where, orderBy: $orderBy) {
     totalCount
-    pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
-    edges {{ cursor node {{ id email name created }} }}
-    nodes {{ id email name created }}
-  }}
-}}
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id email name created } }
+    nodes { id email name created }
+  }
+}
 """
 ORDERS_LIST = """
 query($where: OrderWhere, $orderBy: [OrderOrder!], $first: Int = 50) {
@@ -119,12 +119,14 @@ def _documents(seeded: dict[str, Any]) -> list[tuple[str, dict[str, Any] | None]
         (ORDERS_LIST, {}),
         (ORDERS_LIST, {"orderBy": [{"field": "AMOUNT", "direction": "DESC"}], "first": 3}),
         (ORDERS_LIST, {"where": {"status": {"_in": ["PAID", "PENDING"]}}}),
-        (ORDERS_LIST, {"where": {"_or": [{"amount": {"_gte": 3000}}, {"status": {"_eq": "CANCELLED"}}]}}),
-        (ORDERS_LIST, {"where": {"created": {"_gte": "2020-01-01"}, "_not": {"customerId": {"_eq": customers[0]["id"]}}}}),
+        (ORDERS_LIST, {"where": {"_or": [{"amount": {"_gte": 3000}},
+                                         {"status": {"_eq": "CANCELLED"}}]}}),
+        (ORDERS_LIST, {"where": {"created": {"_gte": "2020-01-01"},
+                                 "_not": {"customerId": {"_eq": customers[0]["id"]}}}}),
         (ORDERS_PAGE, {"first": 50}),
         (ORDERS_PAGE, {"first": 2}),
-        (f"{{ orders(first: 20) {{ nodes {{ {ORDER_FIELDS} customer {{ {CUSTOMER_FIELDS} }} }} }} }}",
-         None),
+        (f"{{ orders(first: 20) {{ nodes {{ {ORDER_FIELDS} "
+         f"customer {{ {CUSTOMER_FIELDS} }} }} }} }}", None),
         ("{ orders { totalCount } customers { totalCount } }", None),
         (FRAGMENTS, {"yes": True, "no": False}),
         (FRAGMENTS, {"yes": False, "no": True}),
@@ -137,9 +139,7 @@ def test_every_list_and_object_query_answers_the_same_bytes(pair: Pair, shop: Sh
         pair.same(account.sk_test, query, variables)
 
 
-def test_paging_with_cursors_answers_the_same_bytes_page_after_page(
-    pair: Pair, shop: Shop
-) -> None:
+def test_paging_with_cursors_answers_the_same_bytes_page_after_page(pair: Pair, shop: Shop) -> None:
     account, _ = shop
     for order_by in (None, [{"field": "AMOUNT"}], [{"field": "UPDATED", "direction": "DESC"}]):
         query = """query($after: String, $o: [OrderOrder!]) {
@@ -200,7 +200,8 @@ CUSTOMER_LEAVES = ["id", "object", "livemode", "created", "updated", "email", "n
                    "metadata"]  # fmt: skip
 NESTED = {
     "Order": {
-        "shippingAddress": ("Address", ["line1", "line2", "city", "state", "postalCode", "country"]),
+        "shippingAddress": ("Address", ["line1", "line2", "city", "state", "postalCode",
+                                        "country"]),
         "lineItems": ("LineItem", ["sku", "name", "quantity", "unitAmount", "amount"]),
         "payments": ("Payment", ["id", "object", "livemode", "created", "updated", "metadata",
                                  "orderId", "amount", "currency", "status", "method",
@@ -235,7 +236,9 @@ class Generator:
             if depth < 2 and rng.random() < 0.4:
                 parts.append(f"{name} {{ {self.selection(child, child_leaves, depth + 1)} }}")
         if type_name == "Payment" and rng.random() < 0.5:
-            parts.append(f"card {{ {self.selection('PaymentCard', NESTED['Payment']['card'][1])} }}")
+            parts.append(
+                f"card {{ {self.selection('PaymentCard', NESTED['Payment']['card'][1])} }}"
+            )
         rng.shuffle(parts)
         if rng.random() < 0.25:
             parts.insert(0, f"... on {type_name} {{ {parts.pop()} }}")
@@ -264,11 +267,20 @@ class Generator:
         rng = self.rng
         args = [f"first: {rng.choice([1, 2, 3, 10, 20])}"]
         if type_name == "Order":
-            orders = ["", "[{field: AMOUNT, direction: DESC}]", "[{field: CREATED}]",
-                      "[{field: UPDATED, direction: DESC}, {field: AMOUNT}]"]
-            wheres = ["", "{status: {_in: [PAID, PENDING]}}", "{amount: {_gte: 500}}",
-                      "{_or: [{status: {_eq: CANCELLED}}, {amount: {_lt: 1000}}]}",
-                      '{created: {_gte: "2020-01-01"}}', '{location: {_ne: "nowhere"}}']
+            orders = [
+                "",
+                "[{field: AMOUNT, direction: DESC}]",
+                "[{field: CREATED}]",
+                "[{field: UPDATED, direction: DESC}, {field: AMOUNT}]",
+            ]
+            wheres = [
+                "",
+                "{status: {_in: [PAID, PENDING]}}",
+                "{amount: {_gte: 500}}",
+                "{_or: [{status: {_eq: CANCELLED}}, {amount: {_lt: 1000}}]}",
+                '{created: {_gte: "2020-01-01"}}',
+                '{location: {_ne: "nowhere"}}',
+            ]
         else:
             orders = ["", "[{field: EMAIL}]", "[{field: NAME, direction: DESC}]"]
             wheres = ["", '{email: {_ilike: "%EXAMPLE.COM"}}', '{name: {_eq: "Ada Lovelace"}}']
@@ -287,20 +299,29 @@ class Generator:
             alias = f"r{i}: "
             kind = rng.choice(["orders", "customers", "order", "customer"])
             if kind == "orders":
-                roots.append(f"{alias}orders({self.arguments('Order')}) "
-                             f"{{ {self.connection('Order', ORDER_LEAVES)} }}")
+                roots.append(
+                    f"{alias}orders({self.arguments('Order')}) "
+                    f"{{ {self.connection('Order', ORDER_LEAVES)} }}"
+                )
             elif kind == "customers":
-                roots.append(f"{alias}customers({self.arguments('Customer')}) "
-                             f"{{ {self.connection('Customer', CUSTOMER_LEAVES)} }}")
+                roots.append(
+                    f"{alias}customers({self.arguments('Customer')}) "
+                    f"{{ {self.connection('Customer', CUSTOMER_LEAVES)} }}"
+                )
             elif kind == "order":
                 order_id = rng.choice(seeded["orders"])["id"]
-                roots.append(f'{alias}order(id: "{order_id}") '
-                             f"{{ {self.selection('Order', ORDER_LEAVES)} }}")
+                roots.append(
+                    f'{alias}order(id: "{order_id}") {{ {self.selection("Order", ORDER_LEAVES)} }}'
+                )
             else:
                 customer_id = rng.choice(seeded["customers"][:2])["id"]
-                roots.append(f'{alias}customer(id: "{customer_id}") '
-                             f"{{ {self.selection('Customer', CUSTOMER_LEAVES)} }}")
-        body = " ".join(["__typename @include(if: $yes)", "again: __typename @skip(if: $no)", *roots])
+                roots.append(
+                    f'{alias}customer(id: "{customer_id}") '
+                    f"{{ {self.selection('Customer', CUSTOMER_LEAVES)} }}"
+                )
+        body = " ".join(
+            ["__typename @include(if: $yes)", "again: __typename @skip(if: $no)", *roots]
+        )
         return f"query Q($yes: Boolean!, $no: Boolean!) {{ {body} }} " + " ".join(self.fragments)
 
 
@@ -326,8 +347,10 @@ def test_random_selections_answer_the_same_bytes(pair: Pair, shop: Shop) -> None
 
 
 def _reads(statements: list[str]) -> list[str]:
-    """The statements that read the shop's data (authentication's are left out)."""
-    return [s for s in statements if "api_keys" not in s and "accounts" not in s]
+    """The statements that read orders or customers (authentication's, and the
+    background loops' that share the server's engine, are left out)."""
+    tables = ("FROM orders", "FROM customers", "FROM order_line_items", "FROM payments")
+    return [s for s in statements if any(t in s for t in tables) and "webhook" not in s]
 
 
 def test_each_root_field_is_one_statement(pair: Pair, shop: Shop) -> None:
@@ -374,11 +397,16 @@ def test_another_account_and_the_other_mode_see_nothing_of_the_shop(
     account, seeded = shop
     other = new_account(postgres_url)
     order_id = seeded["orders"][0]["id"]
-    lists = f"{{ orders(first: 20) {{ totalCount nodes {{ {ORDER_FIELDS} }} }} customers {{ nodes {{ id }} }} }}"
+    lists = (
+        f"{{ orders(first: 20) {{ totalCount nodes {{ {ORDER_FIELDS} }} }} "
+        "customers { nodes { id } } }"
+    )
     for key in (other.sk_test, account.sk_live):
         body = pair.same(key, lists)
         assert b'"nodes":[]' in body
-        pair.same(key, "query($id: ID!) { order(id: $id) { id } }", {"id": order_id}, engine="resolver")
+        pair.same(
+            key, "query($id: ID!) { order(id: $id) { id } }", {"id": order_id}, engine="resolver"
+        )
         pair.same_get(key, f"/v1/orders/{order_id}", engine="resolver")
         assert b'"data":[]' in pair.same_get(key, "/v1/orders")
 

@@ -96,7 +96,7 @@ def _render(
     data = (outcome.result.data or {})["result"]
     if isinstance(data, RestPage):
         # The compiled read engine's page: its items are REST JSON already.
-        page = {
+        compiled: dict[str, Any] = {
             "object": "list",
             "url": operation.route.path,
             "data": data.data,
@@ -104,8 +104,8 @@ def _render(
             "next_cursor": data.next_cursor,
         }
         if include_total:
-            page["total_count"] = data.total_count
-        return 200, orjson.dumps(page)
+            compiled["total_count"] = data.total_count
+        return 200, orjson.dumps(compiled)
     if isinstance(data, orjson.Fragment):
         return operation.route.status, orjson.dumps(data)
     if not operation.is_list:

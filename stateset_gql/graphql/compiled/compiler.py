@@ -111,7 +111,7 @@ class _Directives(Visitor):
     def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
         if node.name.value not in HANDLED_DIRECTIVES:
             self.unhandled = True
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             name = getattr(argument.value, "name", None)
             if name is not None:
                 self.switches.add(name.value)
@@ -254,7 +254,8 @@ class Compiler:
                 entries.append((out, sql.json_literal(connection.name)))
             elif field_name == "nodes":
                 alias = self._alias()
-                nodes = rows(self._object(table, node_type, self._subfields(node_type, sub), alias), alias)
+                fields = self._subfields(node_type, sub)
+                nodes = rows(self._object(table, node_type, fields, alias), alias)
                 entries.append((out, nodes))
             elif field_name == "edges":
                 alias = self._alias()
@@ -284,9 +285,9 @@ class Compiler:
                     if info_field == "__typename":
                         info.append((info_key, sql.json_literal(info_type.name)))
                     elif info_field == "hasNextPage":
-                        info.append((info_key, f"CASE WHEN k._c > {FIRST} THEN 'true' ELSE 'false' END"))
+                        info.append((info_key, sql.boolean(f"k._c > {FIRST}")))
                     elif info_field == "hasPreviousPage":
-                        info.append((info_key, f"CASE WHEN {PREVIOUS} THEN 'true' ELSE 'false' END"))
+                        info.append((info_key, sql.boolean(PREVIOUS)))
                     elif info_field == "startCursor":
                         info.append((info_key, sql.or_null(f"'\"' || {edge_cursor('1')} || '\"'")))
                     elif info_field == "endCursor":
@@ -386,7 +387,9 @@ class Compiler:
             present = [f"{alias}.{column_name(c)} IS NOT NULL" for c in source.present]
             if inner is not None:
                 present.append(f"jsonb_typeof({inner}) = 'object'")
-            return f"CASE WHEN {' AND '.join(present)} THEN {value} ELSE 'null' END" if present else value
+            if not present:
+                return value
+            return f"CASE WHEN {' AND '.join(present)} THEN {value} ELSE 'null' END"
         if source.scope is not None:
             self.scopes.add(source.scope)
         child = self._alias()
@@ -395,7 +398,9 @@ class Compiler:
             f"FROM {table.table_name} AS {child} WHERE {child}.{column_name(source.remote)} = "
             f"{alias}.{column_name(source.local)}"
         )
-        owned = f" AND {child}.account_id = {alias}.account_id AND {child}.livemode = {alias}.livemode"
+        owned = (
+            f" AND {child}.account_id = {alias}.account_id AND {child}.livemode = {alias}.livemode"
+        )
         if isinstance(source, One):
             return sql.or_null(f"(SELECT {value} {match}{owned})")
         if not isinstance(get_nullable_type(field_def.type), GraphQLList):

@@ -19,7 +19,7 @@ from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
 from sqlalchemy import Select
-from sqlalchemy.engine import Compiled
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from stateset_gql.db.listing import Order, PageRequest, page_query
 from stateset_gql.errors import StateSetError
@@ -98,15 +98,15 @@ def page_request(args: dict[str, Any]) -> PageRequest:
 
 
 def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
-    compiled: Compiled = statement.compile(
-        dialect=DIALECT, compile_kwargs={"render_postcompile": True}
-    )
+    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
     params = compiled.construct_params()
+    # What execution itself applies to each value (``UTCDateTime`` writes UTC).
     processors = compiled._bind_processors
     values = []
     for name in compiled.positiontup or ():
         value = params[name]
-        processor = processors.get(name)
+        processor: Any = processors.get(name)
         values.append(processor(value) if processor is not None and value is not None else value)
     return compiled.string, values
 
@@ -184,8 +184,10 @@ class CompiledReads:
                 if root.kind == "typename":
                     data[root.key] = orjson.Fragment(root.template[1:-1])
                     continue
-                assert root.node is not None and root.field_def is not None
+                assert root.node is not None
+                assert root.field_def is not None
                 args = get_argument_values(root.field_def, root.node, coerced)
+                value: orjson.Fragment | RestPage | None
                 if root.kind == "object":
                     value = await self._object(root, args, context)
                 else:
@@ -212,7 +214,8 @@ class CompiledReads:
     async def _connection(
         self, root: RootPlan, args: dict[str, Any], context: Context, rest: bool
     ) -> orjson.Fragment | RestPage:
-        assert root.root is not None and root.root.spec is not None
+        assert root.root is not None
+        assert root.root.spec is not None
         request = page_request(args)
         query = page_query(
             spec=root.root.spec, base=root.root.owned(context.principal.owner), request=request
@@ -233,7 +236,7 @@ class CompiledReads:
             values.append(request.after is not None or bool(request.offset))
             text = text.replace(PREVIOUS, f"${len(values)}::boolean")
         connection = await context.session.connection()
-        row = (await connection.exec_driver_sql(text, tuple(values))).one()
+        row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
         if not rest:
             return orjson.Fragment(row[0])
         return RestPage(orjson.Fragment(row[0]), row[1], row[2] if row[1] else None, row[3])
@@ -244,7 +247,8 @@ class CompiledReads:
         text = root.by_order.get(order)
         if text is not None:
             return text
-        assert root.root is not None and root.root.spec is not None
+        assert root.root is not None
+        assert root.root.spec is not None
         spec = root.root.spec
         signature = ",".join(f"{'-' if desc else ''}{name}" for name, desc in order)
         columns = [

@@ -14,7 +14,7 @@ query, and which scope the key needs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,9 +124,9 @@ class Registry:
 REGISTRY = Registry()
 
 
-def table(type_name: str, model: type[Any], fields: dict[str, Source]) -> Table:
+def table(type_name: str, model: type[Any], fields: Mapping[str, Source]) -> Table:
     """Declares how ``type_name``'s fields are read (by their GraphQL names)."""
-    declared = Table(type_name, model, fields)
+    declared = Table(type_name, model, dict(fields))
     REGISTRY.tables[type_name] = declared
     return declared
 

@@ -102,8 +102,7 @@ def json_object(entries: Sequence[tuple[str, str]]) -> str:
 def json_array(element: str, source: str, order: str) -> str:
     """``[element,...]`` over the rows of ``source`` (a FROM ... WHERE ...) in ``order``."""
     return (
-        f"(SELECT '[' || coalesce(string_agg({element}, ',' ORDER BY {order}), '') || ']' "
-        f"{source})"
+        f"(SELECT '[' || coalesce(string_agg({element}, ',' ORDER BY {order}), '') || ']' {source})"
     )
 
 
@@ -120,11 +119,8 @@ def cursor(signature: str, values: Sequence[tuple[str, str]]) -> str:
             written.append(boolean(column))
         else:
             written.append(string(column))
-    text = concat(
-        [("[" + orjson.dumps(signature).decode() + ",[", True)]
-        + [p for i, w in enumerate(written) for p in ((",", True), (w, False))][1:]
-        + [("]]", True)]
-    )
-    return (
-        f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
-    )
+    parts: list[tuple[str, bool]] = [("[" + orjson.dumps(signature).decode() + ",[", True)]
+    for i, value in enumerate(written):
+        parts += [(",", True), (value, False)] if i else [(value, False)]
+    text = concat([*parts, ("]]", True)])
+    return f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
