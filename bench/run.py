@@ -45,6 +45,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import sidebyside  # noqa: E402
 from bench.loadgen import Connection  # noqa: E402
 from bench.webhooks import run_scenario as webhook_scenario  # noqa: E402
 from stateset_gql.access import service  # noqa: E402
@@ -304,10 +305,16 @@ def _redis_answers(url: str) -> bool:
 
 
 def _serve(
-    url: str, port: int, broadcast_url: str, extra: tuple[str, ...] = ()
+    url: str,
+    port: int,
+    broadcast_url: str,
+    extra: tuple[str, ...] = (),
+    *,
+    compiled: bool = True,
 ) -> subprocess.Popen[bytes]:
     env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
-           "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url}  # fmt: skip
+           "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url,
+           "STATESET_COMPILED_READS": "1" if compiled else "0"}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port), *extra],
         env=env, stdout=subprocess.DEVNULL,
@@ -383,6 +390,10 @@ def main() -> int:
             return 0
         print(f"seeding {args.seed} orders on {database} ...", flush=True)
         key, account_id = asyncio.run(seed(url, args.seed))
+        if database == "postgres" and (not args.only or "side" in args.only):
+            _side_by_side(url, key, account_id, args.seconds)
+            if args.only:
+                return 0
         results: list[Result] = []
         if not args.only or "limits" not in args.only:
             server = _serve(url, port, "memory://")
@@ -420,6 +431,44 @@ def main() -> int:
             server.wait(timeout=20)
         if database == "postgres":
             asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+
+
+PAY_AND_REFUND = (
+    'mutation($id: ID!) { payOrder(id: $id, input: {card: {number: "4242424242424242", '
+    'expMonth: 12, expYear: 2040, cvc: "123"}}) { id } '
+    'refundOrder(id: $id, input: {amount: 500, reason: "bench"}) { id } }'
+)
+
+
+def _side_by_side(url: str, key: str, account_id: str, seconds: float) -> None:
+    """This service (compiled reads, and the resolvers alone) and PostGraphile v4."""
+    ports = {"compiled": free_port(), "resolvers": free_port()}
+    servers = [
+        _serve(url, ports["compiled"], "memory://"),
+        _serve(url, ports["resolvers"], "memory://", compiled=False),
+    ]
+    try:
+        base = f"http://127.0.0.1:{ports['compiled']}"
+        auth = {"Authorization": f"Bearer {key}"}
+        first = httpx.post(f"{base}/graphql", headers=auth,
+                           json={"query": "{ orders(first: 1) { nodes { id } } }"})  # fmt: skip
+        order_id = first.json()["data"]["orders"]["nodes"][0]["id"]
+        body = {"query": PAY_AND_REFUND, "variables": {"id": order_id}}
+        paid = httpx.post(f"{base}/graphql", headers=auth, json=body)
+        assert b'"errors"' not in paid.content, paid.text
+        sidebyside.run(
+            ours={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
+            pg_dsn=url.replace("+asyncpg", ""),
+            key=key,
+            account_id=account_id,
+            order_id=order_id,
+            seconds=seconds,
+            free_port=free_port(),
+        )
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 def _webhooks(url: str, redis_url: str, count: int, database: str) -> None:

@@ -87,7 +87,8 @@ def build_state(settings: Settings) -> AppState:
     hub = BroadcastHub(settings.broadcast_url)
     metrics = Metrics()
     schema = build_schema()
-    engine = GraphQLEngine(schema)
+    # The compiled read engine writes PostgreSQL's SQL; SQLite keeps the resolvers.
+    engine = GraphQLEngine(schema, compiled=settings.compiled_reads and not db.is_sqlite)
     representation = Representation(engine, settings)
     outbox = Outbox(db=db, hub=hub, render=representation.render)
     deliveries = DeliveryWorker(

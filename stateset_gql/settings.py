@@ -54,6 +54,9 @@ class Settings:
     # the server pings each socket this often (API.md section 9).
     ws_init_seconds: float = 10.0
     ws_ping_seconds: float = 15.0
+    # Queries compiled to one SQL statement per root field on PostgreSQL (the resolver
+    # path answers whatever does not compile); off, every query runs on the resolvers.
+    compiled_reads: bool = True
     # The demo account's test key when `serve` has just created it (development only,
     # never read from the environment): GraphiQL's headers editor starts with it.
     demo_key: str | None = field(default=None, repr=False)
@@ -90,6 +93,7 @@ class Settings:
             allow_embedded=env.get("STATESET_ALLOW_EMBEDDED", "") == "1",
             log_level=env.get("STATESET_LOG_LEVEL", "INFO").upper(),
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
+            compiled_reads=env.get("STATESET_COMPILED_READS", "1") != "0",
         )
         settings.validate()
         return settings

@@ -787,9 +787,12 @@ def test_a_page_costs_the_same_statements_whatever_its_size(
         assert len(page["nodes"]) == first
         assert page["totalCount"] == 100
         counts[first] = len(statements)
-        # The key, then the page and its count (SQLite adds a BEGIN per session).
+        # The key, then the page and its count (SQLite adds a BEGIN per session); on
+        # PostgreSQL the compiled read engine counts inside the page's one statement.
         assert len(statements) <= 6, statements
-        assert len([s for s in statements if "FROM customers" in s]) == 2, statements
+        compiled = server.database_url.startswith("postgresql")
+        reads = [s for s in statements if "FROM customers" in s]
+        assert len(reads) == (1 if compiled else 2), statements
     assert counts[5] == counts[100], counts
 
 

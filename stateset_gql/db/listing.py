@@ -425,14 +425,20 @@ def check_request(request: PageRequest) -> None:
             )
 
 
-async def fetch_page(
-    *,
-    session: AsyncSession,
-    spec: ListSpec,
-    base: Select[T],
-    request: PageRequest,
-) -> Page[T]:
-    """One page of ``base`` (already scoped to its owner) as ``request`` asks."""
+@dataclass(frozen=True)
+class PageQuery(Generic[T]):
+    """The statements behind one page: its rows (one more than asked, to tell whether
+    there is a next page), the count of every match, and the resolved sort order."""
+
+    statement: Select[T]
+    count_statement: Select[int]
+    order: list[tuple[str, bool]]
+    columns: list[Any]
+
+
+def page_query(*, spec: ListSpec, base: Select[T], request: PageRequest) -> PageQuery[T]:
+    """The page ``request`` asks of ``base`` (already scoped to its owner), as SQL:
+    what ``fetch_page`` runs, and what the compiled read engine wraps in its JSON."""
     check_request(request)
     check_where(request.where, request.where_param)
     order = resolve_order(spec, request.order, request.order_param)
@@ -451,8 +457,24 @@ async def fetch_page(
     if request.offset:
         statement = statement.offset(request.offset)
     statement = statement.limit(request.first + 1)
-    rows = list((await session.execute(statement)).scalars().all())
+    return PageQuery(statement, count_statement, order, columns)
+
+
+async def fetch_page(
+    *,
+    session: AsyncSession,
+    spec: ListSpec,
+    base: Select[T],
+    request: PageRequest,
+) -> Page[T]:
+    """One page of ``base`` (already scoped to its owner) as ``request`` asks."""
+    query = page_query(spec=spec, base=base, request=request)
+    rows = list((await session.execute(query.statement)).scalars().all())
     has_next = len(rows) > request.first
     rows = rows[: request.first]
-    cursors = [encode_cursor(order, [getattr(row, c.key) for c in columns]) for row in rows]
-    return Page(items=rows, cursors=cursors, has_next=has_next, count_statement=count_statement)
+    cursors = [
+        encode_cursor(query.order, [getattr(row, c.key) for c in query.columns]) for row in rows
+    ]
+    return Page(
+        items=rows, cursors=cursors, has_next=has_next, count_statement=query.count_statement
+    )

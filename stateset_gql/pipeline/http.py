@@ -77,6 +77,7 @@ class Pipeline:
                 return JSONResponse(body, status_code=status, headers=headers)
             if rendered.replayed:
                 headers["Idempotent-Replayed"] = "true"
+            headers["X-StateSet-Engine"] = rendered.engine
             return JSONResponse(rendered.body, status_code=rendered.status, headers=headers)
         finally:
             await admission.release()

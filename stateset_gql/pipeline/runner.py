@@ -28,7 +28,7 @@ from stateset_gql.db.uow import Renderer, UnitOfWork
 from stateset_gql.errors import StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
-from stateset_gql.graphql.engine import GraphQLEngine, Operation
+from stateset_gql.graphql.engine import CompiledResult, GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_errors
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.settings import Settings
@@ -66,6 +66,8 @@ class Rendered:
     status: int
     body: bytes
     replayed: bool = False
+    # Which engine answered: "compiled" (one SQL statement per root field) or "resolver".
+    engine: str = "resolver"
 
 
 class Runner:
@@ -155,7 +157,8 @@ class Runner:
             except Exception:
                 # Committed is committed: the relay republishes what a hook missed.
                 log.exception("after-commit work failed")
-        return Rendered(status=status, body=body)
+        engine = "compiled" if isinstance(result, CompiledResult) else "resolver"
+        return Rendered(status=status, body=body, engine=engine)
 
     @staticmethod
     def _outcome(

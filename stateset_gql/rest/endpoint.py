@@ -25,6 +25,7 @@ from stateset_gql.errors import (
     path_parts,
     shown,
 )
+from stateset_gql.graphql.compiled.execute import RestPage
 from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.body import read_json_object
@@ -93,6 +94,20 @@ def _render(
         error = _rest_error(_primary_error(outcome))
         return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
     data = (outcome.result.data or {})["result"]
+    if isinstance(data, RestPage):
+        # The compiled read engine's page: its items are REST JSON already.
+        compiled: dict[str, Any] = {
+            "object": "list",
+            "url": operation.route.path,
+            "data": data.data,
+            "has_more": data.has_more,
+            "next_cursor": data.next_cursor,
+        }
+        if include_total:
+            compiled["total_count"] = data.total_count
+        return 200, orjson.dumps(compiled)
+    if isinstance(data, orjson.Fragment):
+        return operation.route.status, orjson.dumps(data)
     if not operation.is_list:
         return operation.route.status, orjson.dumps(to_rest(data, operation.field.type))
     page: dict[str, Any] = {
@@ -128,6 +143,7 @@ class RestSurface:
             operation=Operation(
                 query=operation.query_with_total if include_total else operation.query,
                 variables=variables,
+                rest=True,
             ),
             write=route.is_mutation,
             render=lambda outcome: _render(outcome, operation, include_total, request_id),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from stateset_gql.customers import service
+from stateset_gql.customers.models import Customer as CustomerModel
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.types import Customer, CustomerOrder, CustomerWhere
 from stateset_gql.graphql.pagination import Connection, connection, page_request
@@ -38,3 +41,11 @@ class CustomerQuery:
         )
         page = await service.list_page(session=info.context.session, owner=owner, request=request)
         return connection(page, Customer.from_model, request=request)
+
+
+# How the compiled read engine reads these fields (``graphql.compiled``).
+compiled.root("customer", Root("Customer", "customers:read", service.owned, CustomerModel.id))
+compiled.root(
+    "customers",
+    Root("Customer", "customers:read", service.owned, CustomerModel.id, spec=service.LIST_SPEC),
+)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.orders.types import Order, OrderOrder, OrderWhere, Payment, Refund
 from stateset_gql.graphql.pagination import Connection, connection, page_request
 from stateset_gql.orders import service
+from stateset_gql.orders.models import Order as OrderModel
 from stateset_gql.payments import service as payments
 
 
@@ -54,3 +57,10 @@ class OrderQuery:
         )
         page = await service.list_page(session=info.context.session, owner=owner, request=request)
         return connection(page, Order.from_model, request=request)
+
+
+# How the compiled read engine reads these fields (``graphql.compiled``).
+compiled.root("order", Root("Order", "orders:read", service.owned, OrderModel.id))
+compiled.root(
+    "orders", Root("Order", "orders:read", service.owned, OrderModel.id, spec=service.LIST_SPEC)
+)

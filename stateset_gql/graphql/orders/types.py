@@ -12,6 +12,9 @@ from typing import Any
 
 import strawberry
 
+from stateset_gql.customers.models import Customer as CustomerModel
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Col, Const, Many, One, Same
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.types import Address, Customer
 from stateset_gql.graphql.filters import where_input
@@ -245,3 +248,112 @@ class OrderWhere:
 @order_input(service.LIST_SPEC)
 class OrderOrder(Sort[Any]):
     pass
+
+
+# How the compiled read engine reads these types (``graphql.compiled``).
+compiled.table(
+    "LineItem",
+    OrderLineItem,
+    {
+        "sku": Col(OrderLineItem.sku),
+        "name": Col(OrderLineItem.name),
+        "quantity": Col(OrderLineItem.quantity, "int"),
+        "unitAmount": Col(OrderLineItem.unit_amount, "int"),
+        "amount": Col(OrderLineItem.amount, "int"),
+    },
+)
+compiled.table(
+    "PaymentCard",
+    PaymentModel,
+    {
+        "brand": Col(PaymentModel.card_brand),
+        "last4": Col(PaymentModel.card_last4),
+        "expMonth": Col(PaymentModel.card_exp_month, "int"),
+        "expYear": Col(PaymentModel.card_exp_year, "int"),
+    },
+)
+compiled.table(
+    "Payment",
+    PaymentModel,
+    {
+        "id": Col(PaymentModel.id),
+        "object": Const("payment"),
+        "livemode": Col(PaymentModel.livemode, "bool"),
+        "created": Col(PaymentModel.created, "datetime"),
+        "updated": Col(PaymentModel.updated, "datetime"),
+        "metadata": Col(PaymentModel.meta, "json"),
+        "orderId": Col(PaymentModel.order_id),
+        "amount": Col(PaymentModel.amount, "int"),
+        "currency": Col(PaymentModel.currency),
+        "status": Col(PaymentModel.status, "enum"),
+        "method": Col(PaymentModel.method, "enum"),
+        "card": Same("PaymentCard", present=(PaymentModel.card_brand, PaymentModel.card_last4)),
+        "declineCode": Col(PaymentModel.decline_code),
+        "failureMessage": Col(PaymentModel.failure_message),
+        "externalReference": Col(PaymentModel.external_reference),
+    },
+)
+compiled.table(
+    "Refund",
+    RefundModel,
+    {
+        "id": Col(RefundModel.id),
+        "object": Const("refund"),
+        "livemode": Col(RefundModel.livemode, "bool"),
+        "created": Col(RefundModel.created, "datetime"),
+        "updated": Col(RefundModel.updated, "datetime"),
+        "metadata": Col(RefundModel.meta, "json"),
+        "orderId": Col(RefundModel.order_id),
+        "paymentId": Col(RefundModel.payment_id),
+        "amount": Col(RefundModel.amount, "int"),
+        "currency": Col(RefundModel.currency),
+        "reason": Col(RefundModel.reason),
+        "status": Col(RefundModel.status, "enum"),
+    },
+)
+compiled.table(
+    "Order",
+    OrderModel,
+    {
+        "id": Col(OrderModel.id),
+        "object": Const("order"),
+        "livemode": Col(OrderModel.livemode, "bool"),
+        "created": Col(OrderModel.created, "datetime"),
+        "updated": Col(OrderModel.updated, "datetime"),
+        "customerId": Col(OrderModel.customer_id),
+        "currency": Col(OrderModel.currency),
+        "subtotal": Col(OrderModel.subtotal, "int"),
+        "tax": Col(OrderModel.tax, "int"),
+        "shippingCost": Col(OrderModel.shipping_cost, "int"),
+        "amount": Col(OrderModel.amount, "int"),
+        "amountPaid": Col(OrderModel.amount_paid, "int"),
+        "amountRefunded": Col(OrderModel.amount_refunded, "int"),
+        "status": Col(OrderModel.status, "enum"),
+        "location": Col(OrderModel.location),
+        "shippingAddress": Same("Address", json_object=OrderModel.shipping_address),
+        "carrier": Col(OrderModel.carrier),
+        "trackingNumber": Col(OrderModel.tracking_number),
+        "cancellationReason": Col(OrderModel.cancellation_reason),
+        "paidAt": Col(OrderModel.paid_at, "datetime"),
+        "shippedAt": Col(OrderModel.shipped_at, "datetime"),
+        "deliveredAt": Col(OrderModel.delivered_at, "datetime"),
+        "cancelledAt": Col(OrderModel.cancelled_at, "datetime"),
+        "metadata": Col(OrderModel.meta, "json"),
+        # The customer resolver reads deleted customers too (an order still names them).
+        "customer": One(
+            "Customer", OrderModel.customer_id, CustomerModel.id, scope="customers:read"
+        ),
+        "lineItems": Many(
+            "LineItem", OrderModel.id, OrderLineItem.order_id,
+            order_by=(OrderLineItem.position,), owned=False,
+        ),
+        "payments": Many(
+            "Payment", OrderModel.id, PaymentModel.order_id,
+            order_by=(PaymentModel.created, PaymentModel.id),
+        ),
+        "refunds": Many(
+            "Refund", OrderModel.id, RefundModel.order_id,
+            order_by=(RefundModel.created, RefundModel.id),
+        ),
+    },
+)  # fmt: skip

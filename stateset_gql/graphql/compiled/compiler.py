@@ -1,0 +1,442 @@
+"""A checked query document → one SQL statement per root field that writes its JSON.
+
+The walk follows graphql-core's own field collection (fragments, ``@skip``/``@include``
+with the request's variables, merged fields), so a selection means here exactly what it
+means to the resolver path. Each field is read as its type's ``Table`` declares
+(``mapping``); anything undeclared raises ``NotCompilable`` and the whole operation
+runs on the resolver path.
+
+A root field's SQL is a template: a connection's page (``db.listing``'s statement,
+built per request from the arguments) and the values only a request knows are put in
+at run time (``execute``), each a bound parameter, so the text stays the same from one
+request to the next and PostgreSQL runs it as one prepared statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    Visitor,
+    get_named_type,
+    get_nullable_type,
+    visit,
+)
+from graphql.execution.collect_fields import (
+    FieldDetails,
+    FragmentDetails,
+    GroupedFieldSet,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues
+from sqlalchemy import bindparam
+from sqlalchemy.dialects.postgresql import asyncpg
+
+from stateset_gql.access.principal import Owner
+from stateset_gql.graphql.compiled import sql
+from stateset_gql.graphql.compiled.mapping import (
+    REGISTRY,
+    Col,
+    Const,
+    JsonKey,
+    One,
+    Registry,
+    Root,
+    Same,
+    Source,
+    Table,
+    column_name,
+)
+from stateset_gql.graphql.limits import is_connection
+from stateset_gql.rest.naming import to_snake
+
+DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
+HANDLED_DIRECTIVES = frozenset({"skip", "include"})
+
+# Placeholders a request fills in (``execute``): never in SQL the compiler writes itself.
+PAGE = "\x01PAGE\x01"
+COUNT = "\x01COUNT\x01"
+FIRST = "\x01FIRST\x01"
+PREVIOUS = "\x01PREVIOUS\x01"
+ROW_ORDER = "\x01ROW_ORDER\x01"
+CURSOR = "\x01CURSOR:{}\x01"
+
+
+class NotCompilable(Exception):
+    """The operation runs on the resolver path."""
+
+
+@dataclass(frozen=True)
+class RootPlan:
+    key: str
+    kind: str  # "typename", "object" or "connection"
+    template: str = ""
+    field_name: str = ""
+    node: FieldNode | None = None
+    field_def: GraphQLField | None = None
+    root: Root | None = None
+    # For "object": the parameters' names in ``$n`` order.
+    parameters: tuple[str, ...] = ()
+    total: bool = False
+    cursor_aliases: tuple[str, ...] = ()
+    # A connection's SQL per sort order, filled in once each.
+    by_order: dict[tuple[tuple[str, bool], ...], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    roots: tuple[RootPlan, ...]
+    scopes: frozenset[str]
+
+
+class _Directives(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.unhandled = False
+        self.switches: set[str] = set()
+
+    def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
+        if node.name.value not in HANDLED_DIRECTIVES:
+            self.unhandled = True
+        for argument in node.arguments or ():
+            name = getattr(argument.value, "name", None)
+            if name is not None:
+                self.switches.add(name.value)
+
+
+def switches(document: DocumentNode) -> tuple[str, ...] | None:
+    """The variables ``@skip``/``@include`` read (they shape the SQL), or None when the
+    document uses another directive."""
+    found = _Directives()
+    visit(document, found)
+    return None if found.unhandled else tuple(sorted(found.switches))
+
+
+def fragments_of(document: DocumentNode) -> dict[str, FragmentDetails]:
+    return {
+        d.name.value: FragmentDetails(d)
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+
+
+class Compiler:
+    def __init__(
+        self,
+        *,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: VariableValues,
+        rest: bool,
+        registry: Registry = REGISTRY,
+    ) -> None:
+        self.schema = schema
+        self.operation = operation
+        self.variables = variables
+        self.rest = rest
+        self.registry = registry
+        self.fragments = fragments_of(document)
+        self.scopes: set[str] = set()
+        self.aliases = 0
+
+    # ------------------------------------------------------------------ roots
+
+    def plan(self) -> Plan:
+        if self.operation.operation is not OperationType.QUERY:
+            raise NotCompilable("not a query")
+        query_type = self.schema.query_type
+        assert query_type is not None
+        grouped = collect_fields(
+            self.schema, self.fragments, self.variables, query_type, self.operation
+        ).grouped_field_set
+        roots = [self._root(key, details, query_type) for key, details in grouped.items()]
+        return Plan(roots=tuple(roots), scopes=frozenset(self.scopes))
+
+    def _root(self, key: str, details: list[FieldDetails], parent: GraphQLObjectType) -> RootPlan:
+        self._check(details)
+        node = details[0].node
+        name = node.name.value
+        if name == "__typename":
+            return RootPlan(key=key, kind="typename", template=sql.json_literal(parent.name))
+        root = self.registry.roots.get(name)
+        field_def = parent.fields.get(name)
+        if root is None or field_def is None:
+            raise NotCompilable(f"root field {name}")
+        self.scopes.add(root.scope)
+        if root.spec is None:
+            return self._object_root(key, name, node, field_def, root, details)
+        return self._connection_root(key, name, node, field_def, root, details)
+
+    def _object_root(
+        self,
+        key: str,
+        name: str,
+        node: FieldNode,
+        field_def: GraphQLField,
+        root: Root,
+        details: list[FieldDetails],
+    ) -> RootPlan:
+        if set(field_def.args) != {"id"}:
+            raise NotCompilable(f"{name}: arguments")
+        owner = Owner(cast(str, bindparam("account_id")), cast(bool, bindparam("livemode")))
+        statement = root.owned(owner).where(root.id_column == bindparam("id"))
+        compiled = statement.compile(dialect=DIALECT)
+        type_ = self._object_type(field_def)
+        table = self._table(type_.name)
+        alias = self._alias()
+        value = self._object(table, type_, self._subfields(type_, details), alias)
+        template = f"SELECT {value} FROM ({compiled.string}) AS {alias}"
+        return RootPlan(
+            key=key,
+            kind="object",
+            template=template,
+            field_name=name,
+            node=node,
+            field_def=field_def,
+            root=root,
+            parameters=tuple(compiled.positiontup or ()),
+        )
+
+    def _connection_root(
+        self,
+        key: str,
+        name: str,
+        node: FieldNode,
+        field_def: GraphQLField,
+        root: Root,
+        details: list[FieldDetails],
+    ) -> RootPlan:
+        connection = get_named_type(field_def.type)
+        if not is_connection(connection) or not isinstance(connection, GraphQLObjectType):
+            raise NotCompilable(f"{name}: not a connection")
+        edge_type = self._object_type(connection.fields["edges"])
+        node_type = self._object_type(edge_type.fields["node"])
+        table = self._table(node_type.name)
+        grouped = self._subfields(connection, details)
+        cursors: list[str] = []
+        total = False
+
+        def cursor_of(alias: str) -> str:
+            cursors.append(alias)
+            return CURSOR.format(alias)
+
+        def rows(element: str, alias: str) -> str:
+            return sql.json_array(
+                element, f"FROM rows AS {alias} WHERE {alias}._n <= {FIRST}", f"{alias}._n"
+            )
+
+        def edge_cursor(where: str) -> str:
+            alias = self._alias()
+            found = f"SELECT {cursor_of(alias)} FROM rows AS {alias} WHERE {alias}._n = {where}"
+            return f"({found})"
+
+        end_cursor = edge_cursor(f"least(k._c, {FIRST})")
+        entries: list[tuple[str, str]] = []
+        nodes: str | None = None
+        for out, sub in grouped.items():
+            self._check(sub)
+            field_name = sub[0].node.name.value
+            if field_name == "__typename":
+                entries.append((out, sql.json_literal(connection.name)))
+            elif field_name == "nodes":
+                alias = self._alias()
+                fields = self._subfields(node_type, sub)
+                nodes = rows(self._object(table, node_type, fields, alias), alias)
+                entries.append((out, nodes))
+            elif field_name == "edges":
+                alias = self._alias()
+                edge: list[tuple[str, str]] = []
+                for edge_key, edge_sub in self._subfields(edge_type, sub).items():
+                    self._check(edge_sub)
+                    edge_field = edge_sub[0].node.name.value
+                    if edge_field == "__typename":
+                        edge.append((edge_key, sql.json_literal(edge_type.name)))
+                    elif edge_field == "cursor":
+                        edge.append((edge_key, f"'\"' || {cursor_of(alias)} || '\"'"))
+                    elif edge_field == "node":
+                        fields = self._subfields(node_type, edge_sub)
+                        value = self._object(table, node_type, fields, alias)
+                        edge.append((edge_key, value))
+                        if self.rest:
+                            nodes = rows(value, alias)
+                    else:
+                        raise NotCompilable(f"edge field {edge_field}")
+                entries.append((out, rows(sql.json_object(self._keys(edge)), alias)))
+            elif field_name == "pageInfo":
+                info_type = self._object_type(connection.fields["pageInfo"])
+                info: list[tuple[str, str]] = []
+                for info_key, info_sub in self._subfields(info_type, sub).items():
+                    self._check(info_sub)
+                    info_field = info_sub[0].node.name.value
+                    if info_field == "__typename":
+                        info.append((info_key, sql.json_literal(info_type.name)))
+                    elif info_field == "hasNextPage":
+                        info.append((info_key, sql.boolean(f"k._c > {FIRST}")))
+                    elif info_field == "hasPreviousPage":
+                        info.append((info_key, sql.boolean(PREVIOUS)))
+                    elif info_field == "startCursor":
+                        info.append((info_key, sql.or_null(f"'\"' || {edge_cursor('1')} || '\"'")))
+                    elif info_field == "endCursor":
+                        info.append((info_key, sql.or_null(f"'\"' || {end_cursor} || '\"'")))
+                    else:
+                        raise NotCompilable(f"pageInfo field {info_field}")
+                entries.append((out, sql.json_object(self._keys(info))))
+            elif field_name == "totalCount":
+                total = True
+                entries.append((out, f"({COUNT})::text"))
+            else:
+                raise NotCompilable(f"connection field {field_name}")
+        head = (
+            f"WITH page AS ({PAGE}), rows AS (SELECT p.*, row_number() OVER "
+            f"(ORDER BY {ROW_ORDER}) AS _n FROM page AS p) SELECT "
+        )
+        tail = " FROM (SELECT count(*) AS _c FROM rows) AS k"
+        if self.rest:
+            if nodes is None:
+                raise NotCompilable("a REST list without its nodes")
+            count = f"({COUNT})" if total else "NULL::bigint"
+            body = f"{nodes}, k._c > {FIRST}, {end_cursor}, {count}"
+        else:
+            body = sql.json_object(self._keys(entries))
+        return RootPlan(
+            key=key,
+            kind="connection",
+            template=head + body + tail,
+            field_name=name,
+            node=node,
+            field_def=field_def,
+            root=root,
+            total=total,
+            cursor_aliases=tuple(dict.fromkeys(cursors)),
+        )
+
+    # ---------------------------------------------------------------- objects
+
+    def _object(
+        self,
+        table: Table,
+        type_: GraphQLObjectType,
+        grouped: GroupedFieldSet,
+        alias: str,
+        json_column: str | None = None,
+    ) -> str:
+        entries: list[tuple[str, str]] = []
+        for key, details in grouped.items():
+            self._check(details)
+            name = details[0].node.name.value
+            if name == "__typename":
+                entries.append((key, sql.json_literal(type_.name)))
+                continue
+            source = table.fields.get(name)
+            field_def = type_.fields.get(name)
+            if source is None or field_def is None or field_def.args:
+                raise NotCompilable(f"{type_.name}.{name}")
+            entries.append((key, self._value(source, field_def, details, alias, json_column)))
+        return sql.json_object(self._keys(entries))
+
+    def _value(
+        self,
+        source: Source,
+        field_def: GraphQLField,
+        details: list[FieldDetails],
+        alias: str,
+        json_column: str | None,
+    ) -> str:
+        if isinstance(source, Const):
+            return sql.json_literal(source.value)
+        if isinstance(source, Col):
+            column = f"{alias}.{column_name(source.column)}"
+            if source.kind == "enum":
+                enum = get_named_type(field_def.type)
+                assert isinstance(enum, GraphQLEnumType)
+                return sql.enum(column, enum, self.rest)
+            writers = {
+                "string": sql.string,
+                "int": sql.integer,
+                "bool": sql.boolean,
+                "datetime": sql.datetime,
+                "json": sql.json_value,
+            }
+            return writers[source.kind](column)
+        if isinstance(source, JsonKey):
+            if json_column is None:
+                raise NotCompilable("a JSON key outside a JSON object")
+            return sql.string(f"{json_column} ->> {sql.literal(source.key)}")
+        type_ = self._object_type(field_def)
+        table = self._table(type_.name)
+        if isinstance(source, Same):
+            inner = None
+            if source.json_object is not None:
+                inner = f"{alias}.{column_name(source.json_object)}"
+            fields = self._subfields(type_, details)
+            value = self._object(table, type_, fields, alias, inner)
+            present = [f"{alias}.{column_name(c)} IS NOT NULL" for c in source.present]
+            if inner is not None:
+                present.append(f"jsonb_typeof({inner}) = 'object'")
+            if not present:
+                return value
+            return f"CASE WHEN {' AND '.join(present)} THEN {value} ELSE 'null' END"
+        if source.scope is not None:
+            self.scopes.add(source.scope)
+        child = self._alias()
+        value = self._object(table, type_, self._subfields(type_, details), child)
+        match = (
+            f"FROM {table.table_name} AS {child} WHERE {child}.{column_name(source.remote)} = "
+            f"{alias}.{column_name(source.local)}"
+        )
+        owned = (
+            f" AND {child}.account_id = {alias}.account_id AND {child}.livemode = {alias}.livemode"
+        )
+        if isinstance(source, One):
+            return sql.or_null(f"(SELECT {value} {match}{owned})")
+        if not isinstance(get_nullable_type(field_def.type), GraphQLList):
+            raise NotCompilable("a list of rows for a field that is not a list")
+        order = ", ".join(f"{child}.{column_name(c)}" for c in source.order_by)
+        return sql.json_array(value, match + (owned if source.owned else ""), order)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _keys(self, entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(to_snake(k), v) for k, v in entries] if self.rest else entries
+
+    def _alias(self) -> str:
+        self.aliases += 1
+        return f"t{self.aliases}"
+
+    def _table(self, type_name: str) -> Table:
+        table = self.registry.tables.get(type_name)
+        if table is None:
+            raise NotCompilable(f"no table for {type_name}")
+        return table
+
+    @staticmethod
+    def _object_type(field_def: GraphQLField) -> GraphQLObjectType:
+        named = get_named_type(field_def.type)
+        if not isinstance(named, GraphQLObjectType):
+            raise NotCompilable(f"{named} is not an object type")
+        return named
+
+    @staticmethod
+    def _check(details: list[FieldDetails]) -> None:
+        for item in details:
+            if item.defer_usage is not None or item.fragment_variable_values is not None:
+                raise NotCompilable("deferred or fragment variables")
+
+    def _subfields(self, type_: GraphQLObjectType, details: list[FieldDetails]) -> GroupedFieldSet:
+        return collect_subfields(
+            self.schema, self.fragments, self.variables, self.operation, type_, details
+        ).grouped_field_set

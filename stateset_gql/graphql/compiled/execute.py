@@ -1,0 +1,269 @@
+"""Runs a compiled plan: one statement per root field, its JSON spliced in unparsed.
+
+``CompiledReads.run`` answers None whenever the resolver path must answer instead:
+the operation does not compile, the key lacks a scope the selection needs, an argument
+is refused (a bad cursor, a filter over its limits), or an object asked for by id is
+not there. The resolver path then runs the whole operation and says why, in its words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import orjson
+from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
+from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.utilities import get_operation_ast
+from sqlalchemy import Select
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from stateset_gql.db.listing import Order, PageRequest, page_query
+from stateset_gql.errors import StateSetError
+from stateset_gql.graphql.compiled import sql
+from stateset_gql.graphql.compiled.compiler import (
+    COUNT,
+    CURSOR,
+    DIALECT,
+    FIRST,
+    PAGE,
+    PREVIOUS,
+    ROW_ORDER,
+    Compiler,
+    NotCompilable,
+    Plan,
+    RootPlan,
+    switches,
+)
+from stateset_gql.graphql.compiled.mapping import column_name
+from stateset_gql.graphql.context import Context
+from stateset_gql.rest.naming import to_snake
+
+CACHED_PLANS = 1024
+_PARAMETER = re.compile(r"\$(\d+)")
+
+
+@dataclass(frozen=True)
+class RestPage:
+    """A REST list's page, its items already written in REST's words."""
+
+    data: orjson.Fragment
+    has_more: bool
+    next_cursor: str | None
+    total_count: int | None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return where_tree(value)
+    return value
+
+
+def where_tree(where: dict[str, Any]) -> dict[str, Any]:
+    """A coerced ``where`` argument as the plain tree ``db.listing`` compiles (what
+    ``graphql.filters.where_tree`` makes of the resolver path's input objects)."""
+    tree: dict[str, Any] = {}
+    for key, value in where.items():
+        if value is None:
+            continue
+        name = to_snake(key.lstrip("_"))
+        if name in ("and", "or"):
+            tree[name] = [where_tree(sub) for sub in value]
+        elif name == "not":
+            tree[name] = where_tree(value)
+        else:
+            tree[name] = {op.lstrip("_"): _plain(v) for op, v in value.items() if v is not None}
+    return tree
+
+
+def page_request(args: dict[str, Any]) -> PageRequest:
+    order = args.get("orderBy", args.get("order_by")) or []
+    return PageRequest(
+        first=args["first"],
+        after=args.get("after"),
+        offset=args.get("offset"),
+        where=where_tree(args["where"]) if args.get("where") is not None else None,
+        order=[
+            Order(field=_plain(item["field"]), descending=_plain(item.get("direction")) == "desc")
+            for item in order
+        ],
+    )
+
+
+def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
+    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
+    params = compiled.construct_params()
+    # What execution itself applies to each value (``UTCDateTime`` writes UTC).
+    processors = compiled._bind_processors
+    values = []
+    for name in compiled.positiontup or ():
+        value = params[name]
+        processor: Any = processors.get(name)
+        values.append(processor(value) if processor is not None and value is not None else value)
+    return compiled.string, values
+
+
+def _renumbered(text: str, by: int) -> str:
+    return _PARAMETER.sub(lambda m: f"${int(m.group(1)) + by}", text) if by else text
+
+
+class CompiledReads:
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self.plans: OrderedDict[tuple[Any, ...], Plan | None] = OrderedDict()
+        self.switches: dict[tuple[str, str | None], tuple[str, ...] | None] = {}
+
+    def plan(
+        self,
+        query: str,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Any,
+        name: str | None,
+        rest: bool,
+    ) -> Plan | None:
+        head = (query, name)
+        if head not in self.switches:
+            if len(self.switches) > CACHED_PLANS:
+                self.switches.clear()
+            self.switches[head] = switches(document)
+        names = self.switches[head]
+        if names is None:
+            return None
+        key = (query, name, rest, tuple(variables.coerced.get(n) for n in names))
+        if key in self.plans:
+            self.plans.move_to_end(key)
+            return self.plans[key]
+        try:
+            plan: Plan | None = Compiler(
+                schema=self.schema,
+                document=document,
+                operation=operation,
+                variables=variables,
+                rest=rest,
+            ).plan()
+        except NotCompilable:
+            plan = None
+        self.plans[key] = plan
+        if len(self.plans) > CACHED_PLANS:
+            self.plans.popitem(last=False)
+        return plan
+
+    async def run(
+        self,
+        query: str,
+        document: DocumentNode,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Context,
+        *,
+        rest: bool = False,
+    ) -> dict[str, Any] | None:
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            return None
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):
+            return None
+        plan = self.plan(query, document, operation, coerced, operation_name, rest)
+        if plan is None or not all(context.principal.can(s) for s in plan.scopes):
+            return None
+        data: dict[str, Any] = {}
+        try:
+            for root in plan.roots:
+                if root.kind == "typename":
+                    data[root.key] = orjson.Fragment(root.template[1:-1])
+                    continue
+                assert root.node is not None
+                assert root.field_def is not None
+                args = get_argument_values(root.field_def, root.node, coerced)
+                value: orjson.Fragment | RestPage | None
+                if root.kind == "object":
+                    value = await self._object(root, args, context)
+                else:
+                    value = await self._connection(root, args, context, rest)
+                if value is None:
+                    return None
+                data[root.key] = value
+        except StateSetError:
+            return None
+        return data
+
+    async def _object(
+        self, root: RootPlan, args: dict[str, Any], context: Context
+    ) -> orjson.Fragment | None:
+        owner = context.principal.owner
+        given = {"account_id": owner.account_id, "livemode": owner.livemode, "id": args["id"]}
+        connection = await context.session.connection()
+        result = await connection.exec_driver_sql(
+            root.template, tuple(given[name] for name in root.parameters)
+        )
+        text = result.scalar()
+        return None if text is None else orjson.Fragment(text)
+
+    async def _connection(
+        self, root: RootPlan, args: dict[str, Any], context: Context, rest: bool
+    ) -> orjson.Fragment | RestPage:
+        assert root.root is not None
+        assert root.root.spec is not None
+        request = page_request(args)
+        query = page_query(
+            spec=root.root.spec, base=root.root.owned(context.principal.owner), request=request
+        )
+        page_sql, values = _bound(query.statement)
+        count_sql = ""
+        if root.total:
+            count_sql, count_values = _bound(query.count_statement)
+            count_sql = _renumbered(count_sql, len(values))
+            values += count_values
+        text = self._template(root, tuple(query.order))
+        text = text.replace(PAGE, page_sql).replace(COUNT, count_sql)
+        # Each value a request adds is bound only where the selection uses it.
+        if FIRST in text:
+            values.append(request.first)
+            text = text.replace(FIRST, f"${len(values)}::int")
+        if PREVIOUS in text:
+            values.append(request.after is not None or bool(request.offset))
+            text = text.replace(PREVIOUS, f"${len(values)}::boolean")
+        connection = await context.session.connection()
+        row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
+        if not rest:
+            return orjson.Fragment(row[0])
+        return RestPage(orjson.Fragment(row[0]), row[1], row[2] if row[1] else None, row[3])
+
+    @staticmethod
+    def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> str:
+        """The root's SQL for one sort order: row order and cursors filled in, once."""
+        text = root.by_order.get(order)
+        if text is not None:
+            return text
+        assert root.root is not None
+        assert root.root.spec is not None
+        spec = root.root.spec
+        signature = ",".join(f"{'-' if desc else ''}{name}" for name, desc in order)
+        columns = [
+            (
+                "id" if name == "id" else spec.fields[name].kind,
+                column_name(spec.id_column if name == "id" else spec.fields[name].column),
+                desc,
+            )
+            for name, desc in order
+        ]
+        text = root.template.replace(
+            ROW_ORDER, ", ".join(f"p.{c} {'DESC' if d else 'ASC'}" for _, c, d in columns)
+        )
+        for alias in root.cursor_aliases:
+            cursor = sql.cursor(signature, [(kind, f"{alias}.{c}") for kind, c, _ in columns])
+            text = text.replace(CURSOR.format(alias), cursor)
+        root.by_order[order] = text
+        return text

@@ -1,0 +1,126 @@
+"""PostgreSQL expressions that write a value as JSON text, byte for byte as orjson would.
+
+The resolver path answers with ``orjson.dumps``: compact, keys in selection order,
+non-ASCII as UTF-8 and control characters as lower-case ``\\u00XX`` — which is also how
+PostgreSQL's ``to_json`` escapes a string. So objects and lists are built by
+concatenating text (``json_build_object`` and ``json_agg`` would add spaces), and every
+expression here yields non-null text: ``null`` is written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+from graphql import GraphQLEnumType
+
+
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def json_literal(value: object) -> str:
+    """A constant JSON value as an SQL string literal of its text."""
+    return literal(orjson.dumps(value).decode())
+
+
+def or_null(expression: str) -> str:
+    return f"coalesce({expression}, 'null')"
+
+
+def string(expression: str) -> str:
+    return or_null(f"to_json({expression})::text")
+
+
+def integer(expression: str) -> str:
+    return or_null(f"({expression})::text")
+
+
+def boolean(expression: str) -> str:
+    return f"CASE WHEN {expression} THEN 'true' WHEN NOT {expression} THEN 'false' ELSE 'null' END"
+
+
+def iso_time(expression: str, zone: str) -> str:
+    """Python's ``isoformat()`` of the UTC time: microseconds only when there are any,
+    then ``zone`` (``Z`` for the ``DateTime`` scalar, ``+00:00`` inside cursors)."""
+    utc = f"({expression}) AT TIME ZONE 'UTC'"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', "
+        f"{expression}) = {expression} THEN '' ELSE to_char({utc}, '.US') END || '{zone}'"
+    )
+
+
+def datetime(expression: str) -> str:
+    return or_null(f"'\"' || {iso_time(expression, 'Z')} || '\"'")
+
+
+def json_value(expression: str) -> str:
+    """A JSON column (``metadata``: an object of strings) in its stored key order, as the
+    resolver path reads it back. Values are written by PostgreSQL itself, so a string
+    is escaped as ``to_json`` escapes it."""
+    return (
+        f"CASE jsonb_typeof({expression}) WHEN 'object' THEN (SELECT '{{' || "
+        f"coalesce(string_agg(to_json(e.key)::text || ':' || e.value::text, ',' "
+        f"ORDER BY e.n), '') || '}}' FROM jsonb_each({expression}) WITH ORDINALITY "
+        f"AS e(key, value, n)) ELSE coalesce(({expression})::text, 'null') END"
+    )
+
+
+def enum(expression: str, enum_type: GraphQLEnumType, rest: bool) -> str:
+    """GraphQL writes an enum's name (``PENDING``), REST its value (``pending``)."""
+    if rest:
+        return string(expression)
+    cases = " ".join(
+        f"WHEN {literal(str(item.value))} THEN {json_literal(name)}"
+        for name, item in enum_type.values.items()
+    )
+    return f"CASE {expression} {cases} ELSE 'null' END"
+
+
+def concat(parts: Sequence[tuple[str, bool]]) -> str:
+    """Pieces of text, each a literal (True) or an SQL expression (False), joined with
+    ``||``; neighbouring literals are merged."""
+    merged: list[tuple[str, bool]] = []
+    for text, is_literal in parts:
+        if is_literal and merged and merged[-1][1]:
+            merged[-1] = (merged[-1][0] + text, True)
+        else:
+            merged.append((text, is_literal))
+    return " || ".join(literal(text) if is_literal else f"({text})" for text, is_literal in merged)
+
+
+def json_object(entries: Sequence[tuple[str, str]]) -> str:
+    """``{"key":value,...}`` from (key, SQL expression) pairs, in their order."""
+    parts: list[tuple[str, bool]] = []
+    for i, (key, value) in enumerate(entries):
+        parts += [(("," if i else "{") + orjson.dumps(key).decode() + ":", True), (value, False)]
+    parts.append(("}" if entries else "{}", True))
+    return concat(parts)
+
+
+def json_array(element: str, source: str, order: str) -> str:
+    """``[element,...]`` over the rows of ``source`` (a FROM ... WHERE ...) in ``order``."""
+    return (
+        f"(SELECT '[' || coalesce(string_agg({element}, ',' ORDER BY {order}), '') || ']' {source})"
+    )
+
+
+def cursor(signature: str, values: Sequence[tuple[str, str]]) -> str:
+    """The keyset cursor of a row, as ``db.listing.encode_cursor`` writes it: the
+    base64url (unpadded) of ``["<signature>",[values]]``; ``values`` are (kind, column)."""
+    written = []
+    for kind, column in values:
+        if kind == "datetime":
+            written.append(or_null(f"'{{\"t\":\"' || {iso_time(column, '+00:00')} || '\"}}'"))
+        elif kind == "int":
+            written.append(integer(column))
+        elif kind == "bool":
+            written.append(boolean(column))
+        else:
+            written.append(string(column))
+    parts: list[tuple[str, bool]] = [("[" + orjson.dumps(signature).decode() + ",[", True)]
+    for i, value in enumerate(written):
+        parts += [(",", True), (value, False)] if i else [(value, False)]
+    text = concat([*parts, ("]]", True)])
+    return f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"

@@ -1,0 +1,141 @@
+"""Parity: one document through the compiled read engine and the resolver path.
+
+Two servers on one PostgreSQL database, one with ``compiled_reads`` off, answer the
+same request with the same key; their bodies must be the same bytes, and the header
+says which engine answered each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tests.order_support import TEST_CARD, create_order, line, stock, unique_sku
+from tests.support import Account, LiveServer, create_customer, data, gql
+
+ENGINE = "x-stateset-engine"
+_REQUEST_ID = re.compile(rb'"request_id":"req_[A-Za-z0-9]+"')
+
+
+@dataclass
+class Pair:
+    compiled: httpx.Client
+    resolver: httpx.Client
+    compiled_server: LiveServer
+
+    def graphql(
+        self, key: str, query: str, variables: dict[str, Any] | None = None
+    ) -> tuple[httpx.Response, httpx.Response]:
+        return (
+            gql(self.compiled, key, query, variables),
+            gql(self.resolver, key, query, variables),
+        )
+
+    def get(self, key: str, path: str) -> tuple[httpx.Response, httpx.Response]:
+        headers = {"Authorization": f"Bearer {key}"}
+        return self.compiled.get(path, headers=headers), self.resolver.get(path, headers=headers)
+
+    def same(
+        self,
+        key: str,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        engine: str | None = "compiled",
+    ) -> bytes:
+        """Both answers, byte for byte; ``engine``: which one the compiled server ran."""
+        compiled, resolver = self.graphql(key, query, variables)
+        return self._compare(compiled, resolver, engine)
+
+    def same_get(self, key: str, path: str, *, engine: str | None = "compiled") -> bytes:
+        compiled, resolver = self.get(key, path)
+        return self._compare(compiled, resolver, engine)
+
+    @staticmethod
+    def _compare(compiled: httpx.Response, resolver: httpx.Response, engine: str | None) -> bytes:
+        # Refused before the engine ran (a bad parameter), an answer names no engine.
+        assert resolver.headers.get(ENGINE, "resolver") == "resolver"
+        left = _REQUEST_ID.sub(b'"request_id":"-"', compiled.content)
+        right = _REQUEST_ID.sub(b'"request_id":"-"', resolver.content)
+        assert (compiled.status_code, left) == (resolver.status_code, right)
+        if engine is not None:
+            assert compiled.headers[ENGINE] == engine, compiled.content[:300]
+        return compiled.content
+
+
+PAY = "mutation($id: ID!, $input: PayOrderInput!) { payOrder(id: $id, input: $input) { id } }"
+REFUND = """mutation($id: ID!, $input: RefundOrderInput) {
+  refundOrder(id: $id, input: $input) { id } }"""
+SHIP = """mutation($id: ID!) { processOrder(id: $id) { id } }"""
+CANCEL = 'mutation($id: ID!) { cancelOrder(id: $id, reason: "changed mind") { id } }'
+DELETE = "mutation($id: ID!) { deleteCustomer(id: $id) { id } }"
+
+
+def seed(client: httpx.Client, account: Account) -> dict[str, Any]:
+    """Customers and orders with every shape a field can take: nulls, addresses, metadata
+    of several keys, payments (succeeded and declined), refunds, and times with and
+    without microseconds."""
+    key = account.sk_test
+    skus = [unique_sku("PAR") for _ in range(3)]
+    for sku in skus:
+        stock(account, sku, 1000)
+    customers = [
+        create_customer(
+            client, key, name="Ada Lovelace", phone="+44 20 7946 0000",
+            address={"line1": "12 St James's Sq", "city": "London", "postalCode": "SW1Y",
+                     "country": "GB"},
+            metadata={"zeta": "1", "a": "two", "mid": "quote \" and \\ and\nnewline", "ü": "é"},
+        ),
+        create_customer(client, key),
+        create_customer(client, key, name="Grace", metadata={"tier": "gold"}),
+    ]  # fmt: skip
+    orders = []
+    for i in range(7):
+        fields: dict[str, Any] = {
+            "lineItems": [line(skus[j % 3], quantity=j + 1, unit_amount=250 * (j + 1))
+                          for j in range(1 + i % 3)],
+            "metadata": {"n": str(i), "b": "x", "aa": "y"} if i % 2 else {},
+        }  # fmt: skip
+        if i % 3 != 2:
+            fields["customerId"] = customers[i % 3]["id"]
+        if i % 2 == 0:
+            fields["shippingAddress"] = {"line1": f"{i} Main St", "city": "Springfield"}
+        orders.append(create_order(client, key, **fields))
+    declined = {**TEST_CARD, "number": "4000000000000002"}
+    gql(client, key, PAY, {"id": orders[0]["id"], "input": {"card": declined}})
+    for order in orders[:4]:
+        data(gql(client, key, PAY, {"id": order["id"], "input": {"card": TEST_CARD}}))
+    data(gql(client, key, REFUND, {"id": orders[1]["id"], "input": {"amount": 100, "reason": "x"}}))
+    data(gql(client, key, REFUND, {"id": orders[1]["id"], "input": {"amount": 50}}))
+    data(gql(client, key, SHIP, {"id": orders[2]["id"]}))
+    data(gql(client, key, CANCEL, {"id": orders[5]["id"]}))
+    data(gql(client, key, DELETE, {"id": customers[2]["id"]}))
+    _whole_seconds(account.database_url, [o["id"] for o in orders[::2]])
+    return {"customers": customers, "orders": orders, "skus": skus}
+
+
+def _whole_seconds(database_url: str, order_ids: list[str]) -> None:
+    """Some times without microseconds, which ``DateTime`` writes without a fraction."""
+
+    async def run() -> None:
+        conn = await asyncpg.connect(database_url.replace("+asyncpg", ""))
+        try:
+            await conn.execute(
+                "UPDATE orders SET created = date_trunc('second', created), "
+                "paid_at = date_trunc('second', paid_at) WHERE id = ANY($1)",
+                order_ids,
+            )
+            await conn.execute(
+                "UPDATE payments SET created = date_trunc('second', created) "
+                "WHERE order_id = ANY($1)",
+                order_ids,
+            )
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
