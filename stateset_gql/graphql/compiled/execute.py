@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -97,10 +98,32 @@ def page_request(args: dict[str, Any]) -> PageRequest:
     )
 
 
-def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
-    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+# Page statements compiled once per shape (SQLAlchemy's cache key: the statement's
+# structure, not its values), as SQLAlchemy's own statement cache does.
+_COMPILED: OrderedDict[Any, SQLCompiler] = OrderedDict()
+
+
+def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, Any]]:
+    key = statement._generate_cache_key()
+    cached = _COMPILED.get(key.key) if key is not None else None
+    if cached is not None and key is not None:
+        _COMPILED.move_to_end(key.key)
+        return cached, cached.construct_params(extracted_parameters=key.bindparams)
+    compiled = statement.compile(dialect=DIALECT, cache_key=key)
     assert isinstance(compiled, SQLCompiler)
-    params = compiled.construct_params()
+    if compiled.post_compile_params:
+        # ``IN`` lists are written out, one parameter per value: compiled each time.
+        compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+        assert isinstance(compiled, SQLCompiler)
+    elif key is not None:
+        _COMPILED[key.key] = compiled
+        if len(_COMPILED) > CACHED_PLANS:
+            _COMPILED.popitem(last=False)
+    return compiled, compiled.construct_params()
+
+
+def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
+    compiled, params = _compiled(statement)
     # What execution itself applies to each value (``UTCDateTime`` writes UTC).
     processors = compiled._bind_processors
     values = []
