@@ -34,20 +34,20 @@ def quick_server(sqlite_url: str) -> Iterator[LiveServer]:
 
 def test_a_refused_key_closes_the_socket_with_4403(quick_server: LiveServer) -> None:
     for payload in ({"authorization": "Bearer sk_test_nope"}, {}, {"authorization": 7}):
-        sock = GraphQLSocket(quick_server.base_url)
-        sock.send({"type": "connection_init", "payload": payload})
-        assert sock.closed_with() == 4403
+        with GraphQLSocket(quick_server.base_url) as sock:
+            sock.send({"type": "connection_init", "payload": payload})
+            assert sock.closed_with() == 4403
 
 
 def test_subscribing_before_connection_init_closes_with_4401(quick_server: LiveServer) -> None:
-    sock = GraphQLSocket(quick_server.base_url)
-    sock.subscribe("1", EVENTS)
-    assert sock.closed_with() == 4401
+    with GraphQLSocket(quick_server.base_url) as sock:
+        sock.subscribe("1", EVENTS)
+        assert sock.closed_with() == 4401
 
 
 def test_no_connection_init_in_time_closes_with_4408(quick_server: LiveServer) -> None:
-    sock = GraphQLSocket(quick_server.base_url)
-    assert sock.closed_with(timeout=5) == 4408
+    with GraphQLSocket(quick_server.base_url) as sock:
+        assert sock.closed_with(timeout=5) == 4408
 
 
 def test_a_message_over_64_kb_closes_with_4413(quick_server: LiveServer) -> None:
@@ -88,11 +88,10 @@ def test_a_socket_counts_toward_concurrent_and_each_start_is_a_request(
     try:
         for sock in sockets:
             settle(sock)
-        eleventh = GraphQLSocket(quick_server.base_url)
-        eleventh.send(
-            {"type": "connection_init", "payload": {"authorization": f"Bearer {shop.sk_test}"}}
-        )
-        assert eleventh.closed_with() == 4403
+        with GraphQLSocket(quick_server.base_url) as eleventh:
+            authorization = {"authorization": f"Bearer {shop.sk_test}"}
+            eleventh.send({"type": "connection_init", "payload": authorization})
+            assert eleventh.closed_with() == 4403
         sockets.pop().close()
         # Each start is a request: within the minute's 60, one is refused.
         sock = sockets[0]
@@ -118,6 +117,7 @@ def test_shutdown_closes_sockets_with_1001(sqlite_url: str) -> None:
         assert sock.closed_with() == 1001
     finally:
         stopping.join()
+        sock.close()
 
 
 def _customers(base_url: str, key: str, n: int, prefix: str, threads: int = 4) -> None:
@@ -146,38 +146,37 @@ def test_a_client_that_never_reads_is_cut_off_and_delays_nobody(
         pytest.skip("a slow fault test: once, on PostgreSQL and Redis")
     shop = new_account(rt_server.database_url)
     query = 'subscription { events(types: ["customer.*"]) { id sequence data } }'
-    stalled = subscribed(rt_server, shop.sk_test, query, receive_buffer=4096)
-    settle(stalled)
-    with subscribed(rt_server, shop.sk_test, query) as reader:
-        settle(reader)
-        received: list[int] = []
+    with subscribed(rt_server, shop.sk_test, query, receive_buffer=4096) as stalled:
+        settle(stalled)
+        with subscribed(rt_server, shop.sk_test, query) as reader:
+            settle(reader)
+            received: list[int] = []
 
-        def read() -> None:
-            while len(received) < 1400:
-                received.append(reader.next_data("1", timeout=30)["events"]["sequence"])
+            def read() -> None:
+                while len(received) < 1400:
+                    received.append(reader.next_data("1", timeout=30)["events"]["sequence"])
 
-        reading = threading.Thread(target=read)
-        reading.start()
-        _customers(rt_server.base_url, shop.sk_test, 1400, "slow")
-        reading.join(timeout=60)
-        assert received == list(range(1, 1401))
-    # The stalled client, reading at last: what was in flight, then the error, then the end.
-    sequences: list[int] = []
-    while True:
-        message = stalled.receive(timeout=30)
-        if message["type"] == "next" and "errors" not in message["payload"]:
-            sequences.append(message["payload"]["data"]["events"]["sequence"])
-            continue
-        break
-    assert message["type"] == "next", message
-    error = message["payload"]["errors"][0]["extensions"]
-    assert error["code"] == "SUBSCRIBER_TOO_SLOW"
-    assert sequences == list(range(1, len(sequences) + 1))
-    assert len(sequences) < 1400
-    resume_after: Any = error["resume_after"]
-    assert resume_after is not None
-    assert stalled.receive()["type"] == "complete"
-    stalled.close()
+            reading = threading.Thread(target=read)
+            reading.start()
+            _customers(rt_server.base_url, shop.sk_test, 1400, "slow")
+            reading.join(timeout=60)
+            assert received == list(range(1, 1401))
+        # The stalled client, reading at last: what was in flight, the error, the end.
+        sequences: list[int] = []
+        while True:
+            message = stalled.receive(timeout=30)
+            if message["type"] == "next" and "errors" not in message["payload"]:
+                sequences.append(message["payload"]["data"]["events"]["sequence"])
+                continue
+            break
+        assert message["type"] == "next", message
+        error = message["payload"]["errors"][0]["extensions"]
+        assert error["code"] == "SUBSCRIBER_TOO_SLOW"
+        assert sequences == list(range(1, len(sequences) + 1))
+        assert len(sequences) < 1400
+        resume_after: Any = error["resume_after"]
+        assert resume_after is not None
+        assert stalled.receive()["type"] == "complete"
     metrics = httpx.get(f"{rt_server.base_url}/metrics").text
     assert "stateset_subscribers_dropped_slow_total" in metrics
 

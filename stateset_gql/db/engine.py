@@ -82,7 +82,9 @@ class Database:
     On SQLite a writing transaction starts with BEGIN IMMEDIATE, so concurrent writers
     queue on the database lock (busy_timeout) instead of failing when a reader upgrades;
     readers keep a plain deferred BEGIN and run beside them under WAL. On PostgreSQL both
-    are one pooled engine.
+    share one pool; readers run in autocommit, which under READ COMMITTED sees what a
+    transaction would (each statement its own snapshot) without the BEGIN and ROLLBACK
+    round trips.
 
     Every engine hides its statements' parameters from its errors and logs: they hold
     emails, names and key hashes.
@@ -104,7 +106,7 @@ class Database:
                 pool_pre_ping=True,
                 pool_recycle=1800,
             )
-            self.reader = self.writer
+            self.reader = self.writer.execution_options(isolation_level="AUTOCOMMIT")
         self._write_sessions = async_sessionmaker(
             self.writer, class_=SerialSession, expire_on_commit=False, autoflush=False
         )
@@ -114,7 +116,8 @@ class Database:
 
     @property
     def engines(self) -> list[AsyncEngine]:
-        return [self.writer] if self.writer is self.reader else [self.writer, self.reader]
+        """The engines with pools of their own (PostgreSQL's reader shares the writer's)."""
+        return [self.writer, self.reader] if self.is_sqlite else [self.writer]
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self._write_sessions if write else self._read_sessions)()
