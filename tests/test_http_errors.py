@@ -11,7 +11,9 @@ import orjson
 import pytest
 
 import stateset_gql.customers.service
+import stateset_gql.inventory.service
 import stateset_gql.pipeline.gate
+from stateset_gql.graphql.compiled.execute import CompiledReads
 from tests.support import CREATE_CUSTOMER, Account, create_customer, data, error, gql
 
 COUNTS = "{ customers { totalCount } events { totalCount } }"
@@ -294,9 +296,9 @@ def test_an_unexpected_error_in_a_resolver_is_an_internal_error_revealing_nothin
         raise RuntimeError("disk on fire at /var/secret/path: password=hunter2")
 
     # Fault injection: the server runs in this process, so the patched service is the one
-    # its resolver calls.
-    monkeypatch.setattr(stateset_gql.customers.service, "list_page", boom)
-    response = gql(client, account.sk_test, "{ customers { totalCount } }")
+    # its resolver calls (inventory: a list the compiled read engine leaves to resolvers).
+    monkeypatch.setattr(stateset_gql.inventory.service, "list_page", boom)
+    response = gql(client, account.sk_test, "{ inventoryItems { totalCount } }")
     extensions = graphql_error(response, 200)
     assert extensions["code"] == "INTERNAL_ERROR"
     assert extensions["type"] == "api_error"
@@ -304,6 +306,22 @@ def test_an_unexpected_error_in_a_resolver_is_an_internal_error_revealing_nothin
     assert extensions["request_id"].startswith("req_")
     for leak in ("hunter2", "disk on fire", "RuntimeError", "Traceback", "/var/secret"):
         assert leak not in response.text
+
+
+def test_an_unexpected_error_in_the_compiled_read_engine_reveals_nothing(
+    client: httpx.Client, account: Account, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite has no compiled read engine")
+
+    async def boom(*_args: Any, **_kwargs: Any) -> NoReturn:
+        raise RuntimeError("statement failed: password=hunter2")
+
+    monkeypatch.setattr(CompiledReads, "_connection", boom)
+    response = gql(client, account.sk_test, "{ customers { totalCount } }")
+    extensions = graphql_error(response, 500)
+    assert extensions["code"] == "INTERNAL_ERROR"
+    assert "hunter2" not in response.text
 
 
 def test_an_unexpected_error_outside_graphql_is_an_http_500_revealing_nothing(
