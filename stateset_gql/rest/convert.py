@@ -78,7 +78,13 @@ def to_graphql_input(
 
 def to_rest(value: Any, type_: GraphQLOutputType) -> Any:
     """A GraphQL result value as REST JSON."""
-    return _converter(type_)(value)
+    return _converter(type_, True)(value)
+
+
+def from_rest(value: Any, type_: GraphQLOutputType) -> Any:
+    """REST JSON as the GraphQL result value of ``type_``: the inverse of ``to_rest``, for
+    an object in hand (an event's) that a GraphQL selection is then run on."""
+    return _converter(type_, False)(value)
 
 
 Converter = Callable[[Any], Any]
@@ -89,32 +95,37 @@ def _identity(value: Any) -> Any:
 
 
 @cache
-def _converter(type_: GraphQLOutputType) -> Converter:
-    """A function converting values of ``type_``, built once per type: a page of fifty
-    orders is converted without looking anything up in the schema again."""
+def _converter(type_: GraphQLOutputType, to_rest: bool) -> Converter:
+    """A function converting values of ``type_`` into REST's words (``to_rest``) or back,
+    built once per type: a page of fifty orders is converted without looking anything up
+    in the schema again."""
     nullable = get_nullable_type(type_)
     if isinstance(nullable, GraphQLList):
-        item = _converter(nullable.of_type)
+        item = _converter(nullable.of_type, to_rest)
         if item is _identity:
             return _identity
         return lambda value: None if value is None else [item(v) for v in value]
     if isinstance(nullable, GraphQLEnumType):
-        values = {name: item.value for name, item in nullable.values.items()}
+        pairs = [(name, item.value) for name, item in nullable.values.items()]
+        values = dict(pairs) if to_rest else {value: name for name, value in pairs}
         return lambda value: None if value is None else values[value]
     if isinstance(nullable, GraphQLObjectType):
         fields = nullable.fields
         # Resolved on first use, so types that refer to themselves do not recurse here.
         plan: dict[str, tuple[str, Converter]] = {}
 
+        def entry(key: str) -> tuple[str, Converter]:
+            graphql_name = key if to_rest else to_camel(key)
+            converter = _converter(fields[graphql_name].type, to_rest)
+            return (to_snake(key) if to_rest else graphql_name), converter
+
         def convert(value: Any) -> Any:
             if value is None:
                 return None
             converted = {}
             for key, item in value.items():
-                entry = plan.get(key)
-                if entry is None:
-                    entry = plan[key] = (to_snake(key), _converter(fields[key].type))
-                converted[entry[0]] = entry[1](item)
+                found = plan.get(key) or plan.setdefault(key, entry(key))
+                converted[found[0]] = found[1](item)
             return converted
 
         return convert
@@ -124,40 +135,3 @@ def _converter(type_: GraphQLOutputType) -> Converter:
 def check(problems: list[ErrorDetail]) -> None:
     if problems:
         raise ValidationFailed.from_details(problems)
-
-
-def from_rest(value: Any, type_: GraphQLOutputType) -> Any:
-    """REST JSON as the GraphQL result value of ``type_``: the inverse of ``to_rest``, for
-    an object in hand (an event's) that a GraphQL selection is then run on."""
-    return _reverse(type_)(value)
-
-
-@cache
-def _reverse(type_: GraphQLOutputType) -> Converter:
-    nullable = get_nullable_type(type_)
-    if isinstance(nullable, GraphQLList):
-        item = _reverse(nullable.of_type)
-        if item is _identity:
-            return _identity
-        return lambda value: None if value is None else [item(v) for v in value]
-    if isinstance(nullable, GraphQLEnumType):
-        names = {item.value: name for name, item in nullable.values.items()}
-        return lambda value: None if value is None else names[value]
-    if isinstance(nullable, GraphQLObjectType):
-        fields = nullable.fields
-        plan: dict[str, tuple[str, Converter]] = {}
-
-        def convert(value: Any) -> Any:
-            if value is None:
-                return None
-            converted = {}
-            for key, item in value.items():
-                entry = plan.get(key)
-                if entry is None:
-                    name = to_camel(key)
-                    entry = plan[key] = (name, _reverse(fields[name].type))
-                converted[entry[0]] = entry[1](item)
-            return converted
-
-        return convert
-    return _identity
