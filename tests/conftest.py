@@ -20,7 +20,7 @@ import pytest
 import redis
 
 from stateset_gql.db import migrate
-from tests.redis_support import RedisServer
+from tests.redis_support import RedisServer, free_port
 from tests.support import Account, LiveServer, new_account
 
 PG_ADMIN_DSN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -136,6 +136,18 @@ def rt_server(
     """memory:// beside SQLite (the embedded default), Redis beside PostgreSQL."""
     broadcast = "memory://" if backend == "sqlite" else str(request.getfixturevalue("redis_url"))
     live = LiveServer.start(database_url=database_url, broadcast_url=broadcast)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def unbroadcast_server(database_url: str) -> Iterator[LiveServer]:
+    """A server whose broadcast is down: it commits, but cannot publish."""
+    live = LiveServer.start(
+        database_url=database_url, broadcast_url=f"redis://127.0.0.1:{free_port()}/0"
+    )
     try:
         yield live
     finally:

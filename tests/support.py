@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -17,8 +18,10 @@ from sqlalchemy import event
 from stateset_gql.access import service
 from stateset_gql.app import StateSetApp, create_app
 from stateset_gql.db.engine import Database
+from stateset_gql.events.models import Event
 from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.http.server import Server, websocket_options
+from stateset_gql.realtime.outbox import unpublished
 from stateset_gql.settings import Settings
 
 
@@ -197,3 +200,17 @@ def create_customer(client: httpx.Client, key: str, **fields: Any) -> dict[str, 
         "createCustomer"
     ]
     return result
+
+
+async def find_unpublished(account: Account) -> list[Event]:
+    """The account's events that no broadcast took yet, oldest first."""
+    db = Database(account.database_url)
+    try:
+        found = await unpublished(db=db, older_than=timedelta(0), limit=10_000)
+        return [e for e in found if e.account_id == account.id]
+    finally:
+        await db.dispose()
+
+
+def unpublished_of(account: Account) -> list[Event]:
+    return asyncio.run(find_unpublished(account))

@@ -9,27 +9,25 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
-import pytest
 import redis
 import redis.asyncio as aioredis
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
-from stateset_gql.events.models import Event
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.listener import Listener, make_listener
-from stateset_gql.realtime.outbox import Outbox, channel, unpublished
+from stateset_gql.realtime.outbox import Outbox, channel
 from stateset_gql.realtime.relay import Relay
 from stateset_gql.rest.representation import standalone_renderer
 from tests.redis_support import RedisServer, free_port
 from tests.rest_support import Rest
-from tests.support import Account, LiveServer, new_account
+from tests.support import Account, LiveServer, find_unpublished, new_account, unpublished_of
 
 INTERVAL = 0.2  # the listener's health interval in these tests
 
@@ -204,38 +202,13 @@ def test_a_memory_listener_hears_what_the_hub_publishes_in_the_same_process() ->
 # The relay
 
 
-async def _find_unpublished(account: Account) -> list[Event]:
-    db = Database(account.database_url)
-    try:
-        found = await unpublished(db=db, older_than=timedelta(0), limit=10_000)
-        return [e for e in found if e.account_id == account.id]
-    finally:
-        await db.dispose()
-
-
-def _unpublished_of(account: Account) -> list[Event]:
-    return asyncio.run(_find_unpublished(account))
-
-
-@pytest.fixture(scope="module")
-def unbroadcast_server(database_url: str) -> Iterator[LiveServer]:
-    """A server whose broadcast is down: it commits, but cannot publish."""
-    live = LiveServer.start(
-        database_url=database_url, broadcast_url=f"redis://127.0.0.1:{free_port()}/0"
-    )
-    try:
-        yield live
-    finally:
-        live.stop()
-
-
 def _customers_left_unpublished(server: LiveServer, account: Account, n: int) -> list[bytes]:
     """Creates ``n`` customers; their events, as ``GET /v1/events/{id}`` answers them."""
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         rest = Rest(client, account.sk_test)
         for _ in range(n):
             rest.ok(rest.post("/v1/customers", {"email": f"r{time.perf_counter_ns()}@x.io"}), 201)
-        left = _unpublished_of(account)
+        left = unpublished_of(account)
         assert [e.type for e in left] == ["customer.created"] * n
         return [rest.get(f"/v1/events/{e.id}").content for e in left]
 
@@ -275,7 +248,7 @@ def test_the_relay_leaves_events_unpublished_while_the_broadcast_is_down(
             return published
 
     assert asyncio.run(once()) == 0
-    assert len(_unpublished_of(account)) == 2
+    assert len(unpublished_of(account)) == 2
 
 
 def test_the_relay_publishes_what_was_left_as_the_api_renders_it_and_marks_it(
@@ -295,7 +268,7 @@ def test_the_relay_publishes_what_was_left_as_the_api_renders_it_and_marks_it(
     assert published == found >= 3
     received = _received(pubsub, 3)
     assert [json.loads(m) for m in received] == [json.loads(e) for e in expected]
-    assert _unpublished_of(account) == []
+    assert unpublished_of(account) == []
 
     # And run() keeps at it until stopped.
     expected = _customers_left_unpublished(unbroadcast_server, account, 2)
@@ -305,7 +278,7 @@ def test_the_relay_publishes_what_was_left_as_the_api_renders_it_and_marks_it(
             stop = asyncio.Event()
             task = asyncio.create_task(relay.run(stop))
             deadline = time.monotonic() + 10
-            while await _find_unpublished(account):
+            while await find_unpublished(account):
                 assert time.monotonic() < deadline, "the relay did not publish"
                 await asyncio.sleep(0.05)
             stop.set()

@@ -6,61 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
-from collections.abc import Iterator
-from datetime import timedelta
 
 import httpx
-import pytest
 import redis
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
-from stateset_gql.events.models import Event
 from stateset_gql.realtime.broadcast import BroadcastHub
-from stateset_gql.realtime.outbox import Outbox, channel, unpublished
+from stateset_gql.realtime.outbox import Outbox, channel
 from stateset_gql.rest.representation import standalone_renderer
 from tests.rest_support import Rest
-from tests.support import Account, LiveServer, new_account
-
-
-def _unpublished_of(account: Account) -> list[Event]:
-    async def find() -> list[Event]:
-        db = Database(account.database_url)
-        try:
-            found = await unpublished(db=db, older_than=timedelta(0), limit=10_000)
-            return [e for e in found if e.account_id == account.id]
-        finally:
-            await db.dispose()
-
-    return asyncio.run(find())
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def unbroadcast_server(database_url: str) -> Iterator[LiveServer]:
-    """A server whose broadcast is down: it commits, but cannot publish."""
-    live = LiveServer.start(
-        database_url=database_url, broadcast_url=f"redis://127.0.0.1:{_free_port()}/0"
-    )
-    try:
-        yield live
-    finally:
-        live.stop()
+from tests.support import Account, LiveServer, new_account, unpublished_of
 
 
 def test_publishing_after_commit_marks_the_events(client: httpx.Client, account: Account) -> None:
     rest = Rest(client, account.sk_test)
     rest.ok(rest.post("/v1/customers", {"email": "pub@example.com"}), 201)
     assert rest.ok(rest.get("/v1/events"))["data"]
-    assert _unpublished_of(account) == []
+    assert unpublished_of(account) == []
 
 
 def test_events_a_failed_publish_left_behind_are_found_and_published_again(
@@ -72,7 +36,7 @@ def test_events_a_failed_publish_left_behind_are_found_and_published_again(
         for n in range(3):
             rest.ok(rest.post("/v1/customers", {"email": f"lost{n}@example.com"}), 201)
         # Writes go on while the broadcast is down; their events wait in the outbox.
-        left = _unpublished_of(account)
+        left = unpublished_of(account)
         assert [e.type for e in left] == ["customer.created"] * 3
         assert [e.sequence for e in left] == sorted(e.sequence for e in left)
         expected = [rest.get(f"/v1/events/{e.id}").content for e in left]
@@ -102,4 +66,4 @@ def test_events_a_failed_publish_left_behind_are_found_and_published_again(
     listener.close()
     # Each message is the event exactly as GET /v1/events/{id} answers it, in order.
     assert [json.loads(m) for m in received] == [json.loads(e) for e in expected]
-    assert _unpublished_of(account) == []
+    assert unpublished_of(account) == []
