@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.routing import Router, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -62,6 +63,17 @@ class AppState:
     websockets: WebSocketEndpoint
     listener: Listener
     deliveries: DeliveryWorker
+
+    def worker_loops(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+        """The worker's loops over this assembly (``stateset-gql worker``, or ``serve``
+        itself on memory://)."""
+        return worker.loops(
+            db=self.db,
+            outbox=self.outbox,
+            deliveries=self.deliveries,
+            broadcast_url=self.settings.broadcast_url,
+            stop=stop,
+        )
 
 
 class StateSetApp:
@@ -143,7 +155,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         background = []
         if state.hub.is_memory:
             # Embedded: the worker's loops run in this process (API.md section 1).
-            background = [asyncio.create_task(loop) for loop in worker.loops(state, stop)]
+            background = [asyncio.create_task(loop) for loop in state.worker_loops(stop)]
         try:
             yield
         finally:

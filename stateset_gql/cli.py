@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
@@ -35,6 +37,7 @@ from stateset_gql.settings import ConfigurationError, Settings
 # answer: the type (sk, rk, pk) and livemode.
 KEY_CHOICES = ("sk_test", "sk_live", "rk_test", "rk_live", "pk_test", "pk_live")
 T = TypeVar("T")
+log = logging.getLogger("stateset_gql.worker")
 
 
 # -- what a command answers: JSON, and the same as readable text ---------------------------
@@ -304,13 +307,36 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
-    from stateset_gql import worker
     from stateset_gql.http.requestctx import configure_logging
 
     startup.check(settings, schema=True, broadcast=True)
     configure_logging(settings.log_level)
-    asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
+    asyncio.run(_run_worker(settings, metrics_port=args.metrics_port))
     return 0
+
+
+async def _run_worker(settings: Settings, *, metrics_port: int | None) -> None:
+    """The worker process: its loops until SIGTERM or SIGINT."""
+    from prometheus_client import start_http_server
+
+    from stateset_gql.app import build_state
+
+    state = build_state(settings)
+    stop = asyncio.Event()
+    running = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        running.add_signal_handler(signum, stop.set)
+    await state.hub.connect()
+    if metrics_port is not None:
+        start_http_server(metrics_port, addr="127.0.0.1", registry=state.metrics.registry)
+    log.info("worker started")
+    try:
+        await asyncio.gather(*state.worker_loops(stop))
+    finally:
+        await state.hub.disconnect()
+        await state.pipeline.gate.limiter.close()
+        await state.db.dispose()
+        log.info("worker stopped")
 
 
 async def _demo_key(settings: Settings, ensure: Any) -> str | None:
