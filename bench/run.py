@@ -17,8 +17,8 @@ prints their ratio: what counting every request in Redis costs.
     python bench/run.py [--database sqlite|postgres] [--seconds 3] [--seed 10000]
                         [--redis redis://127.0.0.1:6379/0] [--webhooks 5000]
 
-``--only subscribers`` runs the WebSocket subscribers benchmark instead
-(``bench/subscribers.py``, which takes its own options); ``make bench`` runs both.
+The WebSocket subscribers benchmark is ``bench/subscribers.py`` (its own options);
+``make bench`` runs both.
 """
 
 from __future__ import annotations
@@ -358,11 +358,6 @@ def main() -> int:
         "--webhooks", type=int, default=5000, help="events the webhook scenario delivers"
     )
     args = parser.parse_args()
-    if args.only == "subscribers":
-        # The WebSocket fan-out has its own servers and table (bench/subscribers.py).
-        from bench.subscribers import main as subscribers
-
-        return subscribers([])
 
     database = args.database
     pg_name = f"stateset_bench_{secrets.token_hex(4)}"
