@@ -59,12 +59,15 @@ from stateset_gql.graphql.compiled.mapping import (
     Source,
     Table,
     column_name,
+    column_sql,
 )
 from stateset_gql.graphql.limits import is_connection
 from stateset_gql.rest.naming import to_snake
 
 DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 HANDLED_DIRECTIVES = frozenset({"skip", "include"})
+# A connection's own arguments, which ``execute.page_request`` reads.
+PAGE_ARGUMENTS = frozenset({"first", "after", "offset", "where", "orderBy"})
 
 # Placeholders a request fills in (``execute``): never in SQL the compiler writes itself.
 PAGE = "\x01PAGE\x01"
@@ -223,6 +226,8 @@ class Compiler:
         connection = get_named_type(field_def.type)
         if not is_connection(connection) or not isinstance(connection, GraphQLObjectType):
             raise NotCompilable(f"{name}: not a connection")
+        if not set(field_def.args) <= PAGE_ARGUMENTS | root.arguments:
+            raise NotCompilable(f"{name}: arguments")
         edge_type = self._object_type(connection.fields["edges"])
         node_type = self._object_type(edge_type.fields["node"])
         table = self._table(node_type.name)
@@ -359,7 +364,7 @@ class Compiler:
         if isinstance(source, Const):
             return sql.json_literal(source.value)
         if isinstance(source, Col):
-            column = f"{alias}.{column_name(source.column)}"
+            column = column_sql(source.column, alias)
             if source.kind == "enum":
                 enum = get_named_type(field_def.type)
                 assert isinstance(enum, GraphQLEnumType)
@@ -370,6 +375,7 @@ class Compiler:
                 "bool": sql.boolean,
                 "datetime": sql.datetime,
                 "json": sql.json_value,
+                "json_text": sql.json_text,
             }
             return writers[source.kind](column)
         if isinstance(source, JsonKey):
