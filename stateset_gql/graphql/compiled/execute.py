@@ -211,7 +211,14 @@ class CompiledReads:
                 assert root.field_def is not None
                 args = get_argument_values(root.field_def, root.node, coerced)
                 value: orjson.Fragment | RestPage | None
-                if root.kind == "object":
+                if root.kind == "node":
+                    # The id's prefix says which table; an unknown one, or a type the key
+                    # may not read, is the resolver path's to answer.
+                    variant = root.variants.get(str(args["id"]).partition("_")[0])
+                    if variant is None or not all(context.principal.can(s) for s in variant.scopes):
+                        return None
+                    value = await self._object(variant, args, context)
+                elif root.kind == "object":
                     value = await self._object(root, args, context)
                 else:
                     value = await self._connection(root, args, context, rest)

@@ -145,6 +145,8 @@ class Root:
 class Registry:
     tables: dict[str, Table] = field(default_factory=dict)
     roots: dict[str, Root] = field(default_factory=dict)
+    # ``node(id)``: an id's prefix (``ord``) → the root field that reads it by id.
+    nodes: dict[str, str] = field(default_factory=dict)
 
 
 REGISTRY = Registry()
@@ -160,3 +162,8 @@ def table(type_name: str, model: type[Any], fields: Mapping[str, Source]) -> Tab
 def root(field_name: str, declared: Root) -> Root:
     REGISTRY.roots[field_name] = declared
     return declared
+
+
+def node(prefix: str, field_name: str) -> None:
+    """``node(id)`` reads an id starting ``{prefix}_`` as ``field_name(id)`` does."""
+    REGISTRY.nodes[prefix] = field_name
