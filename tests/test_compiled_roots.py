@@ -390,3 +390,60 @@ def test_a_key_reads_a_root_only_with_its_scope(
     body = pair.same(allowed, f"{{ {field} {{ nodes {{ id }} }} orders {{ nodes {{ id }} }} }}",
                      engine="resolver")  # fmt: skip
     assert b"INSUFFICIENT_PERMISSIONS" in body
+
+
+# ------------------------------------------------------------------------- node(id)
+
+NODE = f"""query($id: ID!) {{
+  node(id: $id) {{
+    __typename id ... on Node {{ again: id }}
+    ... on Order {{ orderStatus: status amount customer {{ email }} lineItems {{ sku }} }}
+    ... on Customer {{ email address {{ city }} }}
+    ... on InventoryItem {{ {ITEM} }}
+    ... on Return {{ {RETURN.replace(" status ", " returnStatus: status ")} }}
+    ... on CustomerSubscription {{ {SUBSCRIPTION.replace(" status ", " subStatus: status ")} }}
+    ... on Event {{ {EVENT} }}
+    ...Stamp
+  }}
+}}
+fragment Stamp on Order {{ created livemode }}"""
+
+
+def test_node_dispatches_by_the_id_prefix_and_answers_the_same_bytes(
+    pair: Pair, shop: Shop
+) -> None:
+    account, seeded = shop
+    key = account.sk_test
+    events = _event_ids(pair, key)
+    ids = [seeded["orders"][0]["id"], seeded["orders"][2]["id"], seeded["customers"][0]["id"],
+           *_ids(seeded, "inventoryItems"), *_ids(seeded, "returns"),
+           *_ids(seeded, "customerSubscriptions"), events[0], events[-1]]  # fmt: skip
+    for object_id in ids:
+        body = pair.same(key, NODE, {"id": object_id})
+        assert b'"node":{"__typename":' in body
+    two = "query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { __typename } }"
+    pair.same(key, two, {"a": ids[0], "b": ids[4]})
+    # What it does not read, or cannot find, the resolver path answers.
+    payment = httpx.Response(200, content=pair.same(
+        key, "query($id: ID!) { order(id: $id) { payments { id } } }", {"id": ids[0]}
+    )).json()["data"]["order"]["payments"][0]["id"]  # fmt: skip
+    for object_id in (payment, "xyz_1", "ord_missing", "evt_missing", "nothing"):
+        pair.same(key, NODE, {"id": object_id}, engine="resolver")
+    pair.same(key, '{ node(id: "cus_x") { id } orders { nodes { id } } account { id } }',
+              engine="resolver")  # fmt: skip
+    with pair.compiled_server.count_statements() as statements:
+        response = gql(pair.compiled, key, NODE, {"id": seeded["returns"][0]["id"]})
+    assert response.headers[ENGINE] == "compiled"
+    assert len(_reads(statements)) == 1, statements
+
+
+def test_node_needs_the_scope_of_the_type_its_id_names(pair: Pair, shop: Shop) -> None:
+    account, seeded = shop
+    events_only = account.key("rk", ["events:read"])
+    event_id = _event_ids(pair, account.sk_test)[0]
+    pair.same(events_only, NODE, {"id": event_id})
+    for object_id in (seeded["returns"][0]["id"], seeded["orders"][0]["id"]):
+        body = pair.same(events_only, NODE, {"id": object_id}, engine="resolver")
+        assert b"INSUFFICIENT_PERMISSIONS" in body
+    # The other mode and another account find nothing: the resolver path says so.
+    pair.same(account.sk_live, NODE, {"id": event_id}, engine="resolver")
