@@ -139,3 +139,90 @@ def _whole_seconds(database_url: str, order_ids: list[str]) -> None:
             await conn.close()
 
     asyncio.run(run())
+
+
+CREATE_ITEM = """mutation($input: CreateInventoryItemInput!) {
+  createInventoryItem(input: $input) { id } }"""
+ADJUST = """mutation($id: ID!, $input: AdjustInventoryInput!) {
+  adjustInventory(id: $id, input: $input) { id } }"""
+SUBSCRIBE = """mutation($input: CreateCustomerSubscriptionInput!) {
+  createCustomerSubscription(input: $input) { id } }"""
+CANCEL_SUBSCRIPTION = "mutation($id: ID!) { cancelCustomerSubscription(id: $id) { id } }"
+
+
+def seed_more(client: httpx.Client, account: Account) -> dict[str, Any]:
+    """Inventory items (zero and empty fields, metadata, reservations), returns in every
+    state with several items, subscriptions active and cancelled, and the events of all of
+    it (one written under an idempotency key)."""
+    from tests.returns_support import APPROVE, PROCESS, RECEIVE, REJECT, new_return, order
+
+    key = account.sk_test
+    sku = unique_sku("INV")
+    items = [
+        data(gql(client, key, CREATE_ITEM, {"input": {"sku": sku, "name": "Bare"}})),
+        data(gql(client, key, CREATE_ITEM, {"input": {
+            "sku": unique_sku("INV"), "name": "Widget \"ü\"", "location": "east", "onHand": 50,
+            "lowStockThreshold": 5, "metadata": {"z": "1", "a": "é\n"}}})),
+        data(gql(client, key, CREATE_ITEM, {"input": {
+            "sku": sku, "name": "Bare west", "location": "west", "onHand": 3}})),
+    ]  # fmt: skip
+    items = [i["createInventoryItem"] for i in items]
+    data(gql(client, key, ADJUST, {"id": items[1]["id"], "input": {"delta": -7}}))
+    skus = [(unique_sku("RET"), unique_sku("RET")) for _ in range(6)]
+    shipped = [
+        order(client, key, [(a, 3, 500), (b, 2, 1200)], until=until)
+        for (a, b), until in zip(
+            skus[:5], ("shipped", "delivered", "shipped", "shipped", "delivered"), strict=True
+        )
+    ]
+    # An order left pending holds a reservation.
+    order(client, key, [(skus[5][0], 2, 500)], until="pending")
+    returns = [
+        new_return(client, key, shipped[0]["id"], [(skus[0][0], 1), (skus[0][1], 2)],
+                   reason="too big"),
+        new_return(client, key, shipped[1]["id"], [(skus[1][1], 1)], restock=False,
+                   metadata={"ticket": "T-1", "note": "ß"}),
+        new_return(client, key, shipped[2]["id"], [(skus[2][0], 2)]),
+        new_return(client, key, shipped[3]["id"], [(skus[3][0], 1), (skus[3][1], 1)],
+                   reason="late"),
+        new_return(client, key, shipped[4]["id"], [(skus[4][0], 3)]),
+    ]  # fmt: skip
+    for ret in returns[1:4]:
+        data(gql(client, key, APPROVE, {"id": ret["id"]}))
+    for ret in returns[2:4]:
+        data(gql(client, key, RECEIVE, {"id": ret["id"]}))
+    data(gql(client, key, PROCESS, {"id": returns[2]["id"], "input": {"refundAmount": 0}}))
+    data(gql(client, key, PROCESS, {"id": returns[3]["id"]}))
+    data(gql(client, key, REJECT, {"id": returns[4]["id"], "reason": "worn"}))
+    customer = create_customer(client, key, name="Sub Scriber")
+    subscriptions = []
+    for i, interval in enumerate(("WEEK", "MONTH", "YEAR", "MONTH")):
+        payload = {"customerId": customer["id"], "plan": f"plan {i}", "amount": 900 * i,
+                   "currency": "usd", "interval": interval,
+                   **({"metadata": {"seat": str(i)}} if i % 2 else {})}  # fmt: skip
+        headers = {"Idempotency-Key": f"sub-{account.id}-{i}"} if i == 0 else None
+        created = data(gql(client, key, SUBSCRIBE, {"input": payload}, headers=headers))
+        subscriptions.append(created["createCustomerSubscription"])
+    data(gql(client, key, CANCEL_SUBSCRIPTION, {"id": subscriptions[1]["id"]}))
+    _whole_seconds_more(account.database_url, items[0]["id"], subscriptions[2]["id"])
+    return {"items": items, "returns": returns, "subscriptions": subscriptions}
+
+
+def _whole_seconds_more(database_url: str, item_id: str, subscription_id: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(database_url.replace("+asyncpg", ""))
+        try:
+            await conn.execute(
+                "UPDATE inventory_items SET created = date_trunc('second', created) WHERE id = $1",
+                item_id,
+            )
+            await conn.execute(
+                "UPDATE customer_subscriptions SET current_period_start = "
+                "date_trunc('second', current_period_start), current_period_end = "
+                "date_trunc('second', current_period_end) WHERE id = $1",
+                subscription_id,
+            )
+        finally:
+            await conn.close()
+
+    asyncio.run(run())

@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 import stateset_gql.customers.service
-import stateset_gql.inventory.service
 import stateset_gql.pipeline.gate
+import stateset_gql.webhooks.endpoints
 from stateset_gql.graphql.compiled.execute import CompiledReads
 from tests.support import CREATE_CUSTOMER, Account, create_customer, data, error, gql
 
@@ -296,9 +296,10 @@ def test_an_unexpected_error_in_a_resolver_is_an_internal_error_revealing_nothin
         raise RuntimeError("disk on fire at /var/secret/path: password=hunter2")
 
     # Fault injection: the server runs in this process, so the patched service is the one
-    # its resolver calls (inventory: a list the compiled read engine leaves to resolvers).
-    monkeypatch.setattr(stateset_gql.inventory.service, "list_page", boom)
-    response = gql(client, account.sk_test, "{ inventoryItems { totalCount } }")
+    # its resolver calls (webhook endpoints: a list the compiled read engine leaves to
+    # the resolvers).
+    monkeypatch.setattr(stateset_gql.webhooks.endpoints, "list_page", boom)
+    response = gql(client, account.sk_test, "{ webhookEndpoints { totalCount } }")
     extensions = graphql_error(response, 200)
     assert extensions["code"] == "INTERNAL_ERROR"
     assert extensions["type"] == "api_error"

@@ -714,7 +714,11 @@ def test_a_page_of_50_items_costs_the_same_statements_as_a_page_of_5(
             page = list_items(client, account.sk_test, first=first)
         assert (len(page["nodes"]), page["totalCount"]) == (first, 50)
         counts[first] = len(statements)
-        assert len([s for s in statements if "FROM inventory_items" in s]) == 2, statements
+        # The page and its count; on PostgreSQL the compiled read engine counts inside
+        # the page's one statement.
+        compiled = server.database_url.startswith("postgresql")
+        reads = [s for s in statements if "FROM inventory_items" in s]
+        assert len(reads) == (1 if compiled else 2), statements
     assert counts[5] == counts[50], counts
 
 

@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 
 from stateset_gql.errors import not_found
 from stateset_gql.graphql.access.schema import AccessMutation, AccessQuery
+from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.mutations import CustomerMutation
 from stateset_gql.graphql.customers.queries import CustomerQuery, customer_by_id
@@ -54,6 +55,13 @@ NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "we": webhook_endpoint_by_id,
     "wd": webhook_delivery_by_id,
 }
+
+
+# ``node(id)`` on the compiled read engine: the prefixes whose type it reads by id.
+for _prefix, _field in (("cus", "customer"), ("evt", "event"), ("ord", "order"),
+                        ("inv", "inventoryItem"), ("ret", "return"),
+                        ("sub", "customerSubscription")):  # fmt: skip
+    compiled.node(_prefix, _field)
 
 
 @strawberry.type

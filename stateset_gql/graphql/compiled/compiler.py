@@ -14,7 +14,7 @@ request to the next and PostgreSQL runs it as one prepared statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from graphql import (
@@ -59,12 +59,15 @@ from stateset_gql.graphql.compiled.mapping import (
     Source,
     Table,
     column_name,
+    column_sql,
 )
 from stateset_gql.graphql.limits import is_connection
 from stateset_gql.rest.naming import to_snake
 
 DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 HANDLED_DIRECTIVES = frozenset({"skip", "include"})
+# A connection's own arguments, which ``execute.page_request`` reads.
+PAGE_ARGUMENTS = frozenset({"first", "after", "offset", "where", "orderBy"})
 
 # Placeholders a request fills in (``execute``): never in SQL the compiler writes itself.
 PAGE = "\x01PAGE\x01"
@@ -82,7 +85,7 @@ class NotCompilable(Exception):
 @dataclass(frozen=True)
 class RootPlan:
     key: str
-    kind: str  # "typename", "object" or "connection"
+    kind: str  # "typename", "object", "connection" or "node"
     template: str = ""
     field_name: str = ""
     node: FieldNode | None = None
@@ -94,6 +97,9 @@ class RootPlan:
     cursor_aliases: tuple[str, ...] = ()
     # A connection's SQL per sort order, filled in once each.
     by_order: dict[tuple[tuple[str, bool], ...], str] = field(default_factory=dict)
+    # For "node": an object plan per id prefix, each with the scopes it needs.
+    variants: dict[str, RootPlan] = field(default_factory=dict)
+    scopes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,8 @@ class Compiler:
         name = node.name.value
         if name == "__typename":
             return RootPlan(key=key, kind="typename", template=sql.json_literal(parent.name))
+        if name == "node" and self.registry.nodes:
+            return self._node_root(key, node, parent, details)
         root = self.registry.roots.get(name)
         field_def = parent.fields.get(name)
         if root is None or field_def is None:
@@ -181,6 +189,37 @@ class Compiler:
             return self._object_root(key, name, node, field_def, root, details)
         return self._connection_root(key, name, node, field_def, root, details)
 
+    def _node_root(
+        self, key: str, node: FieldNode, parent: GraphQLObjectType, details: list[FieldDetails]
+    ) -> RootPlan:
+        """``node(id)``: one object plan per id prefix the registry knows, chosen at run time
+        by the id; each needs its own root's scope (and its selection's), checked then. A
+        prefix whose selection does not compile is left out: such an id runs on the
+        resolvers."""
+        field_def = parent.fields["node"]
+        if set(field_def.args) != {"id"}:
+            raise NotCompilable("node: arguments")
+        outer = self.scopes
+        variants: dict[str, RootPlan] = {}
+        for prefix, name in self.registry.nodes.items():
+            root = self.registry.roots.get(name)
+            if root is None or root.spec is not None:
+                continue
+            type_ = self.schema.get_type(root.type_name)
+            if not isinstance(type_, GraphQLObjectType):
+                continue
+            self.scopes = {root.scope}
+            try:
+                plan = self._object_root(key, name, node, field_def, root, details, type_)
+            except NotCompilable:
+                continue
+            finally:
+                scopes, self.scopes = frozenset(self.scopes), outer
+            variants[prefix] = replace(plan, scopes=scopes)
+        if not variants:
+            raise NotCompilable("node: no type compiles")
+        return RootPlan(key=key, kind="node", node=node, field_def=field_def, variants=variants)
+
     def _object_root(
         self,
         key: str,
@@ -189,13 +228,14 @@ class Compiler:
         field_def: GraphQLField,
         root: Root,
         details: list[FieldDetails],
+        type_: GraphQLObjectType | None = None,
     ) -> RootPlan:
         if set(field_def.args) != {"id"}:
             raise NotCompilable(f"{name}: arguments")
         owner = Owner(cast(str, bindparam("account_id")), cast(bool, bindparam("livemode")))
         statement = root.owned(owner).where(root.id_column == bindparam("id"))
         compiled = statement.compile(dialect=DIALECT)
-        type_ = self._object_type(field_def)
+        type_ = type_ or self._object_type(field_def)
         table = self._table(type_.name)
         alias = self._alias()
         value = self._object(table, type_, self._subfields(type_, details), alias)
@@ -223,6 +263,8 @@ class Compiler:
         connection = get_named_type(field_def.type)
         if not is_connection(connection) or not isinstance(connection, GraphQLObjectType):
             raise NotCompilable(f"{name}: not a connection")
+        if not set(field_def.args) <= PAGE_ARGUMENTS | root.arguments:
+            raise NotCompilable(f"{name}: arguments")
         edge_type = self._object_type(connection.fields["edges"])
         node_type = self._object_type(edge_type.fields["node"])
         table = self._table(node_type.name)
@@ -359,7 +401,7 @@ class Compiler:
         if isinstance(source, Const):
             return sql.json_literal(source.value)
         if isinstance(source, Col):
-            column = f"{alias}.{column_name(source.column)}"
+            column = column_sql(source.column, alias)
             if source.kind == "enum":
                 enum = get_named_type(field_def.type)
                 assert isinstance(enum, GraphQLEnumType)
@@ -370,6 +412,7 @@ class Compiler:
                 "bool": sql.boolean,
                 "datetime": sql.datetime,
                 "json": sql.json_value,
+                "json_text": sql.json_text,
             }
             return writers[source.kind](column)
         if isinstance(source, JsonKey):

@@ -39,7 +39,7 @@ from stateset_gql.graphql.compiled.compiler import (
     RootPlan,
     switches,
 )
-from stateset_gql.graphql.compiled.mapping import column_name
+from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.context import Context
 from stateset_gql.rest.naming import to_snake
 
@@ -211,7 +211,14 @@ class CompiledReads:
                 assert root.field_def is not None
                 args = get_argument_values(root.field_def, root.node, coerced)
                 value: orjson.Fragment | RestPage | None
-                if root.kind == "object":
+                if root.kind == "node":
+                    # The id's prefix says which table; an unknown one, or a type the key
+                    # may not read, is the resolver path's to answer.
+                    variant = root.variants.get(str(args["id"]).partition("_")[0])
+                    if variant is None or not all(context.principal.can(s) for s in variant.scopes):
+                        return None
+                    value = await self._object(variant, args, context)
+                elif root.kind == "object":
                     value = await self._object(root, args, context)
                 else:
                     value = await self._connection(root, args, context, rest)
@@ -240,9 +247,10 @@ class CompiledReads:
         assert root.root is not None
         assert root.root.spec is not None
         request = page_request(args)
-        query = page_query(
-            spec=root.root.spec, base=root.root.owned(context.principal.owner), request=request
-        )
+        base = root.root.owned(context.principal.owner)
+        if root.root.narrow is not None:
+            base = root.root.narrow(base, args)
+        query = page_query(spec=root.root.spec, base=base, request=request)
         page_sql, values = _bound(query.statement)
         count_sql = ""
         if root.total:
@@ -277,16 +285,17 @@ class CompiledReads:
         columns = [
             (
                 "id" if name == "id" else spec.fields[name].kind,
-                column_name(spec.id_column if name == "id" else spec.fields[name].column),
+                spec.id_column if name == "id" else spec.fields[name].column,
                 desc,
             )
             for name, desc in order
         ]
         text = root.template.replace(
-            ROW_ORDER, ", ".join(f"p.{c} {'DESC' if d else 'ASC'}" for _, c, d in columns)
+            ROW_ORDER,
+            ", ".join(f"{column_sql(c, 'p')} {'DESC' if d else 'ASC'}" for _, c, d in columns),
         )
         for alias in root.cursor_aliases:
-            cursor = sql.cursor(signature, [(kind, f"{alias}.{c}") for kind, c, _ in columns])
+            cursor = sql.cursor(signature, [(kind, column_sql(c, alias)) for kind, c, _ in columns])
             text = text.replace(CURSOR.format(alias), cursor)
         root.by_order[order] = text
         return text

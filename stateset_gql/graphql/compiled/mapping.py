@@ -19,17 +19,39 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.dialects.postgresql import asyncpg
+from sqlalchemy.orm import ColumnProperty, InstrumentedAttribute
+from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import iterate
 
 from stateset_gql.db.listing import ListSpec
 
-# A column's kind decides how its value is written as JSON text.
-KINDS = ("string", "int", "bool", "datetime", "json", "enum")
+# A column's kind decides how its value is written as JSON text: ``json`` is a JSONB
+# column, ``json_text`` a plain JSON one (its text kept as written).
+KINDS = ("string", "int", "bool", "datetime", "json", "json_text", "enum")
+DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 
 
 def column_name(attribute: InstrumentedAttribute[Any]) -> str:
     """The database name of a mapped column (``Order.meta`` is ``metadata``)."""
     return str(attribute.property.columns[0].name)
+
+
+def column_sql(attribute: InstrumentedAttribute[Any], alias: str) -> str:
+    """A mapped attribute read from the row ``alias``: its column (``t1.metadata``), or
+    a hybrid's SQL expression over that row's columns (``t1.on_hand - t1.reserved``)."""
+    prop = getattr(attribute, "property", None)
+    if isinstance(prop, ColumnProperty):
+        return f"{alias}.{column_name(attribute)}"
+    expression: Any = attribute.expression
+    elements: list[Any] = list(iterate(expression))
+    tables = {e.table for e in elements if getattr(e, "table", None) is not None}
+    if len(tables) != 1:
+        raise ValueError(f"{attribute} does not read exactly one table")
+    table = tables.pop()
+    adapted = ClauseAdapter(table.alias(alias)).traverse(expression)
+    compiled = adapted.compile(dialect=DIALECT, compile_kwargs={"literal_binds": True})
+    return f"({compiled})"
 
 
 @dataclass(frozen=True)
@@ -113,12 +135,18 @@ class Root:
     owned: Callable[[Any], Select[Any]]
     id_column: InstrumentedAttribute[Any]
     spec: ListSpec | None = None
+    # A connection's arguments beyond a page's (first, after, offset, where, orderBy),
+    # and how they narrow its rows (``events(type:)``): ``narrow(base, arguments)``.
+    arguments: frozenset[str] = frozenset()
+    narrow: Callable[[Select[Any], dict[str, Any]], Select[Any]] | None = None
 
 
 @dataclass
 class Registry:
     tables: dict[str, Table] = field(default_factory=dict)
     roots: dict[str, Root] = field(default_factory=dict)
+    # ``node(id)``: an id's prefix (``ord``) → the root field that reads it by id.
+    nodes: dict[str, str] = field(default_factory=dict)
 
 
 REGISTRY = Registry()
@@ -134,3 +162,8 @@ def table(type_name: str, model: type[Any], fields: Mapping[str, Source]) -> Tab
 def root(field_name: str, declared: Root) -> Root:
     REGISTRY.roots[field_name] = declared
     return declared
+
+
+def node(prefix: str, field_name: str) -> None:
+    """``node(id)`` reads an id starting ``{prefix}_`` as ``field_name(id)`` does."""
+    REGISTRY.nodes[prefix] = field_name

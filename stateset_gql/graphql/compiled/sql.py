@@ -67,6 +67,42 @@ def json_value(expression: str) -> str:
     )
 
 
+# How deep ``json_text`` rewrites nested objects and lists (an event's ``data`` is about
+# six deep: data, object, payments, a payment, card, brand).
+JSON_TEXT_DEPTH = 10
+
+
+def json_text(expression: str, depth: int = JSON_TEXT_DEPTH) -> str:
+    """A plain JSON column's value as orjson writes what the resolver path reads back:
+    keys in their stored order, compact, strings as ``to_json`` escapes them (the stored
+    text may have been written with spaces and ``\\u`` escapes). Nested objects and
+    lists are rewritten to ``depth`` levels."""
+    return or_null(_json_text(f"({expression})", depth))
+
+
+def _json_text(value: str, depth: int) -> str:
+    if depth == 0:
+        return f"{value}::text"
+    level = f"j{depth}"
+    inner = _json_text(f"{level}.v", depth - 1)
+    kind = f"json_typeof({value})"
+    member = f"CASE WHEN {level}.k IS NULL THEN '' ELSE to_json({level}.k)::text || ':' END"
+    # One subquery for both containers, so each level holds the next one only once.
+    container = (
+        f"(SELECT CASE {kind} WHEN 'object' THEN '{{' ELSE '[' END || "
+        f"coalesce(string_agg({member} || {inner}, ',' ORDER BY {level}.n), '') || "
+        f"CASE {kind} WHEN 'object' THEN '}}' ELSE ']' END FROM "
+        f"(SELECT key AS k, value AS v, n FROM json_each(CASE {kind} "
+        f"WHEN 'object' THEN {value} END) WITH ORDINALITY AS e(key, value, n) UNION ALL "
+        f"SELECT NULL, value, n FROM json_array_elements(CASE {kind} "
+        f"WHEN 'array' THEN {value} END) WITH ORDINALITY AS a(value, n)) AS {level})"
+    )
+    return (
+        f"CASE WHEN {kind} = 'string' THEN to_json({value} #>> '{{}}')::text "
+        f"WHEN {kind} IN ('object', 'array') THEN {container} ELSE {value}::text END"
+    )
+
+
 def enum(expression: str, enum_type: GraphQLEnumType, rest: bool) -> str:
     """GraphQL writes an enum's name (``PENDING``), REST its value (``pending``)."""
     if rest:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy import Select
 
 from stateset_gql.events import service
+from stateset_gql.events.models import Event as EventModel
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.events.types import Event, EventOrder, EventWhere
 from stateset_gql.graphql.pagination import Connection, connection, page_request
@@ -49,3 +53,22 @@ class EventQuery:
             session=info.context.session, owner=owner, request=request, type_pattern=type
         )
         return connection(page, Event.from_model, request=request)
+
+
+def _of_type(base: Select[Any], arguments: dict[str, Any]) -> Select[Any]:
+    """``events(type:)`` as ``service.list_page`` applies it (a bad pattern raises
+    ``BadRequest``, and the resolver path answers with it)."""
+    pattern = arguments.get("type")
+    condition = None if pattern is None else service.type_condition(pattern)
+    return base if condition is None else base.where(condition)
+
+
+# How the compiled read engine reads these fields (``graphql.compiled``).
+compiled.root("event", Root("Event", "events:read", service.owned, EventModel.id))
+compiled.root(
+    "events",
+    Root(
+        "Event", "events:read", service.owned, EventModel.id, spec=service.LIST_SPEC,
+        arguments=frozenset({"type"}), narrow=_of_type,
+    ),
+)  # fmt: skip

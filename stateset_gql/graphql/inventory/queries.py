@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.inventory.types import (
     InventoryItem,
@@ -12,6 +14,7 @@ from stateset_gql.graphql.inventory.types import (
 )
 from stateset_gql.graphql.pagination import Connection, connection, page_request
 from stateset_gql.inventory import service
+from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
 
 
 async def inventory_item_by_id(info: Info, id: str) -> InventoryItem:
@@ -42,3 +45,17 @@ class InventoryQuery:
         )
         page = await service.list_page(session=info.context.session, owner=owner, request=request)
         return connection(page, InventoryItem.from_model, request=request)
+
+
+# How the compiled read engine reads these fields (``graphql.compiled``).
+compiled.root(
+    "inventoryItem",
+    Root("InventoryItem", "inventory:read", service.owned, InventoryItemModel.id),
+)
+compiled.root(
+    "inventoryItems",
+    Root(
+        "InventoryItem", "inventory:read", service.owned, InventoryItemModel.id,
+        spec=service.LIST_SPEC,
+    ),
+)  # fmt: skip

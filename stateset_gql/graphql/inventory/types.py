@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from sqlalchemy.orm import InstrumentedAttribute
 
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Col, Const
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
 from stateset_gql.graphql.pagination import Sort, order_input
@@ -60,3 +63,26 @@ class InventoryItemWhere:
 @order_input(service.LIST_SPEC)
 class InventoryItemOrder(Sort[Any]):
     pass
+
+
+# How the compiled read engine reads this type (``graphql.compiled``): ``available`` is
+# the model's hybrid, its SQL expression over the row.
+compiled.table(
+    "InventoryItem",
+    InventoryItemModel,
+    {
+        "id": Col(InventoryItemModel.id),
+        "object": Const("inventory_item"),
+        "livemode": Col(InventoryItemModel.livemode, "bool"),
+        "created": Col(InventoryItemModel.created, "datetime"),
+        "updated": Col(InventoryItemModel.updated, "datetime"),
+        "sku": Col(InventoryItemModel.sku),
+        "name": Col(InventoryItemModel.name),
+        "location": Col(InventoryItemModel.location),
+        "onHand": Col(InventoryItemModel.on_hand, "int"),
+        "reserved": Col(InventoryItemModel.reserved, "int"),
+        "available": Col(cast("InstrumentedAttribute[int]", InventoryItemModel.available), "int"),
+        "lowStockThreshold": Col(InventoryItemModel.low_stock_threshold, "int"),
+        "metadata": Col(InventoryItemModel.meta, "json"),
+    },
+)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.pagination import Connection, connection, page_request
 from stateset_gql.graphql.returns.types import Return, ReturnOrder, ReturnWhere
 from stateset_gql.returns import service
+from stateset_gql.returns.models import Return as ReturnModel
 
 
 async def return_by_id(info: Info, id: str) -> Return:
@@ -38,3 +41,11 @@ class ReturnQuery:
         )
         page = await service.list_page(session=info.context.session, owner=owner, request=request)
         return connection(page, Return.from_model, request=request)
+
+
+# How the compiled read engine reads these fields (``graphql.compiled``).
+compiled.root("return", Root("Return", "returns:read", service.owned, ReturnModel.id))
+compiled.root(
+    "returns",
+    Root("Return", "returns:read", service.owned, ReturnModel.id, spec=service.LIST_SPEC),
+)

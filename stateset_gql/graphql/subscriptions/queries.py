@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.pagination import Connection, connection, page_request
 from stateset_gql.graphql.subscriptions.types import (
@@ -12,6 +14,7 @@ from stateset_gql.graphql.subscriptions.types import (
     CustomerSubscriptionWhere,
 )
 from stateset_gql.subscriptions import service
+from stateset_gql.subscriptions.models import CustomerSubscription as SubscriptionModel
 
 
 async def subscription_by_id(info: Info, id: str) -> CustomerSubscription:
@@ -44,3 +47,17 @@ class CustomerSubscriptionQuery:
         )
         page = await service.list_page(session=info.context.session, owner=owner, request=request)
         return connection(page, CustomerSubscription.from_model, request=request)
+
+
+# How the compiled read engine reads these fields (``graphql.compiled``).
+compiled.root(
+    "customerSubscription",
+    Root("CustomerSubscription", "subscriptions:read", service.owned, SubscriptionModel.id),
+)
+compiled.root(
+    "customerSubscriptions",
+    Root(
+        "CustomerSubscription", "subscriptions:read", service.owned, SubscriptionModel.id,
+        spec=service.LIST_SPEC,
+    ),
+)  # fmt: skip

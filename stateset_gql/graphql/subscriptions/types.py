@@ -8,6 +8,8 @@ from typing import Any
 
 import strawberry
 
+from stateset_gql.graphql.compiled import mapping as compiled
+from stateset_gql.graphql.compiled.mapping import Col, Const
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
 from stateset_gql.graphql.pagination import Sort, order_input
@@ -79,3 +81,27 @@ class CustomerSubscriptionWhere:
 @order_input(service.LIST_SPEC)
 class CustomerSubscriptionOrder(Sort[Any]):
     pass
+
+
+# How the compiled read engine reads this type (``graphql.compiled``).
+compiled.table(
+    "CustomerSubscription",
+    SubscriptionModel,
+    {
+        "id": Col(SubscriptionModel.id),
+        "object": Const("customer_subscription"),
+        "livemode": Col(SubscriptionModel.livemode, "bool"),
+        "created": Col(SubscriptionModel.created, "datetime"),
+        "updated": Col(SubscriptionModel.updated, "datetime"),
+        "customerId": Col(SubscriptionModel.customer_id),
+        "plan": Col(SubscriptionModel.plan),
+        "amount": Col(SubscriptionModel.amount, "int"),
+        "currency": Col(SubscriptionModel.currency),
+        "interval": Col(SubscriptionModel.interval, "enum"),
+        "status": Col(SubscriptionModel.status, "enum"),
+        "currentPeriodStart": Col(SubscriptionModel.current_period_start, "datetime"),
+        "currentPeriodEnd": Col(SubscriptionModel.current_period_end, "datetime"),
+        "cancelledAt": Col(SubscriptionModel.cancelled_at, "datetime"),
+        "metadata": Col(SubscriptionModel.meta, "json"),
+    },
+)
