@@ -12,6 +12,11 @@ The caller commits once, and ``commit`` writes the events first, in the same
 transaction, so no change is ever without its event and no event without its change.
 The event counter row is locked last, after every other lock the transaction takes,
 which keeps lock order fixed and makes ``sequence`` follow commit order.
+
+A change that other processes must hear of but that is no event (a key revoked, an
+account's plan changed: their cached principals) leaves a ``Notice`` on the session
+(``notify``); whoever commits takes them (``take_notices``) and announces them after the
+commit. A rollback drops them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
@@ -46,6 +52,28 @@ Renderer = Callable[[AsyncSession, Sequence[Subject]], Awaitable[list[dict[str, 
 
 # Fields every change touches: never reported as a previous attribute.
 ALWAYS_CHANGED = frozenset({"updated"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to publish on ``channel`` once the transaction has committed."""
+
+    channel: str
+    message: str
+
+
+_NOTICES = "stateset.notices"
+
+
+def notify(session: AsyncSession | Session, notice: Notice) -> None:
+    """Announce ``notice`` after the session's transaction commits."""
+    session.info.setdefault(_NOTICES, []).append(notice)
+
+
+def take_notices(session: AsyncSession | Session) -> list[Notice]:
+    """The notices left since the last take: the committer's to announce."""
+    notices: list[Notice] = session.info.pop(_NOTICES, [])
+    return notices
 
 
 def event_subject(event: Event) -> Subject:
@@ -186,4 +214,5 @@ class UnitOfWork:
     async def rollback(self) -> None:
         self.pending.clear()
         self._taken.clear()
+        take_notices(self.session)
         await self.session.rollback()

@@ -7,6 +7,9 @@ published on its account-and-mode channel, and the ones the broadcast took are m
 subscribers were sent the event). A process that dies between commit and publish
 leaves events with no ``published_at``; ``unpublished`` finds them, oldest first, for
 the relay to publish again. Consumers dedupe by ``sequence``.
+
+A commit's notices (``db.uow.Notice``: a key revoked...) are published the same way,
+best effort; ``announce`` does it for a process with no outbox (the command line).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
-from stateset_gql.db.uow import Renderer, event_subject
+from stateset_gql.db.uow import Notice, Renderer, event_subject
 from stateset_gql.events.models import Event
 from stateset_gql.realtime.broadcast import BroadcastHub
 
@@ -57,6 +60,11 @@ class Outbox:
         self.hub = hub
         self.render = render
 
+    async def notices(self, notices: Sequence[Notice]) -> None:
+        """The runner's hook for a commit's notices."""
+        for notice in notices:
+            await self.hub.publish(notice.channel, notice.message)
+
     async def committed(self, events: Sequence[Event]) -> None:
         """The runner's after-commit hook."""
         await self.publish(events)
@@ -90,3 +98,17 @@ class Outbox:
         await session.execute(
             update(Event).where(Event.id.in_(published)).values(published_at=utcnow())
         )
+
+
+async def announce(broadcast_url: str, notices: Sequence[Notice]) -> None:
+    """Publish ``notices`` from a process with no hub of its own (the command line). On
+    ``memory://`` there is no one to tell: servers find out within their cache's TTL."""
+    if not notices or broadcast_url.startswith("memory://"):
+        return
+    hub = BroadcastHub(broadcast_url)
+    await hub.connect()
+    try:
+        for notice in notices:
+            await hub.publish(notice.channel, notice.message)
+    finally:
+        await hub.disconnect()
