@@ -106,7 +106,7 @@ def main() -> int:
                     runs[side].append(
                         asyncio.run(create_orders(ports[side], key, clients, args.seconds, label))
                     )
-            for side, done in runs.items():
+            for done in runs.values():
                 results.append(
                     Result(
                         done[0].name, clients, sum(r.requests for r in done),

@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             for loop in loops:
                 with contextlib.suppress(asyncio.CancelledError):
                     await loop
+            await state.outbox.close()
             await state.websockets.close_all()
             await state.fanout.close()
             await state.listener.close()
