@@ -39,6 +39,12 @@ from bench.run import (  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def serve(code: Path, url: str, port: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -97,15 +103,25 @@ def main() -> int:
         # Warm both: prepared statements, caches, the pool's connections.
         for side in sides:
             asyncio.run(create_orders(ports[side], key, 20, 1.0, side))
+        pids = dict(zip(sides, (server.pid for server in servers), strict=True))
         results: list[Result] = []
+        cpu: list[str] = []
         for clients in counts:
             runs: dict[str, list[Result]] = {side: [] for side in sides}
+            used = dict.fromkeys(sides, 0.0)
             for _ in range(args.rounds):
                 for side in sides:
                     label = f"createOrder {side}"
+                    start = cpu_seconds(pids[side])
                     runs[side].append(
                         asyncio.run(create_orders(ports[side], key, clients, args.seconds, label))
                     )
+                    used[side] += cpu_seconds(pids[side]) - start
+            for side, done in runs.items():
+                served = sum(r.requests for r in done)
+                cpu.append(
+                    f"  {side:<7} {clients:>3} clients: {used[side] / max(served, 1) * 1000:.2f} ms"
+                )
             for done in runs.values():
                 results.append(
                     Result(
@@ -116,6 +132,8 @@ def main() -> int:
                 )  # fmt: skip
         print(f"\npostgres, {args.seconds:.0f} s x {args.rounds} a row, before: {args.before}\n")
         _table(results)
+        print("\nthe server process's CPU per createOrder (user + system):")
+        print("\n".join(cpu))
         return 0
     finally:
         for server in servers:
