@@ -5,12 +5,12 @@ to ``Outbox.committed``: each is rendered as ``GET /v1/events/{id}`` answers it 
 published on its account-and-mode channel before the response goes out (so a client
 that got its answer knows subscribers were sent the event). The ones the broadcast took
 are marked ``published_at`` beside the responses, not before them: one transaction marks
-whatever was published while the one before it ran, so under load a mark costs a
-fraction of a statement and no request waits on it. A process that dies between commit
-and publish, or between publish and mark, leaves events with no ``published_at``;
-``unpublished`` finds them, oldest first, for the relay to publish again (a mark lands
-well within the relay's grace, so it only republishes after a crash). Consumers dedupe
-by ``sequence``.
+whatever was published in the 50 ms before it (or while the one before it ran), so under
+load a mark costs a fraction of a statement and no request waits on it. A process that
+dies between commit and publish, or between publish and mark, leaves events with no
+``published_at``; ``unpublished`` finds them, oldest first, for the relay to publish
+again (a mark lands well within the relay's grace of 2 s, so the relay only republishes
+after a crash). Consumers dedupe by ``sequence``.
 
 A commit's notices (``db.uow.Notice``: a key revoked...) are published the same way,
 best effort; ``announce`` does it for a process with no outbox (the command line).
@@ -58,8 +58,9 @@ async def unpublished(*, db: Database, older_than: timedelta, limit: int = 500) 
         return list(rows.scalars())
 
 
-# Events marked by one UPDATE at most.
+# Events marked by one UPDATE at most; how long the marks of one wait gather before it.
 MARK_BATCH = 1000
+MARK_GATHER_SECONDS = 0.05
 
 
 class Outbox:
@@ -121,6 +122,8 @@ class Outbox:
         return published
 
     async def _mark_pending(self) -> None:
+        # A short wait lets the requests answered meanwhile share the transaction.
+        await asyncio.sleep(MARK_GATHER_SECONDS)
         while self._to_mark:
             batch, self._to_mark = self._to_mark[:MARK_BATCH], self._to_mark[MARK_BATCH:]
             try:
