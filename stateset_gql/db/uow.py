@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,17 @@ class Subject:
 
 # Renders subjects as their one representation, in the unit of work's transaction.
 Renderer = Callable[[AsyncSession, Sequence[Subject]], Awaitable[list[dict[str, Any]]]]
+
+# Takes ``count`` sequence numbers of an owner's counter; built once.
+_COUNT_EVENTS = (
+    update(EventCounter)
+    .where(
+        EventCounter.account_id == bindparam("owner_account"),
+        EventCounter.livemode == bindparam("owner_livemode"),
+    )
+    .values(value=EventCounter.value + bindparam("count"))
+    .returning(EventCounter.value)
+)
 
 # Fields every change touches: never reported as a previous attribute.
 ALWAYS_CHANGED = frozenset({"updated"})
@@ -174,16 +185,9 @@ class UnitOfWork:
                 (p, body) for p, body in zip(self.pending, bodies, strict=True)
                 if p.subject.owner == owner
             ]  # fmt: skip
+            counted = {"owner_account": owner.account_id, "owner_livemode": owner.livemode}
             last = (
-                await self.session.execute(
-                    update(EventCounter)
-                    .where(
-                        EventCounter.account_id == owner.account_id,
-                        EventCounter.livemode == owner.livemode,
-                    )
-                    .values(value=EventCounter.value + len(batch))
-                    .returning(EventCounter.value)
-                )
+                await self.session.execute(_COUNT_EVENTS, {**counted, "count": len(batch)})
             ).scalar_one()
             first = last - len(batch) + 1
             for offset, (pending, body) in enumerate(batch):
