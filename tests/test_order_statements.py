@@ -9,6 +9,7 @@ broadcast is Redis, so no embedded worker loop polls the database meanwhile.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,12 +27,13 @@ from tests.support import Account, LiveServer, data, gql, new_account
 
 # On the request's way, with warm caches (the key authenticated, statements prepared):
 # INSERT orders, INSERT line items, SELECT items FOR UPDATE (sku order), UPDATE items,
-# UPDATE the event counter, INSERT events. Was 15: authentication, the line items,
-# payments and refunds read back twice (answer and event), the published marks.
-CREATE_ORDER_STATEMENTS = 6
+# UPDATE the event counter and INSERT the events (one statement). Was 15:
+# authentication, the line items, payments and refunds read back twice (answer and
+# event), the counter apart from the events, the published marks.
+CREATE_ORDER_STATEMENTS = 5
 # Those, BEGIN and COMMIT: a connection back from a request a moment ago is lent without
 # a ping. Was 30 (three transactions, each after a ping of three round trips).
-CREATE_ORDER_ROUND_TRIPS = 8
+CREATE_ORDER_ROUND_TRIPS = 7
 
 
 @dataclass
@@ -127,14 +129,40 @@ def test_create_order_sends_only_what_its_guarantees_need(on_redis: LiveServer) 
     assert len(mine) == CREATE_ORDER_STATEMENTS, "\n".join(mine)
     assert mine[2].startswith("SELECT inventory_items")
     assert mine[2].rstrip().endswith("FOR UPDATE")  # in sku order: ORDER BY sku, location
-    assert [s.split()[0] for s in mine] == [
-        "INSERT",
-        "INSERT",
-        "SELECT",
-        "UPDATE",
-        "UPDATE",
-        "INSERT",
-    ]
+    assert [s.split()[0] for s in mine] == ["INSERT", "INSERT", "SELECT", "UPDATE", "WITH"]
+    assert "UPDATE event_counters" in mine[4]
+    assert "INSERT INTO events" in mine[4]
     trips_of_request = _request_only(trips)
     assert len(trips_of_request) == CREATE_ORDER_ROUND_TRIPS, "\n".join(trips_of_request)
     assert any("published_at" in s.what for s in statements), "the events were not marked"
+
+
+def test_events_written_in_one_statement_keep_their_text_and_sequence(
+    on_redis: LiveServer,
+) -> None:
+    account = new_account(on_redis.database_url)
+    a, b = unique_sku("A"), unique_sku("B")
+    stock(account, a, 100)
+    stock(account, b, 100)
+    with httpx.Client(base_url=on_redis.base_url, timeout=30) as client:
+        data(gql(client, account.sk_test, CREATE, {"input": _order(a, b)}))
+
+    async def stored() -> list[tuple[int, str, str]]:
+        conn = await asyncpg.connect(on_redis.database_url.replace("+asyncpg", ""))
+        try:
+            rows = await conn.fetch(
+                "SELECT sequence, type, data::text FROM events WHERE account_id = $1 "
+                "AND NOT livemode ORDER BY sequence",
+                account.id,
+            )
+            return [(r[0], r[1], r[2]) for r in rows]
+        finally:
+            await conn.close()
+
+    rows = asyncio.run(stored())
+    created = [r for r in rows if r[1] == "order.created"]
+    assert len(created) == 1
+    # Every event of the account numbered without a gap, the text as json.dumps wrote it.
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    for _, _, text in rows:
+        assert text == json.dumps(json.loads(text))

@@ -16,6 +16,7 @@ own (``session.execute(insert(...))``, not a flush) makes the caller query as be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, Sess
 _RECORD = "stateset.inserted"
 # In the record: tables written by a statement of their own ("*": any table, unknown).
 _WRITTEN = "*written"
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
 def _record(session: Session) -> dict[str, dict[Any, Any]]:
@@ -44,9 +46,7 @@ def _statement(state: ORMExecuteState) -> None:
     statement: Any = state.statement
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(getattr(statement, "table", None), "name", "*")
-    elif isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() in (
-        "INSERT", "UPDATE", "DELETE",
-    ):  # fmt: skip
+    elif isinstance(statement, TextClause) and _WRITES.search(statement.text):
         table = "*"
     else:
         return
