@@ -54,11 +54,12 @@ from stateset_gql.access.ratelimits import UNLIMITED, PlanLimits  # noqa: E402
 from stateset_gql.customers import service as customers  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 from stateset_gql.db.engine import Database  # noqa: E402
-from stateset_gql.db.uow import UnitOfWork  # noqa: E402
+from stateset_gql.db.uow import UnitOfWork, take_notices  # noqa: E402
 from stateset_gql.graphql.schema import build_schema  # noqa: E402
 from stateset_gql.inventory import service as inventory  # noqa: E402
 from stateset_gql.orders import service as orders  # noqa: E402
 from stateset_gql.orders.validation import LineItemInput  # noqa: E402
+from stateset_gql.realtime.outbox import announce  # noqa: E402
 from stateset_gql.rest.operations import operation_for  # noqa: E402
 from stateset_gql.rest.representation import standalone_renderer  # noqa: E402
 from stateset_gql.rest.routes import ROUTES  # noqa: E402
@@ -240,18 +241,22 @@ async def scenarios(port: int, key: str, seconds: float, only: str = "") -> list
     return results
 
 
-async def set_limits(url: str, account_id: str, limits: PlanLimits) -> None:
-    """The seeded enterprise account's own limits (``UNLIMITED``: nothing is counted)."""
+async def set_limits(url: str, account_id: str, limits: PlanLimits, broadcast_url: str) -> None:
+    """The seeded enterprise account's own limits (``UNLIMITED``: nothing is counted),
+    announced to the server as ``accounts update`` does, so its cached key forgets them."""
     db = Database(url)
     try:
-        async with db.session(write=True) as session, session.begin():
-            await service.update_account(session=session, account_id=account_id, limits=limits)
+        async with db.session(write=True) as session:
+            async with session.begin():
+                await service.update_account(session=session, account_id=account_id, limits=limits)
+            notices = take_notices(session)
     finally:
         await db.dispose()
+    await announce(broadcast_url, notices)
 
 
 async def limiter_scenarios(
-    port: int, key: str, seconds: float, url: str, account_id: str
+    port: int, key: str, seconds: float, url: str, account_id: str, broadcast_url: str
 ) -> list[Result]:
     """The same query with limits off and on, alternating, at each client count."""
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
@@ -264,9 +269,9 @@ async def limiter_scenarios(
     results = []
     for clients in (1, 10, 50):
         for name, limits in ((LIMITS_OFF, UNLIMITED), (LIMITS_ON, BENCH_LIMITS)):
-            await set_limits(url, account_id, limits)
+            await set_limits(url, account_id, limits, broadcast_url)
             results.append(await drive(name, clients, seconds, call, port))
-    await set_limits(url, account_id, UNLIMITED)
+    await set_limits(url, account_id, UNLIMITED, broadcast_url)
     return results
 
 
@@ -407,7 +412,9 @@ def main() -> int:
             print(f"\nRedis at {args.redis} is not answering; no rate-limit comparison")
             return 0
         server = _serve(url, port, args.redis)
-        limited = asyncio.run(limiter_scenarios(port, key, args.seconds, url, account_id))
+        limited = asyncio.run(
+            limiter_scenarios(port, key, args.seconds, url, account_id, args.redis)
+        )
         print(f"\nrate limits counted in Redis ({args.redis}), same query off and on:\n")
         _table(limited)
         print("\nthe limiter's cost (req/s with limits on / off; 1.00 costs nothing):")

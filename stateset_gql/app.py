@@ -22,6 +22,7 @@ from starlette.routing import Router, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stateset_gql import worker
+from stateset_gql.access.authcache import KEYS_CHANNEL, AuthCache
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
 from stateset_gql.events.models import Event
@@ -112,6 +113,8 @@ def build_state(settings: Settings) -> AppState:
         # fanned out at once; a worker process hears of them through Redis.
         deliveries.notify()
 
+    auth_cache = AuthCache(seconds=settings.auth_cache_seconds)
+    gate = Gate(db=db, limiter=build_limiter(settings), cache=auth_cache)
     runner = Runner(
         db=db,
         settings=settings,
@@ -119,13 +122,24 @@ def build_state(settings: Settings) -> AppState:
         render=representation.render,
         metrics=metrics,
         after_commit=[outbox.committed, wake_deliveries],
+        # This process forgets a revoked key before it answers; then the others are told.
+        on_notices=[gate.committed, outbox.notices],
     )
-    gate = Gate(db=db, limiter=build_limiter(settings))
     pipeline = Pipeline(gate=gate, runner=runner)
     fanout = FanOut(db=db, render=representation.render, metrics=metrics)
-    listener = make_listener(
-        hub, on_message=fanout.on_message, on_resumed=fanout.on_resumed, metrics=metrics
-    )
+
+    def on_message(channel: str, message: str) -> None:
+        if channel == KEYS_CHANNEL:
+            gate.forget(message)
+        else:
+            fanout.on_message(channel, message)
+
+    def on_resumed() -> None:
+        auth_cache.clear()  # what was said while the connection was down is lost
+        fanout.on_resumed()
+
+    listener = make_listener(hub, on_message=on_message, on_resumed=on_resumed, metrics=metrics)
+    auth_cache.live = listener.healthy
     subscriptions = Subscriptions(engine=engine, gate=gate, fanout=fanout, metrics=metrics)
     websockets = WebSocketEndpoint(
         gate=gate,
@@ -149,6 +163,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await state.hub.connect()
         await state.listener.start()
+        await state.listener.add(KEYS_CHANNEL)
         await state.fanout.start(state.listener)
         loops = [asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings))]
         stop = asyncio.Event()
@@ -167,6 +182,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             for loop in loops:
                 with contextlib.suppress(asyncio.CancelledError):
                     await loop
+            await state.outbox.close()
             await state.websockets.close_all()
             await state.fanout.close()
             await state.listener.close()

@@ -29,7 +29,9 @@ from stateset_gql.access.ratelimits import effective_limits, parse_limits
 from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.db import migrate
 from stateset_gql.db.engine import Database
+from stateset_gql.db.uow import take_notices
 from stateset_gql.errors import StateSetError, ValidationFailed
+from stateset_gql.realtime.outbox import announce
 from stateset_gql.serialize import iso
 from stateset_gql.settings import ConfigurationError, Settings
 
@@ -141,10 +143,15 @@ def _show_revoked_key(key: dict[str, Any]) -> str:
 async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     db = Database(settings.database_url)
     try:
-        async with db.session(write=True) as session, session.begin():
-            return await work(session)
+        async with db.session(write=True) as session:
+            async with session.begin():
+                done = await work(session)
+            notices = take_notices(session)
     finally:
         await db.dispose()
+    # A key revoked, an account changed: servers listening on Redis forget it at once.
+    await announce(settings.broadcast_url, notices)
+    return done
 
 
 async def _accounts_create(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:

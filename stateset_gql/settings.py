@@ -16,16 +16,17 @@ class ConfigurationError(Exception):
     """The environment asks for something this process cannot run with."""
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
     raw = env.get(name)
     if raw is None:
         return default
     try:
         seconds = float(raw)
     except ValueError:
-        seconds = 0.0
-    if not seconds > 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, got {raw!r}")
+        seconds = -1.0
+    if not (seconds >= 0 if zero else seconds > 0):
+        what = "zero or a positive" if zero else "a positive"
+        raise ConfigurationError(f"{name} must be {what} number of seconds, got {raw!r}")
     return seconds
 
 
@@ -50,6 +51,9 @@ class Settings:
     # given up after this long, so the client can retry.
     idempotency_lock_seconds: int = 60
     log_level: str = "INFO"
+    # How long a server trusts a key it authenticated without asking the database again;
+    # a revocation or plan change published through Redis drops it at once (0: no cache).
+    auth_cache_seconds: float = 10.0
     # A WebSocket that sends no connection_init this long after opening is closed (4408);
     # the server pings each socket this often (API.md section 9).
     ws_init_seconds: float = 10.0
@@ -94,6 +98,7 @@ class Settings:
             log_level=env.get("STATESET_LOG_LEVEL", "INFO").upper(),
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
             compiled_reads=env.get("STATESET_COMPILED_READS", "1") != "0",
+            auth_cache_seconds=_seconds(env, "STATESET_AUTH_CACHE_SECONDS", 10.0, zero=True),
         )
         settings.validate()
         return settings

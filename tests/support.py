@@ -47,6 +47,9 @@ class LiveServer:
         # Webhook retries and polls short enough for tests to wait on.
         extra.setdefault("webhook_retry_schedule", (0.2, 0.2, 0.2))
         extra.setdefault("webhook_poll_seconds", 0.2)
+        # Keys stay authenticated for the whole test, so no statement count depends on
+        # whether a cached key expired in between; revocations drop them at once.
+        extra.setdefault("auth_cache_seconds", 600.0)
         settings = Settings(
             database_url=database_url, broadcast_url=broadcast_url, env="test", **extra
         )
@@ -73,7 +76,11 @@ class LiveServer:
     def count_statements(self) -> Iterator[list[str]]:
         """Every SQL statement the server sends for requests (HTTP, or a WebSocket's
         subscriptions) while the block runs; the background loops' (the webhook worker and
-        relay that serve runs on memory://, housekeeping) are not the requests' doing."""
+        relay that serve runs on memory://, housekeeping) are not the requests' doing. The
+        published marks of earlier requests, written beside their responses, land first."""
+        deadline = time.monotonic() + 5
+        while self.app.state.outbox.marking and time.monotonic() < deadline:
+            time.sleep(0.01)
         statements: list[str] = []
         lock = threading.Lock()
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -271,8 +272,14 @@ def test_malformed_or_unknown_keys_answer_401(client: httpx.Client, header: str)
     assert error(response)["code"] == "INVALID_API_KEY"
 
 
-def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STATESET_DATABASE_URL": database_url}
+def _cli(
+    database_url: str, *args: str, broadcast_url: str = "memory://"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "STATESET_DATABASE_URL": database_url,
+        "STATESET_BROADCAST_URL": broadcast_url,
+    }
     return subprocess.run(
         [sys.executable, "-m", "stateset_gql.cli", *args],
         env=env,
@@ -283,9 +290,21 @@ def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture
+def on_redis(database_url: str, redis_url: str) -> Iterator[httpx.Client]:
+    """A server that hears, through Redis, what the command line changed."""
+    live = LiveServer.start(database_url=database_url, broadcast_url=redis_url)
+    try:
+        with httpx.Client(base_url=live.base_url, timeout=30) as client:
+            yield client
+    finally:
+        live.stop()
+
+
 def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
-    client: httpx.Client, database_url: str
+    on_redis: httpx.Client, database_url: str, redis_url: str
 ) -> None:
+    client = on_redis
     made = _cli(
         database_url, "accounts", "create", "--name", "CLI Shop", "--plan", "growth", "--json"
     )
@@ -310,7 +329,10 @@ def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
     live = data(gql(client, restricted["secret"], "{ account { livemode scopes } }"))["account"]
     assert live == {"livemode": True, "scopes": ["customers:write", "orders:read"]}
 
-    revoked = _cli(database_url, "keys", "revoke", restricted["id"], "--json")
+    # The server authenticated the key a moment ago; the revocation reaches it through Redis.
+    revoked = _cli(
+        database_url, "keys", "revoke", restricted["id"], "--json", broadcast_url=redis_url
+    )
     assert revoked.returncode == 0, revoked.stderr
     assert json.loads(revoked.stdout)["revoked"] is True
     assert gql(client, restricted["secret"], "{ account { id } }").status_code == 401

@@ -211,8 +211,14 @@ def test_concurrency_slots_counted_in_redis_are_given_back(
         live.stop()
 
 
-def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STATESET_DATABASE_URL": database_url}
+def _cli(
+    database_url: str, *args: str, broadcast_url: str = "memory://"
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "STATESET_DATABASE_URL": database_url,
+        "STATESET_BROADCAST_URL": broadcast_url,
+    }
     return subprocess.run(
         [sys.executable, "-m", "stateset_gql.cli", *args],
         env=env,
@@ -224,8 +230,18 @@ def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_enterprise_limits_set_on_the_command_line_take_effect(
-    client: httpx.Client, server: LiveServer
+    database_url: str, redis_url: str
 ) -> None:
+    # The server hears through Redis what the command line changed.
+    live = LiveServer.start(database_url=database_url, broadcast_url=redis_url)
+    try:
+        with httpx.Client(base_url=live.base_url, timeout=30) as client:
+            _limits_on_the_command_line(client, live, redis_url)
+    finally:
+        live.stop()
+
+
+def _limits_on_the_command_line(client: httpx.Client, server: LiveServer, redis_url: str) -> None:
     account = new_account(server.database_url, plan="starter")
     refused = _cli(server.database_url, "accounts", "update", account.id, "--limits", "per_day=3")
     assert refused.returncode == 1
@@ -237,13 +253,14 @@ def test_enterprise_limits_set_on_the_command_line_take_effect(
     updated = _cli(
         server.database_url, "accounts", "update", account.id,
         "--plan", "enterprise", "--limits", "per_minute=3,concurrent=5", "--json",
+        broadcast_url=redis_url,
     )  # fmt: skip
     assert updated.returncode == 0, updated.stderr
     shown = json.loads(updated.stdout)
     assert shown["plan"] == "enterprise"
     assert shown["limits"] == {"per_minute": 3, "per_day": None, "burst": None, "concurrent": 5}
 
-    # A key authenticates afresh on every request, so the new limits apply at once.
+    # The change is published after its commit, so the new limits apply at once.
     me = data(gql(client, account.sk_test, "{ account { plan limits { perMinute perDay } } }"))
     assert me["account"] == {"plan": "ENTERPRISE", "limits": {"perMinute": 3, "perDay": None}}
     for remaining in (1, 0):
@@ -251,7 +268,10 @@ def test_enterprise_limits_set_on_the_command_line_take_effect(
     _assert_refused(gql(client, account.sk_test, ME), 429, "per_minute")
 
     # Every limit left out is unlimited: no counting, no headers.
-    cleared = _cli(server.database_url, "accounts", "update", account.id, "--limits", "")
+    cleared = _cli(
+        server.database_url, "accounts", "update", account.id, "--limits", "",
+        broadcast_url=redis_url,
+    )  # fmt: skip
     assert cleared.returncode == 0, cleared.stderr
     for _ in range(5):
         response = gql(client, account.sk_test, ME)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stateset_gql.access.authcache import account_changed, key_changed
 from stateset_gql.access.keys import hash_secret, hashes_match, make_secret, parse_secret, redact
 from stateset_gql.access.models import PLANS, Account, ApiKey
 from stateset_gql.access.principal import Owner, Principal
@@ -65,7 +66,8 @@ async def update_account(
     plan: str | None = None,
     limits: PlanLimits | None = None,
 ) -> Account:
-    """Change an account's plan and, for ``enterprise``, its own rate limits."""
+    """Change an account's plan and, for ``enterprise``, its own rate limits; after the
+    commit, every process forgets the account's cached keys."""
     account = await session.get(Account, account_id)
     if account is None:
         raise not_found("account", account_id, param="account")
@@ -80,6 +82,7 @@ async def update_account(
     if limits is not None:
         account.limits = limits.to_stored()
     await session.flush()
+    account_changed(session, account.id)  # cached principals carry the plan and limits
     return account
 
 
@@ -142,7 +145,7 @@ async def revoke_key(
     *, session: AsyncSession, key_id: str, revoker: Principal | None = None
 ) -> ApiKey:
     """Revoke a key; a ``revoker`` may only revoke keys of its own account and mode whose
-    scopes it holds itself."""
+    scopes it holds itself. After the commit, every process forgets it."""
     key = await session.get(ApiKey, key_id)
     owner = revoker.owner if revoker is not None else None
     if key is None or (
@@ -154,6 +157,7 @@ async def revoke_key(
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await session.flush()
+        key_changed(session, key.id)
     return key
 
 

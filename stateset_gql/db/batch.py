@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from stateset_gql.db.inserted import children_of_new
+
 T = TypeVar("T")
 
 
@@ -21,10 +23,16 @@ async def children_by_parent(
     keys: Sequence[Any],
     order_by: Sequence[Any] = (),
 ) -> list[list[T]]:
-    """For each key, its rows (``parent == key``), in ``order_by`` order; one statement."""
+    """For each key, its rows (``parent == key``), in ``order_by`` order; one statement,
+    or none for the keys whose parent this transaction inserted (``db.inserted``)."""
     grouped: dict[Any, list[T]] = defaultdict(list)
-    if keys:
-        statement = select(model).where(parent.in_(set(keys))).order_by(*order_by)
+    new = children_of_new(
+        session.sync_session, model=model, parent=parent, keys=keys, order_by=order_by
+    )
+    grouped.update(new or {})
+    rest = [key for key in keys if key not in grouped]
+    if rest:
+        statement = select(model).where(parent.in_(set(rest))).order_by(*order_by)
         for row in (await session.execute(statement)).scalars():
             grouped[getattr(row, parent.key)].append(row)
     return [grouped.get(key, []) for key in keys]

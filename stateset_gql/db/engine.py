@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -36,6 +38,44 @@ def _sqlite_engine(url: str, *, begin: str, echo: bool) -> AsyncEngine:
         conn.exec_driver_sql(begin)
 
     event.listen(engine.sync_engine, "begin", _begin)
+    return engine
+
+
+# A pooled connection idle longer than this is pinged before it is lent; one back from a
+# request a moment ago is not (a ping is three round trips on asyncpg).
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Pessimistic disconnect handling for idle connections only. A connection that died
+    while busy fails its request, and SQLAlchemy then renews the whole pool."""
+    returned = record.info.get("returned")
+    if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as exc:
+        raise DisconnectionError("the pooled connection did not answer a ping") from exc
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    record.info["returned"] = time.monotonic()
+
+
+def _postgres_engine(url: str, *, echo: bool) -> AsyncEngine:
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=20,
+        max_overflow=30,
+        pool_recycle=1800,
+        # The connection back last goes out first: busy ones stay warm and skip the ping,
+        # spare ones age and are pinged (or recycled) when next needed.
+        pool_use_lifo=True,
+    )
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
+    event.listen(engine.sync_engine, "checkin", _returned)
     return engine
 
 
@@ -97,15 +137,7 @@ class Database:
             self.writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
             self.reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
         else:
-            self.writer = create_async_engine(
-                url,
-                echo=echo,
-                hide_parameters=True,
-                pool_size=20,
-                max_overflow=30,
-                pool_pre_ping=True,
-                pool_recycle=1800,
-            )
+            self.writer = _postgres_engine(url, echo=echo)
             self.reader = self.writer.execution_options(isolation_level="AUTOCOMMIT")
         self._write_sessions = async_sessionmaker(
             self.writer, class_=SerialSession, expire_on_commit=False, autoflush=False

@@ -12,17 +12,24 @@ The caller commits once, and ``commit`` writes the events first, in the same
 transaction, so no change is ever without its event and no event without its change.
 The event counter row is locked last, after every other lock the transaction takes,
 which keeps lock order fixed and makes ``sequence`` follow commit order.
+
+A change that other processes must hear of but that is no event (a key revoked, an
+account's plan changed: their cached principals) leaves a ``Notice`` on the session
+(``notify``); whoever commits takes them (``take_notices``) and announces them after the
+commit. A rollback drops them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
@@ -44,8 +51,61 @@ class Subject:
 # Renders subjects as their one representation, in the unit of work's transaction.
 Renderer = Callable[[AsyncSession, Sequence[Subject]], Awaitable[list[dict[str, Any]]]]
 
+# Takes ``count`` sequence numbers of an owner's counter; built once.
+_COUNT_EVENTS = (
+    update(EventCounter)
+    .where(
+        EventCounter.account_id == bindparam("owner_account"),
+        EventCounter.livemode == bindparam("owner_livemode"),
+    )
+    .values(value=EventCounter.value + bindparam("count"))
+    .returning(EventCounter.value)
+)
+
+# The same and the events' INSERT in one statement (PostgreSQL). ``data`` is the text
+# ``json.dumps`` wrote, kept verbatim by ``json_to_recordset`` (plain JSON, not JSONB).
+_COUNT_AND_INSERT = text(
+    """
+    WITH counter AS (
+        UPDATE event_counters SET value = value + :count
+        WHERE account_id = :owner_account AND livemode = :owner_livemode
+        RETURNING value
+    )
+    INSERT INTO events
+        (id, account_id, livemode, sequence, type, created, data, request_id, idempotency_key)
+    SELECT e.id, CAST(:owner_account AS varchar), CAST(:owner_livemode AS boolean),
+        counter.value - CAST(:count AS bigint) + e.position, e.type, e.created, e.data,
+        CAST(:request_id AS varchar), CAST(:idempotency_key AS varchar)
+    FROM counter, json_to_recordset(CAST(:events AS json))
+        AS e(id varchar, position bigint, type varchar, created timestamptz, data json)
+    RETURNING id, sequence
+    """
+)
+
 # Fields every change touches: never reported as a previous attribute.
 ALWAYS_CHANGED = frozenset({"updated"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to publish on ``channel`` once the transaction has committed."""
+
+    channel: str
+    message: str
+
+
+_NOTICES = "stateset.notices"
+
+
+def notify(session: AsyncSession | Session, notice: Notice) -> None:
+    """Announce ``notice`` after the session's transaction commits."""
+    session.info.setdefault(_NOTICES, []).append(notice)
+
+
+def take_notices(session: AsyncSession | Session) -> list[Notice]:
+    """The notices left since the last take: the committer's to announce."""
+    notices: list[Notice] = session.info.pop(_NOTICES, [])
+    return notices
 
 
 def event_subject(event: Event) -> Subject:
@@ -146,36 +206,62 @@ class UnitOfWork:
                 (p, body) for p, body in zip(self.pending, bodies, strict=True)
                 if p.subject.owner == owner
             ]  # fmt: skip
-            last = (
-                await self.session.execute(
-                    update(EventCounter)
-                    .where(
-                        EventCounter.account_id == owner.account_id,
-                        EventCounter.livemode == owner.livemode,
-                    )
-                    .values(value=EventCounter.value + len(batch))
-                    .returning(EventCounter.value)
+            made = [
+                Event(
+                    id=new_id("evt"),
+                    account_id=owner.account_id,
+                    livemode=owner.livemode,
+                    type=pending.type,
+                    created=pending.created,
+                    data=body,
+                    request_id=self.request_id,
+                    idempotency_key=self.idempotency_key,
                 )
-            ).scalar_one()
-            first = last - len(batch) + 1
-            for offset, (pending, body) in enumerate(batch):
-                written.append(
-                    Event(
-                        id=new_id("evt"),
-                        account_id=owner.account_id,
-                        livemode=owner.livemode,
-                        sequence=first + offset,
-                        type=pending.type,
-                        created=pending.created,
-                        data=body,
-                        request_id=self.request_id,
-                        idempotency_key=self.idempotency_key,
-                    )
-                )
-        self.session.add_all(written)
+                for pending, body in batch
+            ]
+            if self._in_one_statement():
+                await self._count_and_insert(owner, made)
+            else:
+                await self._count(owner, made)
+                self.session.add_all(made)
+            written.extend(made)
         self.pending.clear()
         self._taken.clear()
         return written
+
+    def _in_one_statement(self) -> bool:
+        """PostgreSQL, with the JSON columns written as ``json.dumps`` writes them."""
+        dialect = self.session.get_bind().dialect
+        return dialect.name == "postgresql" and getattr(dialect, "_json_serializer", 0) is None
+
+    async def _count(self, owner: Owner, events: list[Event]) -> None:
+        """Takes the events' sequence numbers from the owner's counter."""
+        counted = {"owner_account": owner.account_id, "owner_livemode": owner.livemode}
+        last = (
+            await self.session.execute(_COUNT_EVENTS, {**counted, "count": len(events)})
+        ).scalar_one()
+        for offset, event in enumerate(events):
+            event.sequence = last - len(events) + 1 + offset
+
+    async def _count_and_insert(self, owner: Owner, events: list[Event]) -> None:
+        """``_count`` and the INSERT in one statement, one round trip: the counter row
+        is also held one round trip less."""
+        rows = [
+            {"id": e.id, "position": n, "type": e.type, "created": e.created.isoformat(),
+             "data": e.data}
+            for n, e in enumerate(events, start=1)
+        ]  # fmt: skip
+        params = {
+            "owner_account": owner.account_id, "owner_livemode": owner.livemode,
+            "count": len(events), "request_id": self.request_id,
+            "idempotency_key": self.idempotency_key, "events": json.dumps(rows),
+        }  # fmt: skip
+        result = await self.session.execute(_COUNT_AND_INSERT, params)
+        numbered: dict[str, int] = {str(row[0]): int(row[1]) for row in result}
+        if len(numbered) != len(events):
+            raise RuntimeError(f"no event counter for {owner}")
+        for event in events:
+            event.sequence = numbered[event.id]
 
     async def commit(self) -> list[Event]:
         """Write the events and commit; returns the events now committed."""
@@ -186,4 +272,5 @@ class UnitOfWork:
     async def rollback(self) -> None:
         self.pending.clear()
         self._taken.clear()
+        take_notices(self.session)
         await self.session.rollback()

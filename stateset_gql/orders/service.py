@@ -183,8 +183,9 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
         )
         for position, item in enumerate(items)
     ]
+    # One flush: the unit of work inserts the order first, since its line items' foreign
+    # key refers to it.
     uow.session.add(order)
-    await uow.session.flush()  # the order row first: its line items refer to it
     uow.session.add_all(line_items)
     await uow.session.flush()
     uow.emit("order.created", subject(order))

@@ -2,6 +2,8 @@
 
 ``authenticate`` and ``admit`` are the pipeline's third and fourth stages, the same for
 an HTTP request and a WebSocket's ``connection_init``. They run before a body is read.
+A key seen a moment ago is answered from the ``AuthCache`` (``access/authcache.py``)
+without a transaction; ``forget`` applies what the keys channel says changed.
 Rate limiting is a ``RateLimiter``: ``Unlimited`` admits everything, ``CountingLimiter``
 counts each key against the limits its principal carries (API.md section 11).
 """
@@ -12,14 +14,17 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from stateset_gql.access.authcache import KEYS_CHANNEL, AuthCache
+from stateset_gql.access.keys import hash_secret, parse_secret
 from stateset_gql.access.limiter import Counter, Decision, Window
 from stateset_gql.access.principal import Principal
 from stateset_gql.access.service import authenticate
 from stateset_gql.db.engine import Database
+from stateset_gql.db.uow import Notice
 from stateset_gql.errors import ErrorDetail, RateLimited
 
 log = logging.getLogger("stateset_gql.ratelimit")
@@ -174,14 +179,35 @@ class CountingLimiter:
 
 
 class Gate:
-    def __init__(self, *, db: Database, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self, *, db: Database, limiter: RateLimiter | None = None, cache: AuthCache | None = None
+    ) -> None:
         self.db = db
         self.limiter: RateLimiter = limiter or Unlimited()
+        self.cache = cache if cache is not None else AuthCache(seconds=0)
 
     async def authenticate(self, secret: str | None) -> Principal:
         """The caller behind a key, or 401 (missing, malformed, unknown or revoked)."""
+        # Only a well-formed secret is looked up in the cache; the rest fail below.
+        digest = hash_secret(secret) if secret and parse_secret(secret) else None
+        if digest is not None and (cached := self.cache.get(digest)) is not None:
+            return cached
+        generation = self.cache.generation
         async with self.db.session(write=False) as session:
-            return await authenticate(session=session, secret=secret)
+            principal = await authenticate(session=session, secret=secret)
+        if digest is not None:
+            self.cache.put(digest, principal, generation)
+        return principal
+
+    def forget(self, message: str) -> None:
+        """A message of the keys channel: drop what it names from the cache."""
+        self.cache.forget(message)
+
+    async def committed(self, notices: Sequence[Notice]) -> None:
+        """The runner's notices of a commit in this process, heard before the answer."""
+        for notice in notices:
+            if notice.channel == KEYS_CHANNEL:
+                self.forget(notice.message)
 
     async def admit(self, principal: Principal) -> Admission:
         """The key's admission: ``refused`` (429) when it is over a limit."""

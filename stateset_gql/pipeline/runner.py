@@ -3,8 +3,9 @@
 ``Runner.run`` claims the Idempotency-Key (if any), opens the session, has the engine
 execute, renders, stores the idempotent response and commits the change with its events
 — or rolls everything back — and only once the connection is back in the pool runs the
-after-commit work (publishing the events). It knows nothing of HTTP: a surface hands it
-a ``Call`` and gets a ``Rendered`` back.
+after-commit work: first the commit's notices (a key revoked: this process forgets it,
+then every other one is told), then publishing the events. It knows nothing of HTTP: a
+surface hands it a ``Call`` and gets a ``Rendered`` back.
 
 A mutation commits when every field succeeded, or when its only errors are ones that
 commit (a recorded card decline); otherwise the whole operation is rolled back, so a
@@ -24,7 +25,7 @@ from strawberry.types import ExecutionResult
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
-from stateset_gql.db.uow import Renderer, UnitOfWork
+from stateset_gql.db.uow import Notice, Renderer, UnitOfWork, take_notices
 from stateset_gql.errors import StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
@@ -37,6 +38,8 @@ log = logging.getLogger("stateset_gql.runner")
 
 # Work done after a commit, with the connection back in the pool.
 AfterCommit = Callable[[Sequence[Event]], Awaitable[None]]
+# What a commit's notices are handed to, in order, before the response goes out.
+OnNotices = Callable[[Sequence[Notice]], Awaitable[None]]
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Runner:
         render: Renderer,
         metrics: Metrics,
         after_commit: Sequence[AfterCommit] = (),
+        on_notices: Sequence[OnNotices] = (),
     ) -> None:
         self.db = db
         self.settings = settings
@@ -87,6 +91,7 @@ class Runner:
         self.render = render
         self.metrics = metrics
         self.after_commit = list(after_commit)
+        self.on_notices = list(on_notices)
 
     async def run(
         self,
@@ -110,6 +115,7 @@ class Runner:
                 return Rendered(status=claimed.status, body=claimed.body, replayed=True)
             claim = claimed
         events: list[Event] = []
+        notices: list[Notice] = []
         stored = False
         lease = self.settings.idempotency_lock_seconds
         try:
@@ -142,12 +148,15 @@ class Runner:
                             shown_once=context.shown_once,
                         )
                     events = await uow.commit()
+                    notices = take_notices(session)
                     stored = claim is not None
                 else:
                     await uow.rollback()
         finally:
             if claim is not None and not stored:
                 await idempotency.release(db=self.db, claim=claim)
+        for handle in self.on_notices if notices else ():
+            await handle(notices)
         self.metrics.events.inc(len(events))
         kind = "mutation" if call.write else "query"
         self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
