@@ -8,6 +8,7 @@ an order as ``GET /v1/orders/{id}`` answered at that event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -311,28 +312,27 @@ def test_a_graphql_websocket_client_subscribes_and_resumes(
             url=url,
             init_payload={"authorization": f"Bearer {shop.sk_test}"},
             subprotocols=[protocol],
-            close_timeout=1,
         )
         async with Client(transport=transport) as session:
             live: list[dict[str, Any]] = []
-            stream = session.subscribe(
-                GraphQLRequest(EVENTS, variable_values={"types": ["customer.*"]})
-            )
+            first = GraphQLRequest(EVENTS, variable_values={"types": ["customer.*"]})
             writes = asyncio.create_task(asyncio.to_thread(write, 3))
-            async for result in stream:
-                live.append(result["events"])
-                if len(live) == 3:
-                    break
+            # Closed as soon as the loop ends, as a client stopping a subscription does.
+            async with contextlib.aclosing(session.subscribe(first)) as stream:
+                async for result in stream:
+                    live.append(result["events"])
+                    if len(live) == 3:
+                        break
             await writes
             await asyncio.to_thread(write, 2)
             resumed: list[int] = []
             variables = {"types": ["customer.*"], "since": live[-1]["id"]}
-            async for result in session.subscribe(
-                GraphQLRequest(EVENTS, variable_values=variables)
-            ):
-                resumed.append(result["events"]["sequence"])
-                if len(resumed) == 2:
-                    break
+            second = GraphQLRequest(EVENTS, variable_values=variables)
+            async with contextlib.aclosing(session.subscribe(second)) as stream:
+                async for result in stream:
+                    resumed.append(result["events"]["sequence"])
+                    if len(resumed) == 2:
+                        break
         return [e["sequence"] for e in live], resumed
 
     def write(n: int) -> None:

@@ -54,6 +54,7 @@ class GraphQLSocket:
             sock=sock,
             max_size=None,
             compression=compression,
+            ping_interval=None,  # the protocol pings; a stalled test client cannot answer its own
         ).__enter__()
         self.pings = 0
 
@@ -64,7 +65,11 @@ class GraphQLSocket:
         self.close()
 
     def close(self) -> None:
-        self.ws.close()
+        try:
+            self.ws.close()
+        finally:
+            # The TCP socket too, whatever state the closing handshake ended in.
+            self.ws.close_socket()
 
     def send(self, message: dict[str, Any]) -> None:
         self.ws.send(json.dumps(message))
