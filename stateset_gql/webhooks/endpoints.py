@@ -196,6 +196,10 @@ async def update_endpoint(
         setattr(endpoint, key, value)
     endpoint.updated = utcnow()
     if "status" in changes:
+        if endpoint.status == "enabled":
+            # What happened while it was disabled was never its to receive, however late
+            # the fan-out reaches those events.
+            endpoint.start_sequence = await _current_sequence(session, owner)
         await _park(session, endpoint)
     await session.flush()
     return endpoint
