@@ -20,6 +20,7 @@ import pytest
 import redis
 
 from stateset_gql.db import migrate
+from tests.compiled_support import Pair
 from tests.redis_support import RedisServer, free_port
 from tests.support import Account, LiveServer, new_account
 
@@ -152,3 +153,26 @@ def unbroadcast_server(database_url: str) -> Iterator[LiveServer]:
         yield live
     finally:
         live.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(postgres_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two servers on one PostgreSQL database: compiled reads on, and off (the parity
+    tests compare their answers byte for byte)."""
+    compiled = LiveServer.start(database_url=postgres_url)
+    resolver = LiveServer.start(database_url=postgres_url, compiled_reads=False)
+    try:
+        yield compiled, resolver
+    finally:
+        compiled.stop()
+        resolver.stop()
+
+
+@pytest.fixture(scope="module")
+def pair(servers: tuple[LiveServer, LiveServer]) -> Iterator[Pair]:
+    compiled, resolver = servers
+    with (
+        httpx.Client(base_url=compiled.base_url, timeout=30) as left,
+        httpx.Client(base_url=resolver.base_url, timeout=30) as right,
+    ):
+        yield Pair(compiled=left, resolver=right, compiled_server=compiled)

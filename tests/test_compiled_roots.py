@@ -5,37 +5,15 @@ paging, ``events(type:)``, REST reads, random selections, statements, scopes and
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.compiled_support import ENGINE, Pair, seed, seed_more
-from tests.support import Account, LiveServer, gql, new_account
+from tests.support import Account, gql, new_account
 
 Shop = tuple[Account, dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def servers(postgres_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    compiled = LiveServer.start(database_url=postgres_url)
-    resolver = LiveServer.start(database_url=postgres_url, compiled_reads=False)
-    try:
-        yield compiled, resolver
-    finally:
-        compiled.stop()
-        resolver.stop()
-
-
-@pytest.fixture(scope="module")
-def pair(servers: tuple[LiveServer, LiveServer]) -> Iterator[Pair]:
-    compiled, resolver = servers
-    with (
-        httpx.Client(base_url=compiled.base_url, timeout=30) as left,
-        httpx.Client(base_url=resolver.base_url, timeout=30) as right,
-    ):
-        yield Pair(compiled=left, resolver=right, compiled_server=compiled)
 
 
 @pytest.fixture(scope="module")
