@@ -42,16 +42,6 @@ def check_type_pattern(pattern: str, *, param: str = "type") -> str:
     return pattern
 
 
-def type_matches(pattern: str, event_type: str) -> bool:
-    """Whether a checked pattern selects ``event_type``: the rule ``type_condition`` states
-    in SQL, for events in hand."""
-    if pattern == "*":
-        return True
-    if pattern.endswith(".*"):
-        return event_type.startswith(pattern[:-1])
-    return event_type == pattern
-
-
 def type_condition(pattern: str, *, param: str = "type") -> ColumnElement[bool] | None:
     """The events a type pattern selects; None when it selects every event."""
     check_type_pattern(pattern, param=param)

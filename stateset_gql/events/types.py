@@ -26,8 +26,16 @@ def is_pattern(pattern: str) -> bool:
     return pattern.endswith(".*") and pattern[:-2] in FAMILIES
 
 
-def matches(patterns: list[str], event_type: str) -> bool:
-    return any(
-        p == "*" or p == event_type or (p.endswith(".*") and event_type.startswith(p[:-1]))
-        for p in patterns
-    )
+def type_matches(pattern: str, event_type: str) -> bool:
+    """Whether a pattern selects ``event_type`` (``events.service.type_condition`` states
+    the same rule in SQL, for stored events)."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return event_type == pattern
+
+
+def matches(patterns: list[str] | tuple[str, ...], event_type: str) -> bool:
+    """Whether any of ``patterns`` selects ``event_type``."""
+    return any(type_matches(p, event_type) for p in patterns)

@@ -38,7 +38,8 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from stateset_gql.access.principal import Principal
-from stateset_gql.events.service import check_type_pattern, type_matches
+from stateset_gql.events.service import check_type_pattern
+from stateset_gql.events.types import matches
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.convert import from_rest
 from stateset_gql.rest.operations import carried
@@ -148,7 +149,7 @@ class SubscriptionTopic:
 
     def matches(self, event: dict[str, Any]) -> bool:
         if self.kind is None:
-            return any(type_matches(p, str(event["type"])) for p in self.types)
+            return matches(self.types, str(event["type"]))
         found = self._object(event)
         if found is None or found.get("object") != self.kind:
             return False
