@@ -200,6 +200,23 @@ def test_a_deleted_or_disabled_endpoint_receives_nothing_more(
     assert rest.get(f"/v1/webhook_endpoints/{gone['id']}").status_code == 404
 
 
+def test_an_endpoint_disabled_while_an_attempt_is_in_flight_records_it_and_never_resends_it(
+    client: httpx.Client, account: Account
+) -> None:
+    rest = Rest(client, account.sk_test)
+    with receiver() as hooks:
+        hooks.delay = 1.0
+        endpoint = add_endpoint(rest, hooks.url, ["customer.created"])
+        new_customer(rest)
+        hooks.wait(1)  # the receiver has it and is still answering
+        rest.ok(rest.patch(f"/v1/webhook_endpoints/{endpoint['id']}", {"status": "disabled"}))
+        [delivery] = deliveries(rest, endpoint["id"])
+        done = wait_for_delivery(rest, delivery["id"], "succeeded")
+        assert len(done["attempts"]) == 1
+        rest.ok(rest.patch(f"/v1/webhook_endpoints/{endpoint['id']}", {"status": "enabled"}))
+        assert len(hooks.quiet(0.8)) == 1
+
+
 def test_a_slow_receiver_has_at_most_10_attempts_in_flight_and_delays_no_other(
     client: httpx.Client, account: Account
 ) -> None:

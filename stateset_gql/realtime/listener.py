@@ -40,6 +40,9 @@ OnResumed = Callable[[], None]  # called after a reconnect that followed a loss
 BACKOFF_FIRST = 0.05
 BACKOFF_MAX = 2.0
 CLOSE_TIMEOUT = 1.0
+# The backoff's jitter has a generator of its own: the process's shared one is the
+# application's (and its tests') to seed.
+_jitter = random.Random()
 
 
 class Listener(Protocol):
@@ -160,7 +163,7 @@ class RedisListener:
             resumed = True
             if self.metrics is not None:
                 self.metrics.broadcast_reconnects.inc()
-            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+            await asyncio.sleep(delay * _jitter.uniform(0.5, 1.0))
             delay = min(delay * 2, BACKOFF_MAX)
 
     async def _session(self, *, resumed: bool) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
@@ -206,12 +206,16 @@ async def update_endpoint(
 
 
 async def _park(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
-    """A disabled endpoint's pending deliveries wait, unclaimed, until it is enabled."""
+    """A disabled endpoint's pending deliveries wait, unclaimed, until it is enabled. An
+    attempt in flight keeps its lease, so its outcome is still recorded: a delivery the
+    receiver got is not sent again when the endpoint comes back."""
     pending = update(WebhookDelivery).where(
         WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == PENDING
     )
     if endpoint.status == "disabled":
-        await session.execute(pending.values(next_attempt_at=None, lease_token=None))
+        now = utcnow()
+        idle = or_(WebhookDelivery.lease_token.is_(None), WebhookDelivery.next_attempt_at <= now)
+        await session.execute(pending.where(idle).values(next_attempt_at=None, lease_token=None))
     else:
         await session.execute(
             pending.where(WebhookDelivery.next_attempt_at.is_(None)).values(

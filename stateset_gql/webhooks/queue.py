@@ -186,13 +186,18 @@ async def release(*, db: Database, claimed: Sequence[Claimed]) -> None:
 
 
 async def due(*, db: Database) -> tuple[int, float]:
-    """How many deliveries are due now, and how long the oldest has been due (seconds)."""
+    """How many deliveries a claim would take now (due, of enabled endpoints), and how
+    long the oldest has been due (seconds)."""
     async with db.session(write=False) as session:
         now = utcnow()
         count, oldest = (
             await session.execute(
-                select(func.count(), func.min(WebhookDelivery.next_attempt_at)).where(
-                    WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now
+                select(func.count(), func.min(WebhookDelivery.next_attempt_at))
+                .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+                .where(
+                    WebhookDelivery.status == PENDING,
+                    WebhookDelivery.next_attempt_at <= now,
+                    WebhookEndpoint.status == "enabled",
                 )
             )
         ).one()
