@@ -75,7 +75,9 @@ def test_a_worker_killed_in_a_burst_loses_no_event(
     account = new_account(server.database_url)
     with httpx.Client(base_url=server.base_url, timeout=30) as client, receiver() as hooks:
         rest = Rest(client, account.sk_test)
-        hooks.delay = 0.05  # at most 10 in flight: 200 a second at most
+        # At most 10 in flight: 33 a second at most, so the burst is still being sent
+        # when the worker is killed, however slowly this test's thread gets there.
+        hooks.delay = 0.3
         endpoint = add_endpoint(rest, hooks.url, ["customer.created"])
         first = start_worker(server.database_url, redis)
         second: subprocess.Popen[bytes] | None = None
