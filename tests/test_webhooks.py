@@ -223,37 +223,3 @@ def test_each_connection_checks_the_address_again_and_dials_the_checked_one() ->
     # Test mode dials by name: local development works.
     local = asyncio.run(resolver.target("http://localhost:8000/h", livemode=False))
     assert local.address is None
-
-
-def test_a_live_attempt_connects_to_the_checked_address_with_the_host_kept() -> None:
-    from stateset_gql.webhooks.queue import Claimed
-    from stateset_gql.webhooks.sender import Sender
-
-    seen: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(204)
-
-    class Pinned(addresses.Resolver):
-        async def target(self, url: str, *, livemode: bool) -> addresses.Target:
-            return addresses.Target(host="hooks.example.com", port=443, address="93.184.216.34")
-
-    delivery = Claimed(
-        id="wd_1", token="t", endpoint_id="we_1", event_id="evt_1", event_type="order.paid",
-        body=b"{}", url="https://hooks.example.com/in", livemode=True, secrets=["whsec_AAAA"],
-    )  # fmt: skip
-
-    async def send() -> int | None:
-        sender = Sender(resolver=Pinned(), transport=httpx.MockTransport(answer))
-        try:
-            return (await sender.send(delivery)).status_code
-        finally:
-            await sender.close()
-
-    assert asyncio.run(send()) == 204
-    [request] = seen
-    assert request.url.host == "93.184.216.34"
-    assert request.url.path == "/in"
-    assert request.headers["Host"] == "hooks.example.com"
-    assert request.extensions["sni_hostname"] == "hooks.example.com"
