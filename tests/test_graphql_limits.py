@@ -174,6 +174,25 @@ def test_a_variable_first_counts_in_the_cost(client: httpx.Client, account: Acco
     assert detail["value"] == 1 + 5000 * 2
 
 
+def test_a_kept_document_is_measured_again_for_each_first_it_is_given(
+    client: httpx.Client, account: Account
+) -> None:
+    # Kept after its first answer, measured once per value of `first`: the same
+    # document passes with 3 and is refused with 5,000 however often it ran before.
+    query = (
+        "query($n: Int!, $after: String) "
+        "{ inventoryItems(first: $n, after: $after) { nodes { id } } }"
+    )
+    for _ in range(3):
+        answered = gql(client, account.sk_test, query, {"n": 3, "after": None})
+        data(answered)
+        assert answered.json()["extensions"]["cost"]["requested"] == 1 + 3 * 2
+    detail = too_complex(gql(client, account.sk_test, query, {"n": 5000}), "cost")
+    assert detail["value"] == 1 + 5000 * 2
+    again = gql(client, account.sk_test, query, {"n": 4})
+    assert again.json()["extensions"]["cost"]["requested"] == 1 + 4 * 2
+
+
 def test_every_response_carries_its_cost(client: httpx.Client, account: Account) -> None:
     # customers 1 + 2 x (nodes 1 + id 1 + email 1) = 7; account 1 + id 1 = 2.
     answered = gql(

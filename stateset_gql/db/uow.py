@@ -273,4 +273,5 @@ class UnitOfWork:
         self.pending.clear()
         self._taken.clear()
         take_notices(self.session)
-        await self.session.rollback()
+        if self.session.in_transaction():  # a read answered without it has nothing to undo
+            await self.session.rollback()

@@ -84,6 +84,9 @@ class GraphQLEngine:
         self.schema = schema
         self.compiled = CompiledReads(schema._schema) if compiled else None
         self.documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        # A checked document's measure, by what it depends on: the operation and the
+        # integer variables (only a ``first`` given as a variable reads one).
+        self.measures: OrderedDict[tuple[Any, ...], limits.Measure] = OrderedDict()
         self.trusted = lru_cache(maxsize=None)(self.prepare)
 
     def check(self, operation: Operation) -> Operation:
@@ -105,16 +108,33 @@ class GraphQLEngine:
                 "Could not choose the operation to run; check 'operationName'",
                 param="operationName",
             )
-        try:
-            measured = limits.measure(self.schema._schema, document, chosen, operation.variables)
-        except (GraphQLError, QueryTooComplex) as error:
-            return _refused(error)
-        try:
-            limits.enforce(measured)
-        except QueryTooComplex as error:
-            return _refused(error, measured.cost)
+        key = (
+            operation.query,
+            operation.operation_name,
+            *sorted(
+                (name, value)
+                for name, value in (operation.variables or {}).items()
+                if isinstance(value, int) and not isinstance(value, bool)
+            ),
+        )
+        measured = self.measures.get(key) if cached else None
+        if measured is None:
+            try:
+                measured = limits.measure(
+                    self.schema._schema, document, chosen, operation.variables
+                )
+            except (GraphQLError, QueryTooComplex) as error:
+                return _refused(error)
+            try:
+                limits.enforce(measured)
+            except QueryTooComplex as error:
+                return _refused(error, measured.cost)
         if cached:
             self.documents.move_to_end(operation.query)
+            self.measures[key] = measured
+            self.measures.move_to_end(key)
+            if len(self.measures) > CACHED_DOCUMENTS:
+                self.measures.popitem(last=False)
         else:
             errors = validate_document(self.schema._schema, document, RULES)
             if errors:

@@ -17,9 +17,10 @@ from typing import Any
 
 import orjson
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
 from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from stateset_gql.db.listing import Order, PageRequest, page_query
@@ -201,40 +202,54 @@ class CompiledReads:
         plan = self.plan(query, document, operation, coerced, operation_name, rest)
         if plan is None or not all(context.principal.can(s) for s in plan.scopes):
             return None
-        data: dict[str, Any] = {}
+        # One pooled connection of its own for the operation's statements, not the
+        # request's ORM session: a compiled read needs none of its machinery.
+        reader = context.session.bind
+        assert isinstance(reader, AsyncEngine)
         try:
-            for root in plan.roots:
-                if root.kind == "typename":
-                    data[root.key] = orjson.Fragment(root.template[1:-1])
-                    continue
-                assert root.node is not None
-                assert root.field_def is not None
-                args = get_argument_values(root.field_def, root.node, coerced)
-                value: orjson.Fragment | RestPage | None
-                if root.kind == "node":
-                    # The id's prefix says which table; an unknown one, or a type the key
-                    # may not read, is the resolver path's to answer.
-                    variant = root.variants.get(str(args["id"]).partition("_")[0])
-                    if variant is None or not all(context.principal.can(s) for s in variant.scopes):
-                        return None
-                    value = await self._object(variant, args, context)
-                elif root.kind == "object":
-                    value = await self._object(root, args, context)
-                else:
-                    value = await self._connection(root, args, context, rest)
-                if value is None:
-                    return None
-                data[root.key] = value
+            async with reader.connect() as connection:
+                return await self._roots(plan, coerced, context, connection, rest)
         except StateSetError:
             return None
+
+    async def _roots(
+        self,
+        plan: Plan,
+        coerced: VariableValues,
+        context: Context,
+        connection: AsyncConnection,
+        rest: bool,
+    ) -> dict[str, Any] | None:
+        data: dict[str, Any] = {}
+        for root in plan.roots:
+            if root.kind == "typename":
+                data[root.key] = orjson.Fragment(root.template[1:-1])
+                continue
+            assert root.node is not None
+            assert root.field_def is not None
+            args = get_argument_values(root.field_def, root.node, coerced)
+            value: orjson.Fragment | RestPage | None
+            if root.kind == "node":
+                # The id's prefix says which table; an unknown one, or a type the key
+                # may not read, is the resolver path's to answer.
+                variant = root.variants.get(str(args["id"]).partition("_")[0])
+                if variant is None or not all(context.principal.can(s) for s in variant.scopes):
+                    return None
+                value = await self._object(variant, args, context, connection)
+            elif root.kind == "object":
+                value = await self._object(root, args, context, connection)
+            else:
+                value = await self._connection(root, args, context, connection, rest)
+            if value is None:
+                return None
+            data[root.key] = value
         return data
 
     async def _object(
-        self, root: RootPlan, args: dict[str, Any], context: Context
+        self, root: RootPlan, args: dict[str, Any], context: Context, connection: AsyncConnection
     ) -> orjson.Fragment | None:
         owner = context.principal.owner
         given = {"account_id": owner.account_id, "livemode": owner.livemode, "id": args["id"]}
-        connection = await context.session.connection()
         result = await connection.exec_driver_sql(
             root.template, tuple(given[name] for name in root.parameters)
         )
@@ -242,7 +257,12 @@ class CompiledReads:
         return None if text is None else orjson.Fragment(text)
 
     async def _connection(
-        self, root: RootPlan, args: dict[str, Any], context: Context, rest: bool
+        self,
+        root: RootPlan,
+        args: dict[str, Any],
+        context: Context,
+        connection: AsyncConnection,
+        rest: bool,
     ) -> orjson.Fragment | RestPage:
         assert root.root is not None
         assert root.root.spec is not None
@@ -266,7 +286,6 @@ class CompiledReads:
         if PREVIOUS in text:
             values.append(request.after is not None or bool(request.offset))
             text = text.replace(PREVIOUS, f"${len(values)}::boolean")
-        connection = await context.session.connection()
         row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
         if not rest:
             return orjson.Fragment(row[0])
