@@ -132,6 +132,7 @@ def build_state(settings: Settings) -> AppState:
     def on_message(channel: str, message: str) -> None:
         if channel == KEYS_CHANNEL:
             gate.forget(message)
+            websockets.key_message(message)
         else:
             fanout.on_message(channel, message)
 

@@ -20,10 +20,11 @@ from graphql import GraphQLObjectType
 from stateset_gql.rest.convert import to_rest
 from tests.order_support import PAY, SHIPPING, TEST_CARD, act, create_order, line, stock
 from tests.rest_support import Rest
-from tests.support import Account, LiveServer, create_customer, gql, new_account
+from tests.support import Account, LiveServer, create_customer, data, gql, new_account
 from tests.ws_support import LEGACY_WS, TRANSPORT_WS, GraphQLSocket
 
 EVENTS = "subscription($types: [String!], $since: ID) { events(types: $types, since: $since) { id type sequence created data } }"  # noqa: E501
+CREATE_KEY = "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { id secret } }"
 ORDER_UPDATED = (
     "subscription($id: ID) { orderUpdated(id: $id) { id status amountPaid "
     "lineItems { sku quantity } payments { status amount card { last4 } } __typename } }"
@@ -344,3 +345,26 @@ def test_a_graphql_websocket_client_subscribes_and_resumes(
     live, resumed = asyncio.run(run())
     assert live == [1, 2, 3]
     assert resumed == [4, 5]
+
+
+def test_revoking_a_key_closes_its_open_sockets_with_4403(
+    rt_server: LiveServer, rt_client: httpx.Client, shop: Account
+) -> None:
+    made = data(gql(rt_client, shop.sk_test, CREATE_KEY, {"input": {"type": "SK"}}))["createApiKey"]
+    doomed = subscribed(rt_server, made["secret"], EVENTS)
+    kept = subscribed(rt_server, shop.sk_test, EVENTS)
+    try:
+        settle(doomed)
+        settle(kept)
+        revoke = "mutation($id: ID!) { revokeApiKey(id: $id) { id } }"
+        data(gql(rt_client, shop.sk_test, revoke, {"id": made["id"]}))
+        assert doomed.closed_with(timeout=10) == 4403
+        # The account's other key keeps its socket and its events.
+        create_customer(rt_client, shop.sk_test)
+        message = kept.receive()
+        assert message is not None
+        assert message["type"] == "next"
+        assert message["payload"]["data"]["events"]["type"] == "customer.created"
+    finally:
+        doomed.close()
+        kept.close()

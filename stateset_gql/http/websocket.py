@@ -6,7 +6,7 @@ deadline, at most 100 operations per socket. This module gives them three things
 
 - ``on_ws_connect``: the key in ``connection_init`` goes through the pipeline's gate (the
   same authentication and rate limit as HTTP; the socket holds one ``concurrent`` slot
-  while open). A refusal closes with 4403.
+  while open). A refusal closes with 4403, and so does revoking the key of an open socket.
 - a socket adapter: text JSON only, at most 64 KB a message (else 4413), encoded with
   orjson, so the payload a feed encoded once is copied, not encoded again.
 - ``Subscriptions.stream``, which the handlers call for each ``subscribe``: each start
@@ -297,10 +297,13 @@ class WebSocketEndpoint:
         self.init_seconds = init_seconds
         self.ping_seconds = ping_seconds
         self.sockets: set[WebSocket] = set()
+        # Each open socket's context: its principal, once connection_init was accepted.
+        self.contexts: dict[WebSocket, SocketContext] = {}
         # One loop pings every graphql-transport-ws socket, rather than a task per socket.
         self._pinged: set[_Adapter] = set()
         self._pinger: asyncio.Task[None] | None = None
         self._pings: set[asyncio.Task[None]] = set()
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def handle(self, websocket: WebSocket) -> None:
         offered = websocket.scope.get("subprotocols") or []
@@ -314,6 +317,7 @@ class WebSocketEndpoint:
         request_id_var.set(context.request_id)
         adapter = _Adapter(self.view, websocket, MAX_MESSAGE_BYTES)
         self.sockets.add(websocket)
+        self.contexts[websocket] = context
         self.metrics.sockets.inc()
         try:
             if protocol == GRAPHQL_TRANSPORT_WS_PROTOCOL:
@@ -343,6 +347,7 @@ class WebSocketEndpoint:
         finally:
             self._pinged.discard(adapter)
             self.sockets.discard(websocket)
+            self.contexts.pop(websocket, None)
             self.metrics.sockets.dec()
             if context.admission is not None:
                 await context.admission.release()
@@ -358,6 +363,29 @@ class WebSocketEndpoint:
                 self._pings.add(task)
                 task.add_done_callback(self._pings.discard)
 
+    def key_message(self, message: str) -> None:
+        """A message of the keys channel: a revoked key's sockets are closed with 4403,
+        their subscriptions with them (the client sees why and needs a new key)."""
+        try:
+            changed = orjson.loads(message)
+            key_id = changed.get("key")
+        except (orjson.JSONDecodeError, AttributeError):
+            return
+        revoked = [
+            websocket
+            for websocket, context in self.contexts.items()
+            if context.principal is not None and context.principal.key_id == key_id
+        ]
+        for websocket in revoked:
+            task = asyncio.create_task(self._close(websocket, 4403, "API key revoked"))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    @staticmethod
+    async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+        with contextlib.suppress(RuntimeError, OSError, TimeoutError):
+            await asyncio.wait_for(websocket.close(code=code, reason=reason), timeout=1.0)
+
     async def close_all(self, code: int = 1001, reason: str = "Server shutting down") -> None:
         """Before the server stops: clients reconnect and resume with ``since``. A client
         that does not read is not waited for."""
@@ -365,8 +393,4 @@ class WebSocketEndpoint:
             self._pinger.cancel()
             self._pinger = None
 
-        async def close(websocket: WebSocket) -> None:
-            with contextlib.suppress(RuntimeError, OSError, TimeoutError):
-                await asyncio.wait_for(websocket.close(code=code, reason=reason), timeout=1.0)
-
-        await asyncio.gather(*(close(w) for w in list(self.sockets)))
+        await asyncio.gather(*(self._close(w, code, reason) for w in list(self.sockets)))
