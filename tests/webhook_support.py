@@ -44,7 +44,10 @@ class Receiver:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    return  # the sender went away mid-request: nothing was delivered
                 with receiver._lock:
                     receiver.open += 1
                     receiver.most_open = max(receiver.most_open, receiver.open)

@@ -186,8 +186,13 @@ class Sender:
         protocol = h11.Connection(h11.CLIENT)
         answered = False
         try:
-            for part in (request, h11.Data(data=body), h11.EndOfMessage()):
-                connection.writer.write(protocol.send(part) or b"")
+            # One write: a request is never half on the wire for want of a second call.
+            connection.writer.write(
+                b"".join(
+                    protocol.send(part) or b""
+                    for part in (request, h11.Data(data=body), h11.EndOfMessage())
+                )
+            )
             status = 0
             head = bytearray()
             read = 0
