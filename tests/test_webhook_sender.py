@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from stateset_gql.webhooks import addresses
+from stateset_gql.webhooks import sender as sender_module
 from stateset_gql.webhooks.queue import Attempt, Claimed
 from stateset_gql.webhooks.sender import KEPT_RESPONSE_BYTES, Sender
 
@@ -46,6 +47,7 @@ class Server:
         self.requests: list[tuple[bytes, dict[bytes, bytes]]] = []
         self.close_after_answer = False
         self.silent = False
+        self.closed = 0  # connections the sender closed
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -59,7 +61,7 @@ class Server:
                 if self.close_after_answer:
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            self.closed += 1
         finally:
             writer.close()
 
@@ -242,3 +244,27 @@ def test_a_live_attempt_to_a_refused_address_is_recorded_without_a_connection(ur
     assert attempt.status_code is None
     assert attempt.error is not None
     assert attempt.error.startswith("refused: ")
+
+
+def test_connections_to_a_receiver_no_longer_sent_to_are_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sender_module, "KEEP_SECONDS", 0.2)
+    first, second = Server(), Server()
+
+    async def run() -> tuple[int, int]:
+        one, two = await serving(first), await serving(second)
+        sender = Sender()
+        try:
+            assert (await sender.send(delivery(f"http://127.0.0.1:{port_of(one)}/in"))).ok
+            await asyncio.sleep(0.3)
+            # Sending elsewhere later closes what the first receiver was kept.
+            assert (await sender.send(delivery(f"http://127.0.0.1:{port_of(two)}/in"))).ok
+            await asyncio.sleep(0.1)
+            return first.closed, len(sender._idle)
+        finally:
+            await sender.close()
+            one.close()
+            two.close()
+
+    assert asyncio.run(run()) == (1, 1)

@@ -9,7 +9,8 @@ The requests are written and the responses parsed by h11 on asyncio's streams. A
 general-purpose client costs about ten times the CPU an attempt needs (its pool
 re-examines every connection for every request), and a worker's rate is its CPU.
 Connections are kept per address dialled, up to ``KEEP_PER_ORIGIN`` idle ones each, for
-``KEEP_SECONDS``; one found closed when reused is replaced by a new connection once.
+``KEEP_SECONDS`` (those of a receiver not sent to again are closed as others are used);
+one found closed when reused is replaced by a new connection once.
 """
 
 from __future__ import annotations
@@ -237,7 +238,18 @@ class Sender:
         kept.append(connection)
         if len(kept) > KEEP_PER_ORIGIN:
             kept.pop(0).close()
-        while len(self._idle) > KEEP_ORIGINS:
-            _, dropped = self._idle.popitem(last=False)
-            for stale in dropped:
+        # Origins are in the order they were last used: from the oldest, those whose
+        # newest connection has outlived KEEP_SECONDS (or that have none) are closed, so
+        # a receiver not sent to again holds no socket here.
+        expired = connection.idle_since - KEEP_SECONDS
+        while self._idle:
+            oldest, connections = next(iter(self._idle.items()))
+            if (
+                len(self._idle) <= KEEP_ORIGINS
+                and connections
+                and (connections[-1].idle_since > expired)
+            ):
+                break
+            del self._idle[oldest]
+            for stale in connections:
                 stale.close()
