@@ -366,23 +366,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    database = args.database
-    pg_name = f"stateset_bench_{secrets.token_hex(4)}"
-    if database in ("auto", "postgres"):
-        try:
-            asyncio.run(_pg_admin(f'CREATE DATABASE "{pg_name}"'))
-            database = "postgres"
-        except (OSError, asyncpg.PostgresError) as exc:
-            if database == "postgres":
-                raise
-            print(f"PostgreSQL not reachable ({exc}); benchmarking SQLite")
-            database = "sqlite"
-    tmp = tempfile.mkdtemp()
-    url = (
-        f"{PG_ADMIN.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://')}/{pg_name}"
-        if database == "postgres"
-        else f"sqlite+aiosqlite:///{tmp}/bench.db"
-    )
+    database, url, drop = fresh_database(args.database, "bench")
     port = free_port()
     server: subprocess.Popen[bytes] | None = None
     try:
@@ -433,8 +417,7 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=20)
-        if database == "postgres":
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+        drop()
 
 
 PAY_AND_REFUND = (
@@ -482,6 +465,30 @@ def _webhooks(url: str, redis_url: str, count: int, database: str) -> None:
     print(f"\nwebhooks: one worker, {database}, a receiver answering 200 at once ...", flush=True)
     print(webhook_scenario(url, redis_url, free_port(), count).report())
     print(webhook_scenario(url, redis_url, free_port(), count, backlog=True).report())
+
+
+def fresh_database(requested: str, name: str) -> tuple[str, str, Callable[[], None]]:
+    """A new, empty database for one run: PostgreSQL when it answers (``auto``) or when
+    asked for, else a SQLite file. Its kind, its URL, and what drops it afterwards."""
+    database = requested
+    pg_name = f"stateset_{name}_{secrets.token_hex(4)}"
+    if database in ("auto", "postgres"):
+        try:
+            asyncio.run(_pg_admin(f'CREATE DATABASE "{pg_name}"'))
+            database = "postgres"
+        except (OSError, asyncpg.PostgresError) as exc:
+            if database == "postgres":
+                raise
+            print(f"PostgreSQL not reachable ({exc}); SQLite instead")
+            database = "sqlite"
+    if database != "postgres":
+        return database, f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.db", lambda: None
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+
+    def drop() -> None:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+
+    return database, f"{base}/{pg_name}", drop
 
 
 async def _pg_admin(sql: str) -> Any:

@@ -35,7 +35,6 @@ import os
 import resource
 import secrets
 import sys
-import tempfile
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -43,14 +42,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import Connection  # noqa: E402
-from bench.run import PG_ADMIN, SKUS, _pg_admin, _redis_answers, _serve, free_port  # noqa: E402
+from bench.run import SKUS, _redis_answers, _serve, free_port, fresh_database  # noqa: E402
 
 EVENTS = 'subscription { events(types: ["order.*"]) { id type sequence created } }'
 CREATE_ORDER = "mutation($i: CreateOrderInput!) { createOrder(input: $i) { id } }"
@@ -662,25 +660,10 @@ def main(argv: list[str] | None = None) -> int:
     raise_open_files()
     counts = [int(n) for n in args.subscribers.split(",")]
     rates = [float(r) for r in args.rates.split(",")]
-    database = args.database
-    pg_name = f"stateset_subs_{secrets.token_hex(4)}"
-    if database in ("auto", "postgres"):
-        try:
-            asyncio.run(_pg_admin(f'CREATE DATABASE "{pg_name}"'))
-            database = "postgres"
-        except (OSError, asyncpg.PostgresError) as exc:
-            if database == "postgres":
-                raise
-            print(f"PostgreSQL not reachable ({exc}); SQLite instead")
-            database = "sqlite"
+    database, url, drop = fresh_database(args.database, "subs")
     broadcast = args.redis if _redis_answers(args.redis) else "memory://"
     if broadcast == "memory://":
         print(f"Redis at {args.redis} is not answering; memory:// instead")
-    url = (
-        f"{PG_ADMIN.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://')}/{pg_name}"
-        if database == "postgres"
-        else f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/subs.db"
-    )
     rows: list[Row] = []
     try:
         from stateset_gql.db import migrate
@@ -706,8 +689,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_table(rows, database, shown, args.seconds, not args.no_compression)
         return 0
     finally:
-        if database == "postgres":
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+        drop()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ says which engine answered each.
 from __future__ import annotations
 
 import asyncio
+import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,3 +228,83 @@ def _whole_seconds_more(database_url: str, item_id: str, subscription_id: str) -
             await conn.close()
 
     asyncio.run(run())
+
+
+class RandomSelections:
+    """Random documents for the parity tests, one seed each: fields sampled with aliases
+    and ``@include``/``@skip``, ``__typename``, inline and named fragments, and every
+    form of a connection. A test's subclass says which roots and fields it picks."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.fragments: list[str] = []
+
+    def selection(self, type_name: str, leaves: list[str]) -> str:
+        raise NotImplementedError
+
+    def directive(self) -> str:
+        return self.rng.choice(["", "", "", " @include(if: $yes)", " @skip(if: $yes)",
+                                " @include(if: $no)", " @skip(if: $no)"])  # fmt: skip
+
+    def fields(self, leaves: list[str], most: int) -> list[str]:
+        rng = self.rng
+        parts = []
+        for name in rng.sample(leaves, rng.randint(1, min(most, len(leaves)))):
+            alias = f"{name}Alias{rng.randint(1, 9)}: " if rng.random() < 0.2 else ""
+            parts.append(f"{alias}{name}{self.directive()}")
+        if rng.random() < 0.3:
+            parts.append("__typename")
+        return parts
+
+    def wrapped(self, type_name: str, parts: list[str], *, node: bool = False) -> str:
+        """``parts`` shuffled, one perhaps in an inline fragment, one perhaps in a named one
+        (and, with ``node``, perhaps ``... on Node { id }``)."""
+        rng = self.rng
+        rng.shuffle(parts)
+        if rng.random() < 0.25:
+            parts.insert(0, f"... on {type_name} {{ {parts.pop()} }}")
+        if node and rng.random() < 0.15:
+            parts.append("... on Node { id }")
+        if rng.random() < 0.2 and len(parts) > 1:
+            name = f"F{len(self.fragments)}"
+            self.fragments.append(f"fragment {name} on {type_name} {{ {parts.pop()} }}")
+            parts.append(f"...{name}")
+        return " ".join(parts)
+
+    def connection(self, type_name: str, leaves: list[str]) -> str:
+        rng = self.rng
+        node = self.selection(type_name, leaves)
+        parts = []
+        if rng.random() < 0.6:
+            parts.append(f"nodes {{ {node} }}")
+        if rng.random() < 0.5 or not parts:
+            parts.append(f"edges {{ cursor node {{ {node} }} }}")
+        if rng.random() < 0.5:
+            parts.append("pageInfo { hasNextPage hasPreviousPage startCursor endCursor }")
+        if rng.random() < 0.4:
+            parts.append("totalCount")
+        rng.shuffle(parts)
+        return " ".join(parts)
+
+    def query(self, roots: list[str]) -> str:
+        body = " ".join(
+            ["__typename @include(if: $yes)", "again: __typename @skip(if: $no)", *roots]
+        )
+        return f"query Q($yes: Boolean!, $no: Boolean!) {{ {body} }} " + " ".join(self.fragments)
+
+
+def random_parity(pair: Pair, key: str, document: Callable[[int], str]) -> int:
+    """200 random documents through both engines, the same bytes each; how many the
+    compiled engine answered (one refused for its cost is refused alike by both)."""
+    compiled = 0
+    for seed_value in range(200):
+        variables = {"yes": seed_value % 2 == 0, "no": seed_value % 3 == 0}
+        left, right = pair.graphql(key, document(seed_value), variables)
+        assert right.status_code == 200
+        if b"QUERY_TOO_COMPLEX" in right.content:
+            pair._compare(left, right, None)
+            continue
+        assert "errors" not in right.json(), right.text
+        pair._compare(left, right, "compiled")
+        compiled += 1
+    return compiled

@@ -23,6 +23,22 @@ from tests.support import Account, data, error, gql
 
 TEST_CARD = {"number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"}
 
+# A page of orders with what hangs off each: customer, lines, payments, refunds.
+ORDERS_PAGE = """
+query($first: Int!) {
+  orders(first: $first) {
+    nodes {
+      id status
+      customer { id email }
+      lineItems { sku quantity amount }
+      payments { id status card { last4 } }
+      refunds { id amount }
+    }
+  }
+}
+"""
+
+
 ORDER_FIELDS = """
   id object livemode created updated customerId currency subtotal tax shippingCost amount
   amountPaid amountRefunded status location carrier trackingNumber cancellationReason

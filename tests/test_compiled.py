@@ -7,14 +7,13 @@ and the header must name the engine that answered.
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.compiled_support import ENGINE, Pair, seed
-from tests.order_support import ORDER_FIELDS
+from tests.compiled_support import ENGINE, Pair, RandomSelections, random_parity, seed
+from tests.order_support import ORDER_FIELDS, ORDERS_PAGE
 from tests.support import Account, gql, new_account
 
 Shop = tuple[Account, dict[str, Any]]
@@ -42,19 +41,6 @@ query List($first: Int!, $after: String, $offset: Int, $where: CustomerWhere,
 ORDERS_LIST = """
 query($where: OrderWhere, $orderBy: [OrderOrder!], $first: Int = 50) {
   orders(where: $where, orderBy: $orderBy, first: $first) { totalCount nodes { id amount } }
-}
-"""
-ORDERS_PAGE = """
-query($first: Int!) {
-  orders(first: $first) {
-    nodes {
-      id status
-      customer { id email }
-      lineItems { sku quantity amount }
-      payments { id status card { last4 } }
-      refunds { id amount }
-    }
-  }
 }
 """
 FRAGMENTS = """
@@ -193,23 +179,10 @@ NESTED = {
 }  # fmt: skip
 
 
-class Generator:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.fragments: list[str] = []
-
-    def directive(self) -> str:
-        return self.rng.choice(["", "", "", " @include(if: $yes)", " @skip(if: $yes)",
-                                " @include(if: $no)", " @skip(if: $no)"])  # fmt: skip
-
+class Generator(RandomSelections):
     def selection(self, type_name: str, leaves: list[str], depth: int = 0) -> str:
         rng = self.rng
-        parts = []
-        for name in rng.sample(leaves, rng.randint(1, min(6, len(leaves)))):
-            alias = f"{name}Alias{rng.randint(1, 9)}: " if rng.random() < 0.2 else ""
-            parts.append(f"{alias}{name}{self.directive()}")
-        if rng.random() < 0.3:
-            parts.append("__typename")
+        parts = self.fields(leaves, 6)
         for name, (child, child_leaves) in NESTED.get(type_name, {}).items():
             if depth < 2 and rng.random() < 0.4:
                 parts.append(f"{name} {{ {self.selection(child, child_leaves, depth + 1)} }}")
@@ -217,29 +190,7 @@ class Generator:
             parts.append(
                 f"card {{ {self.selection('PaymentCard', NESTED['Payment']['card'][1])} }}"
             )
-        rng.shuffle(parts)
-        if rng.random() < 0.25:
-            parts.insert(0, f"... on {type_name} {{ {parts.pop()} }}")
-        if rng.random() < 0.2 and len(parts) > 1:
-            name = f"F{len(self.fragments)}"
-            self.fragments.append(f"fragment {name} on {type_name} {{ {parts.pop()} }}")
-            parts.append(f"...{name}")
-        return " ".join(parts)
-
-    def connection(self, type_name: str, leaves: list[str]) -> str:
-        rng = self.rng
-        node = self.selection(type_name, leaves)
-        parts = []
-        if rng.random() < 0.6:
-            parts.append(f"nodes {{ {node} }}")
-        if rng.random() < 0.5 or not parts:
-            parts.append(f"edges {{ cursor node {{ {node} }} }}")
-        if rng.random() < 0.5:
-            parts.append("pageInfo { hasNextPage hasPreviousPage startCursor endCursor }")
-        if rng.random() < 0.4:
-            parts.append("totalCount")
-        rng.shuffle(parts)
-        return " ".join(parts)
+        return self.wrapped(type_name, parts)
 
     def arguments(self, type_name: str) -> str:
         rng = self.rng
@@ -297,27 +248,14 @@ class Generator:
                     f'{alias}customer(id: "{customer_id}") '
                     f"{{ {self.selection('Customer', CUSTOMER_LEAVES)} }}"
                 )
-        body = " ".join(
-            ["__typename @include(if: $yes)", "again: __typename @skip(if: $no)", *roots]
-        )
-        return f"query Q($yes: Boolean!, $no: Boolean!) {{ {body} }} " + " ".join(self.fragments)
+        return self.query(roots)
 
 
 def test_random_selections_answer_the_same_bytes(pair: Pair, shop: Shop) -> None:
     account, seeded = shop
-    compiled_count = 0
-    for seed_value in range(200):
-        generator = Generator(seed_value)
-        query = generator.document(seeded)
-        variables = {"yes": seed_value % 2 == 0, "no": seed_value % 3 == 0}
-        compiled, resolver = pair.graphql(account.sk_test, query, variables)
-        assert resolver.status_code == 200
-        if b"QUERY_TOO_COMPLEX" in resolver.content:
-            pair._compare(compiled, resolver, None)
-            continue
-        assert "errors" not in resolver.json(), (query, resolver.text)
-        pair._compare(compiled, resolver, "compiled")
-        compiled_count += 1
+    compiled_count = random_parity(
+        pair, account.sk_test, lambda seed: Generator(seed).document(seeded)
+    )
     assert compiled_count > 150
 
 

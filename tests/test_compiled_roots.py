@@ -4,13 +4,12 @@ paging, ``events(type:)``, REST reads, random selections, statements, scopes and
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.compiled_support import ENGINE, Pair, seed, seed_more
+from tests.compiled_support import ENGINE, Pair, RandomSelections, random_parity, seed, seed_more
 from tests.support import Account, gql, new_account
 
 Shop = tuple[Account, dict[str, Any]]
@@ -191,52 +190,15 @@ def test_a_bad_event_type_or_a_missing_object_runs_on_the_resolvers(pair: Pair, 
 # ------------------------------------------------------------------ random selections
 
 
-class Generator:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.fragments: list[str] = []
-
-    def directive(self) -> str:
-        return self.rng.choice(["", "", "", " @include(if: $yes)", " @skip(if: $yes)",
-                                " @skip(if: $no)"])  # fmt: skip
-
+class Generator(RandomSelections):
     def selection(self, type_name: str, leaves: list[str]) -> str:
         rng = self.rng
-        parts = []
-        for name in rng.sample(leaves, rng.randint(1, min(7, len(leaves)))):
-            alias = f"{name}A{rng.randint(1, 9)}: " if rng.random() < 0.2 else ""
-            parts.append(f"{alias}{name}{self.directive()}")
-        if rng.random() < 0.3:
-            parts.append("__typename")
+        parts = self.fields(leaves, 7)
         for name, (_, child_leaves) in NESTED.get(type_name, {}).items():
             if rng.random() < 0.5:
                 inner = " ".join(rng.sample(child_leaves, rng.randint(1, len(child_leaves))))
                 parts.append(f"{name} {{ {inner}{' __typename' if rng.random() < 0.3 else ''} }}")
-        rng.shuffle(parts)
-        if rng.random() < 0.25:
-            parts.insert(0, f"... on {type_name} {{ {parts.pop()} }}")
-        if rng.random() < 0.15:
-            parts.append("... on Node { id }")
-        if rng.random() < 0.2 and len(parts) > 1:
-            name = f"F{len(self.fragments)}"
-            self.fragments.append(f"fragment {name} on {type_name} {{ {parts.pop()} }}")
-            parts.append(f"...{name}")
-        return " ".join(parts)
-
-    def connection(self, type_name: str, leaves: list[str]) -> str:
-        rng = self.rng
-        node = self.selection(type_name, leaves)
-        parts = []
-        if rng.random() < 0.6:
-            parts.append(f"nodes {{ {node} }}")
-        if rng.random() < 0.5 or not parts:
-            parts.append(f"edges {{ cursor node {{ {node} }} }}")
-        if rng.random() < 0.5:
-            parts.append("pageInfo { hasNextPage hasPreviousPage startCursor endCursor }")
-        if rng.random() < 0.4:
-            parts.append("totalCount")
-        rng.shuffle(parts)
-        return " ".join(parts)
+        return self.wrapped(type_name, parts, node=True)
 
     def document(self, seeded: dict[str, Any], events: list[str]) -> str:
         rng = self.rng
@@ -260,26 +222,15 @@ class Generator:
                 args.append(f'type: "{rng.choice(["*", "order.*", "return.*", "order.paid"])}"')
             roots.append(f"r{i}: {field}({', '.join(args)}) "
                          f"{{ {self.connection(type_name, leaves)} }}")  # fmt: skip
-        body = " ".join(["__typename @include(if: $yes)", "t: __typename @skip(if: $no)", *roots])
-        return f"query Q($yes: Boolean!, $no: Boolean!) {{ {body} }} " + " ".join(self.fragments)
+        return self.query(roots)
 
 
 def test_random_selections_over_the_new_roots_answer_the_same_bytes(pair: Pair, shop: Shop) -> None:
     account, seeded = shop
     events = _event_ids(pair, account.sk_test)
-    compiled = 0
-    for seed_value in range(200):
-        generator = Generator(seed_value)
-        query = generator.document(seeded, events)
-        variables = {"yes": seed_value % 2 == 0, "no": seed_value % 3 == 0}
-        left, right = pair.graphql(account.sk_test, query, variables)
-        assert right.status_code == 200
-        if b"QUERY_TOO_COMPLEX" in right.content:
-            pair._compare(left, right, None)
-            continue
-        assert "errors" not in right.json(), (query, right.text)
-        pair._compare(left, right, "compiled")
-        compiled += 1
+    compiled = random_parity(
+        pair, account.sk_test, lambda seed: Generator(seed).document(seeded, events)
+    )
     assert compiled > 150
 
 

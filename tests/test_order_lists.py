@@ -9,7 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.order_support import create_order, line, pay, refused, stock, unique_sku
+from tests.order_support import (
+    ORDERS_PAGE,
+    create_order,
+    line,
+    pay,
+    refused,
+    stock,
+    unique_sku,
+)
 from tests.support import Account, LiveServer, create_customer, data, gql, new_account
 
 LIST = """
@@ -91,21 +99,6 @@ def _many(client: httpx.Client, key: str, mutation: str, calls: list[str]) -> No
         data(gql(client, key, f"mutation {{ {body} }}"))
 
 
-PAGE = """
-query($first: Int!) {
-  orders(first: $first) {
-    nodes {
-      id status
-      customer { id email }
-      lineItems { sku quantity amount }
-      payments { id status card { last4 } }
-      refunds { id amount }
-    }
-  }
-}
-"""
-
-
 def test_a_page_of_fifty_orders_costs_the_statements_of_a_page_of_five(
     server: LiveServer, client: httpx.Client, big_account: Account
 ) -> None:
@@ -141,12 +134,12 @@ def test_a_page_of_fifty_orders_costs_the_statements_of_a_page_of_five(
             for order_id in ids[::4]
         ],
     )
-    data(gql(client, key, PAGE, {"first": 5}))  # warm anything a first request warms
+    data(gql(client, key, ORDERS_PAGE, {"first": 5}))  # warm anything a first request warms
 
     counts: dict[int, int] = {}
     for first in (5, 50):
         with server.count_statements() as statements:
-            nodes = data(gql(client, key, PAGE, {"first": first}))["orders"]["nodes"]
+            nodes = data(gql(client, key, ORDERS_PAGE, {"first": first}))["orders"]["nodes"]
         assert len(nodes) == first
         counts[first] = len(statements)
     assert counts[5] == counts[50], counts
