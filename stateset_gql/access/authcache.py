@@ -40,6 +40,20 @@ def account_changed(session: AsyncSession, account_id: str) -> None:
     notify(session, Notice(KEYS_CHANNEL, orjson.dumps({"account": account_id}).decode()))
 
 
+def changed(message: str) -> tuple[str | None, str | None] | None:
+    """What a message of ``KEYS_CHANNEL`` names: the revoked key's id and the changed
+    account's id (either may be None); None for a message that cannot be read."""
+    try:
+        said = orjson.loads(message)
+        key_id, account_id = said.get("key"), said.get("account")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return (
+        key_id if isinstance(key_id, str) else None,
+        account_id if isinstance(account_id, str) else None,
+    )
+
+
 @dataclass(frozen=True)
 class _Entry:
     principal: Principal
@@ -90,15 +104,14 @@ class AuthCache:
     def forget(self, message: str) -> None:
         """Apply a message of ``KEYS_CHANNEL``; one it cannot read empties the cache."""
         self.generation += 1
-        try:
-            changed = orjson.loads(message)
-            key_id, account_id = changed.get("key"), changed.get("account")
-        except (orjson.JSONDecodeError, AttributeError):
+        named = changed(message)
+        if named is None:
             self.clear()
             return
-        if isinstance(key_id, str) and key_id in self._by_key:
+        key_id, account_id = named
+        if key_id is not None and key_id in self._by_key:
             self._remove(self._by_key[key_id])
-        if isinstance(account_id, str):
+        if account_id is not None:
             for digest in list(self._by_account.get(account_id, ())):
                 self._remove(digest)
 

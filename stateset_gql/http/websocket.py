@@ -40,6 +40,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UNSET
 
+from stateset_gql.access.authcache import changed
 from stateset_gql.access.principal import Principal
 from stateset_gql.errors import AuthenticationFailed, BadRequest, StateSetError
 from stateset_gql.graphql.boundary import check_input
@@ -366,10 +367,9 @@ class WebSocketEndpoint:
     def key_message(self, message: str) -> None:
         """A message of the keys channel: a revoked key's sockets are closed with 4403,
         their subscriptions with them (the client sees why and needs a new key)."""
-        try:
-            changed = orjson.loads(message)
-            key_id = changed.get("key")
-        except (orjson.JSONDecodeError, AttributeError):
+        named = changed(message)
+        key_id = named[0] if named is not None else None
+        if key_id is None:
             return
         revoked = [
             websocket
