@@ -256,7 +256,7 @@ def test_the_relay_publishes_what_was_left_as_the_api_renders_it_and_marks_it(
 ) -> None:
     account = new_account(unbroadcast_server.database_url)
     expected = _customers_left_unpublished(unbroadcast_server, account, 3)
-    pubsub = redis.Redis.from_url(redis_server.url).pubsub()  # type: ignore[no-untyped-call]
+    pubsub = redis.Redis.from_url(redis_server.url).pubsub()
     pubsub.subscribe(channel(Owner(account.id, livemode=False)))
     pubsub.get_message(timeout=2)  # the subscription's confirmation
 

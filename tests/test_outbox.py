@@ -46,7 +46,7 @@ def test_events_a_failed_publish_left_behind_are_found_and_published_again(
         assert [e.sequence for e in left] == sorted(e.sequence for e in left)
         expected = [rest.get(f"/v1/events/{e.id}").content for e in left]
 
-    listener = redis.Redis.from_url(redis_url).pubsub()  # type: ignore[no-untyped-call]
+    listener = redis.Redis.from_url(redis_url).pubsub()
     listener.subscribe(channel(Owner(account.id, livemode=False)))
     listener.get_message(timeout=2)  # the subscription's confirmation
 

@@ -30,7 +30,6 @@ from graphql import (
     specified_rules,
 )
 from graphql.utilities import get_operation_ast
-from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult as StrawberryResult
 
@@ -39,6 +38,7 @@ from stateset_gql.graphql import limits
 from stateset_gql.graphql.boundary import check_input
 from stateset_gql.graphql.compiled.execute import CompiledReads
 from stateset_gql.graphql.context import Context
+from stateset_gql.graphql.internals import core_schema, execution_context_class_kwargs
 from stateset_gql.graphql.schema import Schema
 
 CACHED_DOCUMENTS = 1024
@@ -82,7 +82,7 @@ def _refused(error: GraphQLError | QueryTooComplex, cost: int = 0) -> Checked:
 class GraphQLEngine:
     def __init__(self, schema: Schema, *, compiled: bool = False) -> None:
         self.schema = schema
-        self.compiled = CompiledReads(schema._schema) if compiled else None
+        self.compiled = CompiledReads(core_schema(schema)) if compiled else None
         self.documents: OrderedDict[str, DocumentNode] = OrderedDict()
         # A checked document's measure, by what it depends on: the operation and the
         # integer variables (only a ``first`` given as a variable reads one).
@@ -121,7 +121,7 @@ class GraphQLEngine:
         if measured is None:
             try:
                 measured = limits.measure(
-                    self.schema._schema, document, chosen, operation.variables
+                    core_schema(self.schema), document, chosen, operation.variables
                 )
             except (GraphQLError, QueryTooComplex) as error:
                 return _refused(error)
@@ -136,7 +136,7 @@ class GraphQLEngine:
             if len(self.measures) > CACHED_DOCUMENTS:
                 self.measures.popitem(last=False)
         else:
-            errors = validate_document(self.schema._schema, document, RULES)
+            errors = validate_document(core_schema(self.schema), document, RULES)
             if errors:
                 return Checked(None, None, measured.cost, tuple(errors))
             self.documents[operation.query] = document
@@ -178,7 +178,7 @@ class GraphQLEngine:
     def prepare(self, query: str, schema: GraphQLSchema | None = None) -> DocumentNode:
         """Parse and validate a document the server wrote, once."""
         document = parse(query)
-        errors = validate_document(schema or self.schema._schema, document, RULES)
+        errors = validate_document(schema or core_schema(self.schema), document, RULES)
         if errors:
             raise ValueError(f"invalid server document: {errors[0].message}")
         return document
@@ -207,7 +207,7 @@ class GraphQLEngine:
     ) -> ExecutionResult:
         try:
             result = execute(
-                schema or self.schema._schema,
+                schema or core_schema(self.schema),
                 document,
                 root_value=root,
                 variable_values=variables,

@@ -46,6 +46,7 @@ from stateset_gql.errors import AuthenticationFailed, BadRequest, StateSetError
 from stateset_gql.graphql.boundary import check_input
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import format_error, to_domain_errors
+from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.topics import Snapshots, SubscriptionRefused, topic_of
 from stateset_gql.http.auth import secret_from_authorization
 from stateset_gql.http.requestctx import request_id_var
@@ -173,7 +174,7 @@ class Subscriptions:
     subscribe = stream
 
     def _refused(self, errors: list[GraphQLError], request_id: str) -> PreExecutionError:
-        pairs = to_domain_errors(errors, self.engine.schema._schema)
+        pairs = to_domain_errors(errors, core_schema(self.engine.schema))
         shown: list[GraphQLError] = [_Shown(format_error(e, d, request_id)) for e, d in pairs]
         return PreExecutionError(data=None, errors=shown)
 

@@ -31,6 +31,7 @@ from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.engine import CompiledResult, GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_errors
+from stateset_gql.graphql.internals import core_schema
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.settings import Settings
 
@@ -135,7 +136,9 @@ class Runner:
                     request_id=request_id, principal=principal, uow=uow, settings=self.settings
                 )
                 result = await self.engine.execute(call.operation, context, write=call.write)
-                outcome = self._outcome(result, call.write, request_id, self.engine.schema._schema)
+                outcome = self._outcome(
+                    result, call.write, request_id, core_schema(self.engine.schema)
+                )
                 status, body = call.render(outcome)
                 if outcome.committed:
                     if claim is not None:

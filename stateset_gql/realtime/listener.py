@@ -249,7 +249,7 @@ def _open(pubsub: PubSub) -> bool:
 async def _drop(pubsub: PubSub) -> None:
     """Closes without waiting on the peer, which may be frozen."""
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(pubsub.aclose(), CLOSE_TIMEOUT)  # type: ignore[no-untyped-call]
+        await asyncio.wait_for(pubsub.aclose(), CLOSE_TIMEOUT)
 
 
 class MemoryListener:

@@ -26,6 +26,7 @@ from graphql import (
     print_ast,
 )
 
+from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.limits import is_connection
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.routes import RestRoute
@@ -96,7 +97,9 @@ def _declare(name: str, arg: GraphQLArgument) -> str:
 
 @cache
 def operation_for(schema: Schema, route: RestRoute) -> RouteOperation:
-    root = schema._schema.mutation_type if route.is_mutation else schema._schema.query_type
+    root = (
+        core_schema(schema).mutation_type if route.is_mutation else core_schema(schema).query_type
+    )
     assert root is not None
     field = root.fields.get(route.field)
     if field is None:

@@ -32,6 +32,7 @@ from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.customers.types import Customer
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.events.types import Event
+from stateset_gql.graphql.internals import core_schema, derived_schema
 from stateset_gql.graphql.inventory.types import InventoryItem
 from stateset_gql.graphql.orders.types import Order
 from stateset_gql.graphql.returns.types import Return
@@ -82,10 +83,10 @@ class Representation:
         if kind not in self._kinds:
             model, present = KINDS[kind]
             main = self.engine.schema
-            type_ = main._schema.get_type(present.__strawberry_definition__.name)
+            type_ = core_schema(main).get_type(present.__strawberry_definition__.name)
             assert isinstance(type_, GraphQLObjectType)
-            schema = GraphQLSchema(query=type_, types=list(main._schema.type_map.values()))
-            schema._strawberry_schema = main  # type: ignore[attr-defined]
+            types = list(core_schema(main).type_map.values())
+            schema = derived_schema(main, GraphQLSchema(query=type_, types=types))
             document = self.engine.prepare(f"{{ {selection(type_)} }}", schema)
             self._kinds[kind] = _Kind(model, present, type_, schema, document)
         return self._kinds[kind]

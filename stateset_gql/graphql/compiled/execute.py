@@ -42,6 +42,7 @@ from stateset_gql.graphql.compiled.compiler import (
 )
 from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.context import Context
+from stateset_gql.graphql.internals import bind_processors, cache_key
 from stateset_gql.rest.naming import to_snake
 
 CACHED_PLANS = 1024
@@ -105,7 +106,7 @@ _COMPILED: OrderedDict[Any, SQLCompiler] = OrderedDict()
 
 
 def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, Any]]:
-    key = statement._generate_cache_key()
+    key = cache_key(statement)
     cached = _COMPILED.get(key.key) if key is not None else None
     if cached is not None and key is not None:
         _COMPILED.move_to_end(key.key)
@@ -126,7 +127,7 @@ def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, 
 def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
     compiled, params = _compiled(statement)
     # What execution itself applies to each value (``UTCDateTime`` writes UTC).
-    processors = compiled._bind_processors
+    processors = bind_processors(compiled)
     values = []
     for name in compiled.positiontup or ():
         value = params[name]

@@ -40,6 +40,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from stateset_gql.access.principal import Principal
 from stateset_gql.events.service import check_type_pattern
 from stateset_gql.events.types import matches
+from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.rest.convert import from_rest
 from stateset_gql.rest.operations import carried
@@ -88,7 +89,7 @@ class Snapshots:
     """The API's schema, resolving every field from the object in hand."""
 
     def __init__(self, schema: Schema) -> None:
-        self.api = schema._schema
+        self.api = core_schema(schema)
         self.schema = build_schema(print_schema(self.api))
         subscription = self.api.subscription_type
         assert subscription is not None
