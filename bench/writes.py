@@ -1,4 +1,4 @@
-"""``createOrder`` before and after a change, side by side in one run.
+"""``createOrder`` and the orders page before and after a change, side by side in one run.
 
 Two servers on one PostgreSQL database (made by this checkout's migrations and seeded as
 ``bench/run.py`` seeds it): one runs this checkout, the other the code of ``--before``, a
@@ -8,6 +8,10 @@ same machine and the same database state. Nothing here is a pass/fail gate.
 
     git worktree add /tmp/base <commit>
     python bench/writes.py --before /tmp/base [--seconds 5] [--clients 1,20]
+                           [--scenarios createOrder,orders]
+
+``orders`` is ``orders(first: 50)`` with each order's lines and customer, as in
+``bench/run.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench.loadgen import Connection  # noqa: E402
 from bench.run import (  # noqa: E402
     CREATE_ORDER,
+    ORDERS_QUERY,
     PG_ADMIN,
     SKUS,
     Result,
@@ -67,8 +75,6 @@ async def create_orders(port: int, key: str, clients: int, seconds: float, name:
     run_id = secrets.token_hex(4)
 
     async def call(http: Connection, n: int) -> bool:
-        import orjson
-
         line = {"sku": SKUS[n % 20], "name": f"b{run_id}", "quantity": 1, "unitAmount": 1999}
         variables = {"i": {"currency": "USD", "lineItems": [line]}}
         body = orjson.dumps({"query": CREATE_ORDER, "variables": variables})
@@ -78,6 +84,21 @@ async def create_orders(port: int, key: str, clients: int, seconds: float, name:
     return await drive(name, clients, seconds, call, port)
 
 
+async def read_orders(port: int, key: str, clients: int, seconds: float, name: str) -> Result:
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    body = orjson.dumps({"query": ORDERS_QUERY})
+
+    async def call(http: Connection, _n: int) -> bool:
+        response = await http.request("POST", "/graphql", body, headers)
+        return response.status == 200 and b'"errors"' not in response.body
+
+    return await drive(name, clients, seconds, call, port)
+
+
+Scenario = Callable[[int, str, int, float, str], Coroutine[None, None, Result]]
+SCENARIOS: dict[str, Scenario] = {"createOrder": create_orders, "orders": read_orders}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--before", required=True, type=Path, help="a worktree of the old code")
@@ -85,8 +106,13 @@ def main() -> int:
     parser.add_argument("--clients", default="1,20")
     parser.add_argument("--seed", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2, help="alternations per row")
+    parser.add_argument("--scenarios", default="createOrder,orders", help=", ".join(SCENARIOS))
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
+    chosen = args.scenarios.split(",")
+    unknown = set(chosen) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
     name = f"stateset_bench_{secrets.token_hex(4)}"
     asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
@@ -102,37 +128,39 @@ def main() -> int:
             servers.append(serve(code, url, ports[side]))
         # Warm both: prepared statements, caches, the pool's connections.
         for side in sides:
-            asyncio.run(create_orders(ports[side], key, 20, 1.0, side))
+            for run in SCENARIOS.values():
+                asyncio.run(run(ports[side], key, 20, 1.0, side))
         pids = dict(zip(sides, (server.pid for server in servers), strict=True))
         results: list[Result] = []
         cpu: list[str] = []
-        for clients in counts:
-            runs: dict[str, list[Result]] = {side: [] for side in sides}
-            used = dict.fromkeys(sides, 0.0)
-            for _ in range(args.rounds):
-                for side in sides:
-                    label = f"createOrder {side}"
-                    start = cpu_seconds(pids[side])
-                    runs[side].append(
-                        asyncio.run(create_orders(ports[side], key, clients, args.seconds, label))
-                    )
-                    used[side] += cpu_seconds(pids[side]) - start
-            for side, done in runs.items():
-                served = sum(r.requests for r in done)
-                cpu.append(
-                    f"  {side:<7} {clients:>3} clients: {used[side] / max(served, 1) * 1000:.2f} ms"
-                )
-            for done in runs.values():
-                results.append(
-                    Result(
-                        done[0].name, clients, sum(r.requests for r in done),
-                        sum(r.errors for r in done), sum(r.seconds for r in done),
-                        [lat for r in done for lat in r.latencies],
-                    )
-                )  # fmt: skip
+        for scenario in chosen:
+            run = SCENARIOS[scenario]
+            for clients in counts:
+                runs: dict[str, list[Result]] = {side: [] for side in sides}
+                used = dict.fromkeys(sides, 0.0)
+                for _ in range(args.rounds):
+                    for side in sides:
+                        start = cpu_seconds(pids[side])
+                        label = f"{scenario} {side}"
+                        runs[side].append(
+                            asyncio.run(run(ports[side], key, clients, args.seconds, label))
+                        )
+                        used[side] += cpu_seconds(pids[side]) - start
+                for side, done in runs.items():
+                    served = sum(r.requests for r in done)
+                    per = used[side] / max(served, 1) * 1000
+                    cpu.append(f"  {scenario:<12} {side:<7} {clients:>3} clients: {per:.2f} ms")
+                for done in runs.values():
+                    results.append(
+                        Result(
+                            done[0].name, clients, sum(r.requests for r in done),
+                            sum(r.errors for r in done), sum(r.seconds for r in done),
+                            [lat for r in done for lat in r.latencies],
+                        )
+                    )  # fmt: skip
         print(f"\npostgres, {args.seconds:.0f} s x {args.rounds} a row, before: {args.before}\n")
         _table(results)
-        print("\nthe server process's CPU per createOrder (user + system):")
+        print("\nthe server process's CPU per request (user + system):")
         print("\n".join(cpu))
         return 0
     finally:
