@@ -27,18 +27,14 @@ import argparse
 import asyncio
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import asyncpg
 import httpx
 import orjson
 
@@ -46,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import sidebyside  # noqa: E402
+from bench.environment import SKUS, free_port, fresh_database, redis_answers, serve  # noqa: E402
 from bench.loadgen import Connection  # noqa: E402
 from bench.webhooks import run_scenario as webhook_scenario  # noqa: E402
 from stateset_gql.access import service  # noqa: E402
@@ -64,7 +61,6 @@ from stateset_gql.rest.operations import operation_for  # noqa: E402
 from stateset_gql.rest.representation import standalone_renderer  # noqa: E402
 from stateset_gql.rest.routes import ROUTES  # noqa: E402
 
-PG_ADMIN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ORDERS_QUERY = (
     "{ orders(first: 50) { nodes { id amount currency status created "
     "lineItems { sku name quantity unitAmount amount } customer { id email name } } } }"
@@ -103,15 +99,6 @@ class Result:
             f"{self.name:<32} {self.clients:>7} {rps:>9.0f} "
             f"{p50:>9.2f} {p99:>9.2f} {self.errors:>7}"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-SKUS = [f"BENCH-{i:02d}" for i in range(20)]
 
 
 async def seed(url: str, count: int) -> tuple[str, str]:
@@ -302,34 +289,6 @@ async def limiter_alone(redis_url: str, rounds: int = 2000) -> float:
         await limiter.close()
 
 
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-def _serve(
-    url: str,
-    port: int,
-    broadcast_url: str,
-    extra: tuple[str, ...] = (),
-    *,
-    compiled: bool = True,
-) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
-           "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url,
-           "STATESET_COMPILED_READS": "1" if compiled else "0"}  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port), *extra],
-        env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait(f"http://127.0.0.1:{port}")
-    return server
-
-
 def _table(results: list[Result]) -> None:
     header = ("scenario", "clients", "req/s", "p50 ms", "p99 ms", "errors")
     print(
@@ -382,7 +341,7 @@ def main() -> int:
                 return 0
         results: list[Result] = []
         if not args.only or "limits" not in args.only:
-            server = _serve(url, port, "memory://")
+            server = serve(url, port, "memory://")
             results = asyncio.run(scenarios(port, key, args.seconds, args.only))
             server.terminate()
             server.wait(timeout=20)
@@ -394,10 +353,10 @@ def main() -> int:
         if args.only and args.only not in LIMITS_ON:
             return 0
         _webhooks(url, args.redis, args.webhooks, database)
-        if not _redis_answers(args.redis):
+        if not redis_answers(args.redis):
             print(f"\nRedis at {args.redis} is not answering; no rate-limit comparison")
             return 0
-        server = _serve(url, port, args.redis)
+        server = serve(url, port, args.redis)
         limited = asyncio.run(
             limiter_scenarios(port, key, args.seconds, url, account_id, args.redis)
         )
@@ -431,8 +390,8 @@ def _side_by_side(url: str, key: str, account_id: str, seconds: float) -> None:
     """This service (compiled reads, and the resolvers alone) and PostGraphile v4."""
     ports = {"compiled": free_port(), "resolvers": free_port()}
     servers = [
-        _serve(url, ports["compiled"], "memory://"),
-        _serve(url, ports["resolvers"], "memory://", compiled=False),
+        serve(url, ports["compiled"], "memory://"),
+        serve(url, ports["resolvers"], "memory://", compiled=False),
     ]
     try:
         base = f"http://127.0.0.1:{ports['compiled']}"
@@ -459,56 +418,12 @@ def _side_by_side(url: str, key: str, account_id: str, seconds: float) -> None:
 
 
 def _webhooks(url: str, redis_url: str, count: int, database: str) -> None:
-    if not _redis_answers(redis_url):
+    if not redis_answers(redis_url):
         print(f"\nRedis at {redis_url} is not answering; no webhook scenario")
         return
     print(f"\nwebhooks: one worker, {database}, a receiver answering 200 at once ...", flush=True)
     print(webhook_scenario(url, redis_url, free_port(), count).report())
     print(webhook_scenario(url, redis_url, free_port(), count, backlog=True).report())
-
-
-def fresh_database(requested: str, name: str) -> tuple[str, str, Callable[[], None]]:
-    """A new, empty database for one run: PostgreSQL when it answers (``auto``) or when
-    asked for, else a SQLite file. Its kind, its URL, and what drops it afterwards."""
-    database = requested
-    pg_name = f"stateset_{name}_{secrets.token_hex(4)}"
-    if database in ("auto", "postgres"):
-        try:
-            asyncio.run(_pg_admin(f'CREATE DATABASE "{pg_name}"'))
-            database = "postgres"
-        except (OSError, asyncpg.PostgresError) as exc:
-            if database == "postgres":
-                raise
-            print(f"PostgreSQL not reachable ({exc}); SQLite instead")
-            database = "sqlite"
-    if database != "postgres":
-        return database, f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.db", lambda: None
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-
-    def drop() -> None:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
-
-    return database, f"{base}/{pg_name}", drop
-
-
-async def _pg_admin(sql: str) -> Any:
-    conn = await asyncpg.connect(PG_ADMIN, timeout=5)
-    try:
-        return await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def _wait(base_url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 if __name__ == "__main__":

@@ -30,20 +30,9 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.environment import PG_ADMIN, SKUS, free_port, pg_admin, wait_healthy  # noqa: E402
 from bench.loadgen import Connection  # noqa: E402
-from bench.run import (  # noqa: E402
-    CREATE_ORDER,
-    ORDERS_QUERY,
-    PG_ADMIN,
-    SKUS,
-    Result,
-    _pg_admin,
-    _table,
-    _wait,
-    drive,
-    free_port,
-    seed,
-)
+from bench.run import CREATE_ORDER, ORDERS_QUERY, Result, _table, drive, seed  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 
 
@@ -66,7 +55,7 @@ def serve(code: Path, url: str, port: int) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)],
         env=env, cwd=code, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    _wait(f"http://127.0.0.1:{port}")
+    wait_healthy(f"http://127.0.0.1:{port}")
     return server
 
 
@@ -114,7 +103,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
     name = f"stateset_bench_{secrets.token_hex(4)}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     url = f"{base}/{name}"
     servers: list[subprocess.Popen[bytes]] = []
@@ -167,7 +156,7 @@ def main() -> int:
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ process is woken by the events published on Redis (``PSUBSCRIBE stateset.events.
 channels of ``realtime.outbox.channel``), and polls besides, so a missed message only
 delays. Any number of workers may run at once. SIGTERM (or SIGINT) stops claiming, lets
 attempts in flight finish (up to 30 s) and releases the rest; SIGKILL loses nothing
-either, since leases expire. The process around them is ``cli.py``'s ``worker``.
+either, since leases expire. The process around them is ``cli/processes.py``'s ``worker``.
 """
 
 from __future__ import annotations

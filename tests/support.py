@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -221,3 +224,37 @@ async def find_unpublished(account: Account) -> list[Event]:
 
 def unpublished_of(account: Account) -> list[Event]:
     return asyncio.run(find_unpublished(account))
+
+
+# -- the command line, run as a person runs it ---------------------------------------------
+
+CLI = [sys.executable, "-m", "stateset_gql.cli"]
+
+
+def cli_environ(**settings: str) -> dict[str, str]:
+    """This process's environment without any StateSet setting, plus ``settings``: a
+    command sees only what its test gives it."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("STATESET_")}
+    return {**clean, **settings}
+
+
+def run_cli(
+    *args: str,
+    database_url: str | None = None,
+    broadcast_url: str | None = None,
+    **settings: str,
+) -> subprocess.CompletedProcess[str]:
+    """``stateset-gql ARGS`` as its own process: its exit code, stdout and stderr.
+    ``settings`` are environment variables (``STATESET_ENV="test"``)."""
+    if database_url is not None:
+        settings["STATESET_DATABASE_URL"] = database_url
+    if broadcast_url is not None:
+        settings["STATESET_BROADCAST_URL"] = broadcast_url
+    return subprocess.run(
+        [*CLI, *args],
+        env=cli_environ(**settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

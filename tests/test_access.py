@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import httpx
@@ -14,7 +11,16 @@ import pytest
 from stateset_gql.access.models import PLANS
 from stateset_gql.access.scopes import ALL_SCOPES
 from tests.rest_support import Rest, error_of
-from tests.support import Account, LiveServer, create_customer, data, error, gql, new_account
+from tests.support import (
+    Account,
+    LiveServer,
+    create_customer,
+    data,
+    error,
+    gql,
+    new_account,
+    run_cli,
+)
 
 CUSTOMER = "query($id: ID!) { customer(id: $id) { id email livemode } }"
 ACCOUNT = "{ account { id object name plan livemode mode keyId keyType scopes limits { perMinute perDay burstPerSecond concurrent } } }"  # noqa: E501
@@ -272,24 +278,6 @@ def test_malformed_or_unknown_keys_answer_401(client: httpx.Client, header: str)
     assert error(response)["code"] == "INVALID_API_KEY"
 
 
-def _cli(
-    database_url: str, *args: str, broadcast_url: str = "memory://"
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "STATESET_DATABASE_URL": database_url,
-        "STATESET_BROADCAST_URL": broadcast_url,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "stateset_gql.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.fixture
 def on_redis(database_url: str, redis_url: str) -> Iterator[httpx.Client]:
     """A server that hears, through Redis, what the command line changed."""
@@ -305,9 +293,10 @@ def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
     on_redis: httpx.Client, database_url: str, redis_url: str
 ) -> None:
     client = on_redis
-    made = _cli(
-        database_url, "accounts", "create", "--name", "CLI Shop", "--plan", "growth", "--json"
-    )
+    made = run_cli(
+        "accounts", "create", "--name", "CLI Shop", "--plan", "growth", "--json",
+        database_url=database_url,
+    )  # fmt: skip
     assert made.returncode == 0, made.stderr
     created = json.loads(made.stdout)
     assert created["account"]["id"].startswith("acct_")
@@ -318,9 +307,10 @@ def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
     me = data(gql(client, created["keys"]["sk_test"], "{ account { id plan } }"))["account"]
     assert me == {"id": created["account"]["id"], "plan": "GROWTH"}
 
-    key = _cli(
-        database_url, "keys", "create", "--account", created["account"]["id"],
+    key = run_cli(
+        "keys", "create", "--account", created["account"]["id"],
         "--type", "rk_live", "--scopes", "orders:read,customers:write", "--json",
+        database_url=database_url,
     )  # fmt: skip
     assert key.returncode == 0, key.stderr
     restricted = json.loads(key.stdout)
@@ -330,13 +320,16 @@ def test_the_command_line_creates_accounts_and_keys_and_revokes_them(
     assert live == {"livemode": True, "scopes": ["customers:write", "orders:read"]}
 
     # The server authenticated the key a moment ago; the revocation reaches it through Redis.
-    revoked = _cli(
-        database_url, "keys", "revoke", restricted["id"], "--json", broadcast_url=redis_url
-    )
+    revoked = run_cli(
+        "keys", "revoke", restricted["id"], "--json",
+        database_url=database_url, broadcast_url=redis_url,
+    )  # fmt: skip
     assert revoked.returncode == 0, revoked.stderr
     assert json.loads(revoked.stdout)["revoked"] is True
     assert gql(client, restricted["secret"], "{ account { id } }").status_code == 401
 
-    unknown = _cli(database_url, "keys", "create", "--account", "acct_nope", "--type", "sk_test")
+    unknown = run_cli(
+        "keys", "create", "--account", "acct_nope", "--type", "sk_test", database_url=database_url
+    )
     assert unknown.returncode == 1
     assert "RESOURCE_NOT_FOUND" in unknown.stderr

@@ -17,7 +17,7 @@ import pytest
 from stateset_gql.access.authcache import AuthCache
 from stateset_gql.access.keys import redact
 from stateset_gql.access.principal import Owner, Principal
-from tests.support import Account, LiveServer, data, gql, new_account
+from tests.support import Account, LiveServer, data, gql, new_account, run_cli
 from tests.test_rate_limits import ROOT, _free_port, _wait_for, redis_server
 
 ME = "{ account { id plan } }"
@@ -184,15 +184,7 @@ def _serve(database_url: str, broadcast_url: str) -> Iterator[httpx.Client]:
 
 
 def _cli(database_url: str, broadcast_url: str, *args: str) -> None:
-    env = {
-        **os.environ,
-        "STATESET_DATABASE_URL": database_url,
-        "STATESET_BROADCAST_URL": broadcast_url,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "stateset_gql.cli", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    done = run_cli(*args, database_url=database_url, broadcast_url=broadcast_url)
     assert done.returncode == 0, done.stderr
 
 

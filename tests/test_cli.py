@@ -5,13 +5,11 @@ traceback unless asked; answers read as lines and tables, or as JSON with --json
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 from stateset_gql.db import migrate
 from tests.conftest import PG_ADMIN_DSN, _postgres_admin
 from tests.rest_support import Rest
-from tests.support import gql
+from tests.support import CLI, cli_environ, gql, run_cli
 
 PG_BASE = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
 
@@ -32,23 +30,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _environ(**settings: str) -> dict[str, str]:
-    """This process's environment without any StateSet setting, plus ``settings``."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("STATESET_")}
-    return {**clean, **settings}
-
-
-def cli(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stateset_gql.cli", *args],
-        env=_environ(**settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def assert_one_line_failure(run: subprocess.CompletedProcess[str], *fragments: str) -> str:
@@ -89,26 +70,26 @@ def test_a_database_without_tables_says_to_migrate(
     else:
         commands.append(["serve", "--port", str(_free_port())])
     for command in commands:
-        run = cli(*command, STATESET_DATABASE_URL=fresh_database)
+        run = run_cli(*command, STATESET_DATABASE_URL=fresh_database)
         assert_one_line_failure(run, "the database has no tables yet; run: stateset-gql migrate")
 
 
 def test_a_database_behind_the_newest_migration_says_to_migrate(fresh_database: str) -> None:
     migrate.upgrade(fresh_database, "0003")
-    behind = cli("accounts", "list", STATESET_DATABASE_URL=fresh_database)
+    behind = run_cli("accounts", "list", STATESET_DATABASE_URL=fresh_database)
     assert_one_line_failure(behind, "at migration 0003", "run: stateset-gql migrate")
 
-    migrated = cli("migrate", STATESET_DATABASE_URL=fresh_database)
+    migrated = run_cli("migrate", STATESET_DATABASE_URL=fresh_database)
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout == "The database is at the newest migration.\n"
-    listed = cli("accounts", "list", "--json", STATESET_DATABASE_URL=fresh_database)
+    listed = run_cli("accounts", "list", "--json", STATESET_DATABASE_URL=fresh_database)
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == {"object": "list", "data": []}
 
 
 def test_a_database_file_not_made_yet_says_to_migrate(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'never.db'}"
-    run = cli("accounts", "list", STATESET_DATABASE_URL=url)
+    run = run_cli("accounts", "list", STATESET_DATABASE_URL=url)
     assert_one_line_failure(run, "does not exist yet; run: stateset-gql migrate")
     assert not (tmp_path / "never.db").exists()
 
@@ -189,14 +170,14 @@ def test_a_command_that_cannot_start_says_why_in_one_line(
     if settings.get("STATESET_BROADCAST_URL", "").startswith("redis"):
         commands = commands[:1]  # only serve needs Redis
     for command in commands:
-        assert_one_line_failure(cli(*command, **settings), *fragments)
+        assert_one_line_failure(run_cli(*command, **settings), *fragments)
 
 
 def test_debug_shows_the_traceback_as_well() -> None:
     url = f"postgresql+asyncpg://postgres@127.0.0.1:{DEAD_PORT}/x"
     for run in (
-        cli("migrate", "--debug", STATESET_DATABASE_URL=url),
-        cli("migrate", STATESET_DATABASE_URL=url, STATESET_LOG_LEVEL="DEBUG"),
+        run_cli("migrate", "--debug", STATESET_DATABASE_URL=url),
+        run_cli("migrate", STATESET_DATABASE_URL=url, STATESET_LOG_LEVEL="DEBUG"),
     ):
         assert run.returncode == 1
         assert run.stderr.startswith("Traceback")
@@ -215,8 +196,8 @@ def _serve_until_healthy(
     port = _free_port()
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port), *args],
-            env=_environ(STATESET_DATABASE_URL=database_url, **settings),
+            [*CLI, "serve", "--port", str(port), *args],
+            env=cli_environ(STATESET_DATABASE_URL=database_url, **settings),
             stdout=output,
             stderr=subprocess.DEVNULL,
         )
@@ -253,7 +234,7 @@ def test_the_demo_account_is_made_only_in_development_on_sqlite(
 ) -> None:
     migrate.upgrade(fresh_database)
     printed, key = _serve_until_healthy(fresh_database, tmp_path / "first.log")
-    listed = cli("accounts", "list", "--json", STATESET_DATABASE_URL=fresh_database)
+    listed = run_cli("accounts", "list", "--json", STATESET_DATABASE_URL=fresh_database)
     accounts = json.loads(listed.stdout)["data"]
     if backend == "sqlite":
         assert "Created the demo account" in printed
@@ -278,7 +259,7 @@ def test_the_demo_account_is_not_made_outside_development(tmp_path: Path) -> Non
     url = f"sqlite+aiosqlite:///{tmp_path / 'test-env.db'}"
     printed, _ = _serve_until_healthy(url, tmp_path / "serve.log", STATESET_ENV="test")
     assert "sk_test_" not in printed
-    listed = cli("accounts", "list", "--json", STATESET_DATABASE_URL=url)
+    listed = run_cli("accounts", "list", "--json", STATESET_DATABASE_URL=url)
     assert json.loads(listed.stdout)["data"] == []
 
 
@@ -302,8 +283,8 @@ def test_accounts_read_as_lines_and_a_table_or_as_json(
     database_url: str, client: httpx.Client
 ) -> None:
     name = f"Shop {secrets.token_hex(3)}"
-    made = _text(cli("accounts", "create", "--name", name, "--plan", "growth",
-                     STATESET_DATABASE_URL=database_url))  # fmt: skip
+    made = _text(run_cli("accounts", "create", "--name", name, "--plan", "growth",
+                         STATESET_DATABASE_URL=database_url))  # fmt: skip
     assert made[0].startswith("Created account acct_")
     assert made[0].endswith(f"({name}, plan growth).")
     account_id = made[0].split()[2]
@@ -314,17 +295,24 @@ def test_accounts_read_as_lines_and_a_table_or_as_json(
     me = gql(client, rows[("sk", "test")], "{ account { id plan } }").json()["data"]["account"]
     assert me["id"] == account_id
 
-    created = _json(cli("accounts", "create", "--name", name + " 2", "--json",
-                        STATESET_DATABASE_URL=database_url))  # fmt: skip
+    created = _json(run_cli("accounts", "create", "--name", name + " 2", "--json",
+                            STATESET_DATABASE_URL=database_url))  # fmt: skip
     assert created["account"]["object"] == "account"
     assert created["account"]["created"].endswith("Z")
+    # The account as the API shows it to one of its own keys.
+    as_owner = Rest(client, created["keys"]["sk_test"])
+    shown = as_owner.ok(as_owner.get("/v1/account"))
+    assert {name: shown[name] for name in ("id", "object", "name", "plan")} == {
+        name: created["account"][name] for name in ("id", "object", "name", "plan")
+    }
+    assert set(created["account"]) == {"id", "object", "name", "plan", "created", "updated"}
     assert sorted(created["keys"]) == ["pk_live", "pk_test", "sk_live", "sk_test"]
 
-    table = _text(cli("accounts", "list", STATESET_DATABASE_URL=database_url))
+    table = _text(run_cli("accounts", "list", STATESET_DATABASE_URL=database_url))
     assert table[0].split() == ["id", "name", "plan", "created"]
     row = next(line for line in table if line.startswith(account_id))
     assert re.split(r"\s{2,}", row)[1:3] == [name, "growth"]
-    listed = _json(cli("accounts", "list", "--json", STATESET_DATABASE_URL=database_url))
+    listed = _json(run_cli("accounts", "list", "--json", STATESET_DATABASE_URL=database_url))
     assert listed["object"] == "list"
     ids = [account["id"] for account in listed["data"]]
     assert ids.index(account_id) < ids.index(created["account"]["id"])  # oldest first
@@ -333,13 +321,13 @@ def test_accounts_read_as_lines_and_a_table_or_as_json(
 def test_keys_read_as_lines_and_a_table_or_as_json_with_the_types_rest_uses(
     database_url: str, client: httpx.Client
 ) -> None:
-    made = _json(cli("accounts", "create", "--name", "Key Shop", "--json",
-                     STATESET_DATABASE_URL=database_url))  # fmt: skip
+    made = _json(run_cli("accounts", "create", "--name", "Key Shop", "--json",
+                         STATESET_DATABASE_URL=database_url))  # fmt: skip
     account_id = made["account"]["id"]
 
-    created = _text(cli("keys", "create", "--account", account_id, "--type", "rk_test",
-                        "--scopes", "orders:read", "--name", "ci",
-                        STATESET_DATABASE_URL=database_url))  # fmt: skip
+    created = _text(run_cli("keys", "create", "--account", account_id, "--type", "rk_test",
+                            "--scopes", "orders:read", "--name", "ci",
+                            STATESET_DATABASE_URL=database_url))  # fmt: skip
     assert created[0].startswith("Created key key_")
     assert created[0].endswith(f"(type rk, test mode) for {account_id}.")
     key_id = created[0].split()[2]
@@ -347,26 +335,31 @@ def test_keys_read_as_lines_and_a_table_or_as_json_with_the_types_rest_uses(
     assert secret.startswith("rk_test_")
     assert created[2] == "scopes: orders:read"
 
-    scripted = _json(cli("keys", "create", "--account", account_id, "--type", "sk_live",
-                         "--json", STATESET_DATABASE_URL=database_url))  # fmt: skip
+    scripted = _json(run_cli("keys", "create", "--account", account_id, "--type", "sk_live",
+                             "--json", STATESET_DATABASE_URL=database_url))  # fmt: skip
     assert (scripted["type"], scripted["livemode"]) == ("sk", True)
     assert scripted["secret"].startswith("sk_live_")
 
-    table = _text(cli("keys", "list", "--account", account_id, STATESET_DATABASE_URL=database_url))
+    table = _text(
+        run_cli("keys", "list", "--account", account_id, STATESET_DATABASE_URL=database_url)
+    )
     assert table[0].split() == ["id", "type", "mode", "key", "status", "name", "scopes"]
     row = next(line for line in table if line.startswith(key_id)).split()
     assert row[1:3] == ["rk", "test"]
     assert row[4:] == ["active", "ci", "orders:read"]
     assert secret not in "\n".join(table)
 
-    listed = _json(cli("keys", "list", "--account", account_id, "--json",
-                       STATESET_DATABASE_URL=database_url))  # fmt: skip
+    listed = _json(run_cli("keys", "list", "--account", account_id, "--json",
+                           STATESET_DATABASE_URL=database_url))  # fmt: skip
     assert len(listed["data"]) == 6
-    assert all("secret" not in key for key in listed["data"])
+    assert all(key["secret"] is None for key in listed["data"])
     # The same names as REST: type sk/rk/pk beside livemode.
     as_owner = Rest(client, made["keys"]["sk_test"])
     rest = as_owner.ok(as_owner.get("/v1/api_keys", {"limit": 10}))
     by_id = {key["id"]: key for key in listed["data"]}
+    # Each key exactly as the API answers it: the same fields, times written alike.
+    assert [by_id[key["id"]] for key in rest["data"]] == rest["data"]
+    assert by_id[scripted["id"]] == {**scripted, "secret": None}
     for key in rest["data"]:
         assert (by_id[key["id"]]["type"], by_id[key["id"]]["livemode"]) == (
             key["type"],
@@ -374,15 +367,19 @@ def test_keys_read_as_lines_and_a_table_or_as_json_with_the_types_rest_uses(
         )
     assert {key["type"] for key in rest["data"]} == {"sk", "pk", "rk"}
 
-    revoked = _text(cli("keys", "revoke", key_id, STATESET_DATABASE_URL=database_url))
+    revoked = _text(run_cli("keys", "revoke", key_id, STATESET_DATABASE_URL=database_url))
     assert revoked == [f"Revoked key {key_id} ({by_id[key_id]['redacted']}, {account_id})."]
     assert gql(client, secret, "{ account { id } }").status_code == 401
-    again = _json(cli("keys", "revoke", key_id, "--json", STATESET_DATABASE_URL=database_url))
+    again = _json(run_cli("keys", "revoke", key_id, "--json", STATESET_DATABASE_URL=database_url))
     assert again["revoked"] is True
-    after = _text(cli("keys", "list", "--account", account_id, STATESET_DATABASE_URL=database_url))
+    after_rest = as_owner.ok(as_owner.get("/v1/api_keys", {"limit": 10}))
+    assert next(key for key in after_rest["data"] if key["id"] == key_id) == again
+    after = _text(
+        run_cli("keys", "list", "--account", account_id, STATESET_DATABASE_URL=database_url)
+    )
     assert next(line for line in after if line.startswith(key_id)).split()[4] == "revoked"
 
-    unknown = cli("keys", "list", "--account", "acct_nope", STATESET_DATABASE_URL=database_url)
+    unknown = run_cli("keys", "list", "--account", "acct_nope", STATESET_DATABASE_URL=database_url)
     assert_one_line_failure(unknown, "RESOURCE_NOT_FOUND", "acct_nope")
 
 
@@ -392,7 +389,7 @@ def test_keys_read_as_lines_and_a_table_or_as_json_with_the_types_rest_uses(
      ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"]],
 )  # fmt: skip
 def test_help_reads_without_markup(command: list[str]) -> None:
-    run = cli(*command, "--help")
+    run = run_cli(*command, "--help")
     assert run.returncode == 0, run.stderr
     assert "``" not in run.stdout
     assert "usage: stateset-gql" in run.stdout

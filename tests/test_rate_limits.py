@@ -23,7 +23,7 @@ import httpx
 import pytest
 import redis
 
-from tests.support import Account, LiveServer, data, error, gql, new_account
+from tests.support import Account, LiveServer, data, error, gql, new_account, run_cli
 
 ME = "{ account { id } }"
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,24 +211,6 @@ def test_concurrency_slots_counted_in_redis_are_given_back(
         live.stop()
 
 
-def _cli(
-    database_url: str, *args: str, broadcast_url: str = "memory://"
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "STATESET_DATABASE_URL": database_url,
-        "STATESET_BROADCAST_URL": broadcast_url,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "stateset_gql.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_enterprise_limits_set_on_the_command_line_take_effect(
     database_url: str, redis_url: str
 ) -> None:
@@ -243,17 +225,21 @@ def test_enterprise_limits_set_on_the_command_line_take_effect(
 
 def _limits_on_the_command_line(client: httpx.Client, server: LiveServer, redis_url: str) -> None:
     account = new_account(server.database_url, plan="starter")
-    refused = _cli(server.database_url, "accounts", "update", account.id, "--limits", "per_day=3")
+    refused = run_cli(
+        "accounts", "update", account.id, "--limits", "per_day=3", database_url=server.database_url
+    )
     assert refused.returncode == 1
     assert "enterprise" in refused.stderr
-    bad = _cli(server.database_url, "accounts", "update", account.id, "--limits", "hourly=3")
+    bad = run_cli(
+        "accounts", "update", account.id, "--limits", "hourly=3", database_url=server.database_url
+    )
     assert bad.returncode == 1
     assert "per_minute" in bad.stderr
 
-    updated = _cli(
-        server.database_url, "accounts", "update", account.id,
+    updated = run_cli(
+        "accounts", "update", account.id,
         "--plan", "enterprise", "--limits", "per_minute=3,concurrent=5", "--json",
-        broadcast_url=redis_url,
+        database_url=server.database_url, broadcast_url=redis_url,
     )  # fmt: skip
     assert updated.returncode == 0, updated.stderr
     shown = json.loads(updated.stdout)
@@ -268,9 +254,9 @@ def _limits_on_the_command_line(client: httpx.Client, server: LiveServer, redis_
     _assert_refused(gql(client, account.sk_test, ME), 429, "per_minute")
 
     # Every limit left out is unlimited: no counting, no headers.
-    cleared = _cli(
-        server.database_url, "accounts", "update", account.id, "--limits", "",
-        broadcast_url=redis_url,
+    cleared = run_cli(
+        "accounts", "update", account.id, "--limits", "",
+        database_url=server.database_url, broadcast_url=redis_url,
     )  # fmt: skip
     assert cleared.returncode == 0, cleared.stderr
     for _ in range(5):

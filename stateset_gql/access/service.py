@@ -15,7 +15,8 @@ from stateset_gql.access.principal import Owner, Principal
 from stateset_gql.access.ratelimits import PlanLimits, effective_limits
 from stateset_gql.access.scopes import KEY_TYPES, closure, scopes_for_type, unknown
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
+from stateset_gql.db.pages import fetch_page
 from stateset_gql.errors import (
     AuthenticationFailed,
     MissingApiKey,

@@ -1,5 +1,5 @@
 """The input boundary: no submitted string may hold a NUL character, and no ``where``
-may pass the filter caps of ``db.listing`` (API.md section 11).
+may pass the filter caps of ``db.filters`` (API.md section 11).
 
 Every value a client sends, through ``/graphql`` or a REST route (whose path, query
 and body become the variables of its GraphQL field), reaches the resolvers as a
@@ -39,7 +39,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from stateset_gql.db.listing import check_where
+from stateset_gql.db.filters import check_where
 from stateset_gql.errors import (
     BadRequest,
     ErrorDetail,

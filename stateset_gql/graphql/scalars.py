@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types.scalar import ScalarDefinition
 
 from stateset_gql.errors import BadRequest
+from stateset_gql.serialize import timestamp
 
 __all__ = ["JSON", "SCALARS", "DateOrDateTime", "parse_date_or_datetime"]
 
@@ -44,10 +45,6 @@ def _parse_filter_time(value: Any) -> date | datetime:
         raise BadRequest("Expected an ISO-8601 date or date-time in the years 1-9999") from None
 
 
-def _serialize_utc(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _parse_utc(value: Any) -> datetime:
     parsed = parse_date_or_datetime(value)
     if not isinstance(parsed, datetime):
@@ -69,7 +66,7 @@ SCALARS: dict[object, ScalarDefinition] = {
     datetime: strawberry.scalar(
         name="DateTime",
         description="An ISO-8601 date-time in UTC, written with a `Z`.",
-        serialize=_serialize_utc,
+        serialize=timestamp,
         parse_value=_parse_utc,
     ),
 }

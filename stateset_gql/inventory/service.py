@@ -16,8 +16,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
 from stateset_gql.db.lookup import one_or_404
+from stateset_gql.db.pages import fetch_page
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id

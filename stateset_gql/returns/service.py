@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner, Principal
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
 from stateset_gql.db.lookup import one_or_404
+from stateset_gql.db.pages import fetch_page
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest, fetch_page
+from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
 from stateset_gql.db.lookup import one_or_404
+from stateset_gql.db.pages import fetch_page
 from stateset_gql.errors import Validator, shown
 from stateset_gql.events.models import EventCounter
 from stateset_gql.events.types import is_pattern

@@ -11,6 +11,7 @@ import strawberry
 from stateset_gql.access import service
 from stateset_gql.access.models import ApiKey as ApiKeyModel
 from stateset_gql.access.principal import Principal
+from stateset_gql.access.views import api_key_fields
 from stateset_gql.errors import PermissionDenied
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
@@ -130,18 +131,9 @@ class ApiKey(Node):
 
     @classmethod
     def from_model(cls, model: ApiKeyModel, secret: str | None = None) -> ApiKey:
+        fields = api_key_fields(model, secret)
         return cls(
-            id=strawberry.ID(model.id),
-            object="api_key",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            type=ApiKeyType(model.type),
-            name=model.name,
-            scopes=list(model.scopes),
-            redacted=model.redacted,
-            revoked=model.revoked_at is not None,
-            secret=secret,
+            **{**fields, "id": strawberry.ID(fields["id"]), "type": ApiKeyType(fields["type"])}
         )
 
 

@@ -23,7 +23,8 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from stateset_gql.db.listing import Order, PageRequest, page_query
+from stateset_gql.db.listing import Order, PageRequest
+from stateset_gql.db.pages import page_query
 from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.compiled import sql
 from stateset_gql.graphql.compiled.compiler import (

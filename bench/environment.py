@@ -1,0 +1,101 @@
+"""What a benchmark run stands on: a fresh database, a ``serve`` process on a free port,
+Redis when it answers, and the SKUs every benchmark account stocks."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+import httpx
+
+PG_ADMIN = os.environ.get("STATESET_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+SKUS = [f"BENCH-{i:02d}" for i in range(20)]
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def serve(
+    url: str,
+    port: int,
+    broadcast_url: str,
+    extra: tuple[str, ...] = (),
+    *,
+    compiled: bool = True,
+) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
+           "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url,
+           "STATESET_COMPILED_READS": "1" if compiled else "0"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port), *extra],
+        env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_healthy(f"http://127.0.0.1:{port}")
+    return server
+
+
+def fresh_database(requested: str, name: str) -> tuple[str, str, Callable[[], None]]:
+    """A new, empty database for one run: PostgreSQL when it answers (``auto``) or when
+    asked for, else a SQLite file. Its kind, its URL, and what drops it afterwards."""
+    database = requested
+    pg_name = f"stateset_{name}_{secrets.token_hex(4)}"
+    if database in ("auto", "postgres"):
+        try:
+            asyncio.run(pg_admin(f'CREATE DATABASE "{pg_name}"'))
+            database = "postgres"
+        except (OSError, asyncpg.PostgresError) as exc:
+            if database == "postgres":
+                raise
+            print(f"PostgreSQL not reachable ({exc}); SQLite instead")
+            database = "sqlite"
+    if database != "postgres":
+        return database, f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/{name}.db", lambda: None
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+
+    def drop() -> None:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+
+    return database, f"{base}/{pg_name}", drop
+
+
+async def pg_admin(sql: str) -> Any:
+    conn = await asyncpg.connect(PG_ADMIN, timeout=5)
+    try:
+        return await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def wait_healthy(base_url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not start")

@@ -1,0 +1,129 @@
+"""The commands that run a process: serve the API, run a worker, migrate the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import signal
+import sys
+from typing import Any
+
+import orjson
+
+from stateset_gql import startup
+from stateset_gql.db import migrate
+from stateset_gql.db.engine import Database
+from stateset_gql.settings import Settings
+
+log = logging.getLogger("stateset_gql.worker")
+
+
+def migrate_database(settings: Settings, args: argparse.Namespace) -> int:
+    startup.check(settings, schema=False)
+    migrate.upgrade(settings.database_url)
+    if args.json:
+        sys.stdout.write(orjson.dumps({"migrated": True}).decode() + "\n")
+    else:
+        sys.stdout.write("The database is at the newest migration.\n")
+    return 0
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from stateset_gql.app import create_app
+    from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
+    from stateset_gql.http.protocol import with_header_timeout
+    from stateset_gql.http.requestctx import configure_logging
+    from stateset_gql.http.server import Server, websocket_options
+
+    # The embedded database migrates itself; any other is migrated by `migrate`, once
+    # per release, and is only checked here.
+    startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
+    if settings.is_sqlite:
+        migrate.upgrade(settings.database_url)
+    configure_logging(settings.log_level)
+    if makes_demo_account(settings):
+        secret = asyncio.run(_demo_key(settings, ensure_demo_account))
+        if secret:
+            # GraphiQL's headers start with it while this process runs.
+            settings = dataclasses.replace(settings, demo_key=secret)
+        if secret and args.json:
+            demo = {
+                "object": "demo_account",
+                "secret": secret,
+                "url": f"http://{args.host}:{args.port}",
+            }
+            sys.stdout.write(orjson.dumps(demo).decode() + "\n")
+            sys.stdout.flush()
+        elif secret:
+            sys.stdout.write(
+                "\nCreated the demo account. Its test key (shown once, keep it):\n\n"
+                f"    {secret}\n\n"
+                f"Try: curl -s http://{args.host}:{args.port}/graphql "
+                f"-H 'Authorization: Bearer {secret}' -H 'Content-Type: application/json' "
+                '-d \'{"query": "{ account { id mode plan } }"}\'\n'
+                f"Or open http://{args.host}:{args.port}/graphql in a browser: GraphiQL's "
+                "Headers tab holds this key until the server restarts.\n\n"
+                "Lost it? .venv/bin/stateset-gql accounts list, then "
+                "keys create --account ACCT --type sk_test\n\n"
+            )
+            sys.stdout.flush()
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        limit_concurrency=args.limit_concurrency,
+        timeout_keep_alive=args.timeout_keep_alive,
+        backlog=args.backlog,
+        http=with_header_timeout(args.header_timeout),
+        **websocket_options(settings),
+    )
+    Server(config, app.state.websockets).run()
+    return 0
+
+
+def worker(settings: Settings, args: argparse.Namespace) -> int:
+    from stateset_gql.http.requestctx import configure_logging
+
+    startup.check(settings, schema=True, broadcast=True)
+    configure_logging(settings.log_level)
+    asyncio.run(_run_worker(settings, metrics_port=args.metrics_port))
+    return 0
+
+
+async def _run_worker(settings: Settings, *, metrics_port: int | None) -> None:
+    """The worker process: its loops until SIGTERM or SIGINT."""
+    from prometheus_client import start_http_server
+
+    from stateset_gql.app import build_state
+
+    state = build_state(settings)
+    stop = asyncio.Event()
+    running = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        running.add_signal_handler(signum, stop.set)
+    await state.hub.connect()
+    if metrics_port is not None:
+        start_http_server(metrics_port, addr="127.0.0.1", registry=state.metrics.registry)
+    log.info("worker started")
+    try:
+        await asyncio.gather(*state.worker_loops(stop))
+    finally:
+        await state.hub.disconnect()
+        await state.pipeline.gate.limiter.close()
+        await state.db.dispose()
+        log.info("worker stopped")
+
+
+async def _demo_key(settings: Settings, ensure: Any) -> str | None:
+    db = Database(settings.database_url)
+    try:
+        result: str | None = await ensure(db)
+        return result
+    finally:
+        await db.dispose()
