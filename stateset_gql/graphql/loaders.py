@@ -1,7 +1,9 @@
 """Per-request DataLoaders: a field of many rows never queries once per row.
 
-Each loader batches the keys asked for in one tick into one statement. Rows are scoped by
-the caller's owner wherever they are looked up by a client-visible id.
+There is one loader per relation a ``Table`` declares (``One``/``Many``), made on first
+use and keyed by that declaration; each batches the keys asked for in one tick into one
+statement. A ``One`` row is looked up by a client-visible id, so it is scoped by the
+caller's owner; a ``Many`` row by its parent's id, which the caller could already read.
 """
 
 from __future__ import annotations
@@ -10,75 +12,62 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from stateset_gql.access.principal import Owner
-from stateset_gql.customers import service as customers
-from stateset_gql.customers.models import Customer
 from stateset_gql.db.batch import children_by_parent
-from stateset_gql.orders.models import OrderLineItem
-from stateset_gql.payments.models import Payment, Refund
-from stateset_gql.returns.models import ReturnItem
+from stateset_gql.graphql.compiled.mapping import Many, One
 
 
 @dataclass
 class Loaders:
     session: AsyncSession
     owner: Owner
-    _made: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+    _made: dict[One | Many, DataLoader[Any, Any]] = field(default_factory=dict)
 
-    def _loader(self, name: str, load: Any) -> DataLoader[Any, Any]:
-        if name not in self._made:
-            self._made[name] = DataLoader(load_fn=load)
-        return self._made[name]
+    def related(self, source: One | Many) -> DataLoader[Any, Any]:
+        """The loader of one declared relation: by ``local``'s value, its row (``One``,
+        or None) or its rows (``Many``, in ``order_by`` order)."""
+        loader = self._made.get(source)
+        if loader is None:
+            load = self._one(source) if isinstance(source, One) else self._many(source)
+            loader = self._made[source] = DataLoader(load_fn=load)
+        return loader
 
-    @property
-    def customer(self) -> DataLoader[str, Customer | None]:
-        """Customers by id, deleted ones included (orders still name them)."""
+    def forget(self, key: str) -> None:
+        """Drops what the loaders hold under ``key``: a mutation has just changed the rows
+        an earlier field of the same operation may have read."""
+        for loader in self._made.values():
+            if loader.cache_map.get(key) is not None:
+                loader.clear(key)
 
-        async def load(keys: Sequence[str]) -> list[Customer | None]:
-            found = await customers.get_many(session=self.session, owner=self.owner, ids=list(keys))
+    def _one(self, source: One) -> Any:
+        model: Any = source.remote.class_
+        owner = self.owner
+
+        async def load(keys: Sequence[Any]) -> list[Any]:
+            # Every row with the key, deleted ones included (an order still names its
+            # deleted customer).
+            statement = select(model).where(
+                model.account_id == owner.account_id,
+                model.livemode == owner.livemode,
+                source.remote.in_(keys),
+            )
+            rows = await self.session.execute(statement)
+            found = {getattr(row, source.remote.key): row for row in rows.scalars()}
             return [found.get(key) for key in keys]
 
-        return self._loader("customer", load)
+        return load
 
-    @property
-    def line_items(self) -> DataLoader[str, list[OrderLineItem]]:
-        async def load(keys: Sequence[str]) -> list[list[OrderLineItem]]:
+    def _many(self, source: Many) -> Any:
+        model: Any = source.remote.class_
+
+        async def load(keys: Sequence[Any]) -> list[list[Any]]:
             return await children_by_parent(
-                session=self.session, model=OrderLineItem, parent=OrderLineItem.order_id,
-                keys=keys, order_by=[OrderLineItem.order_id, OrderLineItem.position],
+                session=self.session, model=model, parent=source.remote,
+                keys=keys, order_by=source.order_by,
             )  # fmt: skip
 
-        return self._loader("line_items", load)
-
-    @property
-    def payments(self) -> DataLoader[str, list[Payment]]:
-        async def load(keys: Sequence[str]) -> list[list[Payment]]:
-            return await children_by_parent(
-                session=self.session, model=Payment, parent=Payment.order_id, keys=keys,
-                order_by=[Payment.created, Payment.id],
-            )  # fmt: skip
-
-        return self._loader("payments", load)
-
-    @property
-    def refunds(self) -> DataLoader[str, list[Refund]]:
-        async def load(keys: Sequence[str]) -> list[list[Refund]]:
-            return await children_by_parent(
-                session=self.session, model=Refund, parent=Refund.order_id, keys=keys,
-                order_by=[Refund.created, Refund.id],
-            )  # fmt: skip
-
-        return self._loader("refunds", load)
-
-    @property
-    def return_items(self) -> DataLoader[str, list[ReturnItem]]:
-        async def load(keys: Sequence[str]) -> list[list[ReturnItem]]:
-            return await children_by_parent(
-                session=self.session, model=ReturnItem, parent=ReturnItem.return_id, keys=keys,
-                order_by=[ReturnItem.return_id, ReturnItem.position],
-            )  # fmt: skip
-
-        return self._loader("return_items", load)
+        return load

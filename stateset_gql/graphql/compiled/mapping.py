@@ -1,11 +1,17 @@
-"""Where each GraphQL field's value lives in the database, declared beside its type.
+"""Where each GraphQL field's value lives in the database, declared once beside its type.
 
-A ``Table`` names a GraphQL object type's model and, for each field the compiler may
-read, how: a column of the row (``Col``), a constant (``Const``), an object made of the
-same row (``Same``), one related row (``One``) or a list of them (``Many``). The
-GraphQL schema stays the source of truth for names, types, enums and arguments; a
-field missing here is simply not compiled, and an operation that selects it runs on
-the resolver path.
+A ``Table`` names a GraphQL object type's model and, for each of its fields, how it is
+read: a column of the row (``Col``), a constant (``Const``), an object made of the
+same row (``Same``), one related row (``One``) or a list of them (``Many``), with the
+scope a relation needs. Both paths read it: the compiled engine writes its SQL from
+it, and the resolver path builds its objects, relation loaders and scope checks from
+it (``graphql.objects``). The GraphQL schema stays the source of truth for names,
+types, enums and arguments.
+
+A field only a resolver can answer is declared so, with why (``ResolverOnly``): it is
+kept out of ``Table.fields``, so the compiler does not read it and an operation that
+selects it runs on the resolver path. A field declared neither way fails
+``tests/test_type_mapping.py``.
 
 A ``Root`` says how a ``Query`` field reads its rows: one row by id, or a connection
 over a ``ListSpec`` from ``db.listing``, both starting from the domain's ``owned(owner)``
@@ -88,7 +94,9 @@ class Same:
     json_object: InstrumentedAttribute[Any] | None = None
 
 
-@dataclass(frozen=True)
+# A relation is compared by identity (each is one declaration, the key of its
+# request's loader); its columns' ``==`` would build SQL.
+@dataclass(frozen=True, eq=False)
 class One:
     """The row of ``type_name`` whose ``remote`` equals this row's ``local``, in the same
     account and mode; ``scope`` is what the key needs to read it."""
@@ -99,7 +107,7 @@ class One:
     scope: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Many:
     """The rows of ``type_name`` whose ``remote`` equals this row's ``local``, in
     ``order_by`` order; ``owned``: the rows carry their own account and mode too."""
@@ -112,6 +120,17 @@ class Many:
     scope: str | None = None
 
 
+@dataclass(frozen=True)
+class ResolverOnly:
+    """A field its resolver answers and the compiler does not read, and ``reason`` why."""
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError("a resolver-only field says why")
+
+
 Source = Col | JsonKey | Const | Same | One | Many
 
 
@@ -120,6 +139,8 @@ class Table:
     type_name: str
     model: type[Any]
     fields: dict[str, Source]
+    # GraphQL name → why only its resolver answers it.
+    resolver_only: dict[str, str] = field(default_factory=dict)
 
     @property
     def table_name(self) -> str:
@@ -152,9 +173,11 @@ class Registry:
 REGISTRY = Registry()
 
 
-def table(type_name: str, model: type[Any], fields: Mapping[str, Source]) -> Table:
+def table(type_name: str, model: type[Any], fields: Mapping[str, Source | ResolverOnly]) -> Table:
     """Declares how ``type_name``'s fields are read (by their GraphQL names)."""
-    declared = Table(type_name, model, dict(fields))
+    sources = {k: v for k, v in fields.items() if not isinstance(v, ResolverOnly)}
+    only = {k: v.reason for k, v in fields.items() if isinstance(v, ResolverOnly)}
+    declared = Table(type_name, model, sources, only)
     REGISTRY.tables[type_name] = declared
     return declared
 

@@ -13,13 +13,14 @@ from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Col, Const, JsonKey, Same
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.objects import Mapped
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 from stateset_gql.rest.naming import to_snake
 
 
 @strawberry.type
-class Address:
+class Address(Mapped):
     line1: str | None
     line2: str | None
     city: str | None
@@ -27,22 +28,9 @@ class Address:
     postal_code: str | None
     country: str | None
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Address | None:
-        if data is None:
-            return None
-        return cls(
-            line1=data.get("line1"),
-            line2=data.get("line2"),
-            city=data.get("city"),
-            state=data.get("state"),
-            postal_code=data.get("postal_code"),
-            country=data.get("country"),
-        )
-
 
 @strawberry.type
-class Customer(Node):
+class Customer(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -53,21 +41,6 @@ class Customer(Node):
     phone: str | None
     address: Address | None
     metadata: JSON
-
-    @classmethod
-    def from_model(cls, model: CustomerModel) -> Customer:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="customer",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            email=model.email,
-            name=model.name,
-            phone=model.phone,
-            address=Address.from_dict(model.address),
-            metadata=JSON(model.meta),
-        )
 
 
 @where_input(service.LIST_SPEC)

@@ -13,18 +13,19 @@ from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Col, Const, Same
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.objects import Mapped
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 
 
 @strawberry.type
-class EventRequest:
+class EventRequest(Mapped):
     id: str | None
     idempotency_key: str | None
 
 
 @strawberry.type
-class Event(Node):
+class Event(Node, Mapped):
     id: strawberry.ID
     object: str
     type: str
@@ -37,21 +38,6 @@ class Event(Node):
         description="`{object, previous_attributes}` in the REST (snake_case) form."
     )
     request: EventRequest
-
-    @classmethod
-    def from_model(cls, model: EventModel) -> Event:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="event",
-            type=model.type,
-            api_version="v1",
-            created=model.created,
-            livemode=model.livemode,
-            account=model.account_id,
-            sequence=model.sequence,
-            data=JSON(model.data),
-            request=EventRequest(id=model.request_id, idempotency_key=model.idempotency_key),
-        )
 
 
 @where_input(service.LIST_SPEC)

@@ -12,6 +12,7 @@ from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Col, Const
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.objects import Mapped
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 from stateset_gql.inventory import service
@@ -19,7 +20,7 @@ from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
 
 
 @strawberry.type(description="Stock of one sku at one location.")
-class InventoryItem(Node):
+class InventoryItem(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -35,24 +36,6 @@ class InventoryItem(Node):
         description="`inventory.low_stock` fires when `available` falls to this or below."
     )
     metadata: JSON
-
-    @classmethod
-    def from_model(cls, model: InventoryItemModel) -> InventoryItem:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="inventory_item",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            sku=model.sku,
-            name=model.name,
-            location=model.location,
-            on_hand=model.on_hand,
-            reserved=model.reserved,
-            available=model.available,
-            low_stock_threshold=model.low_stock_threshold,
-            metadata=JSON(model.meta),
-        )
 
 
 @where_input(service.LIST_SPEC)

@@ -21,10 +21,7 @@ from stateset_gql.payments import service as payments
 def _answer(info: Info, model: OrderModel) -> Order:
     """The order as it now is: what this request's loaders hold of it may be stale (an
     earlier mutation of the same operation may have read it)."""
-    loaders = info.context.loaders
-    for loader in (loaders.line_items, loaders.payments, loaders.refunds):
-        if loader.cache_map.get(model.id) is not None:
-            loader.clear(model.id)
+    info.context.loaders.forget(model.id)
     return Order.from_model(model)
 
 

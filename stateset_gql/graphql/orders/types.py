@@ -1,7 +1,9 @@
 """Order, payment and refund output types, and the order list's arguments.
 
-An order's customer, line items, payments and refunds resolve through the request's
-DataLoaders, so a page of orders costs the same few statements whatever its size.
+Each type's ``Table`` at the bottom says how its fields are read, on both paths
+(``graphql.objects``). An order's customer, line items, payments and refunds resolve
+through the request's DataLoaders, so a page of orders costs the same few statements
+whatever its size.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import strawberry
 from stateset_gql.customers.models import Customer as CustomerModel
 from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Col, Const, Many, One, Same
-from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.types import Address, Customer
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.objects import Mapped, related
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 from stateset_gql.orders import service
@@ -57,7 +59,7 @@ class RefundStatus(Enum):
 
 
 @strawberry.type(description="What is kept of a card: never its number or security code.")
-class PaymentCard:
+class PaymentCard(Mapped):
     brand: str
     last4: str
     exp_month: int | None
@@ -65,7 +67,7 @@ class PaymentCard:
 
 
 @strawberry.type
-class Payment(Node):
+class Payment(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -82,37 +84,9 @@ class Payment(Node):
     failure_message: str | None
     external_reference: str | None
 
-    @classmethod
-    def from_model(cls, model: PaymentModel) -> Payment:
-        card = None
-        if model.card_brand is not None and model.card_last4 is not None:
-            card = PaymentCard(
-                brand=model.card_brand,
-                last4=model.card_last4,
-                exp_month=model.card_exp_month,
-                exp_year=model.card_exp_year,
-            )
-        return cls(
-            id=strawberry.ID(model.id),
-            object="payment",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            metadata=JSON(model.meta),
-            order_id=strawberry.ID(model.order_id),
-            amount=model.amount,
-            currency=model.currency,
-            status=PaymentStatus(model.status),
-            method=PaymentMethod(model.method),
-            card=card,
-            decline_code=model.decline_code,
-            failure_message=model.failure_message,
-            external_reference=model.external_reference,
-        )
-
 
 @strawberry.type
-class Refund(Node):
+class Refund(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -126,45 +100,18 @@ class Refund(Node):
     reason: str | None
     status: RefundStatus
 
-    @classmethod
-    def from_model(cls, model: RefundModel) -> Refund:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="refund",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            metadata=JSON(model.meta),
-            order_id=strawberry.ID(model.order_id),
-            payment_id=strawberry.ID(model.payment_id) if model.payment_id else None,
-            amount=model.amount,
-            currency=model.currency,
-            reason=model.reason,
-            status=RefundStatus(model.status),
-        )
-
 
 @strawberry.type
-class LineItem:
+class LineItem(Mapped):
     sku: str
     name: str
     quantity: int
     unit_amount: int
     amount: int
 
-    @classmethod
-    def from_model(cls, model: OrderLineItem) -> LineItem:
-        return cls(
-            sku=model.sku,
-            name=model.name,
-            quantity=model.quantity,
-            unit_amount=model.unit_amount,
-            amount=model.amount,
-        )
-
 
 @strawberry.type
-class Order(Node):
+class Order(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -190,54 +137,10 @@ class Order(Node):
     cancelled_at: datetime | None
     metadata: JSON
 
-    @strawberry.field(description="Needs the `customers:read` scope.")
-    async def customer(self, info: Info) -> Customer | None:
-        if self.customer_id is None:
-            return None
-        info.context.require("customers:read")
-        model = await info.context.loaders.customer.load(self.customer_id)
-        return None if model is None else Customer.from_model(model)
-
-    @strawberry.field
-    async def line_items(self, info: Info) -> list[LineItem]:
-        return [LineItem.from_model(m) for m in await info.context.loaders.line_items.load(self.id)]
-
-    @strawberry.field(description="Every attempt to pay, failed ones included, oldest first.")
-    async def payments(self, info: Info) -> list[Payment]:
-        return [Payment.from_model(m) for m in await info.context.loaders.payments.load(self.id)]
-
-    @strawberry.field(description="Refunds, oldest first.")
-    async def refunds(self, info: Info) -> list[Refund]:
-        return [Refund.from_model(m) for m in await info.context.loaders.refunds.load(self.id)]
-
-    @classmethod
-    def from_model(cls, model: OrderModel) -> Order:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="order",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            customer_id=strawberry.ID(model.customer_id) if model.customer_id else None,
-            currency=model.currency,
-            subtotal=model.subtotal,
-            tax=model.tax,
-            shipping_cost=model.shipping_cost,
-            amount=model.amount,
-            amount_paid=model.amount_paid,
-            amount_refunded=model.amount_refunded,
-            status=OrderStatus(model.status),
-            location=model.location,
-            shipping_address=Address.from_dict(model.shipping_address),
-            carrier=model.carrier,
-            tracking_number=model.tracking_number,
-            cancellation_reason=model.cancellation_reason,
-            paid_at=model.paid_at,
-            shipped_at=model.shipped_at,
-            delivered_at=model.delivered_at,
-            cancelled_at=model.cancelled_at,
-            metadata=JSON(model.meta),
-        )
+    customer: Customer | None = related("Needs the `customers:read` scope.")
+    line_items: list[LineItem] = related()
+    payments: list[Payment] = related("Every attempt to pay, failed ones included, oldest first.")
+    refunds: list[Refund] = related("Refunds, oldest first.")
 
 
 @where_input(service.LIST_SPEC, enums={"status": OrderStatus})

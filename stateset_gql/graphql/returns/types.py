@@ -10,9 +10,9 @@ import strawberry
 
 from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Col, Const, Many
-from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.objects import Mapped, related
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 from stateset_gql.returns import service
@@ -30,13 +30,13 @@ class ReturnStatus(Enum):
 
 
 @strawberry.type
-class ReturnItem:
+class ReturnItem(Mapped):
     sku: str
     quantity: int
 
 
 @strawberry.type
-class Return(Node):
+class Return(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -56,33 +56,7 @@ class Return(Node):
     rejected_at: datetime | None
     metadata: JSON
 
-    @strawberry.field(description="The SKUs and quantities this return claims.")
-    async def items(self, info: Info) -> list[ReturnItem]:
-        rows = await info.context.loaders.return_items.load(self.id)
-        return [ReturnItem(sku=row.sku, quantity=row.quantity) for row in rows]
-
-    @classmethod
-    def from_model(cls, model: ReturnModel) -> Return:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="return",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            order_id=strawberry.ID(model.order_id),
-            status=ReturnStatus(model.status),
-            reason=model.reason,
-            rejection_reason=model.rejection_reason,
-            restock=model.restock,
-            refund_amount=model.refund_amount,
-            refund_id=strawberry.ID(model.refund_id) if model.refund_id else None,
-            currency=model.currency,
-            approved_at=model.approved_at,
-            received_at=model.received_at,
-            processed_at=model.processed_at,
-            rejected_at=model.rejected_at,
-            metadata=JSON(model.meta),
-        )
+    items: list[ReturnItem] = related("The SKUs and quantities this return claims.")
 
 
 @where_input(service.LIST_SPEC, enums={"status": ReturnStatus})

@@ -12,6 +12,7 @@ from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Col, Const
 from stateset_gql.graphql.filters import where_input
 from stateset_gql.graphql.node import Node
+from stateset_gql.graphql.objects import Mapped
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
 from stateset_gql.subscriptions import service
@@ -32,7 +33,7 @@ class CustomerSubscriptionInterval(Enum):
 
 
 @strawberry.type
-class CustomerSubscription(Node):
+class CustomerSubscription(Node, Mapped):
     id: strawberry.ID
     object: str
     livemode: bool
@@ -48,26 +49,6 @@ class CustomerSubscription(Node):
     current_period_end: datetime
     cancelled_at: datetime | None
     metadata: JSON
-
-    @classmethod
-    def from_model(cls, model: SubscriptionModel) -> CustomerSubscription:
-        return cls(
-            id=strawberry.ID(model.id),
-            object="customer_subscription",
-            livemode=model.livemode,
-            created=model.created,
-            updated=model.updated,
-            customer_id=strawberry.ID(model.customer_id),
-            plan=model.plan,
-            amount=model.amount,
-            currency=model.currency,
-            interval=CustomerSubscriptionInterval(model.interval),
-            status=CustomerSubscriptionStatus(model.status),
-            current_period_start=model.current_period_start,
-            current_period_end=model.current_period_end,
-            cancelled_at=model.cancelled_at,
-            metadata=JSON(model.meta),
-        )
 
 
 @where_input(
