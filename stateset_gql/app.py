@@ -4,9 +4,9 @@ engine, the broadcast and the background loops.
 How a request travels: ``RequestMiddleware`` (request id, logs, metrics, the last-resort
 error body) → ``BodyLimitMiddleware`` → ``RawPathRouting`` → the router, whose routes
 are ``/graphql``, the operations endpoints and one route per REST path template. Both API
-surfaces hand their request to the one ``Pipeline`` (``pipeline/http.py``), which
-authenticates, rate-limits, checks idempotency and has the ``Runner`` execute it in a
-unit of work; after commit the ``Outbox`` publishes the events.
+surfaces, and the WebSocket's subscriptions, enter by the one ``Pipeline``
+(``pipeline/door.py``), which authenticates, admits, checks the document and has the
+``Runner`` execute it in a unit of work; after commit the ``Outbox`` publishes the events.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from stateset_gql.http.routing import RawPathRouting, Route
 from stateset_gql.http.websocket import Subscriptions, WebSocketEndpoint
 from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
+from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.gate import CountingLimiter, Gate, RateLimiter
-from stateset_gql.pipeline.http import Pipeline
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.fanout import FanOut
@@ -142,9 +142,9 @@ def build_state(settings: Settings) -> AppState:
 
     listener = make_listener(hub, on_message=on_message, on_resumed=on_resumed, metrics=metrics)
     auth_cache.live = listener.healthy
-    subscriptions = Subscriptions(engine=engine, gate=gate, fanout=fanout, metrics=metrics)
+    subscriptions = Subscriptions(pipeline=pipeline, fanout=fanout, metrics=metrics)
     websockets = WebSocketEndpoint(
-        gate=gate,
+        pipeline=pipeline,
         subscriptions=subscriptions,
         metrics=metrics,
         init_seconds=settings.ws_init_seconds,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from graphql import OperationType
 
+from stateset_gql.pipeline.document import Over, refusal
 from tests.rest_support import CARD, Rest, error_of
 from tests.support import Account
 
@@ -55,3 +57,45 @@ def test_an_encoded_slash_is_part_of_the_id(client: httpx.Client, account: Accou
     posted = rest.post("/v1/orders/ord_x%2Fpay", {})
     assert error_of(posted, 405)["code"] == "METHOD_NOT_ALLOWED"
     assert posted.headers["allow"] == "GET, PATCH"
+
+
+def test_the_pipeline_knows_no_transport() -> None:
+    """``pipeline/`` is one door for every transport: HTTP imports it, never the reverse."""
+    from tests.test_platform import PACKAGE, _imported
+
+    transports = ("starlette", "stateset_gql.http", "stateset_gql.rest")
+    found = [
+        (path.name, name)
+        for path in sorted((PACKAGE / "pipeline").glob("*.py"))
+        for name in _imported(path.read_text(), path)
+        if any(name == t or name.startswith(t + ".") for t in transports)
+    ]
+    assert found == []
+
+
+QUERY, MUTATION, SUBSCRIPTION = (
+    OperationType.QUERY,
+    OperationType.MUTATION,
+    OperationType.SUBSCRIPTION,
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "over", "status"),
+    [
+        (QUERY, Over.GET, None),
+        (QUERY, Over.POST, None),
+        (QUERY, Over.WEBSOCKET, 400),
+        (MUTATION, Over.GET, 405),
+        (MUTATION, Over.POST, None),
+        (MUTATION, Over.WEBSOCKET, 400),
+        (SUBSCRIPTION, Over.GET, 400),
+        (SUBSCRIPTION, Over.POST, 400),
+        (SUBSCRIPTION, Over.WEBSOCKET, None),
+    ],
+)
+def test_each_transport_carries_only_its_kinds_of_operation(
+    kind: OperationType, over: Over, status: int | None
+) -> None:
+    refused = refusal(kind, over)
+    assert (refused.status if refused is not None else None) == status

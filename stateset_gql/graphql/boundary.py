@@ -1,11 +1,12 @@
 """The input boundary: no submitted string may hold a NUL character, and no ``where``
 may pass the filter caps of ``db.filters`` (API.md section 11).
 
-Every value a client sends, through ``/graphql`` or a REST route (whose path, query
-and body become the variables of its GraphQL field), reaches the resolvers as a
-variable or a literal of one operation; the engine calls ``check_input`` on both once, before
-anything executes. PostgreSQL cannot store a NUL in text at all, and nothing a client
-means by one is worth storing, so it is refused where it is read:
+Every value a client sends, through ``/graphql``, a REST route (whose path, query and
+body become the variables of its GraphQL field) or a subscription, reaches the resolvers
+as a variable or a literal of one operation; the pipeline's document check
+(``pipeline.document``) calls ``check_input`` on both once, before anything executes.
+PostgreSQL cannot store a NUL in text at all, and nothing a client means by one is worth
+storing, so it is refused where it is read:
 
     an id argument (``id``, ``endpointId``)       404  nothing has such an id
     an argument of a mutation (``input``, ...)    422  INVALID_FIELD_FORMAT

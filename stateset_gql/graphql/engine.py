@@ -1,10 +1,11 @@
 """The engine: executes one GraphQL operation in a context, and nothing else.
 
 The runner owns the transaction around it; the surfaces own reading and rendering.
-A client's document is ``check``-ed once, by the surface, before anything else runs:
-parsed under the token limit, measured (``limits``) and validated. Only a document that
-passed is kept (1,024 of them, least recently used first out), so a hostile document is
-neither parsed twice nor remembered. ``execute`` runs what was checked; a document the
+A client's document is ``check``-ed once, by the pipeline (``pipeline.document``, which
+then applies the input boundary), before anything else runs: parsed under the token
+limit, measured (``limits``) and validated. Only a document that passed is kept (1,024
+of them, least recently used first out), so a hostile document is neither parsed twice
+nor remembered. ``execute`` runs what was checked; a document the
 server wrote (a REST route's) is parsed and validated once and kept for good, unmeasured.
 
 On PostgreSQL a query first goes to the compiled read engine (``graphql.compiled``); what
@@ -33,9 +34,8 @@ from graphql.utilities import get_operation_ast
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult as StrawberryResult
 
-from stateset_gql.errors import BadRequest, MethodNotAllowed, QueryTooComplex
+from stateset_gql.errors import BadRequest, QueryTooComplex
 from stateset_gql.graphql import limits
-from stateset_gql.graphql.boundary import check_input
 from stateset_gql.graphql.compiled.execute import CompiledReads
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import core_schema, execution_context_class_kwargs
@@ -151,14 +151,6 @@ class GraphQLEngine:
         extensions = {"cost": {"requested": checked.cost, "limit": limits.MAX_COST}}
         if checked.document is None:
             return StrawberryResult(data=None, errors=list(checked.errors), extensions=extensions)
-        if checked.kind is OperationType.MUTATION and not write:
-            raise MethodNotAllowed("Mutations must be sent with POST")
-        refused = check_input(
-            checked.document, operation.query, operation.variables, operation.operation_name
-        )
-        if refused is not None:
-            error = GraphQLError(refused.message, original_error=refused)
-            return StrawberryResult(data=None, errors=[error], extensions=extensions)
         if self.compiled is not None and not write:
             data = await self.compiled.run(
                 operation.query,

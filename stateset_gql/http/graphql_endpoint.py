@@ -1,7 +1,7 @@
 """``/graphql`` over HTTP: GraphiQL for browsers, GET for queries, POST for everything.
 
-The request runs through the pipeline (``pipeline.http``); this module only reads a
-GraphQL-over-HTTP request into a ``Call`` and renders the result.
+The request goes through the pipeline's door (``http.serve``); this module only reads a
+GraphQL-over-HTTP request, has the door check its document, and renders the result.
 """
 
 from __future__ import annotations
@@ -14,19 +14,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from stateset_gql.access.principal import Principal
-from stateset_gql.errors import (
-    BadRequest,
-    InvalidJSON,
-    MethodNotAllowed,
-    StateSetError,
-)
-from stateset_gql.graphql.engine import GraphQLEngine, Operation
+from stateset_gql.errors import InvalidJSON, StateSetError
 from stateset_gql.graphql.errors import format_error
-from stateset_gql.graphql.realtime.schema import OVER_WEBSOCKET
 from stateset_gql.http import graphiql
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
-from stateset_gql.pipeline.http import Pipeline
+from stateset_gql.http.serve import request_id_of, serve_request
+from stateset_gql.pipeline.document import Over
+from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import Call, Outcome
 
 
@@ -50,19 +45,6 @@ async def _read_params(request: Request) -> dict[str, Any]:
     return await read_json_object(request)
 
 
-def _operation(params: dict[str, Any]) -> Operation:
-    query = params.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise BadRequest("A GraphQL request needs a 'query' string", param="query")
-    variables = params.get("variables")
-    if variables is not None and not isinstance(variables, dict):
-        raise BadRequest("'variables' must be a JSON object", param="variables")
-    name = params.get("operationName")
-    if name is not None and not isinstance(name, str):
-        raise BadRequest("'operationName' must be a string", param="operationName")
-    return Operation(query=query, variables=variables, operation_name=name)
-
-
 def render_graphql(outcome: Outcome, request_id: str) -> tuple[int, bytes]:
     result = outcome.result
     body: dict[str, Any] = {}
@@ -78,23 +60,24 @@ def render_graphql(outcome: Outcome, request_id: str) -> tuple[int, bytes]:
 class GraphQLSurface:
     graphql = True
 
-    def __init__(self, engine: GraphQLEngine) -> None:
-        self.engine = engine
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
 
     async def prepare(self, request: Request, principal: Principal) -> Call:
         # Checked before anything else runs (API.md section 11); a refused document is
         # answered by the engine as errors, and nothing of it is kept.
-        operation = self.engine.check(_operation(await _read_params(request)))
+        params = await _read_params(request)
+        operation = self.pipeline.check(
+            params.get("query"),
+            params.get("variables"),
+            params.get("operationName"),
+            over=Over.POST if request.method == "POST" else Over.GET,
+        )
         assert operation.checked is not None
-        kind = operation.checked.kind
-        if kind is OperationType.SUBSCRIPTION:
-            raise BadRequest(OVER_WEBSOCKET, param="query")
-        if kind is OperationType.MUTATION and request.method != "POST":
-            raise MethodNotAllowed("Mutations must be sent with POST")
-        request_id: str = request.scope["state"]["request_id"]
+        request_id = request_id_of(request)
         return Call(
             operation=operation,
-            write=kind is OperationType.MUTATION,
+            write=operation.checked.kind is OperationType.MUTATION,
             render=lambda outcome: render_graphql(outcome, request_id),
             fingerprint=(
                 "POST",
@@ -117,10 +100,10 @@ class GraphQLSurface:
 class GraphQLEndpoint:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.surface = GraphQLSurface(pipeline.runner.engine)
+        self.surface = GraphQLSurface(pipeline)
 
     async def handle(self, request: Request) -> Response:
         if _wants_html(request):
             key = self.pipeline.runner.settings.demo_key
             return graphiql.page(url=request.url.path, key=key)
-        return await self.pipeline.serve(request, self.surface)
+        return await serve_request(self.pipeline, request, self.surface)

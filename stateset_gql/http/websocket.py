@@ -4,14 +4,14 @@ Strawberry's protocol handlers (``graphql-transport-ws`` and the legacy ``graphq
 speak the protocols: message order, ids, close codes, the 10 s ``connection_init``
 deadline, at most 100 operations per socket. This module gives them three things:
 
-- ``on_ws_connect``: the key in ``connection_init`` goes through the pipeline's gate (the
-  same authentication and rate limit as HTTP; the socket holds one ``concurrent`` slot
+- ``on_ws_connect``: the key in ``connection_init`` goes through the pipeline's door (the
+  same authentication and admission as HTTP; the socket holds one ``concurrent`` slot
   while open). A refusal closes with 4403, and so does revoking the key of an open socket.
 - a socket adapter: text JSON only, at most 64 KB a message (else 4413), encoded with
   orjson, so the payload a feed encoded once is copied, not encoded again.
 - ``Subscriptions.stream``, which the handlers call for each ``subscribe``: each start
-  counts as a request; the document is checked by the engine (limits, validation) and
-  turned into a topic, which the fan-out follows.
+  is admitted as a request; the door checks the document as it checks one over HTTP
+  (``pipeline.document``), and it is turned into a topic, which the fan-out follows.
 
 The server pings every 15 s (a ``ping`` message, or ``ka`` on the legacy protocol). On
 shutdown every socket is closed with 1001, so clients reconnect with ``since``.
@@ -28,7 +28,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 import orjson
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
@@ -42,9 +42,7 @@ from strawberry.types.unset import UNSET
 
 from stateset_gql.access.authcache import changed
 from stateset_gql.access.principal import Principal
-from stateset_gql.errors import AuthenticationFailed, BadRequest, StateSetError
-from stateset_gql.graphql.boundary import check_input
-from stateset_gql.graphql.engine import GraphQLEngine, Operation
+from stateset_gql.errors import AuthenticationFailed, StateSetError
 from stateset_gql.graphql.errors import format_error, to_domain_errors
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.topics import Snapshots, SubscriptionRefused, topic_of
@@ -52,7 +50,9 @@ from stateset_gql.http.auth import secret_from_authorization
 from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.ids import new_id
 from stateset_gql.ops.metrics import Metrics
-from stateset_gql.pipeline.gate import Admission, Gate
+from stateset_gql.pipeline.document import Over
+from stateset_gql.pipeline.door import Pipeline
+from stateset_gql.pipeline.gate import Admission
 from stateset_gql.realtime.fanout import FanOut, TooSlow
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -149,14 +149,11 @@ class _Adapter:
 class Subscriptions:
     """What the handlers call ``schema``: ``stream`` (and ``subscribe``) per operation."""
 
-    def __init__(
-        self, *, engine: GraphQLEngine, gate: Gate, fanout: FanOut, metrics: Metrics
-    ) -> None:
-        self.engine = engine
-        self.gate = gate
+    def __init__(self, *, pipeline: Pipeline, fanout: FanOut, metrics: Metrics) -> None:
+        self.pipeline = pipeline
         self.fanout = fanout
         self.metrics = metrics
-        self.snapshots = Snapshots(engine.schema)
+        self.snapshots = Snapshots(pipeline.engine.schema)
 
     async def stream(
         self,
@@ -174,7 +171,7 @@ class Subscriptions:
     subscribe = stream
 
     def _refused(self, errors: list[GraphQLError], request_id: str) -> PreExecutionError:
-        pairs = to_domain_errors(errors, core_schema(self.engine.schema))
+        pairs = to_domain_errors(errors, core_schema(self.pipeline.engine.schema))
         shown: list[GraphQLError] = [_Shown(format_error(e, d, request_id)) for e, d in pairs]
         return PreExecutionError(data=None, errors=shown)
 
@@ -231,36 +228,29 @@ class Subscriptions:
         operation_name: str | None,
     ) -> Any:
         # Each subscription start counts as a request (API.md section 11).
-        admission = await self.gate.admit(principal)
+        admission = await self.pipeline.admit(principal)
         await admission.release()
         if admission.refused is not None:
             raise admission.refused
-        if not isinstance(query, str) or not query.strip():
-            raise BadRequest("A subscription needs a 'query' string", param="query")
-        if variables is not None and not isinstance(variables, dict):
-            raise BadRequest("'variables' must be a JSON object", param="variables")
-        operation = self.engine.check(Operation(query, variables, operation_name))
+        operation = self.pipeline.check(query, variables, operation_name, over=Over.WEBSOCKET)
         checked = operation.checked
         assert checked is not None
         if checked.document is None:
             raise SubscriptionRefused(list(checked.errors))
-        if checked.kind is not OperationType.SUBSCRIPTION:
-            raise BadRequest(
-                "Only subscriptions are served over WebSocket; send queries and mutations "
-                "with POST /graphql",
-                param="query",
-            )
-        refused = check_input(checked.document, query, variables, operation_name)
-        if refused is not None:
-            raise refused
-        return topic_of(self.snapshots, principal, checked.document, variables, operation_name)
+        return topic_of(
+            self.snapshots,
+            principal,
+            checked.document,
+            operation.variables,
+            operation.operation_name,
+        )
 
 
 class _View:
     """The part of Strawberry's view the handlers call."""
 
-    def __init__(self, gate: Gate) -> None:
-        self.gate = gate
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
 
     async def on_ws_connect(self, context: SocketContext) -> Any:
         params = context.connection_params or {}
@@ -268,10 +258,10 @@ class _View:
         try:
             if not isinstance(authorization, str | None):
                 raise AuthenticationFailed("'authorization' must be a string: 'Bearer <key>'")
-            context.principal = await self.gate.authenticate(
+            context.principal = await self.pipeline.authenticate(
                 secret_from_authorization(authorization)
             )
-            admission = await self.gate.admit(context.principal)
+            admission = await self.pipeline.admit(context.principal)
         except StateSetError as error:
             raise ConnectionRejectionError(error.to_payload(context.request_id)) from error
         if admission.refused is not None:
@@ -287,13 +277,13 @@ class WebSocketEndpoint:
     def __init__(
         self,
         *,
-        gate: Gate,
+        pipeline: Pipeline,
         subscriptions: Subscriptions,
         metrics: Metrics,
         init_seconds: float = INIT_SECONDS,
         ping_seconds: float = PING_SECONDS,
     ) -> None:
-        self.view = _View(gate)
+        self.view = _View(pipeline)
         self.subscriptions = subscriptions
         self.metrics = metrics
         self.init_seconds = init_seconds

@@ -31,7 +31,8 @@ from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.http.routing import Route
-from stateset_gql.pipeline.http import Pipeline, request_id_of
+from stateset_gql.http.serve import request_id_of, serve_request
+from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import Call, Outcome
 from stateset_gql.rest.convert import check, to_graphql_input, to_rest
 from stateset_gql.rest.naming import to_camel, to_snake
@@ -211,7 +212,7 @@ def rest_routes(pipeline: Pipeline, schema: Schema, table: list[RestRoute] = ROU
     def endpoint(surfaces: dict[str, RestSurface]) -> Any:
         async def serve(request: Request) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
-            return await pipeline.serve(request, surfaces[method])
+            return await serve_request(pipeline, request, surfaces[method])
 
         return serve
 

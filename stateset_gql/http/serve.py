@@ -1,0 +1,72 @@
+"""An HTTP request through the pipeline's door: ``/graphql`` and every REST route.
+
+Before it, the middleware gives the request its id and holds its body to the limit
+(``http.middleware``). Here the key is read from ``Authorization`` and the door
+authenticates and admits the caller before any body is read; the surface reads its
+request into a ``Call`` (``/graphql`` has the door check its document); the door runs it
+with the ``Idempotency-Key`` header. A surface decides only how its own request reads
+and how an error about the operation is answered: REST with the error's status,
+``/graphql`` with 200 and ``errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from stateset_gql.access.principal import Principal
+from stateset_gql.errors import StateSetError
+from stateset_gql.http.auth import secret_from_headers
+from stateset_gql.http.responses import JSONResponse, error_response
+from stateset_gql.pipeline.door import Pipeline
+from stateset_gql.pipeline.runner import Call
+
+
+class Surface(Protocol):
+    graphql: bool
+
+    async def prepare(self, request: Request, principal: Principal) -> Call: ...
+
+    def answer_error(self, error: StateSetError, request_id: str) -> tuple[int, bytes]:
+        """How an error about the operation (not the HTTP request) is answered."""
+        ...
+
+
+def request_id_of(request: Request) -> str:
+    request_id: str = request.scope["state"]["request_id"]
+    return request_id
+
+
+async def serve_request(pipeline: Pipeline, request: Request, surface: Surface) -> Response:
+    request_id = request_id_of(request)
+    principal = await pipeline.authenticate(secret_from_headers(request.headers))
+    admission = await pipeline.admit(principal)
+    headers = dict(admission.headers)
+    if admission.refused is not None:
+        return error_response(
+            admission.refused, request_id, graphql=surface.graphql, headers=headers
+        )
+    try:
+        try:
+            call = await surface.prepare(request, principal)
+        except StateSetError as error:
+            return error_response(error, request_id, graphql=surface.graphql, headers=headers)
+        headers.update(call.headers)
+        try:
+            rendered = await pipeline.run(
+                principal=principal,
+                request_id=request_id,
+                call=call,
+                idempotency_key=request.headers.get("idempotency-key"),
+            )
+        except StateSetError as error:
+            status, body = surface.answer_error(error, request_id)
+            return JSONResponse(body, status_code=status, headers=headers)
+        if rendered.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        headers["X-StateSet-Engine"] = rendered.engine
+        return JSONResponse(rendered.body, status_code=rendered.status, headers=headers)
+    finally:
+        await admission.release()

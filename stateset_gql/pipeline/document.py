@@ -1,0 +1,91 @@
+"""Checking an operation's document: the pipeline's third stage, before anything runs.
+
+A client's operation, whatever carried it, is checked in this order (API.md section 11):
+
+1. its shape — a ``query`` string, ``variables`` an object, ``operationName`` a string
+2. the engine's check — parsed under the token limit, measured, validated (cached)
+3. its kind against what carried it (``Over``): queries and mutations over HTTP, a
+   mutation only with POST, subscriptions only over WebSocket
+4. the input boundary (``graphql.boundary.check_input``): no NUL, no oversized ``where``
+
+A refusal of the request (1, 3) is raised as a domain error; a refusal of the document
+(2, 4) comes back in ``checked.errors`` with the document ``None``, so it is answered as
+any error of the operation is. A document the server wrote (a REST route's) carries a
+client's variables too: ``check_server`` puts it through the input boundary only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+
+from graphql import GraphQLError, OperationType
+
+from stateset_gql.errors import BadRequest, MethodNotAllowed, StateSetError
+from stateset_gql.graphql.boundary import check_input
+from stateset_gql.graphql.engine import Checked, GraphQLEngine, Operation
+from stateset_gql.graphql.realtime.schema import OVER_WEBSOCKET
+
+
+class Over(Enum):
+    """What carried an operation: which kinds it may carry is decided in ``refusal``."""
+
+    GET = "GET"
+    POST = "POST"
+    WEBSOCKET = "WebSocket"
+
+
+def operation_of(query: object, variables: object, operation_name: object) -> Operation:
+    """The operation a client sent, as it arrived (JSON values), or why it is no request."""
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest("A GraphQL request needs a 'query' string", param="query")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest("'variables' must be a JSON object", param="variables")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("'operationName' must be a string", param="operationName")
+    return Operation(query=query, variables=variables, operation_name=operation_name)
+
+
+def refusal(kind: OperationType, over: Over) -> StateSetError | None:
+    """Why an operation of ``kind`` is not taken ``over`` this transport, if it is not."""
+    if over is Over.WEBSOCKET:
+        if kind is OperationType.SUBSCRIPTION:
+            return None
+        return BadRequest(
+            "Only subscriptions are served over WebSocket; send queries and mutations "
+            "with POST /graphql",
+            param="query",
+        )
+    if kind is OperationType.SUBSCRIPTION:
+        return BadRequest(OVER_WEBSOCKET, param="query")
+    if kind is OperationType.MUTATION and over is not Over.POST:
+        # A link followed or prefetched (GET) must never change anything.
+        return MethodNotAllowed("Mutations must be sent with POST")
+    return None
+
+
+def check(engine: GraphQLEngine, operation: Operation, over: Over) -> Operation:
+    """``operation`` with its ``checked`` document; raises when the request is refused."""
+    operation = engine.check(operation)
+    checked = operation.checked
+    assert checked is not None
+    # A document that did not validate has no kind: its errors are the answer.
+    if checked.kind is not None and (refused := refusal(checked.kind, over)) is not None:
+        raise refused
+    return _input_checked(operation, checked)
+
+
+def check_server(engine: GraphQLEngine, operation: Operation) -> Operation:
+    """A document the server wrote (parsed and validated once) with a client's variables."""
+    return _input_checked(operation, Checked(engine.trusted(operation.query), None))
+
+
+def _input_checked(operation: Operation, checked: Checked) -> Operation:
+    if checked.document is not None:
+        refused = check_input(
+            checked.document, operation.query, operation.variables, operation.operation_name
+        )
+        if refused is not None:
+            error = GraphQLError(refused.message, original_error=refused)
+            checked = dataclasses.replace(checked, document=None, errors=(error,))
+    return dataclasses.replace(operation, checked=checked)
