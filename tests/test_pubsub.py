@@ -1,5 +1,5 @@
-"""The process's pub/sub listener: one subscription per channel in use, surviving a Redis
-that stops, restarts or freezes; and the outbox relay publishing what was left behind.
+"""The process's pub/sub hub: one subscription per channel in use, surviving a Redis that
+stops, restarts or freezes; patterns; bounded queues; its in-memory twin.
 
 Every Redis here is a server of the test's own, on a free port, stopped and started by
 its own pid."""
@@ -7,33 +7,21 @@ its own pid."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
-import httpx
-import redis
 import redis.asyncio as aioredis
 
-from stateset_gql.access.principal import Owner
-from stateset_gql.db.engine import Database
 from stateset_gql.ops.metrics import Metrics
-from stateset_gql.realtime.broadcast import BroadcastHub
-from stateset_gql.realtime.listener import Listener, make_listener
-from stateset_gql.realtime.outbox import Outbox, channel
-from stateset_gql.realtime.relay import Relay
-from stateset_gql.rest.representation import standalone_renderer
-from tests.redis_support import RedisServer, free_port
-from tests.rest_support import Rest
-from tests.support import Account, LiveServer, find_unpublished, new_account, unpublished_of
+from stateset_gql.pubsub import MemoryHub, Subscription, open_hub
+from tests.redis_support import RedisServer
 
-INTERVAL = 0.2  # the listener's health interval in these tests
+INTERVAL = 0.2  # the hub's health interval in these tests
 
 
 class Heard:
-    """What a listener's callbacks were given."""
+    """What a subscription's callbacks were given."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, str]] = []
@@ -42,7 +30,7 @@ class Heard:
     def on_message(self, channel: str, message: str) -> None:
         self.messages.append((channel, message))
 
-    def on_resumed(self) -> None:
+    def on_missed(self) -> None:
         self.resumed += 1
 
 
@@ -58,21 +46,20 @@ async def _until(condition: Callable[[], bool]) -> float:
 
 @asynccontextmanager
 async def _listening(
-    url: str, heard: Heard, metrics: Metrics | None = None
-) -> AsyncIterator[Listener]:
-    hub = BroadcastHub(url)
-    listener = make_listener(
-        hub,
-        on_message=heard.on_message,
-        on_resumed=heard.on_resumed,
-        metrics=metrics,
-        health_interval=INTERVAL,
+    url: str, heard: Heard, metrics: Metrics | None = None, *, patterns: tuple[str, ...] = ()
+) -> AsyncIterator[Subscription]:
+    reconnects = metrics.broadcast_reconnects.inc if metrics is not None else None
+    hub = open_hub(url, health_interval=INTERVAL, on_reconnect=reconnects)
+    await hub.connect()
+    listener = hub.subscribe(
+        on_message=heard.on_message, on_missed=heard.on_missed, patterns=patterns
     )
     await listener.start()
     try:
         yield listener
     finally:
         await listener.close()
+        await hub.disconnect()
 
 
 async def _publish(url: str, channel: str, message: str) -> None:
@@ -177,9 +164,9 @@ def test_a_channel_added_while_down_works_once_the_server_is_back(
 def test_a_memory_listener_hears_what_the_hub_publishes_in_the_same_process() -> None:
     async def run() -> list[tuple[str, str]]:
         heard = Heard()
-        hub = BroadcastHub("memory://")
+        hub = open_hub("memory://")
         await hub.connect()
-        listener = make_listener(hub, on_message=heard.on_message, on_resumed=heard.on_resumed)
+        listener = hub.subscribe(on_message=heard.on_message, on_missed=heard.on_missed)
         await listener.start()
         try:
             assert listener.healthy()
@@ -199,92 +186,94 @@ def test_a_memory_listener_hears_what_the_hub_publishes_in_the_same_process() ->
     assert asyncio.run(run()) == [("stateset.events.a.test", "heard")]
 
 
-# The relay
+def test_a_pattern_hears_every_channel_it_matches_and_no_other(redis_server: RedisServer) -> None:
+    async def run() -> list[tuple[str, str]]:
+        heard = Heard()
+        patterns = ("stateset.events.*",)
+        async with _listening(redis_server.url, heard, patterns=patterns) as listener:
+            await _until(listener.healthy)
+            await _publish(redis_server.url, "stateset.keys", "not heard")
+            await _publish(redis_server.url, "stateset.events.a.test", "a1")
+            await _publish(redis_server.url, "stateset.events.b.live", "b1")
+            await _until(lambda: len(heard.messages) == 2)
+        return heard.messages
+
+    assert asyncio.run(run()) == [
+        ("stateset.events.a.test", "a1"),
+        ("stateset.events.b.live", "b1"),
+    ]
 
 
-def _customers_left_unpublished(server: LiveServer, account: Account, n: int) -> list[bytes]:
-    """Creates ``n`` customers; their events, as ``GET /v1/events/{id}`` answers them."""
-    with httpx.Client(base_url=server.base_url, timeout=30) as client:
-        rest = Rest(client, account.sk_test)
-        for _ in range(n):
-            rest.ok(rest.post("/v1/customers", {"email": f"r{time.perf_counter_ns()}@x.io"}), 201)
-        left = unpublished_of(account)
-        assert [e.type for e in left] == ["customer.created"] * n
-        return [rest.get(f"/v1/events/{e.id}").content for e in left]
-
-
-@asynccontextmanager
-async def _relay(account: Account, broadcast_url: str) -> AsyncIterator[Relay]:
-    db = Database(account.database_url)
-    hub = BroadcastHub(broadcast_url)
-    await hub.connect()
-    try:
-        outbox = Outbox(db=db, hub=hub, render=standalone_renderer())
-        yield Relay(db=db, outbox=outbox, grace=timedelta(0), interval=0.05)
-    finally:
-        await hub.disconnect()
-        await db.dispose()
-
-
-def _received(pubsub: redis.client.PubSub, n: int) -> list[bytes]:
-    received: list[bytes] = []
-    deadline = time.monotonic() + 10
-    while len(received) < n and time.monotonic() < deadline:
-        message = pubsub.get_message(timeout=1)
-        if message and message["type"] == "message":
-            received.append(message["data"])
-    return received
-
-
-def test_the_relay_leaves_events_unpublished_while_the_broadcast_is_down(
-    unbroadcast_server: LiveServer,
+def test_subscriptions_sharing_a_channel_keep_it_until_the_last_one_leaves(
+    redis_server: RedisServer,
 ) -> None:
-    account = new_account(unbroadcast_server.database_url)
-    _customers_left_unpublished(unbroadcast_server, account, 2)
+    async def run() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        first, second = Heard(), Heard()
+        hub = open_hub(redis_server.url, health_interval=INTERVAL)
+        await hub.connect()
+        one = hub.subscribe(on_message=first.on_message, on_missed=first.on_missed)
+        two = hub.subscribe(on_message=second.on_message, on_missed=second.on_missed)
+        try:
+            await one.start()
+            await two.start()
+            await _until(one.healthy)
+            await one.add("stateset.events.a.test")
+            await two.add("stateset.events.a.test")
+            await _publish(redis_server.url, "stateset.events.a.test", "both")
+            await _until(lambda: len(first.messages) == len(second.messages) == 1)
+            await one.remove("stateset.events.a.test")
+            await _publish(redis_server.url, "stateset.events.a.test", "second only")
+            await _until(lambda: len(second.messages) == 2)
+            await asyncio.sleep(0.05)
+        finally:
+            await one.close()
+            await two.close()
+            await hub.disconnect()
+        return first.messages, second.messages
 
-    async def once() -> int:
-        async with _relay(account, f"redis://127.0.0.1:{free_port()}/0") as relay:
-            _found, published = await relay.once()
-            return published
-
-    assert asyncio.run(once()) == 0
-    assert len(unpublished_of(account)) == 2
+    first, second = asyncio.run(run())
+    assert first == [("stateset.events.a.test", "both")]
+    assert second == [("stateset.events.a.test", "both"), ("stateset.events.a.test", "second only")]
 
 
-def test_the_relay_publishes_what_was_left_as_the_api_renders_it_and_marks_it(
-    unbroadcast_server: LiveServer, redis_server: RedisServer
-) -> None:
-    account = new_account(unbroadcast_server.database_url)
-    expected = _customers_left_unpublished(unbroadcast_server, account, 3)
-    pubsub = redis.Redis.from_url(redis_server.url).pubsub()
-    pubsub.subscribe(channel(Owner(account.id, livemode=False)))
-    pubsub.get_message(timeout=2)  # the subscription's confirmation
+def test_a_full_queue_is_dropped_and_its_subscriber_told_it_missed_messages() -> None:
+    async def run() -> Heard:
+        heard = Heard()
+        hub = MemoryHub()
+        await hub.connect()
+        listener = Subscription(hub, on_message=heard.on_message, on_missed=heard.on_missed, size=2)
+        await listener.start()
+        try:
+            await listener.add("c")
+            # No await in between: the subscription's task cannot take any before the third.
+            for n in (1, 2, 3):
+                assert await hub.publish("c", str(n))
+            assert heard.resumed == 1
+            assert await hub.publish("c", "4")
+            await _until(lambda: len(heard.messages) == 1)
+        finally:
+            await listener.close()
+        return heard
 
-    async def once() -> tuple[int, int]:
-        async with _relay(account, redis_server.url) as relay:
-            return await relay.once()
+    heard = asyncio.run(run())
+    assert heard.messages == [("c", "4")]
+    assert heard.resumed == 1
 
-    found, published = asyncio.run(once())
-    assert published == found >= 3
-    received = _received(pubsub, 3)
-    assert [json.loads(m) for m in received] == [json.loads(e) for e in expected]
-    assert unpublished_of(account) == []
 
-    # And run() keeps at it until stopped.
-    expected = _customers_left_unpublished(unbroadcast_server, account, 2)
+def test_a_memory_pattern_hears_the_channels_it_matches() -> None:
+    async def run() -> list[tuple[str, str]]:
+        heard = Heard()
+        hub = open_hub("memory://")
+        listener = hub.subscribe(
+            on_message=heard.on_message, on_missed=heard.on_missed, patterns=["stateset.events.*"]
+        )
+        await listener.start()
+        try:
+            assert await hub.publish("stateset.keys", "not heard")
+            assert await hub.publish("stateset.events.a.test", "heard")
+            await _until(lambda: len(heard.messages) == 1)
+        finally:
+            await listener.close()
+        return heard.messages
 
-    async def run() -> None:
-        async with _relay(account, redis_server.url) as relay:
-            stop = asyncio.Event()
-            task = asyncio.create_task(relay.run(stop))
-            deadline = time.monotonic() + 10
-            while await find_unpublished(account):
-                assert time.monotonic() < deadline, "the relay did not publish"
-                await asyncio.sleep(0.05)
-            stop.set()
-            await asyncio.wait_for(task, 2)
-
-    asyncio.run(run())
-    received = _received(pubsub, 2)
-    pubsub.close()
-    assert [json.loads(m) for m in received] == [json.loads(e) for e in expected]
+    assert asyncio.run(run()) == [("stateset.events.a.test", "heard")]
