@@ -17,13 +17,14 @@ record, and a consumer reads from it what it missed. The hubs: ``RedisHub``
 and jitter, subscribed again) and its in-memory twin ``MemoryHub`` (``memory.py``) for
 ``memory://``.
 
-Why not broadcaster (0.3.1, alpha), which this module replaces: as the publish backend
-it adds a subscribing connection of its own that nothing reads and that can hang
-silently after a disconnect (so its health needed a second client just to ping), where
-``redis.asyncio`` publishes on a client whose timeouts we set and whose ping is the
-health check; as the in-memory backend its queues are unbounded and a subscriber is
-typed only by a private class. What is left of it to use is one ``PUBLISH`` and a dict
-of queues, each a few lines here.
+Why not broadcaster (0.3.1, alpha), which this module replaces. As the publish backend
+it earns nothing: its Redis backend opens a subscribing connection besides, whose reader
+task ends silently on the first error and is never restarted, and publishes on a client
+with no timeouts, so a disconnect could leave it hanging and its health took a second
+client just to ping; ``redis.asyncio`` publishes on one client whose timeouts are set
+here and whose ping is the health check. As the in-memory backend its queues are
+unbounded and its subscriber is a private class. What it would still do is one
+``PUBLISH`` and a dict of queues: a few lines here, bounded, and under test.
 """
 
 from __future__ import annotations
