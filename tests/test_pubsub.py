@@ -13,8 +13,9 @@ from contextlib import asynccontextmanager
 
 import redis.asyncio as aioredis
 
+from stateset_gql import worker
 from stateset_gql.ops.metrics import Metrics
-from stateset_gql.pubsub import MemoryHub, Subscription, open_hub
+from stateset_gql.pubsub import MemoryHub, RedisHub, Subscription, open_hub
 from tests.redis_support import RedisServer
 
 INTERVAL = 0.2  # the hub's health interval in these tests
@@ -66,6 +67,18 @@ async def _publish(url: str, channel: str, message: str) -> None:
     client = aioredis.Redis.from_url(url)
     try:
         await client.publish(channel, message)
+    finally:
+        await client.aclose()
+
+
+async def _patterns_subscribed(url: str) -> None:
+    """Waits until the server counts a pattern subscription."""
+    client = aioredis.Redis.from_url(url)
+    try:
+        deadline = time.monotonic() + 5
+        while not await client.pubsub_numpat():
+            assert time.monotonic() < deadline, "no pattern was subscribed"
+            await asyncio.sleep(0.01)
     finally:
         await client.aclose()
 
@@ -277,3 +290,33 @@ def test_a_memory_pattern_hears_the_channels_it_matches() -> None:
         return heard.messages
 
     assert asyncio.run(run()) == [("stateset.events.a.test", "heard")]
+
+
+def test_a_worker_is_woken_by_each_event_published_and_after_a_restart(
+    redis_server: RedisServer,
+) -> None:
+    async def run() -> None:
+        woken: list[int] = []
+        hub = RedisHub(redis_server.url, health_interval=INTERVAL)
+        await hub.connect()
+        stop = asyncio.Event()
+        listening = asyncio.create_task(worker.listen(hub, lambda: woken.append(1), stop))
+        try:
+            await _patterns_subscribed(redis_server.url)
+            await _publish(redis_server.url, "stateset.keys", "not an event")
+            await _publish(redis_server.url, "stateset.events.a.test", "{}")
+            await _until(lambda: len(woken) == 1)
+
+            redis_server.stop()
+            await _until(lambda: not hub.answering())
+            redis_server.start()
+            await _until(lambda: len(woken) == 2)  # told it may have missed some
+            await _patterns_subscribed(redis_server.url)
+            await _publish(redis_server.url, "stateset.events.b.live", "{}")
+            await _until(lambda: len(woken) == 3)
+        finally:
+            stop.set()
+            await asyncio.wait_for(listening, 2)
+            await hub.disconnect()
+
+    asyncio.run(run())
