@@ -26,7 +26,7 @@ from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import UnitOfWork
-from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.rest.representation import standalone_renderer
 from stateset_gql.webhooks import endpoints
@@ -86,7 +86,7 @@ async def _commit_events(
 ) -> tuple[dict[str, float], float]:
     """Commits ``count`` customer.created events; each event id's commit time."""
     render = standalone_renderer()
-    hub = BroadcastHub(redis_url)
+    hub = open_hub(redis_url)
     await hub.connect()
     outbox = Outbox(db=db, hub=hub, render=render)
     committed: dict[str, float] = {}

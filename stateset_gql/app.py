@@ -39,9 +39,8 @@ from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.gate import CountingLimiter, Gate, RateLimiter
 from stateset_gql.pipeline.runner import Runner
-from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
-from stateset_gql.realtime.listener import Listener, make_listener
 from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.representation import Representation
@@ -53,7 +52,7 @@ from stateset_gql.webhooks.worker import DeliveryWorker
 class AppState:
     settings: Settings
     db: Database
-    hub: BroadcastHub
+    hub: Hub
     metrics: Metrics
     schema: Schema
     engine: GraphQLEngine
@@ -63,7 +62,7 @@ class AppState:
     pipeline: Pipeline
     fanout: FanOut
     websockets: WebSocketEndpoint
-    listener: Listener
+    listener: Subscription
     deliveries: DeliveryWorker
 
     def worker_loops(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
@@ -73,7 +72,7 @@ class AppState:
             db=self.db,
             outbox=self.outbox,
             deliveries=self.deliveries,
-            broadcast_url=self.settings.broadcast_url,
+            hub=self.hub,
             stop=stop,
         )
 
@@ -98,8 +97,8 @@ def build_limiter(settings: Settings) -> RateLimiter:
 
 def build_state(settings: Settings) -> AppState:
     db = Database(settings.database_url)
-    hub = BroadcastHub(settings.broadcast_url)
     metrics = Metrics()
+    hub = open_hub(settings.broadcast_url, on_reconnect=metrics.broadcast_reconnects.inc)
     schema = build_schema()
     # The compiled read engine writes PostgreSQL's SQL; SQLite keeps the resolvers.
     engine = GraphQLEngine(schema, compiled=settings.compiled_reads and not db.is_sqlite)
@@ -136,11 +135,11 @@ def build_state(settings: Settings) -> AppState:
         else:
             fanout.on_message(channel, message)
 
-    def on_resumed() -> None:
+    def on_missed() -> None:
         auth_cache.clear()  # what was said while the connection was down is lost
         fanout.on_resumed()
 
-    listener = make_listener(hub, on_message=on_message, on_resumed=on_resumed, metrics=metrics)
+    listener = hub.subscribe(on_message=on_message, on_missed=on_missed)
     auth_cache.live = listener.healthy
     subscriptions = Subscriptions(pipeline=pipeline, fanout=fanout, metrics=metrics)
     websockets = WebSocketEndpoint(

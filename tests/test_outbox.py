@@ -14,7 +14,7 @@ import redis
 
 from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
-from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox, channel
 from stateset_gql.rest.representation import standalone_renderer
 from tests.rest_support import Rest
@@ -52,7 +52,7 @@ def test_events_a_failed_publish_left_behind_are_found_and_published_again(
 
     async def relay() -> int:
         db = Database(account.database_url)
-        hub = BroadcastHub(redis_url)
+        hub = open_hub(redis_url)
         await hub.connect()
         try:
             outbox = Outbox(db=db, hub=hub, render=standalone_renderer())

@@ -6,8 +6,9 @@ commit that changed it: a key revoked (``{"key": id}``) or an account's plan or 
 changed (``{"account": id}``). The committing process drops the entries before it
 answers; every process drops them as the message arrives. On ``memory://`` the command
 line reaches no server, and on Redis a message can be lost while the connection is down:
-the TTL bounds how long a server may still accept the key (and while the listener is not
-answering, ``live`` is false and nothing is served from the cache at all).
+the TTL bounds how long a server may still accept the key (and while the process's
+subscription is not answering, ``live`` is false and nothing is served from the cache at
+all).
 
 A lookup that raced a drop never stores what it read: ``generation`` moves on every
 drop, and ``put`` refuses a principal read before the last one.
@@ -64,7 +65,7 @@ class AuthCache:
     def __init__(self, *, seconds: float, size: int = DEFAULT_SIZE) -> None:
         self.seconds = seconds
         self.size = size
-        # Whether invalidations are being heard (the app points it at its listener).
+        # Whether invalidations are being heard (the app points it at its subscription).
         self.live: Callable[[], bool] = lambda: True
         self.generation = 0
         self._entries: OrderedDict[str, _Entry] = OrderedDict()

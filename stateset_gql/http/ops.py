@@ -14,8 +14,7 @@ from stateset_gql.graphql.export import sdl
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
 from stateset_gql.ops.metrics import Metrics
-from stateset_gql.realtime.broadcast import BroadcastHub
-from stateset_gql.realtime.listener import Listener
+from stateset_gql.pubsub import Hub, Subscription
 from stateset_gql.rest.openapi import openapi
 
 READY_TIMEOUT = 2.0
@@ -35,7 +34,7 @@ async def _database_ok(db: Database) -> bool:
         return False
 
 
-def ready(db: Database, hub: BroadcastHub, listener: Listener) -> Endpoint:
+def ready(db: Database, hub: Hub, listener: Subscription) -> Endpoint:
     """Ready when the database answers, the broadcast answers a publisher, and this
     process's subscriptions are connected (the listener: pinged, reconnected)."""
 

@@ -60,7 +60,7 @@ class Topic(Protocol):
 
 
 class Listening(Protocol):
-    """The broadcast side (``realtime/listener.py``): one subscription per channel."""
+    """The broadcast side (a ``pubsub.Subscription``): one subscription per channel."""
 
     async def add(self, channel: str) -> None: ...
 

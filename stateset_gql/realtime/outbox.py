@@ -31,7 +31,7 @@ from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import Notice, Renderer, event_subject
 from stateset_gql.events.models import Event
-from stateset_gql.realtime.broadcast import BroadcastHub
+from stateset_gql.pubsub import Hub, open_hub
 
 log = logging.getLogger("stateset_gql.outbox")
 
@@ -64,7 +64,7 @@ MARK_GATHER_SECONDS = 0.05
 
 
 class Outbox:
-    def __init__(self, *, db: Database, hub: BroadcastHub, render: Renderer) -> None:
+    def __init__(self, *, db: Database, hub: Hub, render: Renderer) -> None:
         self.db = db
         self.hub = hub
         self.render = render
@@ -153,8 +153,7 @@ async def announce(broadcast_url: str, notices: Sequence[Notice]) -> None:
     ``memory://`` there is no one to tell: servers find out within their cache's TTL."""
     if not notices or broadcast_url.startswith("memory://"):
         return
-    hub = BroadcastHub(broadcast_url)
-    await hub.connect()
+    hub = open_hub(broadcast_url)
     try:
         for notice in notices:
             await hub.publish(notice.channel, notice.message)
