@@ -17,8 +17,8 @@ import httpx
 import redis
 import redis.asyncio as aioredis
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.listener import Listener, make_listener

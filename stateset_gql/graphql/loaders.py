@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.customers.models import Customer
 from stateset_gql.db.batch import children_by_parent
+from stateset_gql.db.owner import Owner
 from stateset_gql.orders.models import OrderLineItem
 from stateset_gql.payments.models import Payment, Refund
 from stateset_gql.returns.models import ReturnItem

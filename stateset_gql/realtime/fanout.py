@@ -32,8 +32,8 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy import func, select, tuple_
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Renderer, event_subject
 from stateset_gql.errors import not_found
 from stateset_gql.events.models import Event, EventCounter

@@ -18,7 +18,6 @@ from sqlalchemy import and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import Renderer, event_subject
 from stateset_gql.events.models import Event, EventCounter
@@ -65,7 +64,7 @@ async def _advance(
     retries: int,
     batch: int,
 ) -> int:
-    owner = Owner(cursor.account_id, cursor.livemode)
+    owner = cursor.owner
     endpoints = (
         await session.execute(
             select(
