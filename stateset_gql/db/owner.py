@@ -8,10 +8,11 @@ differently (or forget the mode).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select, tuple_
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -48,6 +49,12 @@ class OwnerScoped:
     def owned_by(cls, owner: Owner) -> ColumnElement[bool]:
         """The condition a row of ``owner`` meets."""
         return and_(cls.account_id == owner.account_id, cls.livemode == owner.livemode)
+
+    @classmethod
+    def owned_by_any(cls, owners: Collection[Owner]) -> ColumnElement[bool]:
+        """The condition a row of any of ``owners`` meets."""
+        keys = [(owner.account_id, owner.livemode) for owner in owners]
+        return tuple_(cls.account_id, cls.livemode).in_(keys)
 
     @classmethod
     def owned_by_params(cls) -> ColumnElement[bool]:
