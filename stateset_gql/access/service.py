@@ -219,5 +219,5 @@ KEY_LIST_SPEC = ListSpec(
 
 
 async def list_keys(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[ApiKey]:
-    base = select(ApiKey).where(ApiKey.owned_by(owner))
+    base = ApiKey.select_owned(owner)
     return await fetch_page(session=session, spec=KEY_LIST_SPEC, base=base, request=request)

@@ -5,9 +5,10 @@ exist for the API besides its owner's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from functools import cached_property
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, inspect
+from sqlalchemy import Column, ColumnElement, Select, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.db.listing import ListSpec, Page, PageRequest, fetch_page
@@ -47,6 +48,12 @@ class OwnedRows(Generic[M]):
     spec: ListSpec | None = None
     visible: ColumnElement[bool] | None = None
 
+    @cached_property
+    def _id(self) -> Column[Any]:
+        # The one-column primary key every owned row is found by.
+        key: Column[Any] = inspect(self.model).primary_key[0]
+        return key
+
     def owned(self, owner: Owner) -> Select[M]:
         """Every row of ``owner`` the API sees: the base of every read."""
         statement = self.model.select_owned(owner)
@@ -56,8 +63,7 @@ class OwnedRows(Generic[M]):
         self, *, session: AsyncSession, owner: Owner, object_id: str, lock: bool = False
     ) -> M:
         """The owner's row ``object_id``, or 404 (locked, when ``lock``)."""
-        id_column = inspect(self.model).primary_key[0]
-        statement = self.owned(owner).where(id_column == object_id)
+        statement = self.owned(owner).where(self._id == object_id)
         return await one_or_404(session, statement, kind=self.kind, object_id=object_id, lock=lock)
 
     async def list_page(
