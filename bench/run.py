@@ -46,11 +46,12 @@ from bench.environment import SKUS, free_port, fresh_database, redis_answers, se
 from bench.loadgen import Connection  # noqa: E402
 from bench.webhooks import run_scenario as webhook_scenario  # noqa: E402
 from stateset_gql.access import service  # noqa: E402
-from stateset_gql.access.principal import Owner, Principal  # noqa: E402
+from stateset_gql.access.principal import Principal  # noqa: E402
 from stateset_gql.access.ratelimits import UNLIMITED, PlanLimits  # noqa: E402
 from stateset_gql.customers import service as customers  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
 from stateset_gql.db.engine import Database  # noqa: E402
+from stateset_gql.db.owner import Owner  # noqa: E402
 from stateset_gql.db.uow import UnitOfWork, take_notices  # noqa: E402
 from stateset_gql.graphql.schema import build_schema  # noqa: E402
 from stateset_gql.inventory import service as inventory  # noqa: E402

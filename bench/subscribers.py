@@ -234,8 +234,8 @@ async def _one_rate(
 async def seed(url: str) -> str:
     """A fresh enterprise account (no limits) with 20 stocked SKUs; its sk_test key."""
     from stateset_gql.access import service
-    from stateset_gql.access.principal import Owner
     from stateset_gql.db.engine import Database
+    from stateset_gql.db.owner import Owner
     from stateset_gql.db.uow import UnitOfWork
     from stateset_gql.inventory import service as inventory
     from stateset_gql.rest.representation import standalone_renderer

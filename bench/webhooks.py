@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stateset_gql.access import service
-from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.inventory import service as inventory
 from stateset_gql.inventory.models import InventoryItem

@@ -16,7 +16,8 @@ import pytest
 
 from stateset_gql.access.authcache import AuthCache
 from stateset_gql.access.keys import redact
-from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.principal import Principal
+from stateset_gql.db.owner import Owner
 from tests.support import Account, LiveServer, data, gql, new_account, run_cli
 from tests.test_rate_limits import ROOT, _free_port, _wait_for, redis_server
 

@@ -12,8 +12,8 @@ import time
 import httpx
 import redis
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox, channel
 from stateset_gql.rest.representation import standalone_renderer

@@ -14,8 +14,8 @@ from datetime import timedelta
 import httpx
 import redis
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox, channel
 from stateset_gql.realtime.relay import Relay

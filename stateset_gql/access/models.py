@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stateset_gql.db.base import Base, Timestamped
+from stateset_gql.db.owner import OwnerScoped
 
 PLANS = ("free", "starter", "growth", "scale", "enterprise")
 
@@ -23,7 +24,7 @@ class Account(Timestamped, Base):
     limits: Mapped[dict[str, Any] | None]
 
 
-class ApiKey(Timestamped, Base):
+class ApiKey(OwnerScoped, Timestamped, Base):
     __tablename__ = "api_keys"
     __table_args__ = (Index(None, "account_id", "livemode"),)
 

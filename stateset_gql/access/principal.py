@@ -6,15 +6,8 @@ from dataclasses import dataclass
 
 from stateset_gql.access.ratelimits import UNLIMITED, PlanLimits
 from stateset_gql.access.scopes import grants
+from stateset_gql.db.owner import Owner
 from stateset_gql.errors import PermissionDenied
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Every object belongs to one account and one mode; queries are always scoped by it."""
-
-    account_id: str
-    livemode: bool
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stateset_gql.access.authcache import account_changed, key_changed
 from stateset_gql.access.keys import hash_secret, hashes_match, make_secret, parse_secret, redact
 from stateset_gql.access.models import PLANS, Account, ApiKey
-from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.principal import Principal
 from stateset_gql.access.ratelimits import PlanLimits, effective_limits
 from stateset_gql.access.scopes import KEY_TYPES, closure, scopes_for_type, unknown
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.pages import fetch_page
 from stateset_gql.errors import (
     AuthenticationFailed,
@@ -149,9 +150,7 @@ async def revoke_key(
     scopes it holds itself. After the commit, every process forgets it."""
     key = await session.get(ApiKey, key_id)
     owner = revoker.owner if revoker is not None else None
-    if key is None or (
-        owner is not None and (key.account_id, key.livemode) != (owner.account_id, owner.livemode)
-    ):
+    if key is None or (owner is not None and key.owner != owner):
         raise not_found("api key", key_id)
     if revoker is not None:
         _within(revoker, key.scopes, "revoke", param="id")
@@ -221,7 +220,5 @@ KEY_LIST_SPEC = ListSpec(
 
 
 async def list_keys(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[ApiKey]:
-    base = select(ApiKey).where(
-        ApiKey.account_id == owner.account_id, ApiKey.livemode == owner.livemode
-    )
+    base = ApiKey.select_owned(owner)
     return await fetch_page(session=session, spec=KEY_LIST_SPEC, base=base, request=request)

@@ -7,16 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.customers.models import Customer
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.listing import ListField, ListSpec
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
@@ -56,7 +55,7 @@ class CustomerInput:
 
 def subject(customer: Customer) -> Subject:
     """What a customer's events are about: its one representation."""
-    return Subject("customer", customer.id, Owner(customer.account_id, customer.livemode), customer)
+    return Subject("customer", customer.id, customer.owner, customer)
 
 
 def _clean_text(value: str | None, param: str, limit: int, check: Validator) -> str | None:
@@ -98,8 +97,7 @@ def _check_fields(data: CustomerInput, check: Validator, *, creating: bool) -> d
 
 async def _email_taken(uow: UnitOfWork, owner: Owner, email_key: str, exclude: str | None) -> bool:
     statement = select(Customer.id).where(
-        Customer.account_id == owner.account_id,
-        Customer.livemode == owner.livemode,
+        Customer.owned_by(owner),
         Customer.email_key == email_key,
         Customer.deleted_at.is_(None),
     )
@@ -120,35 +118,16 @@ async def _flush_unique(uow: UnitOfWork, email: str) -> None:
         raise _duplicate(email) from exc
 
 
-def owned(owner: Owner) -> Select[Customer]:
-    return select(Customer).where(
-        Customer.account_id == owner.account_id,
-        Customer.livemode == owner.livemode,
-        Customer.deleted_at.is_(None),
-    )
+# A deleted customer is gone for the API, though its orders still name it.
+CUSTOMERS = OwnedRows(Customer, "customer", LIST_SPEC, visible=Customer.deleted_at.is_(None))
+owned = CUSTOMERS.owned
+list_page = CUSTOMERS.list_page
 
 
 async def get(
     *, session: AsyncSession, owner: Owner, customer_id: str, lock: bool = False
 ) -> Customer:
-    statement = owned(owner).where(Customer.id == customer_id)
-    return await one_or_404(session, statement, kind="customer", object_id=customer_id, lock=lock)
-
-
-async def get_many(*, session: AsyncSession, owner: Owner, ids: list[str]) -> dict[str, Customer]:
-    """Customers by id in one statement, deleted ones included (orders still name them)."""
-    rows = await session.execute(
-        select(Customer).where(
-            Customer.account_id == owner.account_id,
-            Customer.livemode == owner.livemode,
-            Customer.id.in_(ids),
-        )
-    )
-    return {c.id: c for c in rows.scalars()}
-
-
-async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Customer]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+    return await CUSTOMERS.get(session=session, owner=owner, object_id=customer_id, lock=lock)
 
 
 async def create(*, uow: UnitOfWork, owner: Owner, data: CustomerInput) -> Customer:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from stateset_gql.db.owner import OwnerScoped
 from stateset_gql.errors import ErrorDetail, ValidationFailed
 
 NAMING_CONVENTION = {
@@ -71,7 +72,7 @@ class Timestamped:
     updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Owned(Timestamped):
+class Owned(OwnerScoped, Timestamped):
     """A resource that belongs to one account and one mode, with metadata."""
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

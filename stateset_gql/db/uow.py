@@ -31,8 +31,8 @@ from sqlalchemy import bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
+from stateset_gql.db.owner import Owner
 from stateset_gql.events.models import Event, EventCounter
 from stateset_gql.ids import new_id
 
@@ -54,10 +54,7 @@ Renderer = Callable[[AsyncSession, Sequence[Subject]], Awaitable[list[dict[str, 
 # Takes ``count`` sequence numbers of an owner's counter; built once.
 _COUNT_EVENTS = (
     update(EventCounter)
-    .where(
-        EventCounter.account_id == bindparam("owner_account"),
-        EventCounter.livemode == bindparam("owner_livemode"),
-    )
+    .where(EventCounter.owned_by_params())
     .values(value=EventCounter.value + bindparam("count"))
     .returning(EventCounter.value)
 )
@@ -109,7 +106,7 @@ def take_notices(session: AsyncSession | Session) -> list[Notice]:
 
 
 def event_subject(event: Event) -> Subject:
-    return Subject("event", event.id, Owner(event.account_id, event.livemode), event)
+    return Subject("event", event.id, event.owner, event)
 
 
 @dataclass
@@ -236,9 +233,8 @@ class UnitOfWork:
 
     async def _count(self, owner: Owner, events: list[Event]) -> None:
         """Takes the events' sequence numbers from the owner's counter."""
-        counted = {"owner_account": owner.account_id, "owner_livemode": owner.livemode}
         last = (
-            await self.session.execute(_COUNT_EVENTS, {**counted, "count": len(events)})
+            await self.session.execute(_COUNT_EVENTS, {**owner.params(), "count": len(events)})
         ).scalar_one()
         for offset, event in enumerate(events):
             event.sequence = last - len(events) + 1 + offset
@@ -252,8 +248,7 @@ class UnitOfWork:
             for n, e in enumerate(events, start=1)
         ]  # fmt: skip
         params = {
-            "owner_account": owner.account_id, "owner_livemode": owner.livemode,
-            "count": len(events), "request_id": self.request_id,
+            **owner.params(), "count": len(events), "request_id": self.request_id,
             "idempotency_key": self.idempotency_key, "events": json.dumps(rows),
         }  # fmt: skip
         result = await self.session.execute(_COUNT_AND_INSERT, params)

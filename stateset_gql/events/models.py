@@ -9,9 +9,10 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stateset_gql.db.base import Base
+from stateset_gql.db.owner import OwnerScoped
 
 
-class EventCounter(Base):
+class EventCounter(OwnerScoped, Base):
     """The last ``sequence`` given out for one account and mode.
 
     A transaction takes this row's lock when it writes its events, as its last write,
@@ -29,7 +30,7 @@ class EventCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class Event(Base):
+class Event(OwnerScoped, Base):
     """One change, in the outbox. ``published_at`` is set once the event has been handed
     to the broadcast; what a crash left unpublished is found by that column (oldest
     first, through a partial index) and republished by the relay."""

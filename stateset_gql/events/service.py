@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.errors import BadRequest, shown
 from stateset_gql.events.models import Event
 
@@ -54,15 +53,12 @@ def type_condition(pattern: str, *, param: str = "type") -> ColumnElement[bool] 
     return Event.type == pattern
 
 
-def owned(owner: Owner) -> Select[Event]:
-    return select(Event).where(
-        Event.account_id == owner.account_id, Event.livemode == owner.livemode
-    )
+EVENTS = OwnedRows(Event, "event", LIST_SPEC)
+owned = EVENTS.owned
 
 
 async def get(*, session: AsyncSession, owner: Owner, event_id: str) -> Event:
-    statement = owned(owner).where(Event.id == event_id)
-    return await one_or_404(session, statement, kind="event", object_id=event_id)
+    return await EVENTS.get(session=session, owner=owner, object_id=event_id)
 
 
 async def list_page(
@@ -77,4 +73,4 @@ async def list_page(
         condition = type_condition(type_pattern)
         if condition is not None:
             base = base.where(condition)
-    return await fetch_page(session=session, spec=LIST_SPEC, base=base, request=request)
+    return await EVENTS.page(session=session, base=base, request=request)

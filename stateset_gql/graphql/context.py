@@ -8,7 +8,8 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
-from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.principal import Principal
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.settings import Settings

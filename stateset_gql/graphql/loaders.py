@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.batch import children_by_parent
+from stateset_gql.db.owner import Owner
 from stateset_gql.graphql.compiled.mapping import Many, One
 
 
@@ -50,11 +50,7 @@ class Loaders:
         async def load(keys: Sequence[Any]) -> list[Any]:
             # Every row with the key, deleted ones included (an order still names its
             # deleted customer).
-            statement = select(model).where(
-                model.account_id == owner.account_id,
-                model.livemode == owner.livemode,
-                source.remote.in_(keys),
-            )
+            statement = select(model).where(model.owned_by(owner), source.remote.in_(keys))
             rows = await self.session.execute(statement)
             found = {getattr(row, source.remote.key): row for row in rows.scalars()}
             return [found.get(key) for key in keys]

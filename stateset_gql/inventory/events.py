@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.inventory.models import InventoryItem
 
@@ -23,7 +22,7 @@ TRANSFER = "inventory.transfer"
 
 def subject(item: InventoryItem) -> Subject:
     """What an item's events are about: its one representation."""
-    return Subject("inventory_item", item.id, Owner(item.account_id, item.livemode), item)
+    return Subject("inventory_item", item.id, item.owner, item)
 
 
 def crossing(before: dict[str, Any], item: InventoryItem) -> str | None:

@@ -14,11 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.listing import ListField, ListSpec
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import AlreadyExists, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
@@ -29,7 +28,6 @@ from stateset_gql.inventory.stock import (
     check_capacity,
     consume,
     lock_items,
-    owned,
     release,
     reserve,
     restock,
@@ -89,17 +87,15 @@ class InventoryUpdate:
     metadata: RawMetadata | Unset | None = UNSET
 
 
+ITEMS = OwnedRows(InventoryItem, "inventory item", LIST_SPEC)
+owned = ITEMS.owned
+list_page = ITEMS.list_page
+
+
 async def get(
     *, session: AsyncSession, owner: Owner, item_id: str, lock: bool = False
 ) -> InventoryItem:
-    statement = owned(owner).where(InventoryItem.id == item_id)
-    return await one_or_404(session, statement, kind="inventory item", object_id=item_id, lock=lock)
-
-
-async def list_page(
-    *, session: AsyncSession, owner: Owner, request: PageRequest
-) -> Page[InventoryItem]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+    return await ITEMS.get(session=session, owner=owner, object_id=item_id, lock=lock)
 
 
 # --------------------------------------------------------------------------- actions

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.lookup import locking
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator
 from stateset_gql.ids import new_id
@@ -27,19 +27,11 @@ from stateset_gql.inventory import events
 from stateset_gql.inventory.models import InventoryItem
 from stateset_gql.inventory.validation import MAX_QUANTITY, count, text
 
-
-def owned(owner: Owner) -> Select[InventoryItem]:
-    return select(InventoryItem).where(
-        InventoryItem.account_id == owner.account_id, InventoryItem.livemode == owner.livemode
-    )
-
-
 # Built once: a statement made per call costs more to build and key than to run.
 _LOCK_ITEMS = locking(
     select(InventoryItem)
     .where(
-        InventoryItem.account_id == bindparam("account_id"),
-        InventoryItem.livemode == bindparam("livemode"),
+        InventoryItem.owned_by_params(),
         tuple_(InventoryItem.sku, InventoryItem.location).in_(bindparam("keys", expanding=True)),
     )
     .order_by(InventoryItem.sku, InventoryItem.location)
@@ -52,8 +44,7 @@ async def lock_items(
     """The items of these (sku, location) pairs, locked in (sku, location) order."""
     if not keys:
         return {}
-    params = {"account_id": owner.account_id, "livemode": owner.livemode}
-    rows = await session.execute(_LOCK_ITEMS, {**params, "keys": sorted(set(keys))})
+    rows = await session.execute(_LOCK_ITEMS, {**owner.params(), "keys": sorted(set(keys))})
     return {(item.sku, item.location): item for item in rows.scalars()}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from stateset_gql.access.principal import Owner
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import Validator
 from stateset_gql.orders import service

@@ -14,16 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.customers.service import AddressInput
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.listing import ListField, ListSpec
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
@@ -78,7 +77,7 @@ class OrderUpdate:
 
 def subject(order: Order) -> Subject:
     """What an order's events are about: its one representation."""
-    return Subject("order", order.id, Owner(order.account_id, order.livemode), order)
+    return Subject("order", order.id, order.owner, order)
 
 
 def quantities(line_items: Iterable[OrderLineItem | LineItemInput]) -> dict[str, int]:
@@ -104,17 +103,15 @@ async def move_stock(
 # --------------------------------------------------------------------------- reading
 
 
-def owned(owner: Owner) -> Select[Order]:
-    return select(Order).where(
-        Order.account_id == owner.account_id, Order.livemode == owner.livemode
-    )
+ORDERS = OwnedRows(Order, "order", LIST_SPEC)
+owned = ORDERS.owned
+list_page = ORDERS.list_page
 
 
 async def get(*, session: AsyncSession, owner: Owner, order_id: str, lock: bool = False) -> Order:
     """One order; ``lock`` takes its row lock (SELECT ... FOR UPDATE) for a transition,
     and re-reads it, so concurrent transitions of one order take turns."""
-    statement = owned(owner).where(Order.id == order_id)
-    return await one_or_404(session, statement, kind="order", object_id=order_id, lock=lock)
+    return await ORDERS.get(session=session, owner=owner, object_id=order_id, lock=lock)
 
 
 async def line_items_of(*, session: AsyncSession, order_id: str) -> list[OrderLineItem]:
@@ -124,10 +121,6 @@ async def line_items_of(*, session: AsyncSession, order_id: str) -> list[OrderLi
         .order_by(OrderLineItem.position)
     )
     return list(rows.scalars())
-
-
-async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Order]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
 
 
 async def _check_customer(uow: UnitOfWork, owner: Owner, customer_id: str | None) -> str | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.orders import service
 from stateset_gql.orders.models import Order

@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.lookup import one_or_404
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.errors import CardDeclined, Conflict, ErrorDetail, Validator
 from stateset_gql.ids import new_id
@@ -198,19 +198,13 @@ async def refund(
 # --------------------------------------------------------------------------- reading
 
 
+PAYMENTS = OwnedRows(Payment, "payment")
+REFUNDS = OwnedRows(Refund, "refund")
+
+
 async def get_payment(*, session: AsyncSession, owner: Owner, payment_id: str) -> Payment:
-    statement = select(Payment).where(
-        Payment.id == payment_id,
-        Payment.account_id == owner.account_id,
-        Payment.livemode == owner.livemode,
-    )
-    return await one_or_404(session, statement, kind="payment", object_id=payment_id)
+    return await PAYMENTS.get(session=session, owner=owner, object_id=payment_id)
 
 
 async def get_refund(*, session: AsyncSession, owner: Owner, refund_id: str) -> Refund:
-    statement = select(Refund).where(
-        Refund.id == refund_id,
-        Refund.account_id == owner.account_id,
-        Refund.livemode == owner.livemode,
-    )
-    return await one_or_404(session, statement, kind="refund", object_id=refund_id)
+    return await REFUNDS.get(session=session, owner=owner, object_id=refund_id)

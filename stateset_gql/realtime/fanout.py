@@ -30,13 +30,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import func, select, tuple_
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Renderer, event_subject
-from stateset_gql.errors import not_found
-from stateset_gql.events.models import Event, EventCounter
+from stateset_gql.events import log as event_log
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.outbox import channel as channel_name
 
@@ -181,16 +179,10 @@ class FanOut:
         channels = [c for c in self.channels.values() if c.ready.is_set()]
         if not channels:
             return
-        keys = [(c.owner.account_id, c.owner.livemode) for c in channels]
         async with self.db.session(write=False) as session:
-            rows = await session.execute(
-                select(EventCounter.account_id, EventCounter.livemode, EventCounter.value).where(
-                    tuple_(EventCounter.account_id, EventCounter.livemode).in_(keys)
-                )
-            )
-            counters = {(a, m): v for a, m, v in rows}
+            counters = await event_log.counters(session, [c.owner for c in channels])
         for channel in channels:
-            if counters.get((channel.owner.account_id, channel.owner.livemode), 0) > channel.last:
+            if counters.get(channel.owner, 0) > channel.last:
                 channel.inbox.put_nowait(None)
 
     # -- channels ---------------------------------------------------------------------
@@ -241,12 +233,7 @@ class FanOut:
 
     async def _max_sequence(self, owner: Owner) -> int:
         async with self.db.session(write=False) as session:
-            value = await session.scalar(
-                select(func.max(Event.sequence)).where(
-                    Event.account_id == owner.account_id, Event.livemode == owner.livemode
-                )
-            )
-        return int(value or 0)
+            return await event_log.last_sequence(session, owner)
 
     async def _run(self, channel: Channel) -> None:
         while True:
@@ -286,20 +273,8 @@ class FanOut:
         self, owner: Owner, sequence: int, *, upto: int | None = None, limit: int = READ_BATCH
     ) -> list[dict[str, Any]]:
         """Stored events after ``sequence``, oldest first, as ``GET /v1/events/{id}``."""
-        statement = (
-            select(Event)
-            .where(
-                Event.account_id == owner.account_id,
-                Event.livemode == owner.livemode,
-                Event.sequence > sequence,
-            )
-            .order_by(Event.sequence)
-            .limit(limit)
-        )
-        if upto is not None:
-            statement = statement.where(Event.sequence <= upto)
         async with self.db.session(write=False) as session:
-            rows = list((await session.execute(statement)).scalars())
+            rows = await event_log.after(session, owner, sequence, upto=upto, limit=limit)
             if not rows:
                 return []
             return await self.render(session, [event_subject(e) for e in rows])
@@ -323,16 +298,7 @@ class FanOut:
 
     async def sequence_of(self, owner: Owner, event_id: str) -> int:
         async with self.db.session(write=False) as session:
-            value = await session.scalar(
-                select(Event.sequence).where(
-                    Event.id == event_id,
-                    Event.account_id == owner.account_id,
-                    Event.livemode == owner.livemode,
-                )
-            )
-        if value is None:
-            raise not_found("event", event_id)
-        return int(value)
+            return await event_log.sequence_of(session, owner, event_id)
 
     async def follow(
         self,

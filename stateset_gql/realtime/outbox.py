@@ -26,9 +26,9 @@ from datetime import timedelta
 import orjson
 from sqlalchemy import ARRAY, String, any_, bindparam, select, text, update
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Notice, Renderer, event_subject
 from stateset_gql.events.models import Event
 from stateset_gql.pubsub import Hub, open_hub

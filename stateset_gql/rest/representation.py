@@ -22,10 +22,11 @@ from typing import Any
 from graphql import DocumentNode, GraphQLObjectType, GraphQLSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.principal import Principal
 from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.customers.models import Customer as CustomerModel
 from stateset_gql.db.batch import rows_by_id
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Renderer, Subject, UnitOfWork
 from stateset_gql.events.models import Event as EventModel
 from stateset_gql.graphql.context import Context

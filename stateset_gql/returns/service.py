@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner, Principal
+from stateset_gql.access.principal import Principal
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.listing import ListField, ListSpec
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import Conflict, ErrorDetail, NotFound, Validator, not_found
 from stateset_gql.ids import new_id
@@ -70,22 +70,16 @@ class ReturnInput:
 
 def subject(ret: Return) -> Subject:
     """What a return's events are about: its one representation."""
-    return Subject("return", ret.id, Owner(ret.account_id, ret.livemode), ret)
+    return Subject("return", ret.id, ret.owner, ret)
 
 
-def owned(owner: Owner) -> Select[Return]:
-    return select(Return).where(
-        Return.account_id == owner.account_id, Return.livemode == owner.livemode
-    )
+RETURNS = OwnedRows(Return, "return", LIST_SPEC)
+owned = RETURNS.owned
+list_page = RETURNS.list_page
 
 
 async def get(*, session: AsyncSession, owner: Owner, return_id: str, lock: bool = False) -> Return:
-    statement = owned(owner).where(Return.id == return_id)
-    return await one_or_404(session, statement, kind="return", object_id=return_id, lock=lock)
-
-
-async def list_page(*, session: AsyncSession, owner: Owner, request: PageRequest) -> Page[Return]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+    return await RETURNS.get(session=session, owner=owner, object_id=return_id, lock=lock)
 
 
 async def items_of(session: AsyncSession, return_id: str) -> list[ReturnItem]:

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.customers import service as customers
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.listing import ListField, ListSpec
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import Subject, UnitOfWork
 from stateset_gql.errors import NotFound, Validator, not_found
 from stateset_gql.ids import new_id
@@ -58,8 +56,7 @@ class SubscriptionInput:
 
 def subject(subscription: CustomerSubscription) -> Subject:
     """What a subscription's events are about: its one representation."""
-    owner = Owner(subscription.account_id, subscription.livemode)
-    return Subject("customer_subscription", subscription.id, owner, subscription)
+    return Subject("customer_subscription", subscription.id, subscription.owner, subscription)
 
 
 def add_interval(start: datetime, interval: str) -> datetime:
@@ -75,26 +72,17 @@ def add_interval(start: datetime, interval: str) -> datetime:
     return start.replace(year=year, month=month, day=day)
 
 
-def owned(owner: Owner) -> Select[CustomerSubscription]:
-    return select(CustomerSubscription).where(
-        CustomerSubscription.account_id == owner.account_id,
-        CustomerSubscription.livemode == owner.livemode,
-    )
+SUBSCRIPTIONS = OwnedRows(CustomerSubscription, "customer subscription", LIST_SPEC)
+owned = SUBSCRIPTIONS.owned
+list_page = SUBSCRIPTIONS.list_page
 
 
 async def get(
     *, session: AsyncSession, owner: Owner, subscription_id: str, lock: bool = False
 ) -> CustomerSubscription:
-    statement = owned(owner).where(CustomerSubscription.id == subscription_id)
-    return await one_or_404(
-        session, statement, kind="customer subscription", object_id=subscription_id, lock=lock
+    return await SUBSCRIPTIONS.get(
+        session=session, owner=owner, object_id=subscription_id, lock=lock
     )
-
-
-async def list_page(
-    *, session: AsyncSession, owner: Owner, request: PageRequest
-) -> Page[CustomerSubscription]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
 
 
 def _check(data: SubscriptionInput, check: Validator) -> dict[str, Any]:

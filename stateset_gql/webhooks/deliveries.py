@@ -4,14 +4,12 @@ test delivery, and a redelivery. The caller owns the transaction."""
 from __future__ import annotations
 
 import orjson
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.ids import new_id
 from stateset_gql.serialize import iso
 from stateset_gql.webhooks import endpoints
@@ -31,20 +29,14 @@ LIST_SPEC = ListSpec(
 )
 
 
-def owned(owner: Owner) -> Select[WebhookDelivery]:
-    return select(WebhookDelivery).where(
-        WebhookDelivery.account_id == owner.account_id,
-        WebhookDelivery.livemode == owner.livemode,
-    )
+DELIVERIES = OwnedRows(WebhookDelivery, "webhook delivery", LIST_SPEC)
+owned = DELIVERIES.owned
 
 
 async def get(
     *, session: AsyncSession, owner: Owner, delivery_id: str, lock: bool = False
 ) -> WebhookDelivery:
-    statement = owned(owner).where(WebhookDelivery.id == delivery_id)
-    return await one_or_404(
-        session, statement, kind="webhook delivery", object_id=delivery_id, lock=lock
-    )
+    return await DELIVERIES.get(session=session, owner=owner, object_id=delivery_id, lock=lock)
 
 
 async def list_page(
@@ -53,7 +45,7 @@ async def list_page(
     # The endpoint must be the caller's: an unknown one is a 404, not an empty list.
     await endpoints.get(session=session, owner=owner, endpoint_id=endpoint_id)
     base = owned(owner).where(WebhookDelivery.endpoint_id == endpoint_id)
-    return await fetch_page(session=session, spec=LIST_SPEC, base=base, request=request)
+    return await DELIVERIES.page(session=session, base=base, request=request)
 
 
 def new_delivery(

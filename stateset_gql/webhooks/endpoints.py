@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.base import utcnow
-from stateset_gql.db.listing import ListField, ListSpec, Page, PageRequest
-from stateset_gql.db.lookup import one_or_404
-from stateset_gql.db.pages import fetch_page
+from stateset_gql.db.listing import ListField, ListSpec
+from stateset_gql.db.lookup import OwnedRows
+from stateset_gql.db.owner import Owner
 from stateset_gql.errors import Validator, shown
 from stateset_gql.events.models import EventCounter
 from stateset_gql.events.types import is_pattern
@@ -108,34 +107,19 @@ async def _check_fields(
     return values
 
 
-def owned(owner: Owner) -> Select[WebhookEndpoint]:
-    return select(WebhookEndpoint).where(
-        WebhookEndpoint.account_id == owner.account_id,
-        WebhookEndpoint.livemode == owner.livemode,
-    )
+ENDPOINTS = OwnedRows(WebhookEndpoint, "webhook endpoint", LIST_SPEC)
+owned = ENDPOINTS.owned
+list_page = ENDPOINTS.list_page
 
 
 async def get(
     *, session: AsyncSession, owner: Owner, endpoint_id: str, lock: bool = False
 ) -> WebhookEndpoint:
-    statement = owned(owner).where(WebhookEndpoint.id == endpoint_id)
-    return await one_or_404(
-        session, statement, kind="webhook endpoint", object_id=endpoint_id, lock=lock
-    )
-
-
-async def list_page(
-    *, session: AsyncSession, owner: Owner, request: PageRequest
-) -> Page[WebhookEndpoint]:
-    return await fetch_page(session=session, spec=LIST_SPEC, base=owned(owner), request=request)
+    return await ENDPOINTS.get(session=session, owner=owner, object_id=endpoint_id, lock=lock)
 
 
 async def _current_sequence(session: AsyncSession, owner: Owner) -> int:
-    value = await session.scalar(
-        select(EventCounter.value).where(
-            EventCounter.account_id == owner.account_id, EventCounter.livemode == owner.livemode
-        )
-    )
+    value = await session.scalar(select(EventCounter.value).where(EventCounter.owned_by(owner)))
     return int(value or 0)
 
 
@@ -163,9 +147,7 @@ async def create(*, session: AsyncSession, owner: Owner, data: EndpointInput) ->
     # The fan-out starts at this account and mode's first endpoint; a cursor already
     # there stays where it is.
     has_cursor = await session.scalar(
-        select(WebhookCursor.last_sequence).where(
-            WebhookCursor.account_id == owner.account_id, WebhookCursor.livemode == owner.livemode
-        )
+        select(WebhookCursor.last_sequence).where(WebhookCursor.owned_by(owner))
     )
     if has_cursor is None:
         session.add(

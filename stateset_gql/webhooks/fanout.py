@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stateset_gql.access.principal import Owner
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import Renderer, event_subject
+from stateset_gql.events import log as event_log
 from stateset_gql.events.models import Event, EventCounter
 from stateset_gql.events.types import matches
 from stateset_gql.webhooks.deliveries import new_delivery
@@ -37,10 +37,7 @@ async def fan_out(*, db: Database, render: Renderer, retries: int, batch: int = 
             select(WebhookCursor, EventCounter.value)
             .join(
                 EventCounter,
-                and_(
-                    EventCounter.account_id == WebhookCursor.account_id,
-                    EventCounter.livemode == WebhookCursor.livemode,
-                ),
+                EventCounter.same_owner_as(WebhookCursor),
             )
             .where(EventCounter.value > WebhookCursor.last_sequence)
             .order_by(WebhookCursor.account_id, WebhookCursor.livemode)
@@ -65,17 +62,13 @@ async def _advance(
     retries: int,
     batch: int,
 ) -> int:
-    owner = Owner(cursor.account_id, cursor.livemode)
+    owner = cursor.owner
     endpoints = (
         await session.execute(
             select(
                 WebhookEndpoint.id, WebhookEndpoint.enabled_events, WebhookEndpoint.start_sequence
             )
-            .where(
-                WebhookEndpoint.account_id == owner.account_id,
-                WebhookEndpoint.livemode == owner.livemode,
-                WebhookEndpoint.status == "enabled",
-            )
+            .where(WebhookEndpoint.owned_by(owner), WebhookEndpoint.status == "enabled")
             .order_by(WebhookEndpoint.id)
         )
     ).all()
@@ -84,20 +77,7 @@ async def _advance(
         consumed = counter - cursor.last_sequence
         cursor.last_sequence = counter
         return consumed
-    events = list(
-        (
-            await session.execute(
-                select(Event)
-                .where(
-                    Event.account_id == owner.account_id,
-                    Event.livemode == owner.livemode,
-                    Event.sequence > cursor.last_sequence,
-                )
-                .order_by(Event.sequence)
-                .limit(batch)
-            )
-        ).scalars()
-    )
+    events = await event_log.after(session, owner, cursor.last_sequence, limit=batch)
     if not events:
         # Purged past retention before they were fanned out.
         cursor.last_sequence = counter

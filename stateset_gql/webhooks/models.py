@@ -16,6 +16,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stateset_gql.db.base import Base, Owned
+from stateset_gql.db.owner import OwnerScoped
 
 PENDING = "pending"
 
@@ -68,7 +69,7 @@ class WebhookDelivery(Owned, Base):
     lease_token: Mapped[str | None] = mapped_column(String(32))
 
 
-class WebhookCursor(Base):
+class WebhookCursor(OwnerScoped, Base):
     """How far the events of one account and mode have been turned into deliveries."""
 
     __tablename__ = "webhook_cursors"

@@ -45,7 +45,7 @@ from graphql.execution.values import VariableValues
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import asyncpg
 
-from stateset_gql.access.principal import Owner
+from stateset_gql.db.owner import Owner
 from stateset_gql.graphql.compiled import sql
 from stateset_gql.graphql.compiled.mapping import (
     REGISTRY,
