@@ -16,7 +16,6 @@ from stateset_gql.http.responses import JSONResponse
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.realtime.broadcast import BroadcastHub
 from stateset_gql.realtime.listener import Listener
-from stateset_gql.rest.openapi import openapi
 
 READY_TIMEOUT = 2.0
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -68,12 +67,5 @@ def schema_sdl(schema: Schema) -> Endpoint:
 
     async def endpoint(_request: Request) -> Response:
         return PlainTextResponse(text)
-
-    return endpoint
-
-
-def openapi_json(schema: Schema) -> Endpoint:
-    async def endpoint(_request: Request) -> Response:
-        return JSONResponse(openapi(schema))
 
     return endpoint

@@ -62,7 +62,7 @@ from stateset_gql.graphql.compiled.mapping import (
     column_sql,
 )
 from stateset_gql.graphql.limits import is_connection
-from stateset_gql.rest.naming import to_snake
+from stateset_gql.graphql.representation.form import Form
 
 DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 HANDLED_DIRECTIVES = frozenset({"skip", "include"})
@@ -147,13 +147,13 @@ class Compiler:
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: VariableValues,
-        rest: bool,
+        form: Form,
         registry: Registry = REGISTRY,
     ) -> None:
         self.schema = schema
         self.operation = operation
         self.variables = variables
-        self.rest = rest
+        self.form = form
         self.registry = registry
         self.fragments = fragments_of(document)
         self.scopes: set[str] = set()
@@ -313,7 +313,7 @@ class Compiler:
                         fields = self._subfields(node_type, edge_sub)
                         value = self._object(table, node_type, fields, alias)
                         edge.append((edge_key, value))
-                        if self.rest:
+                        if self.form.pages:
                             nodes = rows(value, alias)
                     else:
                         raise NotCompilable(f"edge field {edge_field}")
@@ -347,9 +347,9 @@ class Compiler:
             f"(ORDER BY {ROW_ORDER}) AS _n FROM page AS p) SELECT "
         )
         tail = " FROM (SELECT count(*) AS _c FROM rows) AS k"
-        if self.rest:
+        if self.form.pages:
             if nodes is None:
-                raise NotCompilable("a REST list without its nodes")
+                raise NotCompilable("a page without its nodes")
             count = f"({COUNT})" if total else "NULL::bigint"
             body = f"{nodes}, k._c > {FIRST}, {end_cursor}, {count}"
         else:
@@ -405,7 +405,7 @@ class Compiler:
             if source.kind == "enum":
                 enum = get_named_type(field_def.type)
                 assert isinstance(enum, GraphQLEnumType)
-                return sql.enum(column, enum, self.rest)
+                return sql.enum(column, enum, by_value=self.form.enum_values)
             writers = {
                 "string": sql.string,
                 "int": sql.integer,
@@ -454,7 +454,7 @@ class Compiler:
     # ---------------------------------------------------------------- helpers
 
     def _keys(self, entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(to_snake(k), v) for k, v in entries] if self.rest else entries
+        return [(self.form.key(k), v) for k, v in entries]
 
     def _alias(self) -> str:
         self.aliases += 1

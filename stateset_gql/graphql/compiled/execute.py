@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -43,20 +42,11 @@ from stateset_gql.graphql.compiled.compiler import (
 from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import bind_processors, cache_key
-from stateset_gql.rest.naming import to_snake
+from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
+from stateset_gql.naming import to_snake
 
 CACHED_PLANS = 1024
 _PARAMETER = re.compile(r"\$(\d+)")
-
-
-@dataclass(frozen=True)
-class RestPage:
-    """A REST list's page, its items already written in REST's words."""
-
-    data: orjson.Fragment
-    has_more: bool
-    next_cursor: str | None
-    total_count: int | None
 
 
 def _plain(value: Any) -> Any:
@@ -153,7 +143,7 @@ class CompiledReads:
         operation: OperationDefinitionNode,
         variables: Any,
         name: str | None,
-        rest: bool,
+        form: Form,
     ) -> Plan | None:
         head = (query, name)
         if head not in self.switches:
@@ -163,7 +153,7 @@ class CompiledReads:
         names = self.switches[head]
         if names is None:
             return None
-        key = (query, name, rest, tuple(variables.coerced.get(n) for n in names))
+        key = (query, name, form, tuple(variables.coerced.get(n) for n in names))
         if key in self.plans:
             self.plans.move_to_end(key)
             return self.plans[key]
@@ -173,7 +163,7 @@ class CompiledReads:
                 document=document,
                 operation=operation,
                 variables=variables,
-                rest=rest,
+                form=form,
             ).plan()
         except NotCompilable:
             plan = None
@@ -190,7 +180,7 @@ class CompiledReads:
         operation_name: str | None,
         context: Context,
         *,
-        rest: bool = False,
+        form: Form = GRAPHQL,
     ) -> dict[str, Any] | None:
         operation = get_operation_ast(document, operation_name)
         if operation is None:
@@ -200,7 +190,7 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
-        plan = self.plan(query, document, operation, coerced, operation_name, rest)
+        plan = self.plan(query, document, operation, coerced, operation_name, form)
         if plan is None or not all(context.principal.can(s) for s in plan.scopes):
             return None
         # One pooled connection of its own for the operation's statements, not the
@@ -209,7 +199,7 @@ class CompiledReads:
         assert isinstance(reader, AsyncEngine)
         try:
             async with reader.connect() as connection:
-                return await self._roots(plan, coerced, context, connection, rest)
+                return await self._roots(plan, coerced, context, connection, form)
         except StateSetError:
             return None
 
@@ -219,7 +209,7 @@ class CompiledReads:
         coerced: VariableValues,
         context: Context,
         connection: AsyncConnection,
-        rest: bool,
+        form: Form,
     ) -> dict[str, Any] | None:
         data: dict[str, Any] = {}
         for root in plan.roots:
@@ -229,7 +219,7 @@ class CompiledReads:
             assert root.node is not None
             assert root.field_def is not None
             args = get_argument_values(root.field_def, root.node, coerced)
-            value: orjson.Fragment | RestPage | None
+            value: orjson.Fragment | Page | None
             if root.kind == "node":
                 # The id's prefix says which table; an unknown one, or a type the key
                 # may not read, is the resolver path's to answer.
@@ -240,7 +230,7 @@ class CompiledReads:
             elif root.kind == "object":
                 value = await self._object(root, args, context, connection)
             else:
-                value = await self._connection(root, args, context, connection, rest)
+                value = await self._connection(root, args, context, connection, form)
             if value is None:
                 return None
             data[root.key] = value
@@ -263,8 +253,8 @@ class CompiledReads:
         args: dict[str, Any],
         context: Context,
         connection: AsyncConnection,
-        rest: bool,
-    ) -> orjson.Fragment | RestPage:
+        form: Form,
+    ) -> orjson.Fragment | Page:
         assert root.root is not None
         assert root.root.spec is not None
         request = page_request(args)
@@ -288,9 +278,9 @@ class CompiledReads:
             values.append(request.after is not None or bool(request.offset))
             text = text.replace(PREVIOUS, f"${len(values)}::boolean")
         row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
-        if not rest:
+        if not form.pages:
             return orjson.Fragment(row[0])
-        return RestPage(orjson.Fragment(row[0]), row[1], row[2] if row[1] else None, row[3])
+        return Page(orjson.Fragment(row[0]), row[1], row[2], row[3])
 
     @staticmethod
     def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> str:

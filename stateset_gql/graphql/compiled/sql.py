@@ -103,9 +103,10 @@ def _json_text(value: str, depth: int) -> str:
     )
 
 
-def enum(expression: str, enum_type: GraphQLEnumType, rest: bool) -> str:
-    """GraphQL writes an enum's name (``PENDING``), REST its value (``pending``)."""
-    if rest:
+def enum(expression: str, enum_type: GraphQLEnumType, *, by_value: bool) -> str:
+    """GraphQL writes an enum's name (``PENDING``), the representation its value
+    (``pending``)."""
+    if by_value:
         return string(expression)
     cases = " ".join(
         f"WHEN {literal(str(item.value))} THEN {json_literal(name)}"
