@@ -8,7 +8,6 @@ not there. The resolver path then runs the whole operation and says why, in its 
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import MutableMapping
 from enum import Enum
@@ -27,18 +26,17 @@ from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.compiled import sql
 from stateset_gql.graphql.compiled.compiler import (
     COUNT,
-    CURSOR,
     DIALECT,
-    FIRST,
     PAGE,
-    PREVIOUS,
     ROW_ORDER,
     Compiler,
     NotCompilable,
     Plan,
     RootPlan,
+    cursor_slot,
     switches,
 )
+from stateset_gql.graphql.compiled.fragment import SQL, Value, from_format, join
 from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import bind_processors, cache_key
@@ -46,7 +44,6 @@ from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
 from stateset_gql.naming import to_snake
 
 CACHED_PLANS = 1024
-_PARAMETER = re.compile(r"\$(\d+)")
 
 
 def _plain(value: Any) -> Any:
@@ -114,7 +111,8 @@ def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, 
     return compiled, compiled.construct_params()
 
 
-def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
+def _bound(statement: Select[Any]) -> SQL:
+    """A SQLAlchemy statement as a fragment holding its values."""
     compiled, params = _compiled(statement)
     # What execution itself applies to each value (``UTCDateTime`` writes UTC).
     processors = bind_processors(compiled)
@@ -123,11 +121,7 @@ def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
         value = params[name]
         processor: Any = processors.get(name)
         values.append(processor(value) if processor is not None and value is not None else value)
-    return compiled.string, values
-
-
-def _renumbered(text: str, by: int) -> str:
-    return _PARAMETER.sub(lambda m: f"${int(m.group(1)) + by}", text) if by else text
+    return from_format(compiled.string, [Value(v) for v in values])
 
 
 class CompiledReads:
@@ -214,7 +208,7 @@ class CompiledReads:
         data: dict[str, Any] = {}
         for root in plan.roots:
             if root.kind == "typename":
-                data[root.key] = orjson.Fragment(root.template[1:-1])
+                data[root.key] = orjson.Fragment(root.constant)
                 continue
             assert root.node is not None
             assert root.field_def is not None
@@ -241,11 +235,10 @@ class CompiledReads:
     ) -> orjson.Fragment | None:
         owner = context.principal.owner
         given = {"account_id": owner.account_id, "livemode": owner.livemode, "id": args["id"]}
-        result = await connection.exec_driver_sql(
-            root.template, tuple(given[name] for name in root.parameters)
-        )
-        text = result.scalar()
-        return None if text is None else orjson.Fragment(text)
+        text, values = root.template.render(given)
+        result = await connection.exec_driver_sql(text, tuple(values))
+        answer = result.scalar()
+        return None if answer is None else orjson.Fragment(answer)
 
     async def _connection(
         self,
@@ -262,29 +255,23 @@ class CompiledReads:
         if root.root.narrow is not None:
             base = root.root.narrow(base, args)
         query = page_query(spec=root.root.spec, base=base, request=request)
-        page_sql, values = _bound(query.statement)
-        count_sql = ""
+        slots = {PAGE.name: _bound(query.statement)}
         if root.total:
-            count_sql, count_values = _bound(query.count_statement)
-            count_sql = _renumbered(count_sql, len(values))
-            values += count_values
-        text = self._template(root, tuple(query.order))
-        text = text.replace(PAGE, page_sql).replace(COUNT, count_sql)
+            slots[COUNT.name] = _bound(query.count_statement)
         # Each value a request adds is bound only where the selection uses it.
-        if FIRST in text:
-            values.append(request.first)
-            text = text.replace(FIRST, f"${len(values)}::int")
-        if PREVIOUS in text:
-            values.append(request.after is not None or bool(request.offset))
-            text = text.replace(PREVIOUS, f"${len(values)}::boolean")
+        params = {
+            "first": request.first,
+            "previous": request.after is not None or bool(request.offset),
+        }
+        text, values = self._template(root, tuple(query.order)).fill(slots).render(params)
         row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
         if not form.pages:
             return orjson.Fragment(row[0])
         return Page(orjson.Fragment(row[0]), row[1], row[2], row[3])
 
     @staticmethod
-    def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> str:
-        """The root's SQL for one sort order: row order and cursors filled in, once."""
+    def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> SQL:
+        """The root's fragment for one sort order: row order and cursors filled in, once."""
         text = root.by_order.get(order)
         if text is not None:
             return text
@@ -300,12 +287,14 @@ class CompiledReads:
             )
             for name, desc in order
         ]
-        text = root.template.replace(
-            ROW_ORDER,
-            ", ".join(f"{column_sql(c, 'p')} {'DESC' if d else 'ASC'}" for _, c, d in columns),
-        )
+        slots: dict[str, SQL | str] = {
+            ROW_ORDER.name: join(
+                (f"{column_sql(c, 'p')} {'DESC' if d else 'ASC'}" for _, c, d in columns), ", "
+            )
+        }
         for alias in root.cursor_aliases:
             cursor = sql.cursor(signature, [(kind, column_sql(c, alias)) for kind, c, _ in columns])
-            text = text.replace(CURSOR.format(alias), cursor)
-        root.by_order[order] = text
-        return text
+            slots[cursor_slot(alias).name] = cursor
+        template = root.template.fill(slots)
+        root.by_order[order] = template
+        return template
