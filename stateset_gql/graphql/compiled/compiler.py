@@ -15,12 +15,11 @@ prepared statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from dataclasses import replace
+from typing import cast
 
 import orjson
 from graphql import (
-    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -31,10 +30,8 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    Visitor,
     get_named_type,
     get_nullable_type,
-    visit,
 )
 from graphql.execution.collect_fields import (
     FieldDetails,
@@ -64,30 +61,27 @@ from stateset_gql.graphql.compiled.mapping import (
     column_name,
     column_sql,
 )
+from stateset_gql.graphql.compiled.plan import (
+    COUNT,
+    FIRST,
+    PAGE,
+    PREVIOUS,
+    ROW_ORDER,
+    Plan,
+    RootPlan,
+    cursor_slot,
+)
 from stateset_gql.graphql.limits import is_connection
 from stateset_gql.graphql.representation.form import Form
 
 # SQLAlchemy writes a statement for a ``format`` driver (``%s`` per value), which
 # ``fragment.from_format`` reads into a fragment; the values become ``$n`` at the end.
 DIALECT = asyncpg.dialect(paramstyle="format")  # type: ignore[no-untyped-call]
-HANDLED_DIRECTIVES = frozenset({"skip", "include"})
 # A connection's own arguments, which ``execute.page_request`` reads.
 PAGE_ARGUMENTS = frozenset({"first", "after", "offset", "where", "orderBy"})
 
-# What a request gives a connection's fragment (``execute``): its page's statement and
-# count as slots; ``first`` and whether a page came before as parameters. The row order
-# and each row's cursor are slots filled once per sort order.
-PAGE = Slot("page")
-COUNT = Slot("count")
-ROW_ORDER = Slot("row_order")
-FIRST = SQL(Param("first"), "::int")
-PREVIOUS = SQL(Param("previous"), "::boolean")
 # The request's owner, whose rows a root reads: bound when the plan runs.
 REQUEST_OWNER = Owner(cast(str, bindparam("account_id")), cast(bool, bindparam("livemode")))
-
-
-def cursor_slot(alias: str) -> Slot:
-    return Slot(f"cursor:{alias}")
 
 
 def owned_by(alias: str, owner: str) -> str:
@@ -99,55 +93,6 @@ def owned_by(alias: str, owner: str) -> str:
 
 class NotCompilable(Exception):
     """The operation runs on the resolver path."""
-
-
-@dataclass(frozen=True)
-class RootPlan:
-    key: str
-    kind: str  # "typename", "object", "connection" or "node"
-    template: SQL = field(default_factory=SQL)
-    # For "typename": the JSON text of the answer.
-    constant: str = ""
-    field_name: str = ""
-    node: FieldNode | None = None
-    field_def: GraphQLField | None = None
-    root: Root | None = None
-    total: bool = False
-    cursor_aliases: tuple[str, ...] = ()
-    # A connection's fragment per sort order, its row order and cursors filled in once.
-    by_order: dict[tuple[tuple[str, bool], ...], SQL] = field(default_factory=dict)
-    # For "node": an object plan per id prefix, each with the scopes it needs.
-    variants: dict[str, RootPlan] = field(default_factory=dict)
-    scopes: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Plan:
-    roots: tuple[RootPlan, ...]
-    scopes: frozenset[str]
-
-
-class _Directives(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.unhandled = False
-        self.switches: set[str] = set()
-
-    def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
-        if node.name.value not in HANDLED_DIRECTIVES:
-            self.unhandled = True
-        for argument in node.arguments or ():
-            name = getattr(argument.value, "name", None)
-            if name is not None:
-                self.switches.add(name.value)
-
-
-def switches(document: DocumentNode) -> tuple[str, ...] | None:
-    """The variables ``@skip``/``@include`` read (they shape the SQL), or None when the
-    document uses another directive."""
-    found = _Directives()
-    visit(document, found)
-    return None if found.unhandled else tuple(sorted(found.switches))
 
 
 def fragments_of(document: DocumentNode) -> dict[str, FragmentDetails]:

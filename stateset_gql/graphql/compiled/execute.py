@@ -24,20 +24,18 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from stateset_gql.db.listing import Order, PageRequest, page_query
 from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.compiled import sql
-from stateset_gql.graphql.compiled.compiler import (
+from stateset_gql.graphql.compiled.compiler import DIALECT, Compiler, NotCompilable
+from stateset_gql.graphql.compiled.fragment import SQL, Value, from_format, join
+from stateset_gql.graphql.compiled.mapping import column_sql
+from stateset_gql.graphql.compiled.plan import (
     COUNT,
-    DIALECT,
     PAGE,
     ROW_ORDER,
-    Compiler,
-    NotCompilable,
     Plan,
     RootPlan,
     cursor_slot,
     switches,
 )
-from stateset_gql.graphql.compiled.fragment import SQL, Value, from_format, join
-from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import bind_processors, cache_key
 from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
