@@ -53,13 +53,13 @@ from stateset_gql.db import migrate  # noqa: E402
 from stateset_gql.db.engine import Database  # noqa: E402
 from stateset_gql.db.owner import Owner  # noqa: E402
 from stateset_gql.db.uow import UnitOfWork, take_notices  # noqa: E402
+from stateset_gql.graphql.render import standalone_renderer  # noqa: E402
 from stateset_gql.graphql.schema import build_schema  # noqa: E402
 from stateset_gql.inventory import service as inventory  # noqa: E402
 from stateset_gql.orders import service as orders  # noqa: E402
 from stateset_gql.orders.validation import LineItemInput  # noqa: E402
 from stateset_gql.realtime.outbox import announce  # noqa: E402
 from stateset_gql.rest.operations import operation_for  # noqa: E402
-from stateset_gql.rest.representation import standalone_renderer  # noqa: E402
 from stateset_gql.rest.routes import ROUTES  # noqa: E402
 
 ORDERS_QUERY = (

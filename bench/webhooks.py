@@ -26,9 +26,9 @@ from stateset_gql.customers import service as customers
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.graphql.render import standalone_renderer
 from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox
-from stateset_gql.rest.representation import standalone_renderer
 from stateset_gql.webhooks import endpoints
 
 ROOT = Path(__file__).resolve().parents[1]

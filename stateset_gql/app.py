@@ -28,6 +28,7 @@ from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.engine import GraphQLEngine
+from stateset_gql.graphql.render import Representation
 from stateset_gql.graphql.schema import Schema, build_schema
 from stateset_gql.http import graphiql, ops
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
@@ -43,7 +44,7 @@ from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
 from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.rest.endpoint import rest_routes
-from stateset_gql.rest.representation import Representation
+from stateset_gql.rest.openapi import openapi_json
 from stateset_gql.settings import Settings
 from stateset_gql.webhooks.worker import DeliveryWorker
 
@@ -206,7 +207,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         Route("/ready", ops.ready(state.db, state.hub, state.listener), methods=["GET"]),
         Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),
         Route("/schema.graphql", ops.schema_sdl(state.schema), methods=["GET"]),
-        Route("/openapi.json", ops.openapi_json(state.schema), methods=["GET"]),
+        Route("/openapi.json", openapi_json(state.schema), methods=["GET"]),
         *rest_routes(state.pipeline, state.schema),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)

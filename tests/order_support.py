@@ -16,9 +16,9 @@ from sqlalchemy import select
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.graphql.render import standalone_renderer
 from stateset_gql.inventory import service as inventory
 from stateset_gql.inventory.models import InventoryItem
-from stateset_gql.rest.representation import standalone_renderer
 from tests.support import Account, data, error, gql
 
 TEST_CARD = {"number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"}

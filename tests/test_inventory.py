@@ -17,8 +17,8 @@ import pytest
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.graphql.render import standalone_renderer
 from stateset_gql.inventory import service as inventory
-from stateset_gql.rest.representation import standalone_renderer
 from tests.support import Account, LiveServer, data, error, gql, new_account
 
 FIELDS = (

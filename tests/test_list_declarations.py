@@ -25,8 +25,8 @@ from stateset_gql.errors import BadRequest
 from stateset_gql.events import service as events
 from stateset_gql.graphql.schema import build_schema
 from stateset_gql.inventory import service as inventory
+from stateset_gql.naming import to_camel, to_snake
 from stateset_gql.orders import service as orders
-from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.openapi import openapi
 from stateset_gql.rest.operations import operation_for
 from stateset_gql.rest.params import CONNECTION_ARGS, list_arguments

@@ -14,9 +14,9 @@ import redis
 
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
+from stateset_gql.graphql.render import standalone_renderer
 from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox, channel
-from stateset_gql.rest.representation import standalone_renderer
 from tests.rest_support import Rest
 from tests.support import Account, LiveServer, new_account, unpublished_of
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from graphql import GraphQLObjectType
 
-from stateset_gql.rest.convert import to_rest
+from stateset_gql.graphql.representation.convert import to_representation
 from tests.order_support import PAY, SHIPPING, TEST_CARD, act, create_order, line, stock
 from tests.rest_support import Rest
 from tests.support import Account, LiveServer, create_customer, data, gql, new_account
@@ -179,7 +179,7 @@ def test_order_updated_carries_what_rest_shows(
         rest = Rest(rt_client, shop.sk_test).ok(
             Rest(rt_client, shop.sk_test).get(f"/v1/orders/{order['id']}")
         )
-        assert to_rest(seen, order_type) == rest
+        assert to_representation(seen, order_type) == rest
 
 
 def test_inventory_updated_by_sku_and_location(

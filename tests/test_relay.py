@@ -16,10 +16,10 @@ import redis
 
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
+from stateset_gql.graphql.render import standalone_renderer
 from stateset_gql.pubsub import open_hub
 from stateset_gql.realtime.outbox import Outbox, channel
 from stateset_gql.realtime.relay import Relay
-from stateset_gql.rest.representation import standalone_renderer
 from tests.redis_support import RedisServer, free_port
 from tests.rest_support import Rest
 from tests.support import Account, LiveServer, find_unpublished, new_account, unpublished_of

@@ -166,7 +166,7 @@ def _graphql_list(
 
 def _same(rest_value: Any, graphql_value: Any, where: str) -> None:
     """REST and GraphQL agree: same keys (snake/camel), same values (enums lower/upper)."""
-    from stateset_gql.rest.naming import to_snake
+    from stateset_gql.naming import to_snake
 
     if isinstance(graphql_value, dict) and not isinstance(rest_value, str):
         assert isinstance(rest_value, dict), where

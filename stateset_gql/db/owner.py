@@ -34,6 +34,10 @@ class OwnerScoped:
     """A table whose rows carry ``account_id`` and ``livemode`` (declared by the table
     itself: some make them the primary key)."""
 
+    # The columns that say whose a row is: SQL written by hand (the compiled reads)
+    # matches rows on these, as ``same_owner_as`` does.
+    OWNER_COLUMNS = ("account_id", "livemode")
+
     # Declared for the type checker only: at run time the mapped class has them, and a
     # mixin annotation would make the declarative base add columns of its own.
     if TYPE_CHECKING:
@@ -68,7 +72,7 @@ class OwnerScoped:
     @classmethod
     def same_owner_as(cls, other: type[OwnerScoped]) -> ColumnElement[bool]:
         """Joins two owned tables row to row of one owner."""
-        return and_(cls.account_id == other.account_id, cls.livemode == other.livemode)
+        return and_(*(getattr(cls, c) == getattr(other, c) for c in cls.OWNER_COLUMNS))
 
     @classmethod
     def select_owned(cls, owner: Owner) -> Select[Self]:

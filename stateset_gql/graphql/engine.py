@@ -39,6 +39,7 @@ from stateset_gql.graphql import limits
 from stateset_gql.graphql.compiled.execute import CompiledReads
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import core_schema, execution_context_class_kwargs
+from stateset_gql.graphql.representation.form import GRAPHQL, Form
 from stateset_gql.graphql.schema import Schema
 
 CACHED_DOCUMENTS = 1024
@@ -63,9 +64,10 @@ class Operation:
     operation_name: str | None = None
     # Set by ``GraphQLEngine.check``; an operation without it runs a server's document.
     checked: Checked | None = None
-    # A REST route's: a compiled answer is written in REST's words (snake_case keys,
-    # enum values), as ``rest.convert.to_rest`` would write it.
-    rest: bool = False
+    # The form a compiled answer is written in: a REST route's is the representation's
+    # (snake_case keys, enum values, a list as a ``Page``), as ``to_representation``
+    # would write it.
+    form: Form = GRAPHQL
 
 
 @dataclass
@@ -158,7 +160,7 @@ class GraphQLEngine:
                 operation.variables,
                 operation.operation_name,
                 context,
-                rest=operation.rest,
+                form=operation.form,
             )
             if data is not None:
                 return CompiledResult(data=data, errors=None, extensions=extensions)

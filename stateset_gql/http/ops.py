@@ -15,7 +15,6 @@ from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pubsub import Hub, Subscription
-from stateset_gql.rest.openapi import openapi
 
 READY_TIMEOUT = 2.0
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -67,12 +66,5 @@ def schema_sdl(schema: Schema) -> Endpoint:
 
     async def endpoint(_request: Request) -> Response:
         return PlainTextResponse(text)
-
-    return endpoint
-
-
-def openapi_json(schema: Schema) -> Endpoint:
-    async def endpoint(_request: Request) -> Response:
-        return JSONResponse(openapi(schema))
 
     return endpoint

@@ -1,14 +1,13 @@
-"""Type-directed conversion between REST JSON and GraphQL values.
+"""A REST body as GraphQL variables, converted by the GraphQL input types.
 
 REST speaks snake_case and lower-case enum values; GraphQL camelCase and upper-case
 enum names. Conversions walk the GraphQL types, so ``metadata`` (a JSON scalar) passes
-through untouched and an unknown body field is named in REST words.
+through untouched and an unknown body field is named in REST words. Answers go the
+other way through ``graphql.representation.convert``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from graphql import (
@@ -16,13 +15,11 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
-    GraphQLObjectType,
-    GraphQLOutputType,
     get_nullable_type,
 )
 
 from stateset_gql.errors import ErrorDetail, ValidationFailed, shown
-from stateset_gql.rest.naming import to_camel, to_snake
+from stateset_gql.naming import to_camel
 
 
 def enum_name(enum: GraphQLEnumType, value: Any) -> str | None:
@@ -74,62 +71,6 @@ def to_graphql_input(
             )
         return enum
     return value
-
-
-def to_rest(value: Any, type_: GraphQLOutputType) -> Any:
-    """A GraphQL result value as REST JSON."""
-    return _converter(type_, True)(value)
-
-
-def from_rest(value: Any, type_: GraphQLOutputType) -> Any:
-    """REST JSON as the GraphQL result value of ``type_``: the inverse of ``to_rest``, for
-    an object in hand (an event's) that a GraphQL selection is then run on."""
-    return _converter(type_, False)(value)
-
-
-Converter = Callable[[Any], Any]
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-@cache
-def _converter(type_: GraphQLOutputType, to_rest: bool) -> Converter:
-    """A function converting values of ``type_`` into REST's words (``to_rest``) or back,
-    built once per type: a page of fifty orders is converted without looking anything up
-    in the schema again."""
-    nullable = get_nullable_type(type_)
-    if isinstance(nullable, GraphQLList):
-        item = _converter(nullable.of_type, to_rest)
-        if item is _identity:
-            return _identity
-        return lambda value: None if value is None else [item(v) for v in value]
-    if isinstance(nullable, GraphQLEnumType):
-        pairs = [(name, item.value) for name, item in nullable.values.items()]
-        values = dict(pairs) if to_rest else {value: name for name, value in pairs}
-        return lambda value: None if value is None else values[value]
-    if isinstance(nullable, GraphQLObjectType):
-        fields = nullable.fields
-        # Resolved on first use, so types that refer to themselves do not recurse here.
-        plan: dict[str, tuple[str, Converter]] = {}
-
-        def entry(key: str) -> tuple[str, Converter]:
-            graphql_name = key if to_rest else to_camel(key)
-            converter = _converter(fields[graphql_name].type, to_rest)
-            return (to_snake(key) if to_rest else graphql_name), converter
-
-        def convert(value: Any) -> Any:
-            if value is None:
-                return None
-            converted = {}
-            for key, item in value.items():
-                found = plan.get(key) or plan.setdefault(key, entry(key))
-                converted[found[0]] = found[1](item)
-            return converted
-
-        return convert
-    return _identity
 
 
 def check(problems: list[ErrorDetail]) -> None:

@@ -25,17 +25,19 @@ from stateset_gql.errors import (
     path_parts,
     shown,
 )
-from stateset_gql.graphql.compiled.execute import RestPage
 from stateset_gql.graphql.engine import Operation
+from stateset_gql.graphql.representation.convert import to_representation
+from stateset_gql.graphql.representation.form import REPRESENTATION, Page
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.http.routing import Route
 from stateset_gql.http.serve import request_id_of, serve_request
+from stateset_gql.naming import to_camel, to_snake
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import Call, Outcome
-from stateset_gql.rest.convert import check, to_graphql_input, to_rest
-from stateset_gql.rest.naming import to_camel, to_snake
+from stateset_gql.rest.convert import check, to_graphql_input
+from stateset_gql.rest.envelope import list_envelope, page_of
 from stateset_gql.rest.operations import RouteOperation, operation_for
 from stateset_gql.rest.params import OPERATORS, list_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
@@ -95,32 +97,13 @@ def _render(
         error = _rest_error(_primary_error(outcome))
         return error.status, orjson.dumps(error_body(error, request_id, graphql=False))
     data = (outcome.result.data or {})["result"]
-    if isinstance(data, RestPage):
-        # The compiled read engine's page: its items are REST JSON already.
-        compiled: dict[str, Any] = {
-            "object": "list",
-            "url": operation.route.path,
-            "data": data.data,
-            "has_more": data.has_more,
-            "next_cursor": data.next_cursor,
-        }
-        if include_total:
-            compiled["total_count"] = data.total_count
-        return 200, orjson.dumps(compiled)
     if isinstance(data, orjson.Fragment):
         return operation.route.status, orjson.dumps(data)
     if not operation.is_list:
-        return operation.route.status, orjson.dumps(to_rest(data, operation.field.type))
-    page: dict[str, Any] = {
-        "object": "list",
-        "url": operation.route.path,
-        "data": [to_rest(edge["node"], operation.item_type) for edge in data["edges"]],
-        "has_more": data["pageInfo"]["hasNextPage"],
-        "next_cursor": data["pageInfo"]["endCursor"] if data["pageInfo"]["hasNextPage"] else None,
-    }
-    if include_total:
-        page["total_count"] = data["totalCount"]
-    return 200, orjson.dumps(page)
+        return operation.route.status, orjson.dumps(to_representation(data, operation.field.type))
+    # The compiled read engine answers a page whose objects are JSON text already.
+    page = data if isinstance(data, Page) else page_of(data, operation.item_type)
+    return 200, orjson.dumps(list_envelope(page, operation.route.path, include_total=include_total))
 
 
 class RestSurface:
@@ -144,7 +127,7 @@ class RestSurface:
             operation=Operation(
                 query=operation.query_with_total if include_total else operation.query,
                 variables=variables,
-                rest=True,
+                form=REPRESENTATION,
             ),
             write=route.is_mutation,
             render=lambda outcome: _render(outcome, operation, include_total, request_id),

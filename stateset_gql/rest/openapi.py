@@ -7,6 +7,7 @@ response come from its GraphQL field, in the REST (snake_case) form.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
 
@@ -20,11 +21,15 @@ from graphql import (
     GraphQLScalarType,
     get_named_type,
 )
+from starlette.requests import Request
+from starlette.responses import Response
 
 from stateset_gql import __version__
+from stateset_gql.graphql.representation.selection import selection
 from stateset_gql.graphql.schema import Schema
-from stateset_gql.rest.naming import to_snake
-from stateset_gql.rest.operations import RouteOperation, operation_for, selection
+from stateset_gql.http.responses import JSONResponse
+from stateset_gql.naming import to_snake
+from stateset_gql.rest.operations import RouteOperation, operation_for
 from stateset_gql.rest.params import OPERATORS, own_arguments
 from stateset_gql.rest.routes import ROUTES, RestRoute
 
@@ -321,3 +326,12 @@ def openapi(schema: Schema) -> dict[str, Any]:
             },
         },
     }
+
+
+def openapi_json(schema: Schema) -> Callable[[Request], Awaitable[Response]]:
+    """``/openapi.json``."""
+
+    async def endpoint(_request: Request) -> Response:
+        return JSONResponse(openapi(schema))
+
+    return endpoint

@@ -27,8 +27,8 @@ from starlette.datastructures import QueryParams
 from stateset_gql.db.listing import MAX_FIRST, MAX_OFFSET
 from stateset_gql.errors import BadRequest, shown
 from stateset_gql.graphql.scalars import parse_date_or_datetime
+from stateset_gql.naming import to_camel, to_snake
 from stateset_gql.rest.convert import enum_name
-from stateset_gql.rest.naming import to_camel, to_snake
 from stateset_gql.rest.operations import RouteOperation
 
 RESERVED = frozenset({"limit", "cursor", "offset", "page", "sort", "include_total"})

@@ -6,19 +6,20 @@ means to the resolver path. Each field is read as its type's ``Table`` declares
 (``mapping``); anything undeclared raises ``NotCompilable`` and the whole operation
 runs on the resolver path.
 
-A root field's SQL is a template: a connection's page (``db.listing``'s statement,
-built per request from the arguments) and the values only a request knows are put in
-at run time (``execute``), each a bound parameter, so the text stays the same from one
-request to the next and PostgreSQL runs it as one prepared statement.
+A root field's SQL is a fragment (``fragment``) with slots: a connection's page
+(``db.listing``'s statement, built per request from the arguments) and the values only
+a request knows are put in at run time (``execute``), each a bound parameter, so the
+text stays the same from one request to the next and PostgreSQL runs it as one
+prepared statement.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from dataclasses import replace
+from typing import cast
 
+import orjson
 from graphql import (
-    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -29,10 +30,8 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    Visitor,
     get_named_type,
     get_nullable_type,
-    visit,
 )
 from graphql.execution.collect_fields import (
     FieldDetails,
@@ -45,8 +44,9 @@ from graphql.execution.values import VariableValues
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import asyncpg
 
-from stateset_gql.db.owner import Owner
+from stateset_gql.db.owner import Owner, OwnerScoped
 from stateset_gql.graphql.compiled import sql
+from stateset_gql.graphql.compiled.fragment import SQL, Param, Slot, from_format
 from stateset_gql.graphql.compiled.mapping import (
     REGISTRY,
     Col,
@@ -61,74 +61,38 @@ from stateset_gql.graphql.compiled.mapping import (
     column_name,
     column_sql,
 )
+from stateset_gql.graphql.compiled.plan import (
+    COUNT,
+    FIRST,
+    PAGE,
+    PREVIOUS,
+    ROW_ORDER,
+    Plan,
+    RootPlan,
+    cursor_slot,
+)
 from stateset_gql.graphql.limits import is_connection
-from stateset_gql.rest.naming import to_snake
+from stateset_gql.graphql.representation.form import Form
 
-DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
-HANDLED_DIRECTIVES = frozenset({"skip", "include"})
+# SQLAlchemy writes a statement for a ``format`` driver (``%s`` per value), which
+# ``fragment.from_format`` reads into a fragment; the values become ``$n`` at the end.
+DIALECT = asyncpg.dialect(paramstyle="format")  # type: ignore[no-untyped-call]
 # A connection's own arguments, which ``execute.page_request`` reads.
 PAGE_ARGUMENTS = frozenset({"first", "after", "offset", "where", "orderBy"})
 
-# Placeholders a request fills in (``execute``): never in SQL the compiler writes itself.
-PAGE = "\x01PAGE\x01"
-COUNT = "\x01COUNT\x01"
-FIRST = "\x01FIRST\x01"
-PREVIOUS = "\x01PREVIOUS\x01"
-ROW_ORDER = "\x01ROW_ORDER\x01"
-CURSOR = "\x01CURSOR:{}\x01"
+# The request's owner, whose rows a root reads: bound when the plan runs.
+REQUEST_OWNER = Owner(cast(str, bindparam("account_id")), cast(bool, bindparam("livemode")))
+
+
+def owned_by(alias: str, owner: str) -> str:
+    """The tenant rule for a related row, written here alone: the row ``alias`` belongs
+    to the account and mode of the row ``owner`` it is read from. (A root's rows are
+    its domain's ``owned`` query for ``REQUEST_OWNER``.)"""
+    return " AND ".join(f"{alias}.{c} = {owner}.{c}" for c in OwnerScoped.OWNER_COLUMNS)
 
 
 class NotCompilable(Exception):
     """The operation runs on the resolver path."""
-
-
-@dataclass(frozen=True)
-class RootPlan:
-    key: str
-    kind: str  # "typename", "object", "connection" or "node"
-    template: str = ""
-    field_name: str = ""
-    node: FieldNode | None = None
-    field_def: GraphQLField | None = None
-    root: Root | None = None
-    # For "object": the parameters' names in ``$n`` order.
-    parameters: tuple[str, ...] = ()
-    total: bool = False
-    cursor_aliases: tuple[str, ...] = ()
-    # A connection's SQL per sort order, filled in once each.
-    by_order: dict[tuple[tuple[str, bool], ...], str] = field(default_factory=dict)
-    # For "node": an object plan per id prefix, each with the scopes it needs.
-    variants: dict[str, RootPlan] = field(default_factory=dict)
-    scopes: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Plan:
-    roots: tuple[RootPlan, ...]
-    scopes: frozenset[str]
-
-
-class _Directives(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.unhandled = False
-        self.switches: set[str] = set()
-
-    def enter_directive(self, node: DirectiveNode, *_args: Any) -> None:
-        if node.name.value not in HANDLED_DIRECTIVES:
-            self.unhandled = True
-        for argument in node.arguments or ():
-            name = getattr(argument.value, "name", None)
-            if name is not None:
-                self.switches.add(name.value)
-
-
-def switches(document: DocumentNode) -> tuple[str, ...] | None:
-    """The variables ``@skip``/``@include`` read (they shape the SQL), or None when the
-    document uses another directive."""
-    found = _Directives()
-    visit(document, found)
-    return None if found.unhandled else tuple(sorted(found.switches))
 
 
 def fragments_of(document: DocumentNode) -> dict[str, FragmentDetails]:
@@ -147,13 +111,13 @@ class Compiler:
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: VariableValues,
-        rest: bool,
+        form: Form,
         registry: Registry = REGISTRY,
     ) -> None:
         self.schema = schema
         self.operation = operation
         self.variables = variables
-        self.rest = rest
+        self.form = form
         self.registry = registry
         self.fragments = fragments_of(document)
         self.scopes: set[str] = set()
@@ -177,7 +141,7 @@ class Compiler:
         node = details[0].node
         name = node.name.value
         if name == "__typename":
-            return RootPlan(key=key, kind="typename", template=sql.json_literal(parent.name))
+            return RootPlan(key=key, kind="typename", constant=orjson.dumps(parent.name).decode())
         if name == "node" and self.registry.nodes:
             return self._node_root(key, node, parent, details)
         root = self.registry.roots.get(name)
@@ -232,23 +196,21 @@ class Compiler:
     ) -> RootPlan:
         if set(field_def.args) != {"id"}:
             raise NotCompilable(f"{name}: arguments")
-        owner = Owner(cast(str, bindparam("account_id")), cast(bool, bindparam("livemode")))
-        statement = root.owned(owner).where(root.id_column == bindparam("id"))
+        statement = root.owned(REQUEST_OWNER).where(root.id_column == bindparam("id"))
         compiled = statement.compile(dialect=DIALECT)
+        rows = from_format(compiled.string, [Param(name) for name in compiled.positiontup or ()])
         type_ = type_ or self._object_type(field_def)
         table = self._table(type_.name)
         alias = self._alias()
         value = self._object(table, type_, self._subfields(type_, details), alias)
-        template = f"SELECT {value} FROM ({compiled.string}) AS {alias}"
         return RootPlan(
             key=key,
             kind="object",
-            template=template,
+            template=SQL("SELECT ", value, " FROM (", rows, f") AS {alias}"),
             field_name=name,
             node=node,
             field_def=field_def,
             root=root,
-            parameters=tuple(compiled.positiontup or ()),
         )
 
     def _connection_root(
@@ -272,23 +234,24 @@ class Compiler:
         cursors: list[str] = []
         total = False
 
-        def cursor_of(alias: str) -> str:
+        def cursor_of(alias: str) -> Slot:
             cursors.append(alias)
-            return CURSOR.format(alias)
+            return cursor_slot(alias)
 
-        def rows(element: str, alias: str) -> str:
-            return sql.json_array(
-                element, f"FROM rows AS {alias} WHERE {alias}._n <= {FIRST}", f"{alias}._n"
-            )
+        def rows(element: SQL, alias: str) -> SQL:
+            source = SQL(f"FROM rows AS {alias} WHERE {alias}._n <= ", FIRST)
+            return sql.json_array(element, source, f"{alias}._n")
 
-        def edge_cursor(where: str) -> str:
+        def edge_cursor(where: SQL | str) -> SQL:
             alias = self._alias()
-            found = f"SELECT {cursor_of(alias)} FROM rows AS {alias} WHERE {alias}._n = {where}"
-            return f"({found})"
+            return SQL(
+                "(SELECT ", cursor_of(alias), f" FROM rows AS {alias} WHERE {alias}._n = ",
+                where, ")",
+            )  # fmt: skip
 
-        end_cursor = edge_cursor(f"least(k._c, {FIRST})")
-        entries: list[tuple[str, str]] = []
-        nodes: str | None = None
+        end_cursor = edge_cursor(SQL("least(k._c, ", FIRST, ")"))
+        entries: list[tuple[str, sql.Expr]] = []
+        nodes: SQL | None = None
         for out, sub in grouped.items():
             self._check(sub)
             field_name = sub[0].node.name.value
@@ -301,63 +264,65 @@ class Compiler:
                 entries.append((out, nodes))
             elif field_name == "edges":
                 alias = self._alias()
-                edge: list[tuple[str, str]] = []
+                edge: list[tuple[str, sql.Expr]] = []
                 for edge_key, edge_sub in self._subfields(edge_type, sub).items():
                     self._check(edge_sub)
                     edge_field = edge_sub[0].node.name.value
                     if edge_field == "__typename":
                         edge.append((edge_key, sql.json_literal(edge_type.name)))
                     elif edge_field == "cursor":
-                        edge.append((edge_key, f"'\"' || {cursor_of(alias)} || '\"'"))
+                        edge.append((edge_key, SQL("'\"' || ", cursor_of(alias), " || '\"'")))
                     elif edge_field == "node":
                         fields = self._subfields(node_type, edge_sub)
                         value = self._object(table, node_type, fields, alias)
                         edge.append((edge_key, value))
-                        if self.rest:
+                        if self.form.pages:
                             nodes = rows(value, alias)
                     else:
                         raise NotCompilable(f"edge field {edge_field}")
                 entries.append((out, rows(sql.json_object(self._keys(edge)), alias)))
             elif field_name == "pageInfo":
                 info_type = self._object_type(connection.fields["pageInfo"])
-                info: list[tuple[str, str]] = []
+                info: list[tuple[str, sql.Expr]] = []
                 for info_key, info_sub in self._subfields(info_type, sub).items():
                     self._check(info_sub)
                     info_field = info_sub[0].node.name.value
                     if info_field == "__typename":
                         info.append((info_key, sql.json_literal(info_type.name)))
                     elif info_field == "hasNextPage":
-                        info.append((info_key, sql.boolean(f"k._c > {FIRST}")))
+                        info.append((info_key, sql.boolean(SQL("k._c > ", FIRST))))
                     elif info_field == "hasPreviousPage":
                         info.append((info_key, sql.boolean(PREVIOUS)))
                     elif info_field == "startCursor":
-                        info.append((info_key, sql.or_null(f"'\"' || {edge_cursor('1')} || '\"'")))
+                        start = edge_cursor("1")
+                        info.append((info_key, sql.or_null(SQL("'\"' || ", start, " || '\"'"))))
                     elif info_field == "endCursor":
-                        info.append((info_key, sql.or_null(f"'\"' || {end_cursor} || '\"'")))
+                        end = SQL("'\"' || ", end_cursor, " || '\"'")
+                        info.append((info_key, sql.or_null(end)))
                     else:
                         raise NotCompilable(f"pageInfo field {info_field}")
                 entries.append((out, sql.json_object(self._keys(info))))
             elif field_name == "totalCount":
                 total = True
-                entries.append((out, f"({COUNT})::text"))
+                entries.append((out, SQL("(", COUNT, ")::text")))
             else:
                 raise NotCompilable(f"connection field {field_name}")
-        head = (
-            f"WITH page AS ({PAGE}), rows AS (SELECT p.*, row_number() OVER "
-            f"(ORDER BY {ROW_ORDER}) AS _n FROM page AS p) SELECT "
-        )
+        head = SQL(
+            "WITH page AS (", PAGE, "), rows AS (SELECT p.*, row_number() OVER (ORDER BY ",
+            ROW_ORDER, ") AS _n FROM page AS p) SELECT ",
+        )  # fmt: skip
         tail = " FROM (SELECT count(*) AS _c FROM rows) AS k"
-        if self.rest:
+        if self.form.pages:
             if nodes is None:
-                raise NotCompilable("a REST list without its nodes")
-            count = f"({COUNT})" if total else "NULL::bigint"
-            body = f"{nodes}, k._c > {FIRST}, {end_cursor}, {count}"
+                raise NotCompilable("a page without its nodes")
+            count = SQL("(", COUNT, ")") if total else SQL("NULL::bigint")
+            body = SQL(nodes, ", k._c > ", FIRST, ", ", end_cursor, ", ", count)
         else:
             body = sql.json_object(self._keys(entries))
         return RootPlan(
             key=key,
             kind="connection",
-            template=head + body + tail,
+            template=SQL(head, body, tail),
             field_name=name,
             node=node,
             field_def=field_def,
@@ -375,8 +340,8 @@ class Compiler:
         grouped: GroupedFieldSet,
         alias: str,
         json_column: str | None = None,
-    ) -> str:
-        entries: list[tuple[str, str]] = []
+    ) -> SQL:
+        entries: list[tuple[str, sql.Expr]] = []
         for key, details in grouped.items():
             self._check(details)
             name = details[0].node.name.value
@@ -397,15 +362,15 @@ class Compiler:
         details: list[FieldDetails],
         alias: str,
         json_column: str | None,
-    ) -> str:
+    ) -> SQL:
         if isinstance(source, Const):
-            return sql.json_literal(source.value)
+            return SQL(sql.json_literal(source.value))
         if isinstance(source, Col):
             column = column_sql(source.column, alias)
             if source.kind == "enum":
                 enum = get_named_type(field_def.type)
                 assert isinstance(enum, GraphQLEnumType)
-                return sql.enum(column, enum, self.rest)
+                return sql.enum(column, enum, by_value=self.form.enum_values)
             writers = {
                 "string": sql.string,
                 "int": sql.integer,
@@ -432,7 +397,7 @@ class Compiler:
                 present.append(f"jsonb_typeof({inner}) = 'object'")
             if not present:
                 return value
-            return f"CASE WHEN {' AND '.join(present)} THEN {value} ELSE 'null' END"
+            return SQL(f"CASE WHEN {' AND '.join(present)} THEN ", value, " ELSE 'null' END")
         if source.scope is not None:
             self.scopes.add(source.scope)
         child = self._alias()
@@ -441,11 +406,9 @@ class Compiler:
             f"FROM {table.table_name} AS {child} WHERE {child}.{column_name(source.remote)} = "
             f"{alias}.{column_name(source.local)}"
         )
-        owned = (
-            f" AND {child}.account_id = {alias}.account_id AND {child}.livemode = {alias}.livemode"
-        )
+        owned = f" AND {owned_by(child, alias)}"
         if isinstance(source, One):
-            return sql.or_null(f"(SELECT {value} {match}{owned})")
+            return sql.or_null(SQL("(SELECT ", value, f" {match}{owned})"))
         if not isinstance(get_nullable_type(field_def.type), GraphQLList):
             raise NotCompilable("a list of rows for a field that is not a list")
         order = ", ".join(f"{child}.{column_name(c)}" for c in source.order_by)
@@ -453,8 +416,8 @@ class Compiler:
 
     # ---------------------------------------------------------------- helpers
 
-    def _keys(self, entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(to_snake(k), v) for k, v in entries] if self.rest else entries
+    def _keys(self, entries: list[tuple[str, sql.Expr]]) -> list[tuple[str, sql.Expr]]:
+        return [(self.form.key(k), v) for k, v in entries]
 
     def _alias(self) -> str:
         self.aliases += 1

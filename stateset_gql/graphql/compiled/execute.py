@@ -8,10 +8,8 @@ not there. The resolver path then runs the whole operation and says why, in its 
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -27,37 +25,24 @@ from stateset_gql.db.listing import Order, PageRequest
 from stateset_gql.db.pages import page_query
 from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.compiled import sql
-from stateset_gql.graphql.compiled.compiler import (
+from stateset_gql.graphql.compiled.compiler import DIALECT, Compiler, NotCompilable
+from stateset_gql.graphql.compiled.fragment import SQL, Value, from_format, join
+from stateset_gql.graphql.compiled.mapping import column_sql
+from stateset_gql.graphql.compiled.plan import (
     COUNT,
-    CURSOR,
-    DIALECT,
-    FIRST,
     PAGE,
-    PREVIOUS,
     ROW_ORDER,
-    Compiler,
-    NotCompilable,
     Plan,
     RootPlan,
+    cursor_slot,
     switches,
 )
-from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import bind_processors, cache_key
-from stateset_gql.rest.naming import to_snake
+from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
+from stateset_gql.naming import to_snake
 
 CACHED_PLANS = 1024
-_PARAMETER = re.compile(r"\$(\d+)")
-
-
-@dataclass(frozen=True)
-class RestPage:
-    """A REST list's page, its items already written in REST's words."""
-
-    data: orjson.Fragment
-    has_more: bool
-    next_cursor: str | None
-    total_count: int | None
 
 
 def _plain(value: Any) -> Any:
@@ -125,7 +110,8 @@ def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, 
     return compiled, compiled.construct_params()
 
 
-def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
+def _bound(statement: Select[Any]) -> SQL:
+    """A SQLAlchemy statement as a fragment holding its values."""
     compiled, params = _compiled(statement)
     # What execution itself applies to each value (``UTCDateTime`` writes UTC).
     processors = bind_processors(compiled)
@@ -134,11 +120,7 @@ def _bound(statement: Select[Any]) -> tuple[str, list[Any]]:
         value = params[name]
         processor: Any = processors.get(name)
         values.append(processor(value) if processor is not None and value is not None else value)
-    return compiled.string, values
-
-
-def _renumbered(text: str, by: int) -> str:
-    return _PARAMETER.sub(lambda m: f"${int(m.group(1)) + by}", text) if by else text
+    return from_format(compiled.string, [Value(v) for v in values])
 
 
 class CompiledReads:
@@ -154,7 +136,7 @@ class CompiledReads:
         operation: OperationDefinitionNode,
         variables: Any,
         name: str | None,
-        rest: bool,
+        form: Form,
     ) -> Plan | None:
         head = (query, name)
         if head not in self.switches:
@@ -164,7 +146,7 @@ class CompiledReads:
         names = self.switches[head]
         if names is None:
             return None
-        key = (query, name, rest, tuple(variables.coerced.get(n) for n in names))
+        key = (query, name, form, tuple(variables.coerced.get(n) for n in names))
         if key in self.plans:
             self.plans.move_to_end(key)
             return self.plans[key]
@@ -174,7 +156,7 @@ class CompiledReads:
                 document=document,
                 operation=operation,
                 variables=variables,
-                rest=rest,
+                form=form,
             ).plan()
         except NotCompilable:
             plan = None
@@ -191,7 +173,7 @@ class CompiledReads:
         operation_name: str | None,
         context: Context,
         *,
-        rest: bool = False,
+        form: Form = GRAPHQL,
     ) -> dict[str, Any] | None:
         operation = get_operation_ast(document, operation_name)
         if operation is None:
@@ -201,7 +183,7 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
-        plan = self.plan(query, document, operation, coerced, operation_name, rest)
+        plan = self.plan(query, document, operation, coerced, operation_name, form)
         if plan is None or not all(context.principal.can(s) for s in plan.scopes):
             return None
         # One pooled connection of its own for the operation's statements, not the
@@ -210,7 +192,7 @@ class CompiledReads:
         assert isinstance(reader, AsyncEngine)
         try:
             async with reader.connect() as connection:
-                return await self._roots(plan, coerced, context, connection, rest)
+                return await self._roots(plan, coerced, context, connection, form)
         except StateSetError:
             return None
 
@@ -220,17 +202,17 @@ class CompiledReads:
         coerced: VariableValues,
         context: Context,
         connection: AsyncConnection,
-        rest: bool,
+        form: Form,
     ) -> dict[str, Any] | None:
         data: dict[str, Any] = {}
         for root in plan.roots:
             if root.kind == "typename":
-                data[root.key] = orjson.Fragment(root.template[1:-1])
+                data[root.key] = orjson.Fragment(root.constant)
                 continue
             assert root.node is not None
             assert root.field_def is not None
             args = get_argument_values(root.field_def, root.node, coerced)
-            value: orjson.Fragment | RestPage | None
+            value: orjson.Fragment | Page | None
             if root.kind == "node":
                 # The id's prefix says which table; an unknown one, or a type the key
                 # may not read, is the resolver path's to answer.
@@ -241,7 +223,7 @@ class CompiledReads:
             elif root.kind == "object":
                 value = await self._object(root, args, context, connection)
             else:
-                value = await self._connection(root, args, context, connection, rest)
+                value = await self._connection(root, args, context, connection, form)
             if value is None:
                 return None
             data[root.key] = value
@@ -252,11 +234,10 @@ class CompiledReads:
     ) -> orjson.Fragment | None:
         owner = context.principal.owner
         given = {"account_id": owner.account_id, "livemode": owner.livemode, "id": args["id"]}
-        result = await connection.exec_driver_sql(
-            root.template, tuple(given[name] for name in root.parameters)
-        )
-        text = result.scalar()
-        return None if text is None else orjson.Fragment(text)
+        text, values = root.template.render(given)
+        result = await connection.exec_driver_sql(text, tuple(values))
+        answer = result.scalar()
+        return None if answer is None else orjson.Fragment(answer)
 
     async def _connection(
         self,
@@ -264,8 +245,8 @@ class CompiledReads:
         args: dict[str, Any],
         context: Context,
         connection: AsyncConnection,
-        rest: bool,
-    ) -> orjson.Fragment | RestPage:
+        form: Form,
+    ) -> orjson.Fragment | Page:
         assert root.root is not None
         assert root.root.spec is not None
         request = page_request(args)
@@ -273,29 +254,23 @@ class CompiledReads:
         if root.root.narrow is not None:
             base = root.root.narrow(base, args)
         query = page_query(spec=root.root.spec, base=base, request=request)
-        page_sql, values = _bound(query.statement)
-        count_sql = ""
+        slots = {PAGE.name: _bound(query.statement)}
         if root.total:
-            count_sql, count_values = _bound(query.count_statement)
-            count_sql = _renumbered(count_sql, len(values))
-            values += count_values
-        text = self._template(root, tuple(query.order))
-        text = text.replace(PAGE, page_sql).replace(COUNT, count_sql)
+            slots[COUNT.name] = _bound(query.count_statement)
         # Each value a request adds is bound only where the selection uses it.
-        if FIRST in text:
-            values.append(request.first)
-            text = text.replace(FIRST, f"${len(values)}::int")
-        if PREVIOUS in text:
-            values.append(request.after is not None or bool(request.offset))
-            text = text.replace(PREVIOUS, f"${len(values)}::boolean")
+        params = {
+            "first": request.first,
+            "previous": request.after is not None or bool(request.offset),
+        }
+        text, values = self._template(root, tuple(query.order)).fill(slots).render(params)
         row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
-        if not rest:
+        if not form.pages:
             return orjson.Fragment(row[0])
-        return RestPage(orjson.Fragment(row[0]), row[1], row[2] if row[1] else None, row[3])
+        return Page(orjson.Fragment(row[0]), row[1], row[2], row[3])
 
     @staticmethod
-    def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> str:
-        """The root's SQL for one sort order: row order and cursors filled in, once."""
+    def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> SQL:
+        """The root's fragment for one sort order: row order and cursors filled in, once."""
         text = root.by_order.get(order)
         if text is not None:
             return text
@@ -311,12 +286,14 @@ class CompiledReads:
             )
             for name, desc in order
         ]
-        text = root.template.replace(
-            ROW_ORDER,
-            ", ".join(f"{column_sql(c, 'p')} {'DESC' if d else 'ASC'}" for _, c, d in columns),
-        )
+        slots: dict[str, SQL | str] = {
+            ROW_ORDER.name: join(
+                (f"{column_sql(c, 'p')} {'DESC' if d else 'ASC'}" for _, c, d in columns), ", "
+            )
+        }
         for alias in root.cursor_aliases:
             cursor = sql.cursor(signature, [(kind, column_sql(c, alias)) for kind, c, _ in columns])
-            text = text.replace(CURSOR.format(alias), cursor)
-        root.by_order[order] = text
-        return text
+            slots[cursor_slot(alias).name] = cursor
+        template = root.template.fill(slots)
+        root.by_order[order] = template
+        return template

@@ -14,6 +14,11 @@ from collections.abc import Sequence
 import orjson
 from graphql import GraphQLEnumType
 
+from stateset_gql.graphql.compiled.fragment import SQL, join
+
+# An expression: SQL text the compiler wrote, or a fragment holding values to bind.
+Expr = SQL | str
+
 
 def literal(text: str) -> str:
     """``text`` as an SQL string literal."""
@@ -25,20 +30,23 @@ def json_literal(value: object) -> str:
     return literal(orjson.dumps(value).decode())
 
 
-def or_null(expression: str) -> str:
-    return f"coalesce({expression}, 'null')"
+def or_null(expression: Expr) -> SQL:
+    return SQL("coalesce(", expression, ", 'null')")
 
 
-def string(expression: str) -> str:
-    return or_null(f"to_json({expression})::text")
+def string(expression: Expr) -> SQL:
+    return or_null(SQL("to_json(", expression, ")::text"))
 
 
-def integer(expression: str) -> str:
-    return or_null(f"({expression})::text")
+def integer(expression: Expr) -> SQL:
+    return or_null(SQL("(", expression, ")::text"))
 
 
-def boolean(expression: str) -> str:
-    return f"CASE WHEN {expression} THEN 'true' WHEN NOT {expression} THEN 'false' ELSE 'null' END"
+def boolean(expression: Expr) -> SQL:
+    return SQL(
+        "CASE WHEN ", expression, " THEN 'true' WHEN NOT ", expression,
+        " THEN 'false' ELSE 'null' END",
+    )  # fmt: skip
 
 
 def iso_time(expression: str, zone: str) -> str:
@@ -51,15 +59,15 @@ def iso_time(expression: str, zone: str) -> str:
     )
 
 
-def datetime(expression: str) -> str:
+def datetime(expression: str) -> SQL:
     return or_null(f"'\"' || {iso_time(expression, 'Z')} || '\"'")
 
 
-def json_value(expression: str) -> str:
+def json_value(expression: str) -> SQL:
     """A JSON column (``metadata``: an object of strings) in its stored key order, as the
     resolver path reads it back. Values are written by PostgreSQL itself, so a string
     is escaped as ``to_json`` escapes it."""
-    return (
+    return SQL(
         f"CASE jsonb_typeof({expression}) WHEN 'object' THEN (SELECT '{{' || "
         f"coalesce(string_agg(to_json(e.key)::text || ':' || e.value::text, ',' "
         f"ORDER BY e.n), '') || '}}' FROM jsonb_each({expression}) WITH ORDINALITY "
@@ -72,7 +80,7 @@ def json_value(expression: str) -> str:
 JSON_TEXT_DEPTH = 10
 
 
-def json_text(expression: str, depth: int = JSON_TEXT_DEPTH) -> str:
+def json_text(expression: str, depth: int = JSON_TEXT_DEPTH) -> SQL:
     """A plain JSON column's value as orjson writes what the resolver path reads back:
     keys in their stored order, compact, strings as ``to_json`` escapes them (the stored
     text may have been written with spaces and ``\\u`` escapes). Nested objects and
@@ -103,49 +111,54 @@ def _json_text(value: str, depth: int) -> str:
     )
 
 
-def enum(expression: str, enum_type: GraphQLEnumType, rest: bool) -> str:
-    """GraphQL writes an enum's name (``PENDING``), REST its value (``pending``)."""
-    if rest:
+def enum(expression: str, enum_type: GraphQLEnumType, *, by_value: bool) -> SQL:
+    """GraphQL writes an enum's name (``PENDING``), the representation its value
+    (``pending``)."""
+    if by_value:
         return string(expression)
     cases = " ".join(
         f"WHEN {literal(str(item.value))} THEN {json_literal(name)}"
         for name, item in enum_type.values.items()
     )
-    return f"CASE {expression} {cases} ELSE 'null' END"
+    return SQL(f"CASE {expression} {cases} ELSE 'null' END")
 
 
-def concat(parts: Sequence[tuple[str, bool]]) -> str:
+def concat(parts: Sequence[tuple[Expr, bool]]) -> SQL:
     """Pieces of text, each a literal (True) or an SQL expression (False), joined with
     ``||``; neighbouring literals are merged."""
-    merged: list[tuple[str, bool]] = []
+    merged: list[tuple[Expr, bool]] = []
     for text, is_literal in parts:
         if is_literal and merged and merged[-1][1]:
-            merged[-1] = (merged[-1][0] + text, True)
+            merged[-1] = (str(merged[-1][0]) + str(text), True)
         else:
             merged.append((text, is_literal))
-    return " || ".join(literal(text) if is_literal else f"({text})" for text, is_literal in merged)
+    return join(
+        (literal(str(text)) if is_literal else SQL("(", text, ")") for text, is_literal in merged),
+        " || ",
+    )
 
 
-def json_object(entries: Sequence[tuple[str, str]]) -> str:
+def json_object(entries: Sequence[tuple[str, Expr]]) -> SQL:
     """``{"key":value,...}`` from (key, SQL expression) pairs, in their order."""
-    parts: list[tuple[str, bool]] = []
+    parts: list[tuple[Expr, bool]] = []
     for i, (key, value) in enumerate(entries):
         parts += [(("," if i else "{") + orjson.dumps(key).decode() + ":", True), (value, False)]
     parts.append(("}" if entries else "{}", True))
     return concat(parts)
 
 
-def json_array(element: str, source: str, order: str) -> str:
+def json_array(element: Expr, source: Expr, order: str) -> SQL:
     """``[element,...]`` over the rows of ``source`` (a FROM ... WHERE ...) in ``order``."""
-    return (
-        f"(SELECT '[' || coalesce(string_agg({element}, ',' ORDER BY {order}), '') || ']' {source})"
-    )
+    return SQL(
+        "(SELECT '[' || coalesce(string_agg(", element, f", ',' ORDER BY {order}), '') || ']' ",
+        source, ")",
+    )  # fmt: skip
 
 
-def cursor(signature: str, values: Sequence[tuple[str, str]]) -> str:
+def cursor(signature: str, values: Sequence[tuple[str, str]]) -> SQL:
     """The keyset cursor of a row, as ``db.listing.encode_cursor`` writes it: the
     base64url (unpadded) of ``["<signature>",[values]]``; ``values`` are (kind, column)."""
-    written = []
+    written: list[SQL] = []
     for kind, column in values:
         if kind == "datetime":
             written.append(or_null(f"'{{\"t\":\"' || {iso_time(column, '+00:00')} || '\"}}'"))
@@ -155,8 +168,10 @@ def cursor(signature: str, values: Sequence[tuple[str, str]]) -> str:
             written.append(boolean(column))
         else:
             written.append(string(column))
-    parts: list[tuple[str, bool]] = [("[" + orjson.dumps(signature).decode() + ",[", True)]
+    parts: list[tuple[Expr, bool]] = [("[" + orjson.dumps(signature).decode() + ",[", True)]
     for i, value in enumerate(written):
         parts += [(",", True), (value, False)] if i else [(value, False)]
     text = concat([*parts, ("]]", True)])
-    return f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
+    return SQL(
+        "rtrim(translate(encode(convert_to(", text, ", 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
+    )

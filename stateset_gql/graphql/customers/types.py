@@ -16,7 +16,7 @@ from stateset_gql.graphql.node import Node
 from stateset_gql.graphql.objects import Mapped
 from stateset_gql.graphql.pagination import Sort, order_input
 from stateset_gql.graphql.scalars import JSON
-from stateset_gql.rest.naming import to_snake
+from stateset_gql.naming import to_snake
 
 
 @strawberry.type

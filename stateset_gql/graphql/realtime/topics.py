@@ -41,9 +41,9 @@ from stateset_gql.access.principal import Principal
 from stateset_gql.events.service import check_type_pattern
 from stateset_gql.events.types import matches
 from stateset_gql.graphql.internals import core_schema
+from stateset_gql.graphql.representation.convert import from_representation
+from stateset_gql.graphql.representation.selection import carried
 from stateset_gql.graphql.schema import Schema
-from stateset_gql.rest.convert import from_rest
-from stateset_gql.rest.operations import carried
 
 # Each subscription field: the scope it needs, and the kind of object it yields (None:
 # the event itself).
@@ -101,8 +101,8 @@ class Snapshots:
         visit(document, TypeInfoVisitor(type_info, visitor))
         return visitor.errors
 
-    def graphql_form(self, field_name: str, rest: dict[str, Any]) -> Any:
-        return from_rest(rest, self.root.fields[field_name].type)
+    def graphql_form(self, field_name: str, representation: dict[str, Any]) -> Any:
+        return from_representation(representation, self.root.fields[field_name].type)
 
     def execute(
         self,
@@ -157,9 +157,9 @@ class SubscriptionTopic:
         return all(found.get(key) == value for key, value in self.match.items())
 
     def render(self, event: dict[str, Any]) -> Rendered:
-        rest = event if self.kind is None else self._object(event)
-        assert rest is not None
-        root = {self.root_field: self.snapshots.graphql_form(self.root_field, rest)}
+        subject = event if self.kind is None else self._object(event)
+        assert subject is not None
+        root = {self.root_field: self.snapshots.graphql_form(self.root_field, subject)}
         result = self.snapshots.execute(self.document, self.variables, self.operation_name, root)
         data = None if result.data is None else orjson.Fragment(orjson.dumps(result.data))
         return Rendered(data=data, errors=result.errors or None)

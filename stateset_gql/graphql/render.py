@@ -1,9 +1,10 @@
 """The one representation of a resource: what ``GET /v1/<resource>/{id}`` answers.
 
 The REST route, the event's ``data.object`` (and so webhooks and subscriptions) all come
-from the REST selection of the resource's GraphQL type (``rest.operations.selection``),
-executed by the same resolvers and turned into REST form by the same converter. A
-subject's kind is its ``object`` name (``inventory_item``).
+from the representation's selection of the resource's GraphQL type
+(``graphql.representation.selection``), executed by the same resolvers and turned into
+the representation's form by the same converter. A subject's kind is its ``object``
+name (``inventory_item``).
 
 A render starts from the rows the transaction already holds: the selection is executed
 with the object as its root (a schema whose query type is the object's type), so a row
@@ -36,13 +37,13 @@ from stateset_gql.graphql.events.types import Event
 from stateset_gql.graphql.internals import core_schema, derived_schema
 from stateset_gql.graphql.inventory.types import InventoryItem
 from stateset_gql.graphql.orders.types import Order
+from stateset_gql.graphql.representation.convert import to_representation
+from stateset_gql.graphql.representation.selection import selection
 from stateset_gql.graphql.returns.types import Return
 from stateset_gql.graphql.schema import build_schema
 from stateset_gql.graphql.subscriptions.types import CustomerSubscription
 from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
 from stateset_gql.orders.models import Order as OrderModel
-from stateset_gql.rest.convert import to_rest
-from stateset_gql.rest.operations import selection
 from stateset_gql.returns.models import Return as ReturnModel
 from stateset_gql.settings import Settings
 from stateset_gql.subscriptions.models import CustomerSubscription as SubscriptionModel
@@ -143,7 +144,7 @@ class Representation:
             if result.errors or result.data is None:
                 error = result.errors[0] if result.errors else None
                 raise RuntimeError(f"could not render {subject}: {error}") from error
-            body: dict[str, Any] = to_rest(result.data, kind.type_)
+            body: dict[str, Any] = to_representation(result.data, kind.type_)
             return body
 
         # Together, so the DataLoaders batch the related rows of every subject.

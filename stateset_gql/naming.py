@@ -1,4 +1,6 @@
-"""snake_case (REST) and camelCase (GraphQL) names."""
+"""The API's two spellings of a name: camelCase in GraphQL, snake_case in the
+representation (REST bodies, events, webhooks). Depends on nothing, so any layer may
+use it."""
 
 from __future__ import annotations
 
