@@ -59,20 +59,6 @@ def test_an_encoded_slash_is_part_of_the_id(client: httpx.Client, account: Accou
     assert posted.headers["allow"] == "GET, PATCH"
 
 
-def test_the_pipeline_knows_no_transport() -> None:
-    """``pipeline/`` is one door for every transport: HTTP imports it, never the reverse."""
-    from tests.test_platform import PACKAGE, _imported
-
-    transports = ("starlette", "stateset_gql.http", "stateset_gql.rest")
-    found = [
-        (path.name, name)
-        for path in sorted((PACKAGE / "pipeline").glob("*.py"))
-        for name in _imported(path.read_text(), path)
-        if any(name == t or name.startswith(t + ".") for t in transports)
-    ]
-    assert found == []
-
-
 QUERY, MUTATION, SUBSCRIPTION = (
     OperationType.QUERY,
     OperationType.MUTATION,

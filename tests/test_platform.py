@@ -156,6 +156,65 @@ def test_the_layer_check_sees_every_form_of_import() -> None:
     assert not _is_layer("stateset_gql.restock")
 
 
+# The API's layers, top down: a module imports its own layer or those below it, never one
+# above. Everything not named here is the domain, below them all. So GraphQL never imports
+# the REST facade, the pipeline no transport, and nothing below the API imports it.
+LAYERS = (
+    ("cli",), ("app",), ("rest",), ("http",), ("pipeline",), ("graphql",), ("realtime", "worker"),
+)  # fmt: skip
+
+
+def _layer_of(name: str) -> int:
+    """The layer of a module name of this package (``len(LAYERS)``: the domain)."""
+    parts = name.split(".")
+    if parts[0] != "stateset_gql" or len(parts) < 2:
+        raise ValueError(name)
+    return next((i for i, layer in enumerate(LAYERS) if parts[1] in layer), len(LAYERS))
+
+
+def _upward_imports(path: Path) -> list[str]:
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    own = _layer_of(module)
+    return [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for name in _imported(path.read_text(), path)
+        if name.startswith("stateset_gql.") and _layer_of(name) < own
+    ]
+
+
+def test_every_module_imports_only_its_own_layer_or_those_below() -> None:
+    assert [
+        found for path in sorted(PACKAGE.rglob("*.py")) for found in _upward_imports(path)
+    ] == []
+
+
+def test_the_layer_check_sees_an_import_that_runs_back_up() -> None:
+    assert [_layer_of(m) for m in ("stateset_gql.cli", "stateset_gql.rest.routes")] == [0, 2]
+    assert _layer_of("stateset_gql.orders.service") == len(LAYERS)
+    assert _layer_of("stateset_gql.graphql.compiled.compiler") < _layer_of("stateset_gql.naming")
+    upward = [
+        ("graphql", "from stateset_gql.rest.routes import ROUTES\n"),
+        ("pipeline", "from stateset_gql.http import auth\n"),
+        ("orders", "import stateset_gql.realtime.outbox\n"),
+    ]
+    for part, source in upward:
+        path = PACKAGE / part / "probe.py"
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        names = [n for n in _imported(source, path) if _layer_of(n) < _layer_of(module)]
+        assert len(names) == 1, (part, source)
+
+
+def test_the_pipeline_imports_no_web_framework() -> None:
+    """``pipeline/`` is one door for every transport: HTTP and WebSocket call it."""
+    found = [
+        (path.name, name)
+        for path in sorted((PACKAGE / "pipeline").glob("*.py"))
+        for name in _imported(path.read_text(), path)
+        if name == "starlette" or name.startswith("starlette.")
+    ]
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
