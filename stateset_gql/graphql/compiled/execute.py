@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import MutableMapping
 from enum import Enum
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import orjson
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
@@ -26,7 +27,7 @@ from stateset_gql.db.pages import page_query
 from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.compiled import sql
 from stateset_gql.graphql.compiled.compiler import DIALECT, Compiler, NotCompilable
-from stateset_gql.graphql.compiled.fragment import SQL, Value, from_format, join
+from stateset_gql.graphql.compiled.fragment import SQL, Param, format_places, from_format, join
 from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.compiled.plan import (
     COUNT,
@@ -43,6 +44,8 @@ from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
 from stateset_gql.naming import to_snake
 
 CACHED_PLANS = 1024
+# A connection's statements a root keeps numbered, by sort order and page statement.
+PREPARED_SHAPES = 256
 
 
 def _plain(value: Any) -> Any:
@@ -110,8 +113,18 @@ def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, 
     return compiled, compiled.construct_params()
 
 
-def _bound(statement: Select[Any]) -> SQL:
-    """A SQLAlchemy statement as a fragment holding its values."""
+class Bound(NamedTuple):
+    """A SQLAlchemy statement compiled: its text (``%s`` for each value) and values."""
+
+    text: str
+    values: list[Any]
+
+    def params(self, slot: str) -> dict[str, Any]:
+        """Its values as the parameters ``slot_fragment`` names."""
+        return {f"{slot}:{i}": value for i, value in enumerate(self.values)}
+
+
+def _bound(statement: Select[Any]) -> Bound:
     compiled, params = _compiled(statement)
     # What execution itself applies to each value (``UTCDateTime`` writes UTC).
     processors = bind_processors(compiled)
@@ -120,7 +133,14 @@ def _bound(statement: Select[Any]) -> SQL:
         value = params[name]
         processor: Any = processors.get(name)
         values.append(processor(value) if processor is not None and value is not None else value)
-    return from_format(compiled.string, [Value(v) for v in values])
+    return Bound(compiled.string, values)
+
+
+@lru_cache(maxsize=CACHED_PLANS)
+def slot_fragment(slot: str, text: str) -> SQL:
+    """A compiled statement's text as a fragment whose values are parameters named
+    ``{slot}:{i}``: the same text makes the same fragment, whatever its values."""
+    return from_format(text, [Param(f"{slot}:{i}") for i in range(format_places(text))])
 
 
 class CompiledReads:
@@ -254,15 +274,25 @@ class CompiledReads:
         if root.root.narrow is not None:
             base = root.root.narrow(base, args)
         query = page_query(spec=root.root.spec, base=base, request=request)
-        slots = {PAGE.name: _bound(query.statement)}
+        bound = {PAGE.name: _bound(query.statement)}
         if root.total:
-            slots[COUNT.name] = _bound(query.count_statement)
+            bound[COUNT.name] = _bound(query.count_statement)
         # Each value a request adds is bound only where the selection uses it.
         params = {
             "first": request.first,
             "previous": request.after is not None or bool(request.offset),
         }
-        text, values = self._template(root, tuple(query.order)).fill(slots).render(params)
+        for slot, statement in bound.items():
+            params.update(statement.params(slot))
+        order = tuple(query.order)
+        shape = (order, *(statement.text for statement in bound.values()))
+        prepared = root.prepared.get(shape)
+        if prepared is None:
+            slots = {slot: slot_fragment(slot, b.text) for slot, b in bound.items()}
+            prepared = self._template(root, order).fill(slots).prepare()
+            if len(root.prepared) < PREPARED_SHAPES:
+                root.prepared[shape] = prepared
+        text, values = prepared.text, prepared.values(params)
         row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
         if not form.pages:
             return orjson.Fragment(row[0])

@@ -30,8 +30,20 @@ class Slot(NamedTuple):
 Piece = str | Value | Param | Slot
 
 
+class Prepared(NamedTuple):
+    """A fragment rendered: its text, and where each ``$n``'s value comes from."""
+
+    text: str
+    sources: tuple[Value | Param, ...]
+
+    def values(self, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The values of ``$1..$n`` for one run of the statement."""
+        given = params or {}
+        return [s.value if isinstance(s, Value) else given[s.name] for s in self.sources]
+
+
 class SQL:
-    __slots__ = ("pieces",)
+    __slots__ = ("_prepared", "pieces")
 
     def __init__(self, *parts: SQL | Piece) -> None:
         pieces: list[Piece] = []
@@ -45,6 +57,7 @@ class SQL:
                         continue
                 pieces.append(piece)
         self.pieces: tuple[Piece, ...] = tuple(pieces)
+        self._prepared: Prepared | None = None
 
     def __add__(self, other: SQL | Piece) -> SQL:
         return SQL(self, other)
@@ -69,23 +82,32 @@ class SQL:
 
     def render(self, params: Mapping[str, Any] | None = None) -> tuple[str, list[Any]]:
         """The statement's text and its values, in ``$n`` order."""
+        prepared = self.prepare()
+        return prepared.text, prepared.values(params)
+
+    def prepare(self) -> Prepared:
+        """The text with every value numbered, worked out once a fragment: a kept plan's
+        statement is numbered on its first run, not on each."""
+        if self._prepared is not None:
+            return self._prepared
         text: list[str] = []
-        values: list[Any] = []
+        sources: list[Value | Param] = []
         numbered: dict[str, int] = {}
         for piece in self.pieces:
             if isinstance(piece, str):
                 text.append(piece)
             elif isinstance(piece, Value):
-                values.append(piece.value)
-                text.append(f"${len(values)}")
+                sources.append(piece)
+                text.append(f"${len(sources)}")
             elif isinstance(piece, Param):
                 if piece.name not in numbered:
-                    values.append((params or {})[piece.name])
-                    numbered[piece.name] = len(values)
+                    sources.append(piece)
+                    numbered[piece.name] = len(sources)
                 text.append(f"${numbered[piece.name]}")
             else:
                 raise ValueError(f"slot {piece.name!r} was never filled")
-        return "".join(text), values
+        self._prepared = Prepared("".join(text), tuple(sources))
+        return self._prepared
 
     def names(self) -> tuple[str, ...]:
         """The ``Param`` names, in the order ``render`` numbers them."""
@@ -100,6 +122,11 @@ def join(fragments: Iterable[SQL | Piece], separator: str) -> SQL:
 
 
 _FORMAT = re.compile(r"(%%|%s)")
+
+
+def format_places(text: str) -> int:
+    """How many values a ``format`` driver's statement takes."""
+    return sum(1 for token in _FORMAT.findall(text) if token == "%s")
 
 
 def from_format(text: str, values: Iterable[SQL | Piece]) -> SQL:

@@ -12,7 +12,7 @@ from typing import Any
 
 from graphql import DirectiveNode, DocumentNode, FieldNode, GraphQLField, Visitor, visit
 
-from stateset_gql.graphql.compiled.fragment import SQL, Param, Slot
+from stateset_gql.graphql.compiled.fragment import SQL, Param, Prepared, Slot
 from stateset_gql.graphql.compiled.mapping import Root
 
 HANDLED_DIRECTIVES = frozenset({"skip", "include"})
@@ -46,6 +46,8 @@ class RootPlan:
     cursor_aliases: tuple[str, ...] = ()
     # A connection's fragment per sort order, its row order and cursors filled in once.
     by_order: dict[tuple[tuple[str, bool], ...], SQL] = field(default_factory=dict)
+    # Its statement numbered, by sort order and the page's (and count's) statement text.
+    prepared: dict[tuple[Any, ...], Prepared] = field(default_factory=dict)
     # For "node": an object plan per id prefix, each with the scopes it needs.
     variants: dict[str, RootPlan] = field(default_factory=dict)
     scopes: frozenset[str] = frozenset()
