@@ -184,6 +184,46 @@ class Cluster:
 
         return asyncio.run(run())
 
+    @contextmanager
+    def stock_locked(self, waiters: int) -> Iterator[None]:
+        """Holds the stock row every order reserves from, locked, until ``waiters``
+        requests wait behind it, each with its Idempotency-Key claimed, and for the
+        block: requests in flight, for certain, when the block breaks something."""
+        locked, release = threading.Event(), threading.Event()
+
+        async def hold() -> None:
+            conn = await asyncpg.connect(self.dsn, timeout=5)
+            try:
+                async with conn.transaction():
+                    await conn.execute(
+                        "SELECT 1 FROM inventory_items WHERE sku = $1 FOR UPDATE", SKU
+                    )
+                    locked.set()
+                    await asyncio.to_thread(release.wait, 30)
+            finally:
+                await conn.close()
+
+        holder = threading.Thread(target=asyncio.run, args=(hold(),), daemon=True)
+        holder.start()
+        try:
+            assert locked.wait(10), "the stock row was never locked"
+            deadline = time.monotonic() + 10
+            while self._waiting() < waiters:
+                assert time.monotonic() < deadline, f"{self._waiting()} requests waiting"
+                time.sleep(0.05)
+            yield
+        finally:
+            release.set()
+            holder.join(timeout=10)
+
+    def _waiting(self) -> int:
+        rows = self.fetch(
+            "SELECT count(*) AS n FROM pg_stat_activity "
+            "WHERE datname = $1 AND wait_event_type = 'Lock'",
+            self.name,
+        )
+        return int(rows[0]["n"])
+
     def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         async def run() -> list[asyncpg.Record]:
             conn = await asyncpg.connect(self.dsn, timeout=5)
