@@ -2,11 +2,12 @@
 engine, the broadcast and the background loops.
 
 How a request travels: ``RequestMiddleware`` (request id, logs, metrics, the last-resort
-error body) → ``BodyLimitMiddleware`` → ``RawPathRouting`` → the router, whose routes
-are ``/graphql``, the operations endpoints and one route per REST path template. Both API
-surfaces, and the WebSocket's subscriptions, enter by the one ``Pipeline``
-(``pipeline/door.py``), which authenticates, admits, checks the document and has the
-``Runner`` execute it in a unit of work; after commit the ``Outbox`` publishes the events.
+error body) → ``RequestBudget`` (requests in flight) → ``BodyLimitMiddleware`` →
+``RawPathRouting`` → the router, whose routes are ``/graphql``, the operations endpoints
+and one route per REST path template. Both API surfaces, and the WebSocket's
+subscriptions, enter by the one ``Pipeline`` (``pipeline/door.py``), which authenticates,
+admits, checks the document and has the ``Runner`` execute it in a unit of work; after
+commit the ``Outbox`` publishes the events.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.render import Representation
 from stateset_gql.graphql.schema import Schema, build_schema
 from stateset_gql.http import graphiql, ops
+from stateset_gql.http.budget import RequestBudget, SocketBudget
 from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
 from stateset_gql.http.routing import RawPathRouting, Route
@@ -147,6 +149,10 @@ def build_state(settings: Settings) -> AppState:
         pipeline=pipeline,
         subscriptions=subscriptions,
         metrics=metrics,
+        budget=SocketBudget(
+            max_open=settings.ws_max_sockets,
+            max_unauthenticated=settings.ws_max_unauthenticated,
+        ),
         init_seconds=settings.ws_init_seconds,
         ping_seconds=settings.ws_ping_seconds,
     )
@@ -212,10 +218,13 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(
-        BodyLimitMiddleware(
-            RawPathRouting(router),
-            max_bytes=state.settings.max_body_bytes,
-            timeout_seconds=state.settings.body_timeout_seconds,
+        RequestBudget(
+            BodyLimitMiddleware(
+                RawPathRouting(router),
+                max_bytes=state.settings.max_body_bytes,
+                timeout_seconds=state.settings.body_timeout_seconds,
+            ),
+            limit=state.settings.max_requests_in_flight,
         ),
         metrics=state.metrics,
     )

@@ -30,6 +30,19 @@ def _seconds(env: Mapping[str, str], name: str, default: float, *, zero: bool = 
     return seconds
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        count = int(raw)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ConfigurationError(f"{name} must be a whole number above 0, got {raw!r}")
+    return count
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -58,6 +71,14 @@ class Settings:
     # the server pings each socket this often (API.md section 9).
     ws_init_seconds: float = 10.0
     ws_ping_seconds: float = 15.0
+    # HTTP requests this process runs at once; beyond it a request is answered 503 with
+    # Retry-After (``/health`` and ``/metrics`` are never refused). Set by serve's
+    # --limit-concurrency, not read from the environment.
+    max_requests_in_flight: int = 1000
+    # WebSockets this process holds open at once, and of those how many may still be
+    # waiting for their connection_init: beyond either, an upgrade is answered 503.
+    ws_max_sockets: int = 10_000
+    ws_max_unauthenticated: int = 500
     # Queries compiled to one SQL statement per root field on PostgreSQL (the resolver
     # path answers whatever does not compile); off, every query runs on the resolvers.
     compiled_reads: bool = True
@@ -99,6 +120,8 @@ class Settings:
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
             compiled_reads=env.get("STATESET_COMPILED_READS", "1") != "0",
             auth_cache_seconds=_seconds(env, "STATESET_AUTH_CACHE_SECONDS", 10.0, zero=True),
+            ws_max_sockets=_count(env, "STATESET_WS_MAX_SOCKETS", 10_000),
+            ws_max_unauthenticated=_count(env, "STATESET_WS_MAX_UNAUTHENTICATED", 500),
         )
         settings.validate()
         return settings
@@ -121,6 +144,11 @@ class Settings:
         if not self.broadcast_url.startswith(("memory://", "redis://", "rediss://")):
             raise ConfigurationError(
                 "STATESET_BROADCAST_URL must start with memory://, redis:// or rediss://"
+            )
+        if self.ws_max_unauthenticated > self.ws_max_sockets:
+            raise ConfigurationError(
+                "STATESET_WS_MAX_UNAUTHENTICATED must be at most STATESET_WS_MAX_SOCKETS "
+                f"({self.ws_max_sockets}), not {self.ws_max_unauthenticated}"
             )
         if self.env == "production" and not self.allow_embedded:
             if self.is_sqlite:

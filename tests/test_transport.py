@@ -1,6 +1,7 @@
 """The transport (issue: guards): JSON only on /graphql, slow bodies answered 408 and
-cut off, a cap on connections, no SQL parameters in the logs, and a client that goes
-away is an info line. Everything over real sockets, some against a real ``serve``."""
+cut off, no SQL parameters in the logs, and a client that goes away is an info line.
+Everything over real sockets, some against a real ``serve``. (The budgets of requests in
+flight and of sockets: ``test_budgets``.)"""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from stateset_gql.db.engine import Database
 from tests.support import CREATE_CUSTOMER, Account, LiveServer, data, gql, new_account
 
 COUNT = "{ customers { totalCount } }"
-LIMIT = 4  # the connections the served process allows
+LIMIT = 4  # the requests in flight the served process allows
 HEADER_TIMEOUT = 2  # seconds the served process allows for a request's headers
 
 
@@ -206,7 +207,7 @@ def test_a_body_in_time_is_answered(impatient_server: LiveServer) -> None:
         assert _customers(http, account.sk_test) == 0
 
 
-# The served process: a cap on connections, and its log
+# The served process: a budget of requests in flight, and its log
 
 
 @dataclass
@@ -230,7 +231,7 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """``stateset-gql serve`` with a cap on connections and a deadline on headers, in its
+    """``stateset-gql serve`` with a budget of requests in flight and a deadline on headers, in its
     own process, logging to a file."""
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
@@ -282,21 +283,6 @@ def test_a_client_sending_its_headers_slowly_is_cut_off(served: Served) -> None:
             time.sleep(0.25)
         assert _read_until_closed(sock, HEADER_TIMEOUT + 5) == b""
     assert time.monotonic() - started < HEADER_TIMEOUT + 2
-
-
-def test_serve_answers_503_beyond_its_connection_limit(served: Served) -> None:
-    idle = [_connect(served.base_url) for _ in range(LIMIT)]
-    try:
-        time.sleep(0.2)  # the server has taken them all
-        refused = httpx.get(f"{served.base_url}/health", timeout=10)
-        assert refused.status_code == 503, refused.text
-    finally:
-        for sock in idle:
-            sock.close()
-    deadline = time.monotonic() + 10
-    while httpx.get(f"{served.base_url}/health", timeout=10).status_code != 200:
-        assert time.monotonic() < deadline, "the connections were never given back"
-        time.sleep(0.05)
 
 
 def _refusing_trigger(database_url: str, *, install: bool) -> None:

@@ -55,7 +55,17 @@ def _add_serve(commands: Any) -> None:
         type=_positive,
         default=1000,
         metavar="N",
-        help="open connections and running requests at most; beyond it, 503 (default 1000)",
+        help="HTTP requests in flight at most; beyond it, 503 with Retry-After (idle "
+        "connections and WebSockets do not count; /health is never refused) (default 1000)",
+    )
+    serve.add_argument(
+        "--limit-connections",
+        type=_positive,
+        default=16384,
+        metavar="N",
+        help="open connections at most, idle ones and WebSockets included: the last line "
+        "against running out of file descriptors, above --limit-concurrency plus "
+        "STATESET_WS_MAX_SOCKETS (default 16384)",
     )
     serve.add_argument(
         "--timeout-keep-alive",

@@ -15,7 +15,7 @@ import orjson
 from stateset_gql import startup
 from stateset_gql.db import migrate
 from stateset_gql.db.engine import Database
-from stateset_gql.settings import Settings
+from stateset_gql.settings import ConfigurationError, Settings
 
 log = logging.getLogger("stateset_gql.worker")
 
@@ -37,8 +37,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
     from stateset_gql.http.protocol import with_header_timeout
     from stateset_gql.http.requestctx import configure_logging
-    from stateset_gql.http.server import Server, websocket_options
+    from stateset_gql.http.server import Server, allow_open_files, websocket_options
 
+    connections = _connection_cap(settings, args)
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
     startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
@@ -71,13 +72,18 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
                 "keys create --account ACCT --type sk_test\n\n"
             )
             sys.stdout.flush()
+    settings = dataclasses.replace(settings, max_requests_in_flight=args.limit_concurrency)
+    allow_open_files(connections)
     app = create_app(settings)
     config = uvicorn.Config(
         app,
         host=args.host,
         port=args.port,
         log_config=None,
-        limit_concurrency=args.limit_concurrency,
+        # uvicorn's limit counts connections, idle and WebSocket ones too, and answers past
+        # it with a plain 503: it is only the cap on connections, far above the budgets
+        # the app keeps (requests in flight, WebSockets), so those bite first.
+        limit_concurrency=connections,
         timeout_keep_alive=args.timeout_keep_alive,
         backlog=args.backlog,
         http=with_header_timeout(args.header_timeout),
@@ -85,6 +91,18 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     Server(config, app.state.websockets).run()
     return 0
+
+
+def _connection_cap(settings: Settings, args: argparse.Namespace) -> int:
+    cap: int = args.limit_connections
+    budgets = args.limit_concurrency + settings.ws_max_sockets
+    if cap <= budgets:
+        raise ConfigurationError(
+            f"--limit-connections ({cap}) must be above --limit-concurrency "
+            f"({args.limit_concurrency}) plus STATESET_WS_MAX_SOCKETS ({settings.ws_max_sockets}), "
+            f"e.g. --limit-connections {budgets * 2}"
+        )
+    return cap
 
 
 def worker(settings: Settings, args: argparse.Namespace) -> int:

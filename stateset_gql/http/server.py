@@ -9,6 +9,8 @@ sockets are closed first, then uvicorn shuts down as usual.
 from __future__ import annotations
 
 import asyncio
+import logging
+import resource
 import socket
 from typing import Any
 
@@ -16,6 +18,11 @@ import uvicorn
 
 from stateset_gql.http.websocket import WebSocketEndpoint
 from stateset_gql.settings import Settings
+
+log = logging.getLogger("stateset_gql.http")
+
+# Descriptors besides the connections: the database pool, Redis, logs, the listener.
+FILE_HEADROOM = 256
 
 # A WebSocket frame larger than this is refused by uvicorn (1009); messages over 64 KB
 # are refused by the app, with the contract's 4413.
@@ -31,6 +38,29 @@ def websocket_options(settings: Settings) -> dict[str, Any]:
         "ws_ping_interval": settings.ws_ping_seconds,
         "ws_per_message_deflate": False,
     }
+
+
+def allow_open_files(connections: int) -> None:
+    """Raises this process's limit on open files (``ulimit -n``, often 1024) as far as the
+    hard limit allows, so the connection cap, not the system, is what refuses a
+    connection; says so when the hard limit is lower."""
+    wanted = connections + FILE_HEADROOM
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    allowed = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < allowed:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (allowed, hard))
+            soft = allowed
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        log.warning(
+            "this process may open %d files (ulimit -n); --limit-connections %d needs about "
+            "%d: raise the limit or lower --limit-connections",
+            soft,
+            connections,
+            wanted,
+        )
 
 
 class Server(uvicorn.Server):

@@ -47,6 +47,7 @@ from stateset_gql.graphql.errors import format_error, to_domain_errors
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.topics import Snapshots, SubscriptionRefused, topic_of
 from stateset_gql.http.auth import secret_from_authorization
+from stateset_gql.http.budget import Refusal, SocketBudget
 from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.ids import new_id
 from stateset_gql.ops.metrics import Metrics
@@ -249,8 +250,9 @@ class Subscriptions:
 class _View:
     """The part of Strawberry's view the handlers call."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, budget: SocketBudget) -> None:
         self.pipeline = pipeline
+        self.budget = budget
 
     async def on_ws_connect(self, context: SocketContext) -> Any:
         params = context.connection_params or {}
@@ -268,7 +270,20 @@ class _View:
             await admission.release()
             raise ConnectionRejectionError(admission.refused.to_payload(context.request_id))
         context.admission = admission
+        self.budget.authenticated(context.request_id)
         return UNSET
+
+
+async def _refuse(websocket: WebSocket, refused: Refusal, request_id: str) -> None:
+    """A socket over the budget: an HTTP 503 in the contract's format, before the
+    upgrade; where the server cannot answer an upgrade so, a close with 1013 ("try again
+    later") and the reason."""
+    response = refused.response(request_id)
+    response.headers["X-Request-Id"] = request_id
+    try:
+        await websocket.send_denial_response(response)
+    except RuntimeError:
+        await websocket.close(code=1013, reason=f"Over the limit: {refused.name}")
 
 
 class WebSocketEndpoint:
@@ -280,10 +295,12 @@ class WebSocketEndpoint:
         pipeline: Pipeline,
         subscriptions: Subscriptions,
         metrics: Metrics,
+        budget: SocketBudget,
         init_seconds: float = INIT_SECONDS,
         ping_seconds: float = PING_SECONDS,
     ) -> None:
-        self.view = _View(pipeline)
+        self.view = _View(pipeline, budget)
+        self.budget = budget
         self.subscriptions = subscriptions
         self.metrics = metrics
         self.init_seconds = init_seconds
@@ -303,15 +320,21 @@ class WebSocketEndpoint:
         if protocol is None:
             await websocket.close(code=4406, reason="Subprotocol not acceptable")
             return
-        await websocket.accept(subprotocol=protocol)
         context = SocketContext(request_id=new_id("req"))
+        refused = self.budget.refused()
+        if refused is not None:
+            await _refuse(websocket, refused, context.request_id)
+            return
+        self.budget.opened(context.request_id)
         # The socket's id is its log lines' request id, and its subscriptions' tasks'.
         request_id_var.set(context.request_id)
         adapter = _Adapter(self.view, websocket, MAX_MESSAGE_BYTES)
         self.sockets.add(websocket)
         self.contexts[websocket] = context
         self.metrics.sockets.inc()
+        deadline: asyncio.TimerHandle | None = None
         try:
+            await websocket.accept(subprotocol=protocol)
             if protocol == GRAPHQL_TRANSPORT_WS_PROTOCOL:
                 self._pinged.add(adapter)
                 if self._pinger is None:
@@ -326,6 +349,11 @@ class WebSocketEndpoint:
                     max_subscriptions_per_connection=MAX_OPERATIONS,
                 ).handle()
             else:
+                # This protocol has no connection_init deadline of its own; without one, a
+                # socket that never sends it would hold its place among the unauthenticated.
+                deadline = asyncio.get_running_loop().call_later(
+                    self.init_seconds, self._init_expired, websocket, context
+                )
                 await BaseGraphQLWSHandler(
                     view=cast(Any, self.view),
                     websocket=cast(Any, adapter),
@@ -337,12 +365,22 @@ class WebSocketEndpoint:
                     max_subscriptions_per_connection=MAX_OPERATIONS,
                 ).handle()
         finally:
+            if deadline is not None:
+                deadline.cancel()
+            self.budget.closed(context.request_id)
             self._pinged.discard(adapter)
             self.sockets.discard(websocket)
             self.contexts.pop(websocket, None)
             self.metrics.sockets.dec()
             if context.admission is not None:
                 await context.admission.release()
+
+    def _init_expired(self, websocket: WebSocket, context: SocketContext) -> None:
+        if context.admission is None:
+            closing = self._close(websocket, 4408, "Connection initialisation timeout")
+            task = asyncio.create_task(closing)
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     async def _ping_forever(self) -> None:
         while True:
