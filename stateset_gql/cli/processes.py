@@ -39,6 +39,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     from stateset_gql.http.requestctx import configure_logging
     from stateset_gql.http.server import Server, websocket_options
 
+    # Before anything is made or printed: a demo key shown by a process that cannot
+    # listen would be lost.
+    startup.check_port(args.host, args.port)
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
     startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
