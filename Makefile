@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# Where `make run` listens: `make run PORT=8001` beside another server.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install install-dev run test check lint format types schema openapi migrate bench clean
 
@@ -25,7 +28,7 @@ install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
 run: install
-	$(BIN)/stateset-gql serve --host 127.0.0.1 --port 8000
+	$(BIN)/stateset-gql serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/pytest

@@ -209,6 +209,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         WebSocketRoute("/graphql", state.websockets.handle),
         WebSocketRoute("/v1/ws", state.websockets.handle),
         Route("/graphiql/{name:path}", graphiql.asset, methods=["GET"]),
+        Route("/", ops.index, methods=["GET"]),
         Route("/health", ops.health, methods=["GET"]),
         Route("/ready", ops.ready(state.db, state.hub, state.listener), methods=["GET"]),
         Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),

@@ -12,8 +12,28 @@ ENVIRONMENTS = ("development", "test", "production")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+# What a URL may start with, and the driver it means: the forms other tools and hosting
+# providers give (postgres://, postgresql://, sqlite://) name no driver, and this one
+# runs PostgreSQL on asyncpg and SQLite on aiosqlite.
+DATABASE_SCHEMES = {
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
 class ConfigurationError(Exception):
     """The environment asks for something this process cannot run with."""
+
+
+def database_url(url: str) -> str:
+    """``url`` with the driver this process uses; a scheme it does not know is left as
+    it is (``validate`` refuses it)."""
+    scheme, sep, rest = url.partition("://")
+    driver = DATABASE_SCHEMES.get(scheme.lower())
+    return f"{driver}{sep}{rest}" if sep and driver else url
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
@@ -87,6 +107,11 @@ class Settings:
     demo_key: str | None = field(default=None, repr=False)
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Whoever reads the URL (the engine, the migrations, the start-up checks) reads
+        # the one with its driver named.
+        object.__setattr__(self, "database_url", database_url(self.database_url))
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -138,8 +163,11 @@ class Settings:
                 f"STATESET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}"
             )
         if not self.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            scheme, sep, _ = self.database_url.partition("://")
             raise ConfigurationError(
-                "STATESET_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+                "STATESET_DATABASE_URL must start with postgresql://, postgres:// or sqlite:/// "
+                "(postgresql+asyncpg:// and sqlite+aiosqlite:/// too), "
+                + (f"not {scheme}://" if sep else "and this is not a URL")
             )
         if not self.broadcast_url.startswith(("memory://", "redis://", "rediss://")):
             raise ConfigurationError(

@@ -2,14 +2,17 @@
 
 A command that needs the database first connects once, briefly, with the driver itself
 (asyncpg or sqlite3, so the driver's own error is what is read), and reads the migration
-revision; production also pings Redis. What a driver says is turned into a sentence here
-and nowhere else: ``StartupError`` carries that sentence, and ``explain`` words anything
-else that escapes a command.
+revision; a process that publishes pings Redis when it is configured (in any
+environment: one that starts without it only logs, and is never ready); ``serve`` first
+makes sure its port is free. What a driver says is turned into a sentence here and
+nowhere else: ``StartupError`` carries that sentence, and ``explain`` words anything else
+that escapes a command.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 import sqlite3
 from pathlib import Path
@@ -31,14 +34,19 @@ class StartupError(Exception):
 
 
 def check(settings: Settings, *, schema: bool, broadcast: bool = False) -> None:
-    """Raises StartupError unless the database answers; with ``broadcast``, in
-    production, Redis too; and with ``schema``, the database is at the newest migration."""
+    """Raises StartupError unless the migrations are installed and the database answers;
+    with ``broadcast``, Redis too (when configured); and with ``schema``, the database is
+    at the newest migration."""
+    try:
+        migrate.migrations()
+    except migrate.MigrationsMissing as exc:
+        raise StartupError(str(exc)) from exc
     revision = (
         _sqlite_revision(settings.database_url, schema=schema)
         if settings.is_sqlite
         else asyncio.run(_postgres_revision(settings.database_url))
     )
-    if broadcast and settings.env == "production" and settings.broadcast_url.startswith("redis"):
+    if broadcast and settings.broadcast_url.startswith("redis"):
         check_redis(settings.broadcast_url)
     if schema:
         _check_revision(revision, settings.database_url)
@@ -131,6 +139,35 @@ async def _postgres_revision(database_url: str) -> str | None:
         return None
     finally:
         await connection.close()
+
+
+def check_port(host: str, port: int) -> None:
+    """Raises StartupError unless ``serve`` can listen on host:port, before it makes or
+    prints anything (a demo key printed by a process that then dies is lost)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise StartupError(f"cannot listen on {host}:{port} (no such host); fix --host") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server sets it: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError as exc:
+            raise StartupError(
+                f"not allowed to listen on port {port}; choose one above 1023: "
+                "--port 8001 (make run PORT=8001)"
+            ) from exc
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise StartupError(
+                    f"port {port} on {host} is in use (another stateset-gql serve?); stop "
+                    "what holds it, or choose another: --port 8001 (make run PORT=8001)"
+                ) from exc
+            raise StartupError(
+                f"cannot listen on {host}:{port} ({_reason(exc)}); fix --host or --port"
+            ) from exc
 
 
 def check_redis(broadcast_url: str) -> None:

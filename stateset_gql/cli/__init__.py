@@ -40,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             return processes.migrate_database(settings, args)
         return admin.run(settings, args)
+    except KeyboardInterrupt:
+        # Ctrl-C: the process stops as asked, with no traceback.
+        return 130
     except ConfigurationError as exc:
         return _fail(str(exc), exc, debug, 2)
     except startup.StartupError as exc:

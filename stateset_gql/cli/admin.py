@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -17,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stateset_gql import startup
 from stateset_gql.access import service
 from stateset_gql.access.ratelimits import effective_limits, parse_limits
+from stateset_gql.access.scopes import ALL_SCOPES
 from stateset_gql.access.views import account_fields, api_key_fields
 from stateset_gql.cli import output
 from stateset_gql.cli.output import Answer, as_api
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import take_notices
-from stateset_gql.errors import ValidationFailed
+from stateset_gql.errors import NotFound, StateSetError, ValidationFailed
 from stateset_gql.realtime.outbox import announce
 from stateset_gql.settings import Settings
 
@@ -114,9 +116,28 @@ COMMANDS: dict[tuple[str, str], Command] = {
 }
 
 
+def _fix(exc: StateSetError) -> str | None:
+    """What to run or type instead, in this command line's words."""
+    if isinstance(exc, NotFound):
+        if exc.param == "account":
+            return "run: stateset-gql accounts list"
+        return "run: stateset-gql keys list --account ACCT"
+    if "scopes" in (exc.param, *(detail.param for detail in exc.details)):
+        return f"--scopes takes a comma list of: {', '.join(sorted(ALL_SCOPES))}"
+    return None
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     command = COMMANDS[(args.command, args.action)]
     startup.check(settings, schema=True)
-    answer = asyncio.run(_in_transaction(settings, lambda session: command(session, args)))
+    try:
+        answer = asyncio.run(_in_transaction(settings, lambda session: command(session, args)))
+    except StateSetError as exc:
+        fix = _fix(exc)
+        if fix is None:
+            raise
+        worded = copy.copy(exc)
+        worded.message = f"{exc.message}; {fix}"
+        raise worded from exc
     output.write(answer, as_json=args.json)
     return 0

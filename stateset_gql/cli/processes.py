@@ -40,6 +40,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     from stateset_gql.http.server import Server, allow_open_files, websocket_options
 
     connections = _connection_cap(settings, args)
+    # Before anything is made or printed: a demo key shown by a process that cannot
+    # listen would be lost.
+    startup.check_port(args.host, args.port)
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
     startup.check(settings, schema=not settings.is_sqlite, broadcast=True)

@@ -1,4 +1,4 @@
-"""``/health``, ``/ready``, ``/metrics`` and ``/schema.graphql``."""
+"""``/`` (where things are), ``/health``, ``/ready``, ``/metrics`` and ``/schema.graphql``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from stateset_gql.db.engine import Database
 from stateset_gql.graphql.export import sdl
@@ -18,6 +18,24 @@ from stateset_gql.pubsub import Hub, Subscription
 
 READY_TIMEOUT = 2.0
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+# What ``GET /`` points to: the API's surfaces and the operations endpoints.
+LINKS = {
+    "graphql": "/graphql",
+    "rest": "/v1",
+    "openapi": "/openapi.json",
+    "schema": "/schema.graphql",
+    "health": "/health",
+    "ready": "/ready",
+}
+
+
+async def index(request: Request) -> Response:
+    """Where things are, as JSON; a browser is sent to GraphiQL."""
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse(LINKS["graphql"], status_code=302)
+    return JSONResponse({"object": "service", "name": "StateSet GQL", "links": LINKS})
 
 
 async def health(_request: Request) -> Response:
