@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from stateset_gql.access.principal import Principal
 from stateset_gql.errors import InvalidJSON, NotAcceptable, StateSetError
+from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.errors import format_error
 from stateset_gql.http import graphiql
 from stateset_gql.http.body import read_json_object
@@ -119,6 +120,26 @@ def render_graphql(outcome: Outcome, request_id: str, media_type: str = JSON) ->
     return 200, orjson.dumps(body)
 
 
+def graphql_call(operation: Operation, request_id: str, media_type: str = JSON) -> Call:
+    """A client's checked operation as the runner runs it, whatever carried it: over
+    WebSocket too, so an Idempotency-Key covers the same operation either way."""
+    assert operation.checked is not None
+    return Call(
+        operation=operation,
+        write=operation.checked.kind is OperationType.MUTATION,
+        render=lambda outcome: render_graphql(outcome, request_id, media_type),
+        fingerprint=(
+            "POST",
+            "/graphql",
+            {
+                "query": operation.query,
+                "variables": operation.variables,
+                "operationName": operation.operation_name,
+            },
+        ),
+    )
+
+
 class GraphQLSurface:
     """``/graphql`` answering in one media type (``JSON`` or ``GRAPHQL_RESPONSE``)."""
 
@@ -139,22 +160,7 @@ class GraphQLSurface:
             over=Over.POST if request.method == "POST" else Over.GET,
             extensions=params.get("extensions"),
         )
-        assert operation.checked is not None
-        request_id = request_id_of(request)
-        return Call(
-            operation=operation,
-            write=operation.checked.kind is OperationType.MUTATION,
-            render=lambda outcome: render_graphql(outcome, request_id, self.media_type),
-            fingerprint=(
-                "POST",
-                "/graphql",
-                {
-                    "query": operation.query,
-                    "variables": operation.variables,
-                    "operationName": operation.operation_name,
-                },
-            ),
-        )
+        return graphql_call(operation, request_id_of(request), self.media_type)
 
     def answer_error(self, error: StateSetError, request_id: str) -> tuple[int, bytes]:
         """In ``application/json`` only a bad key (401) and rate limiting (429) change the
