@@ -12,6 +12,7 @@
     ├── PermissionDenied               403     permission_error        INSUFFICIENT_PERMISSIONS
     ├── NotFound                       404     not_found_error         RESOURCE_NOT_FOUND
     ├── MethodNotAllowed               405     invalid_request_error   METHOD_NOT_ALLOWED
+    ├── NotAcceptable                  406     invalid_request_error   NOT_ACCEPTABLE
     ├── RequestTimeout                 408     invalid_request_error   REQUEST_TIMEOUT
     ├── Conflict                       409     invalid_request_error   RESOURCE_CONFLICT
     │   ├── AlreadyExists              409     invalid_request_error   RESOURCE_ALREADY_EXISTS
@@ -297,6 +298,12 @@ class MethodNotAllowed(StateSetError):
     status = 405
     type = "invalid_request_error"
     code = "METHOD_NOT_ALLOWED"
+
+
+class NotAcceptable(StateSetError):
+    status = 406
+    type = "invalid_request_error"
+    code = "NOT_ACCEPTABLE"
 
 
 class Conflict(StateSetError):

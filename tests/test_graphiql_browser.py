@@ -109,6 +109,28 @@ def test_the_headers_editor_starts_with_the_demo_key_when_serve_created_it(
     assert json.loads(config["headers"]) == {"Authorization": f"Bearer {demo.sk_test}"}
 
 
+def test_the_demo_key_is_given_only_to_a_page_asked_for_by_a_loopback_name(
+    demo_server: LiveServer, demo: Account
+) -> None:
+    """A DNS-rebinding page (any other ``Host``) must not read the demo key off GraphiQL."""
+    port = demo_server.base_url.rsplit(":", 1)[1]
+    loopback = ["127.0.0.1", f"127.0.0.1:{port}", "localhost", f"LOCALHOST:{port}", "[::1]",
+                f"[::1]:{port}"]  # fmt: skip
+    others = ["attacker.example", f"attacker.example:{port}", f"127.0.0.1.nip.io:{port}",
+              f"localhost.attacker.example:{port}", "10.0.0.7"]  # fmt: skip
+    with httpx.Client(base_url=demo_server.base_url, timeout=TIMEOUT) as client:
+        for host in loopback:
+            response = client.get("/graphql", headers={**HTML, "Host": host})
+            headers = json.loads(_config(response.text)["headers"])
+            assert headers == {"Authorization": f"Bearer {demo.sk_test}"}, host
+        for host in others:
+            response = client.get("/graphql", headers={**HTML, "Host": host})
+            assert response.status_code == 200, host
+            assert demo.sk_test not in response.text, host
+            headers = json.loads(_config(response.text)["headers"])
+            assert headers == {"Authorization": "Bearer "}, host
+
+
 def test_serve_in_development_opens_graphiql_with_the_demo_key_it_printed(
     tmp_path: Path,
 ) -> None:

@@ -71,10 +71,10 @@ QUERY, MUTATION, SUBSCRIPTION = (
     [
         (QUERY, Over.GET, None),
         (QUERY, Over.POST, None),
-        (QUERY, Over.WEBSOCKET, 400),
+        (QUERY, Over.WEBSOCKET, None),
         (MUTATION, Over.GET, 405),
         (MUTATION, Over.POST, None),
-        (MUTATION, Over.WEBSOCKET, 400),
+        (MUTATION, Over.WEBSOCKET, None),
         (SUBSCRIPTION, Over.GET, 400),
         (SUBSCRIPTION, Over.POST, 400),
         (SUBSCRIPTION, Over.WEBSOCKET, None),

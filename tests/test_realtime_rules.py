@@ -58,9 +58,10 @@ def test_a_message_over_64_kb_closes_with_4413(quick_server: LiveServer) -> None
         assert sock.closed_with() == 4413
 
 
-def test_at_most_100_operations_per_socket(quick_server: LiveServer) -> None:
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", LEGACY_WS])
+def test_at_most_100_operations_per_socket(quick_server: LiveServer, protocol: str) -> None:
     shop = new_account(quick_server.database_url)
-    with subscribed(quick_server, shop.sk_test, EVENTS) as sock:
+    with subscribed(quick_server, shop.sk_test, EVENTS, protocol=protocol) as sock:
         for n in range(2, 101):
             sock.subscribe(str(n), EVENTS)
         settle(sock)
@@ -68,7 +69,20 @@ def test_at_most_100_operations_per_socket(quick_server: LiveServer) -> None:
         message = sock.receive()
         assert message["type"] == "error"
         assert message["id"] == "101"
-        assert "limit" in message["payload"][0]["message"]
+        payload = message["payload"]
+        error = payload[0] if isinstance(payload, list) else payload
+        assert "100 operations" in error["message"]
+        extensions = error["extensions"]
+        assert extensions["code"] == "RATE_LIMIT_EXCEEDED"
+        assert extensions["type"] == "rate_limit_error"
+        assert extensions["details"][0]["param"] == "operations_per_socket"
+        assert extensions["details"][0]["limit"] == 100
+        # Completing one makes room for another.
+        sock.stop("2")
+        if protocol == LEGACY_WS:
+            assert sock.receive() == {"type": "complete", "id": "2"}
+        sock.subscribe("102", EVENTS)
+        assert sock.silent(0.3)
 
 
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", LEGACY_WS])

@@ -22,11 +22,12 @@ class JSONResponse(Response):
 
 
 def error_body(error: StateSetError, request_id: str | None, *, graphql: bool) -> dict[str, Any]:
-    """REST: ``{"error": {...}}``; GraphQL: ``{"errors": [{message, extensions}]}``."""
+    """REST: ``{"error": {...}}``; GraphQL: ``{"errors": [{message, extensions}]}``, with
+    no ``data``: an error answered this way stopped the request before execution began
+    (the GraphQL spec's request error; GraphQL over HTTP reads the missing key so)."""
     payload = error.to_payload(request_id)
     if graphql:
         return {
-            "data": None,
             "errors": [
                 {"message": error.message, "extensions": {**payload, "status": error.status}}
             ],
@@ -42,9 +43,11 @@ def error_response(
     *,
     graphql: bool = False,
     headers: Mapping[str, str] | None = None,
+    media_type: str | None = None,
 ) -> JSONResponse:
     return JSONResponse(
         error_body(error, request_id, graphql=graphql),
         status_code=error.status,
         headers={**error.headers, **(headers or {})},
+        media_type=media_type,
     )

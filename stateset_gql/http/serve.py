@@ -6,7 +6,7 @@ authenticates and admits the caller before any body is read; the surface reads i
 request into a ``Call`` (``/graphql`` has the door check its document); the door runs it
 with the ``Idempotency-Key`` header. A surface decides only how its own request reads
 and how an error about the operation is answered: REST with the error's status,
-``/graphql`` with 200 and ``errors``.
+``/graphql`` as the GraphQL-over-HTTP media type it answers in has it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from stateset_gql.pipeline.runner import Call
 
 class Surface(Protocol):
     graphql: bool
+    # The Content-Type of every answer (``/graphql`` answers in the one the client chose).
+    media_type: str
 
     async def prepare(self, request: Request, principal: Principal) -> Call: ...
 
@@ -41,18 +43,33 @@ def request_id_of(request: Request) -> str:
 
 async def serve_request(pipeline: Pipeline, request: Request, surface: Surface) -> Response:
     request_id = request_id_of(request)
-    principal = await pipeline.authenticate(secret_from_headers(request.headers))
+    try:
+        principal = await pipeline.authenticate(secret_from_headers(request.headers))
+    except StateSetError as error:
+        return error_response(
+            error, request_id, graphql=surface.graphql, media_type=surface.media_type
+        )
     admission = await pipeline.admit(principal)
     headers = dict(admission.headers)
     if admission.refused is not None:
         return error_response(
-            admission.refused, request_id, graphql=surface.graphql, headers=headers
+            admission.refused,
+            request_id,
+            graphql=surface.graphql,
+            headers=headers,
+            media_type=surface.media_type,
         )
     try:
         try:
             call = await surface.prepare(request, principal)
         except StateSetError as error:
-            return error_response(error, request_id, graphql=surface.graphql, headers=headers)
+            return error_response(
+                error,
+                request_id,
+                graphql=surface.graphql,
+                headers=headers,
+                media_type=surface.media_type,
+            )
         headers.update(call.headers)
         try:
             rendered = await pipeline.run(
@@ -63,10 +80,17 @@ async def serve_request(pipeline: Pipeline, request: Request, surface: Surface) 
             )
         except StateSetError as error:
             status, body = surface.answer_error(error, request_id)
-            return JSONResponse(body, status_code=status, headers=headers)
+            return JSONResponse(
+                body, status_code=status, headers=headers, media_type=surface.media_type
+            )
         if rendered.replayed:
             headers["Idempotent-Replayed"] = "true"
         headers["X-StateSet-Engine"] = rendered.engine
-        return JSONResponse(rendered.body, status_code=rendered.status, headers=headers)
+        return JSONResponse(
+            rendered.body,
+            status_code=rendered.status,
+            headers=headers,
+            media_type=surface.media_type,
+        )
     finally:
         await admission.release()

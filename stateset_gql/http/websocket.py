@@ -2,16 +2,21 @@
 
 Strawberry's protocol handlers (``graphql-transport-ws`` and the legacy ``graphql-ws``)
 speak the protocols: message order, ids, close codes, the 10 s ``connection_init``
-deadline, at most 100 operations per socket. This module gives them three things:
+deadline. This module gives them four things:
 
 - ``on_ws_connect``: the key in ``connection_init`` goes through the pipeline's door (the
   same authentication and admission as HTTP; the socket holds one ``concurrent`` slot
   while open). A refusal closes with 4403, and so does revoking the key of an open socket.
 - a socket adapter: text JSON only, at most 64 KB a message (else 4413), encoded with
   orjson, so the payload a feed encoded once is copied, not encoded again.
-- ``Subscriptions.stream``, which the handlers call for each ``subscribe``: each start
-  is admitted as a request; the door checks the document as it checks one over HTTP
-  (``pipeline.document``), and it is turned into a topic, which the fan-out follows.
+- ``Subscriptions.stream``, which the handlers call for each ``subscribe`` (``start``):
+  each is admitted as a request; the door checks the document as it checks one over HTTP
+  (``pipeline.document``). A subscription is turned into a topic, which the fan-out
+  follows; a query or a mutation is run by the door as ``POST /graphql`` runs it (the
+  runner's transaction, outbox and Idempotency-Key, given as ``extensions.idempotencyKey``
+  in the message's payload) and answered with one ``next`` (``data``) and ``complete``.
+- the handlers' operation limit, at most 100 at once on a socket, refused in the
+  contract's format (``RATE_LIMIT_EXCEEDED``, the limit ``operations_per_socket``).
 
 The server pings every 15 s (a ``ping`` message, or ``ka`` on the legacy protocol). On
 shutdown every socket is closed with 1001, so clients reconnect with ``since``.
@@ -23,12 +28,13 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncGenerator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
 import orjson
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
@@ -36,18 +42,27 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UNSET
 
 from stateset_gql.access.authcache import changed
 from stateset_gql.access.principal import Principal
-from stateset_gql.errors import AuthenticationFailed, StateSetError
+from stateset_gql.errors import (
+    AuthenticationFailed,
+    BadRequest,
+    ErrorDetail,
+    RateLimited,
+    StateSetError,
+)
 from stateset_gql.graphql.errors import format_error, to_domain_errors
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.topics import Snapshots, SubscriptionRefused, topic_of
 from stateset_gql.http.auth import secret_from_authorization
 from stateset_gql.http.budget import Refusal, SocketBudget
+from stateset_gql.http.graphql_endpoint import graphql_call
 from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.ids import new_id
 from stateset_gql.ops.metrics import Metrics
@@ -62,6 +77,10 @@ INIT_SECONDS = 10.0
 MAX_OPERATIONS = 100
 PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL)
 PING = {"type": "ping"}
+# A subscribe message's ``extensions``, from the handler to its operation's task (which
+# copies the context it was started in): Strawberry hands the task only the query, the
+# variables and the operation's name.
+_extensions: ContextVar[object] = ContextVar("operation_extensions", default=None)
 
 
 class _Shown(GraphQLError):
@@ -83,6 +102,41 @@ def _domain(error: StateSetError, request_id: str) -> _Shown:
             "message": error.message,
             "extensions": {**error.to_payload(request_id), "status": error.status},
         }
+    )
+
+
+def _too_many(request_id: str) -> dict[str, Any]:
+    message = (
+        f"At most {MAX_OPERATIONS} operations may run at once on one socket; "
+        "complete one first, or open another socket"
+    )
+    detail = ErrorDetail(
+        "operations_per_socket",
+        "RATE_LIMIT_EXCEEDED",
+        message,
+        (("limit", MAX_OPERATIONS),),
+    )
+    return _domain(RateLimited(message, details=[detail]), request_id).formatted
+
+
+def _idempotency_key(extensions: object) -> str | None:
+    key = extensions.get("idempotencyKey") if isinstance(extensions, dict) else None
+    if key is not None and not isinstance(key, str):
+        raise BadRequest(
+            "'extensions.idempotencyKey' must be a string", param="extensions.idempotencyKey"
+        )
+    return key
+
+
+def _answer(body: bytes) -> ExecutionResult | PreExecutionError:
+    """A query's or mutation's answer, as ``POST /graphql`` has it, for the handlers:
+    without ``data`` (refused before execution) it is the operation's ``error``."""
+    answer = orjson.loads(body)
+    errors: list[GraphQLError] = [_Shown(error) for error in answer.get("errors", ())]
+    if "data" not in answer:
+        return PreExecutionError(data=None, errors=errors)
+    return ExecutionResult(
+        data=answer["data"], errors=errors or None, extensions=answer.get("extensions")
     )
 
 
@@ -187,12 +241,15 @@ class Subscriptions:
         principal = context.principal
         assert principal is not None, "the handlers subscribe only after connection_ack"
         try:
-            topic = await self._topic(principal, query, variables, operation_name)
+            topic = await self._start(principal, request_id, query, variables, operation_name)
         except SubscriptionRefused as refused:
             yield self._refused(refused.errors, request_id)
             return
         except StateSetError as error:
             yield PreExecutionError(data=None, errors=[_domain(error, request_id)])
+            return
+        if isinstance(topic, ExecutionResult):
+            yield topic  # a query's or a mutation's one result
             return
         self.metrics.subscriptions.inc()
         started = False
@@ -221,23 +278,39 @@ class Subscriptions:
         finally:
             self.metrics.subscriptions.dec()
 
-    async def _topic(
+    async def _start(
         self,
         principal: Principal,
+        request_id: str,
         query: str | None,
         variables: dict[str, Any] | None,
         operation_name: str | None,
     ) -> Any:
-        # Each subscription start counts as a request (API.md section 11).
+        """Through the door: a subscription's topic, or a query's or mutation's result.
+        Each start counts as a request (API.md section 11); a query or mutation holds its
+        admission while it runs, as over HTTP."""
         admission = await self.pipeline.admit(principal)
-        await admission.release()
-        if admission.refused is not None:
-            raise admission.refused
-        operation = self.pipeline.check(query, variables, operation_name, over=Over.WEBSOCKET)
-        checked = operation.checked
-        assert checked is not None
-        if checked.document is None:
-            raise SubscriptionRefused(list(checked.errors))
+        try:
+            if admission.refused is not None:
+                raise admission.refused
+            extensions = _extensions.get()
+            operation = self.pipeline.check(
+                query, variables, operation_name, over=Over.WEBSOCKET, extensions=extensions
+            )
+            checked = operation.checked
+            assert checked is not None
+            if checked.document is None:
+                raise SubscriptionRefused(list(checked.errors))
+            if checked.kind is not OperationType.SUBSCRIPTION:
+                rendered = await self.pipeline.run(
+                    principal=principal,
+                    request_id=request_id,
+                    call=graphql_call(operation, request_id),
+                    idempotency_key=_idempotency_key(extensions),
+                )
+                return _answer(rendered.body)
+        finally:
+            await admission.release()
         return topic_of(
             self.snapshots,
             principal,
@@ -284,6 +357,38 @@ async def _refuse(websocket: WebSocket, refused: Refusal, request_id: str) -> No
         await websocket.send_denial_response(response)
     except RuntimeError:
         await websocket.close(code=1013, reason=f"Over the limit: {refused.name}")
+
+
+class _TransportWS(BaseGraphQLTransportWSHandler[SocketContext, None]):
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        full = len(self.operations) >= MAX_OPERATIONS
+        if self.connection_acknowledged and message["id"] not in self.operations and full:
+            error = _too_many(self.context.request_id)
+            await self.send_message(
+                cast(Any, {"id": message["id"], "type": "error", "payload": [error]})
+            )
+            return
+        token = _extensions.set(message["payload"].get("extensions"))
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            _extensions.reset(token)
+
+
+class _LegacyWS(BaseGraphQLWSHandler[SocketContext, None]):
+    async def handle_start(self, message: StartMessage) -> None:
+        full = len(self.tasks) >= MAX_OPERATIONS
+        if self.connection_acknowledged and message["id"] not in self.tasks and full:
+            error = _too_many(self.context.request_id)
+            await self.send_message(
+                cast(Any, {"id": message["id"], "type": "error", "payload": error})
+            )
+            return
+        token = _extensions.set(cast(dict[str, Any], message["payload"]).get("extensions"))
+        try:
+            await super().handle_start(message)
+        finally:
+            _extensions.reset(token)
 
 
 class WebSocketEndpoint:
@@ -339,14 +444,13 @@ class WebSocketEndpoint:
                 self._pinged.add(adapter)
                 if self._pinger is None:
                     self._pinger = asyncio.create_task(self._ping_forever())
-                await BaseGraphQLTransportWSHandler(
+                await _TransportWS(
                     view=cast(Any, self.view),
                     websocket=cast(Any, adapter),
                     context=context,
                     root_value=None,
                     schema=cast(Any, self.subscriptions),
                     connection_init_wait_timeout=timedelta(seconds=self.init_seconds),
-                    max_subscriptions_per_connection=MAX_OPERATIONS,
                 ).handle()
             else:
                 # This protocol has no connection_init deadline of its own; without one, a
@@ -354,7 +458,7 @@ class WebSocketEndpoint:
                 deadline = asyncio.get_running_loop().call_later(
                     self.init_seconds, self._init_expired, websocket, context
                 )
-                await BaseGraphQLWSHandler(
+                await _LegacyWS(
                     view=cast(Any, self.view),
                     websocket=cast(Any, adapter),
                     context=context,
@@ -362,7 +466,6 @@ class WebSocketEndpoint:
                     schema=cast(Any, self.subscriptions),
                     keep_alive=True,
                     keep_alive_interval=self.ping_seconds,
-                    max_subscriptions_per_connection=MAX_OPERATIONS,
                 ).handle()
         finally:
             if deadline is not None:

@@ -2,10 +2,11 @@
 
 A client's operation, whatever carried it, is checked in this order (API.md section 11):
 
-1. its shape — a ``query`` string, ``variables`` an object, ``operationName`` a string
+1. its shape — a ``query`` string, ``variables`` an object, ``operationName`` a string,
+   ``extensions`` an object
 2. the engine's check — parsed under the token limit, measured, validated (cached)
 3. its kind against what carried it (``Over``): queries and mutations over HTTP, a
-   mutation only with POST, subscriptions only over WebSocket
+   mutation only with POST, subscriptions only over WebSocket, which carries every kind
 4. the input boundary (``graphql.boundary.check_input``): no NUL, no oversized ``where``
 
 A refusal of the request (1, 3) is raised as a domain error; a refusal of the document
@@ -35,7 +36,9 @@ class Over(Enum):
     WEBSOCKET = "WebSocket"
 
 
-def operation_of(query: object, variables: object, operation_name: object) -> Operation:
+def operation_of(
+    query: object, variables: object, operation_name: object, extensions: object = None
+) -> Operation:
     """The operation a client sent, as it arrived (JSON values), or why it is no request."""
     if not isinstance(query, str) or not query.strip():
         raise BadRequest("A GraphQL request needs a 'query' string", param="query")
@@ -43,19 +46,16 @@ def operation_of(query: object, variables: object, operation_name: object) -> Op
         raise BadRequest("'variables' must be a JSON object", param="variables")
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest("'operationName' must be a string", param="operationName")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise BadRequest("'extensions' must be a JSON object", param="extensions")
     return Operation(query=query, variables=variables, operation_name=operation_name)
 
 
 def refusal(kind: OperationType, over: Over) -> StateSetError | None:
     """Why an operation of ``kind`` is not taken ``over`` this transport, if it is not."""
     if over is Over.WEBSOCKET:
-        if kind is OperationType.SUBSCRIPTION:
-            return None
-        return BadRequest(
-            "Only subscriptions are served over WebSocket; send queries and mutations "
-            "with POST /graphql",
-            param="query",
-        )
+        # graphql-transport-ws carries every kind: a query or mutation is one result.
+        return None
     if kind is OperationType.SUBSCRIPTION:
         return BadRequest(OVER_WEBSOCKET, param="query")
     if kind is OperationType.MUTATION and over is not Over.POST:

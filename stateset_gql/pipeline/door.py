@@ -43,10 +43,16 @@ class Pipeline:
         return await self.gate.admit(principal)
 
     def check(
-        self, query: object, variables: object, operation_name: object, *, over: Over
+        self,
+        query: object,
+        variables: object,
+        operation_name: object,
+        *,
+        over: Over,
+        extensions: object = None,
     ) -> Operation:
         """A client's operation, as it arrived, checked (see ``pipeline.document``)."""
-        operation = document.operation_of(query, variables, operation_name)
+        operation = document.operation_of(query, variables, operation_name, extensions)
         return document.check(self.engine, operation, over)
 
     async def run(

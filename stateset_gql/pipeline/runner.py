@@ -50,6 +50,9 @@ class Outcome:
     # Each GraphQL error beside the domain error it stands for.
     errors: list[tuple[GraphQLError, StateSetError]] = field(default_factory=list)
     committed: bool = False
+    # False when a request error stopped the operation before execution began (its
+    # document refused, its variables not coerced): GraphQL then answers with no data.
+    executed: bool = True
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,10 @@ class Runner:
         result: ExecutionResult, write: bool, request_id: str, schema: GraphQLSchema
     ) -> Outcome:
         outcome = Outcome(result=result, write=write)
+        # Execution places every error it meets at a field; a request error has no path.
+        outcome.executed = result.data is not None or any(
+            error.path is not None for error in result.errors or ()
+        )
         for error, domain in to_domain_errors(list(result.errors or []), schema):
             if domain.code == "INTERNAL_ERROR":
                 log_unexpected(error, request_id)

@@ -110,6 +110,7 @@ class RestSurface:
     """One route of the table, read as its GraphQL field."""
 
     graphql = False
+    media_type = "application/json"
 
     def __init__(self, operation: RouteOperation) -> None:
         self.operation = operation
