@@ -28,7 +28,7 @@ def error_body(error: StateSetError, request_id: str | None, *, graphql: bool) -
         return {
             "data": None,
             "errors": [
-                {"message": error.message, "extensions": {**payload, "status": error.status}}
+                {"message": payload["message"], "extensions": {**payload, "status": error.status}}
             ],
             # Refused before its document was measured or run: it cost nothing.
             "extensions": {"cost": {"requested": 0, "limit": MAX_COST}},
