@@ -72,16 +72,22 @@ MAX_LIST_ITEMS = 1_000
 
 
 def list_too_long(value: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], int] | None:
-    """Where in ``value`` (JSON) a list holds over ``MAX_LIST_ITEMS`` items, and how many."""
+    """Where in ``value`` (JSON) a list holds over ``MAX_LIST_ITEMS`` items, and how many.
+    Only containers are followed, so 400,000 metadata values cost one loop, not a path each."""
     stack: list[tuple[Any, tuple[str, ...]]] = [(value, path)]
     while stack:
         current, where = stack.pop()
         if isinstance(current, list):
             if len(current) > MAX_LIST_ITEMS:
                 return where, len(current)
-            stack.extend((item, (*where, str(i))) for i, item in enumerate(current))
+            items: Any = enumerate(current)
         elif isinstance(current, dict):
-            stack.extend((item, (*where, shown(str(key)))) for key, item in current.items())
+            items = current.items()
+        else:
+            continue
+        for key, item in items:
+            if isinstance(item, list | dict) and item:
+                stack.append((item, (*where, shown(str(key)))))
     return None
 
 
@@ -242,19 +248,34 @@ def check_input(
     operation_name: str | None,
     schema: GraphQLSchema | None = None,
 ) -> StateSetError | None:
-    """The error for the first list too long, fraction for an integer, NUL or oversized
-    ``where`` in the operation's input."""
+    """The error for the first NUL or oversized ``where`` in the operation's input, else
+    for a list too long, else for a fraction given for an integer."""
     variables = variables or {}
     operation = _operation(document, operation_name)
     if operation is None:
         return None  # graphql-core reports the missing operation itself
     mutation = operation.operation is OperationType.MUTATION
+    refused = _where_or_nul(document, operation, query, variables, mutation)
+    if refused is not None:
+        return refused
     if (long := list_too_long(variables)) is not None:
         path, count = long
         # Named through its variable: ``input.lineItems``, as each surface renders it.
         return too_long(".".join(path), count, body=mutation)
-    if schema is not None and (fraction := _typed(schema, operation, variables)) is not None:
-        return fraction
+    if schema is not None:
+        return _typed(schema, operation, variables)
+    return None
+
+
+def _where_or_nul(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    query: str,
+    variables: dict[str, Any],
+    mutation: bool,
+) -> StateSetError | None:
+    """The first NUL in the input, or a ``where`` past the filter caps (which measure its
+    lists before the generic list cap would)."""
     in_variables = nul_path(variables)
     if in_variables is None and "\\u0000" not in query and "where" not in query:
         return None
