@@ -6,12 +6,32 @@ over the fields a ``ListSpec`` declares filterable.
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, true
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    ColumnElement,
+    Dialect,
+    String,
+    TypeDecorator,
+    and_,
+    bindparam,
+    false,
+    func,
+    not_,
+    or_,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.type_api import TypeEngine
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from stateset_gql.db.listing import ListField, ListSpec, nullable
 from stateset_gql.errors import BadRequest, QueryTooComplex, shown
@@ -63,8 +83,80 @@ def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
     return plain[op](column, value)
 
 
-def _like_ci(column: Any, pattern: str) -> ColumnElement[bool]:
-    return func.lower(column).like(func.lower(pattern))
+class _Values(TypeDecorator[list[Any]]):
+    """A list of ``item`` values bound as one parameter: a PostgreSQL array, or JSON text
+    that SQLite's ``json_each`` reads (each value written as the column's type writes it)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, item: TypeEngine[Any]) -> None:
+        super().__init__()
+        self.item = item
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(self.item))
+        return dialect.type_descriptor(String())
+
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        process = self.item.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            value = [None if v is None else process(v) for v in value]
+        return json.dumps(value)
+
+
+class _OneOf(ColumnElement[bool]):
+    """``column IN values`` with the values in one bind parameter, however many: a list
+    of ``MAX_IN_VALUES`` in each of ``MAX_WHERE_NODES`` conditions is far past what either
+    database takes as parameters of their own (32,767 on PostgreSQL, 32,766 on SQLite)."""
+
+    inherit_cache = True
+    type = Boolean()
+    # A condition in itself: SQLite needs no ``= 1`` after it.
+    _is_implicitly_boolean = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("values", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: Any, values: list[Any]) -> None:
+        self.column = column
+        self.values: BindParameter[list[Any]] = bindparam(
+            None, values, type_=_Values(column.type), unique=True
+        )
+
+
+@compiles(_OneOf)
+def _one_of(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return f"{column} IN (SELECT value FROM json_each({compiler.process(element.values, **kw)}))"
+
+
+@compiles(_OneOf, "postgresql")
+def _one_of_array(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY({compiler.process(element.values, **kw)})"
+
+
+# ``%`` and ``_`` are the wildcards; a backslash before one (or before itself) matches
+# it literally, on both databases (SQLite has no escape character unless told).
+LIKE_ESCAPE = "\\"
+
+
+def _like(column: Any, op: str, pattern: str, name: str, param: str) -> ColumnElement[bool]:
+    at = f"{param}.{name}._{op}"
+    trailing = len(pattern) - len(pattern.rstrip(LIKE_ESCAPE))
+    if trailing % 2:
+        raise BadRequest(
+            f"'{at}' ends in a lone backslash; write two to match a backslash", param=at
+        )
+    if op == "like":
+        matched: ColumnElement[bool] = column.like(pattern, escape=LIKE_ESCAPE)
+        return matched
+    return func.lower(column).like(func.lower(pattern), escape=LIKE_ESCAPE)
 
 
 def _field_condition(
@@ -85,7 +177,7 @@ def _field_condition(
                 raise BadRequest(
                     f"'_{op}' applies to text fields only, not '{name}'", param=f"{param}.{name}"
                 )
-            parts.append(column.like(value) if op == "like" else _like_ci(column, value))
+            parts.append(_like(column, op, value, name, param))
         elif op == "in":
             values = list(value)
             # A date alone is its whole UTC day, as in ``_compare``; IN can only match an
@@ -94,7 +186,7 @@ def _field_condition(
             exact = [v for v in values if not _is_day(v)]
             alternatives = [_compare(column, "eq", v) for v in values if _is_day(v)]
             if exact:
-                alternatives.append(column.in_(exact))
+                alternatives.append(_OneOf(column, exact))
             parts.append(or_(false(), *alternatives))
         elif op == "between":
             bounds = list(value)

@@ -1,5 +1,6 @@
-"""The input boundary: no submitted string may hold a NUL character, and no ``where``
-may pass the filter caps of ``db.filters`` (API.md section 11).
+"""The input boundary: no list longer than ``MAX_LIST_ITEMS``, no fraction where an
+integer is due, no submitted string holding a NUL character, and no ``where`` past the
+filter caps of ``db.filters`` (API.md section 11).
 
 Every value a client sends, through ``/graphql``, a REST route (whose path, query and
 body become the variables of its GraphQL field) or a subscription, reaches the resolvers
@@ -11,6 +12,12 @@ storing, so it is refused where it is read:
     an id argument (``id``, ``endpointId``)       404  nothing has such an id
     an argument of a mutation (``input``, ...)    422  INVALID_FIELD_FORMAT
     any other argument (``where``, ``after``)     400  VALIDATION_ERROR
+
+A list is measured before anything walks its items: a REST body before it is converted
+(``list_too_long``), variables before graphql-core coerces them, so 150,000 line items
+cost one ``len``, not seconds of conversion before the answer. An integer (money, a
+quantity) given as ``100.0`` is refused, as the document's own ``100.0`` is: JSON has one
+number type, and a client who sends a fraction means something no integer says.
 
 Only a request that holds a NUL pays for finding which argument it is in. A ``where``
 is measured as sent, before graphql-core and Strawberry turn its thousands of nodes
@@ -28,6 +35,12 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLSchema,
     InlineFragmentNode,
     ListValueNode,
     ObjectValueNode,
@@ -37,6 +50,8 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
+    is_input_type,
+    type_from_ast,
     value_from_ast_untyped,
 )
 
@@ -51,6 +66,59 @@ from stateset_gql.errors import (
 )
 
 NUL = "\x00"
+# Far above any list an operation takes (an order has at most 100 line items); a longer
+# one is refused before its items are looked at.
+MAX_LIST_ITEMS = 1_000
+
+
+def list_too_long(value: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], int] | None:
+    """Where in ``value`` (JSON) a list holds over ``MAX_LIST_ITEMS`` items, and how many.
+    Only containers are followed, so 400,000 metadata values cost one loop, not a path each."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, path)]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, list):
+            if len(current) > MAX_LIST_ITEMS:
+                return where, len(current)
+            items: Any = enumerate(current)
+        elif isinstance(current, dict):
+            items = current.items()
+        else:
+            continue
+        for key, item in items:
+            if isinstance(item, list | dict) and item:
+                stack.append((item, (*where, shown(str(key)))))
+    return None
+
+
+def too_long(param: str, count: int, *, body: bool) -> StateSetError:
+    """The refusal of a list of ``count`` items at ``param``: 422 in a body (a mutation's
+    input), 400 elsewhere."""
+    message = f"{param} can list at most {MAX_LIST_ITEMS} items, not {count}"
+    if body:
+        return ValidationFailed.from_details([ErrorDetail(param, "INVALID_FIELD_FORMAT", message)])
+    return BadRequest(message, param=param)
+
+
+def _fraction(value: Any, type_: GraphQLInputType, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Where ``value`` gives a number with a fraction (or a float at all) for an ``Int``."""
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    if value is None:
+        return None
+    if isinstance(type_, GraphQLList):
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            if (found := _fraction(item, type_.of_type, (*path, str(i)))) is not None:
+                return found
+    elif isinstance(type_, GraphQLInputObjectType) and isinstance(value, dict):
+        for name, item in value.items():
+            field = type_.fields.get(name)
+            if field is not None and (found := _fraction(item, field.type, (*path, name))):
+                return found
+    elif isinstance(type_, GraphQLScalarType) and type_.name == "Int" and isinstance(value, float):
+        return path
+    return None
 
 
 def nul_path(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
@@ -137,9 +205,13 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return None
 
 
-def _refusal(argument: str, path: tuple[str, ...], mutation: bool) -> StateSetError:
+def _param(argument: str, path: tuple[str, ...]) -> str:
     inner = path[1:] if argument == "input" else path
-    param = ".".join(inner) or argument
+    return ".".join(inner) or argument
+
+
+def _refusal(argument: str, path: tuple[str, ...], mutation: bool) -> StateSetError:
+    param = _param(argument, path)
     message = f"{param} must not contain a NUL character"
     if argument == "id" or argument.endswith("Id"):
         return NotFound(f"No such object: '{argument}' holds a NUL character", param=argument)
@@ -148,21 +220,65 @@ def _refusal(argument: str, path: tuple[str, ...], mutation: bool) -> StateSetEr
     return BadRequest(message, param=param)
 
 
+def _typed(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict[str, Any]
+) -> StateSetError | None:
+    """A fraction given for an integer, in the variables as their definitions type them."""
+    mutation = operation.operation is OperationType.MUTATION
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        type_ = type_from_ast(schema, definition.type)
+        if name not in variables or not is_input_type(type_):
+            continue
+        found = _fraction(variables[name], type_, (name,))
+        if found is not None:
+            param = ".".join(found)
+            message = f"{param} must be an integer, not a number with a fraction"
+            if mutation:
+                detail = ErrorDetail(param, "INVALID_FIELD_FORMAT", message)
+                return ValidationFailed.from_details([detail])
+            return BadRequest(message, param=param)
+    return None
+
+
 def check_input(
     document: DocumentNode,
     query: str,
     variables: dict[str, Any] | None,
     operation_name: str | None,
+    schema: GraphQLSchema | None = None,
 ) -> StateSetError | None:
-    """The error for the first NUL or oversized ``where`` in the operation's input."""
+    """The error for the first NUL or oversized ``where`` in the operation's input, else
+    for a list too long, else for a fraction given for an integer."""
     variables = variables or {}
-    in_variables = nul_path(variables)
-    if in_variables is None and "\\u0000" not in query and "where" not in query:
-        return None
     operation = _operation(document, operation_name)
     if operation is None:
         return None  # graphql-core reports the missing operation itself
     mutation = operation.operation is OperationType.MUTATION
+    refused = _where_or_nul(document, operation, query, variables, mutation)
+    if refused is not None:
+        return refused
+    if (long := list_too_long(variables)) is not None:
+        path, count = long
+        # Named through its variable: ``input.lineItems``, as each surface renders it.
+        return too_long(".".join(path), count, body=mutation)
+    if schema is not None:
+        return _typed(schema, operation, variables)
+    return None
+
+
+def _where_or_nul(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    query: str,
+    variables: dict[str, Any],
+    mutation: bool,
+) -> StateSetError | None:
+    """The first NUL in the input, or a ``where`` past the filter caps (which measure its
+    lists before the generic list cap would)."""
+    in_variables = nul_path(variables)
+    if in_variables is None and "\\u0000" not in query and "where" not in query:
+        return None
     for argument, value in _arguments(document, operation):
         if (found := _literal_nul(value, (argument,))) is not None:
             return _refusal(argument, found, mutation)

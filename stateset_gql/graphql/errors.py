@@ -39,6 +39,7 @@ from stateset_gql.errors import (
     ValidationFailed,
     is_key,
     path_parts,
+    shown,
 )
 
 log = logging.getLogger("stateset_gql.graphql")
@@ -93,7 +94,7 @@ def _param(var: str, path: str | None, field: str | None = None) -> str:
     parts = [var, *(p for p in re.split(r"[.\[\]]", path or "") if p)]
     if field:
         parts.append(field)
-    return ".".join(parts)
+    return ".".join(shown(p) for p in parts)
 
 
 def _variable_error(match: re.Match[str]) -> StateSetError:
@@ -133,8 +134,10 @@ def _value_path(value: ValueNode, target: Node, path: list[str]) -> list[str] | 
                 and target.loc
                 and (item.loc.start, item.kind) == (target.loc.start, target.kind)
             ):
-                return [*path, item.name.value]
-            if (found := _value_path(item.value, target, [*path, item.name.value])) is not None:
+                return [*path, shown(item.name.value)]
+            if (
+                found := _value_path(item.value, target, [*path, shown(item.name.value)])
+            ) is not None:
                 return found
     if isinstance(value, ListValueNode):
         for index, element in enumerate(value.values):
@@ -316,14 +319,16 @@ def in_graphql_names(error: GraphQLError, domain: StateSetError) -> StateSetErro
 
 def format_error(error: GraphQLError, domain: StateSetError, request_id: str) -> dict[str, Any]:
     domain = in_graphql_names(error, domain)
-    formatted: dict[str, Any] = {"message": domain.message}
+    payload = domain.to_payload(request_id)
+    # The message as the payload keeps it: one rule keeps every part of the body small.
+    formatted: dict[str, Any] = {"message": payload["message"]}
     if error.locations:
         formatted["locations"] = [
             {"line": loc.line, "column": loc.column} for loc in error.locations
         ]
     if error.path is not None:
         formatted["path"] = error.path
-    formatted["extensions"] = {**domain.to_payload(request_id), "status": domain.status}
+    formatted["extensions"] = {**payload, "status": domain.status}
     return formatted
 
 

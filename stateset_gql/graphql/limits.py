@@ -1,7 +1,9 @@
 """A client's GraphQL document, measured against API.md section 11 before anything runs.
 
-``parse_limited`` counts tokens while parsing and stops at the 4,001st, so a document of
-megabytes costs no more than a small one. ``measure`` then walks the chosen operation in
+``parse_limited`` refuses a document over ``MAX_DOCUMENT_BYTES`` before reading any of
+it, then counts tokens while parsing and stops at the 4,001st, so a document of megabytes
+costs no more than a small one (a comment or a string literal is one token however long,
+so the tokens alone do not bound the lexer's work). ``measure`` then walks the chosen operation in
 one pass: each fragment definition is measured once and its measures are reused at every
 spread, so the walk is linear in the document's size however often a fragment is spread
 (twenty levels of ``...F ...F`` are twenty fragments measured, not a million spreads). A
@@ -58,6 +60,9 @@ from graphql import (
 from stateset_gql.errors import QueryTooComplex
 
 MAX_TOKENS = 4000
+# Far above any document 4,000 tokens of real work need (GraphiQL's introspection query is
+# under 3 KB), and small enough that lexing it never holds up the process.
+MAX_DOCUMENT_BYTES = 100_000
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_COST = 10_000
@@ -98,7 +103,20 @@ def too_complex(limit: str, maximum: int, value: int, what: str) -> QueryTooComp
 
 def parse_limited(query: str) -> DocumentNode:
     """The document, or a syntax error (a ``GraphQLError``); over 4,000 tokens,
-    ``QueryTooComplex`` without reading the rest."""
+    ``QueryTooComplex`` without reading the rest; so is one over ``MAX_DOCUMENT_BYTES``."""
+    # A character is at least one byte of UTF-8: only a document near the cap is encoded.
+    size = len(query)
+    if size > MAX_DOCUMENT_BYTES or (
+        4 * size > MAX_DOCUMENT_BYTES
+        and (size := len(query.encode("utf-8", "surrogatepass"))) > MAX_DOCUMENT_BYTES
+    ):
+        raise QueryTooComplex(
+            f"The document is over {MAX_DOCUMENT_BYTES} bytes",
+            limit="bytes",
+            maximum=MAX_DOCUMENT_BYTES,
+            value=size,
+            param="query",
+        )
     try:
         return parse(query, max_tokens=MAX_TOKENS)
     except GraphQLSyntaxError as error:

@@ -29,7 +29,7 @@ def error_body(error: StateSetError, request_id: str | None, *, graphql: bool) -
     if graphql:
         return {
             "errors": [
-                {"message": error.message, "extensions": {**payload, "status": error.status}}
+                {"message": payload["message"], "extensions": {**payload, "status": error.status}}
             ],
             # Refused before its document was measured or run: it cost nothing.
             "extensions": {"cost": {"requested": 0, "limit": MAX_COST}},

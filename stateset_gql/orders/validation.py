@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from stateset_gql.currencies import currency_code
 from stateset_gql.customers.service import ADDRESS_FIELDS, AddressInput
 from stateset_gql.errors import Validator
 from stateset_gql.unset import Unset
@@ -15,7 +15,6 @@ MAX_QUANTITY = 1_000_000
 # Money in minor units, as Stripe caps a charge (999,999.99 in a two-decimal currency);
 # it also keeps every total inside GraphQL's 32-bit Int.
 MAX_AMOUNT = 99_999_999
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,11 +26,11 @@ class LineItemInput:
 
 
 def currency(value: str, check: Validator) -> str | None:
-    """A three-letter code, upper-cased."""
-    if not _CURRENCY.match(value):
-        check.invalid("currency", "currency must be a three-letter ISO code such as USD")
-        return None
-    return value.upper()
+    """An ISO 4217 code, upper-cased."""
+    code = currency_code(value)
+    if code is None:
+        check.invalid("currency", "currency must be an ISO 4217 currency code such as USD")
+    return code
 
 
 def integer(value: int, param: str, check: Validator, *, low: int, high: int) -> int | None:

@@ -4,10 +4,12 @@ A client's operation, whatever carried it, is checked in this order (API.md sect
 
 1. its shape — a ``query`` string, ``variables`` an object, ``operationName`` a string,
    ``extensions`` an object
-2. the engine's check — parsed under the token limit, measured, validated (cached)
+2. the engine's check — bytes and tokens limited before parsing, measured, validated
+   (cached)
 3. its kind against what carried it (``Over``): queries and mutations over HTTP, a
    mutation only with POST, subscriptions only over WebSocket, which carries every kind
-4. the input boundary (``graphql.boundary.check_input``): no NUL, no oversized ``where``
+4. the input boundary (``graphql.boundary.check_input``): no list too long, no fraction
+   for an integer, no NUL, no oversized ``where``
 
 A refusal of the request (1, 3) is raised as a domain error; a refusal of the document
 (2, 4) comes back in ``checked.errors`` with the document ``None``, so it is answered as
@@ -25,6 +27,7 @@ from graphql import GraphQLError, OperationType
 from stateset_gql.errors import BadRequest, MethodNotAllowed, StateSetError
 from stateset_gql.graphql.boundary import check_input
 from stateset_gql.graphql.engine import Checked, GraphQLEngine, Operation
+from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.schema import OVER_WEBSOCKET
 
 
@@ -72,18 +75,22 @@ def check(engine: GraphQLEngine, operation: Operation, over: Over) -> Operation:
     # A document that did not validate has no kind: its errors are the answer.
     if checked.kind is not None and (refused := refusal(checked.kind, over)) is not None:
         raise refused
-    return _input_checked(operation, checked)
+    return _input_checked(engine, operation, checked)
 
 
 def check_server(engine: GraphQLEngine, operation: Operation) -> Operation:
     """A document the server wrote (parsed and validated once) with a client's variables."""
-    return _input_checked(operation, Checked(engine.trusted(operation.query), None))
+    return _input_checked(engine, operation, Checked(engine.trusted(operation.query), None))
 
 
-def _input_checked(operation: Operation, checked: Checked) -> Operation:
+def _input_checked(engine: GraphQLEngine, operation: Operation, checked: Checked) -> Operation:
     if checked.document is not None:
         refused = check_input(
-            checked.document, operation.query, operation.variables, operation.operation_name
+            checked.document,
+            operation.query,
+            operation.variables,
+            operation.operation_name,
+            core_schema(engine.schema),
         )
         if refused is not None:
             error = GraphQLError(refused.message, original_error=refused)

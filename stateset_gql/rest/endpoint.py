@@ -25,6 +25,7 @@ from stateset_gql.errors import (
     path_parts,
     shown,
 )
+from stateset_gql.graphql.boundary import list_too_long, too_long
 from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.representation.convert import to_representation
 from stateset_gql.graphql.representation.form import REPRESENTATION, Page
@@ -164,6 +165,10 @@ class RestSurface:
                 key = next(iter(request.query_params))
                 raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key)).as_named()
             return variables, False, False
+        # Measured before the conversion walks each item (``graphql.boundary``).
+        if (long := list_too_long(body)) is not None:
+            path, count = long
+            raise too_long(".".join(path), count, body=True)
         problems: list[ErrorDetail] = []
         args = operation.args
         if "input" in args:

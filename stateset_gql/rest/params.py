@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     GraphQLArgument,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLScalarType,
@@ -69,6 +72,9 @@ def _boolean(raw: str, param: str) -> bool:
 
 
 def _scalar(raw: str, type_: Any, param: str) -> Any:
+    """``raw`` as the GraphQL scalar or enum of ``type_`` takes it; a value the type
+    refuses (``amount_eq=38738065640868`` is past a 32-bit Int) is a 400 naming ``param``
+    as it was sent, never the variable path it would have become."""
     named = get_named_type(type_)
     if isinstance(named, GraphQLEnumType):
         name = enum_name(named, raw)
@@ -76,21 +82,32 @@ def _scalar(raw: str, type_: Any, param: str) -> Any:
             allowed = ", ".join(str(v.value) for v in named.values.values())
             raise BadRequest(f"'{param}' must be one of: {allowed}", param=param)
         return name
-    if isinstance(named, GraphQLScalarType):
-        if named.name == "Int":
-            try:
-                return int(raw)
-            except ValueError:
-                raise BadRequest(f"'{param}' must be an integer", param=param) from None
-        if named.name == "Boolean":
-            return _boolean(raw, param)
-        if named.name in ("DateOrDateTime", "DateTime"):
-            try:
-                parse_date_or_datetime(raw)
-            except ValueError:
-                raise BadRequest(
-                    f"'{param}' must be an ISO-8601 date or date-time", param=param
-                ) from None
+    if not isinstance(named, GraphQLScalarType):
+        return raw
+    if named.name == "Int":
+        try:
+            value: Any = int(raw)
+        except ValueError:
+            raise BadRequest(f"'{param}' must be an integer", param=param) from None
+        if not GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+            raise BadRequest(
+                f"'{param}' must be an integer between {GRAPHQL_MIN_INT} and {GRAPHQL_MAX_INT}",
+                param=param,
+            )
+        return value
+    if named.name == "Boolean":
+        return _boolean(raw, param)
+    if named.name in ("DateOrDateTime", "DateTime"):
+        try:
+            parse_date_or_datetime(raw)
+        except ValueError:
+            raise BadRequest(
+                f"'{param}' must be an ISO-8601 date or date-time", param=param
+            ) from None
+    try:
+        named.parse_value(raw)
+    except (GraphQLError, ValueError, TypeError):
+        raise BadRequest(f"'{param}' is not a valid {named.name}", param=param) from None
     return raw
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stateset_gql.currencies import currency_code
 from stateset_gql.customers import service as customers
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.listing import ListField, ListSpec
@@ -98,11 +99,11 @@ def _check(data: SubscriptionInput, check: Validator) -> dict[str, Any]:
         check.invalid("amount", "amount must be a non-negative integer (minor units)")
     else:
         values["amount"] = data.amount
-    currency = data.currency
-    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
-        check.invalid("currency", "currency must be a three-letter ISO code")
+    currency = currency_code(data.currency)
+    if currency is None:
+        check.invalid("currency", "currency must be an ISO 4217 currency code such as USD")
     else:
-        values["currency"] = currency.upper()
+        values["currency"] = currency
     if data.interval not in INTERVALS:
         check.invalid("interval", "interval must be one of week, month, year")
     else:
