@@ -20,7 +20,10 @@
     ├── UnsupportedMediaType           415     invalid_request_error   UNSUPPORTED_MEDIA_TYPE
     ├── ValidationFailed               422     invalid_request_error   VALIDATION_ERROR
     ├── RateLimited                    429     rate_limit_error        RATE_LIMIT_EXCEEDED
-    └── InternalError                  500     api_error               INTERNAL_ERROR
+    ├── InternalError                  500     api_error               INTERNAL_ERROR
+    └── ServiceUnavailable             503     api_error               SERVICE_UNAVAILABLE
+
+An error may ask for response ``headers`` of its own (a 503's ``Retry-After``).
 
 Every HTTP error and every GraphQL error's ``extensions`` is built from one of these by
 ``StateSetError.to_payload``; nothing else decides a status or a code. It also keeps
@@ -138,6 +141,11 @@ class StateSetError(Exception):
             self.code = code
         self.extra = extra or {}
         self.in_callers_names = False
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers the error's answer carries besides the usual ones."""
+        return {}
 
     def renamed(self, name: Callable[[str], str], words: Callable[[str], str]) -> Self:
         """A copy in one surface's names: ``name`` renders each field path (the param
@@ -350,6 +358,22 @@ class InternalError(StateSetError):
     status = 500
     type = "api_error"
     code = "INTERNAL_ERROR"
+
+
+class ServiceUnavailable(StateSetError):
+    """The database refused or lost the connection (too many clients, down, restarting,
+    or every pooled connection busy past the pool's timeout): the request did not run to
+    completion and can be retried after ``Retry-After`` seconds (with its Idempotency-Key,
+    a write is never applied twice)."""
+
+    status = 503
+    type = "api_error"
+    code = "SERVICE_UNAVAILABLE"
+    retry_after_seconds: ClassVar[int] = 1
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 def not_found(kind: str, object_id: str, param: str = "id") -> NotFound:

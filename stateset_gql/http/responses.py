@@ -44,5 +44,7 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     return JSONResponse(
-        error_body(error, request_id, graphql=graphql), status_code=error.status, headers=headers
+        error_body(error, request_id, graphql=graphql),
+        status_code=error.status,
+        headers={**error.headers, **(headers or {})},
     )
