@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from stateset_gql.db import migrate
-from tests.conftest import PG_ADMIN_DSN, service_missing
+from tests.conftest import PG_ADMIN_DSN, SESSION_DATABASES, service_missing
 from tests.support import LiveServer, create_customer, new_account
 
 
@@ -52,8 +52,8 @@ class Own:
 
     def __init__(self) -> None:
         token = secrets.token_hex(4)
-        self.name = f"stateset_refuse_{token}"
-        self.role = f"stateset_refuse_{token}"
+        self.name = f"{SESSION_DATABASES}refuse_{token}"
+        self.role = self.name
         host = PG_ADMIN_DSN.split("@", 1)[1].rsplit("/", 1)[0]
         self.dsn = f"postgresql://{self.role}@{host}/{self.name}"
         self.admin_dsn = f"{PG_ADMIN_DSN.rsplit('/', 1)[0]}/{self.name}"
