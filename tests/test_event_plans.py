@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from stateset_gql.db.engine import Database
 from stateset_gql.graphql.compiled import sql
+from stateset_gql.graphql.compiled.fragment import SQL
 from stateset_gql.settings import Settings
 from tests.order_support import paid_order, stock, unique_sku
 from tests.support import LiveServer, data, gql, new_account
@@ -36,7 +37,7 @@ def _fastest(read: Callable[[], httpx.Response], tries: int = 3) -> float:
     return best
 
 
-def _text(fragment: sql.SQL) -> str:
+def _text(fragment: SQL) -> str:
     assert all(isinstance(piece, str) for piece in fragment.pieces), fragment
     return "".join(str(piece) for piece in fragment.pieces)
 
