@@ -18,8 +18,11 @@ from collections.abc import Iterator
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from stateset_gql.db import migrate
+from stateset_gql.db.engine import Database, unavailable
+from stateset_gql.settings import ConfigurationError, Settings
 from tests.conftest import PG_ADMIN_DSN, SESSION_DATABASES, service_missing
 from tests.support import LiveServer, create_customer, new_account
 
@@ -167,3 +170,49 @@ def test_a_write_the_database_dropped_gives_its_idempotency_key_up_for_the_retry
         listed = client.get("/v1/customers?limit=100", headers={"Authorization": f"Bearer {key}"})
         emails = [c["email"] for c in listed.json()["data"]]
         assert emails.count("dropped@example.com") == 1
+
+
+def test_a_pool_with_no_connection_to_lend_in_time_counts_as_unavailable(
+    postgres_url: str,
+) -> None:
+    settings = Settings(
+        database_url=postgres_url,
+        env="test",
+        db_pool_size=1,
+        db_max_overflow=0,
+        db_pool_timeout_seconds=0.2,
+    )
+
+    async def run() -> BaseException:
+        db = Database.of(settings)
+        try:
+            async with db.writer.connect():
+                with pytest.raises(SQLAlchemyTimeout) as waited:
+                    async with db.writer.connect():
+                        pass
+            return waited.value
+        finally:
+            await db.dispose()
+
+    assert unavailable(asyncio.run(run()))
+
+
+def test_the_pool_is_read_from_the_environment_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "STATESET_DB_POOL_SIZE": "4",
+            "STATESET_DB_MAX_OVERFLOW": "0",
+            "STATESET_DB_POOL_TIMEOUT_SECONDS": "2.5",
+        }
+    )
+    assert (settings.db_pool_size, settings.db_max_overflow) == (4, 0)
+    assert settings.db_pool_timeout_seconds == 2.5
+    assert (Settings().db_pool_size, Settings().db_max_overflow) == (10, 10)
+    for name, value in [
+        ("STATESET_DB_POOL_SIZE", "0"),
+        ("STATESET_DB_POOL_SIZE", "ten"),
+        ("STATESET_DB_MAX_OVERFLOW", "-1"),
+        ("STATESET_DB_POOL_TIMEOUT_SECONDS", "0"),
+    ]:
+        with pytest.raises(ConfigurationError, match=name):
+            Settings.from_env({name: value})
