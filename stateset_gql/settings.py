@@ -16,7 +16,7 @@ class ConfigurationError(Exception):
     """The environment asks for something this process cannot run with."""
 
 
-def _count(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
     raw = env.get(name)
     if raw is None:
         return default
@@ -66,6 +66,13 @@ class Settings:
     # a retry then takes the key over. Short, so a client's retries of a request whose
     # process died succeed within seconds instead of a minute.
     idempotency_lock_seconds: int = 10
+    # PostgreSQL connections one process keeps (pool) and may open beyond them at a peak
+    # (overflow); a request waits this long for one before it is answered 503. Every
+    # serve and worker process has its own pool: their totals together must stay under
+    # the server's max_connections (100 by default).
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 5.0
     log_level: str = "INFO"
     # How long a server trusts a key it authenticated without asking the database again;
     # a revocation or plan change published through Redis drops it at once (0: no cache).
@@ -74,13 +81,6 @@ class Settings:
     # the server pings each socket this often (API.md section 9).
     ws_init_seconds: float = 10.0
     ws_ping_seconds: float = 15.0
-    # PostgreSQL connections one process keeps (pool) and may open beyond them at a peak
-    # (overflow); a request waits this long for one before it is answered 503. Every
-    # serve and worker process has its own pool: their totals together must stay under
-    # the server's max_connections (100 by default).
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
-    db_pool_timeout_seconds: float = 5.0
     # Queries compiled to one SQL statement per root field on PostgreSQL (the resolver
     # path answers whatever does not compile); off, every query runs on the resolvers.
     compiled_reads: bool = True
@@ -112,6 +112,9 @@ class Settings:
             )
         settings = cls(
             database_url=env.get("STATESET_DATABASE_URL", DEFAULT_DATABASE_URL),
+            db_pool_size=_whole(env, "STATESET_DB_POOL_SIZE", 10),
+            db_max_overflow=_whole(env, "STATESET_DB_MAX_OVERFLOW", 10, zero=True),
+            db_pool_timeout_seconds=_seconds(env, "STATESET_DB_POOL_TIMEOUT_SECONDS", 5.0),
             broadcast_url=env.get("STATESET_BROADCAST_URL", "memory://"),
             webhook_retry_schedule=schedule,
             webhook_poll_seconds=_seconds(env, "STATESET_WEBHOOK_POLL_SECONDS", 1.0),
@@ -122,9 +125,6 @@ class Settings:
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
             compiled_reads=env.get("STATESET_COMPILED_READS", "1") != "0",
             auth_cache_seconds=_seconds(env, "STATESET_AUTH_CACHE_SECONDS", 10.0, zero=True),
-            db_pool_size=_count(env, "STATESET_DB_POOL_SIZE", 10),
-            db_max_overflow=_count(env, "STATESET_DB_MAX_OVERFLOW", 10, zero=True),
-            db_pool_timeout_seconds=_seconds(env, "STATESET_DB_POOL_TIMEOUT_SECONDS", 5.0),
         )
         settings.validate()
         return settings
