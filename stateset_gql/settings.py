@@ -16,20 +16,6 @@ class ConfigurationError(Exception):
     """The environment asks for something this process cannot run with."""
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        count = int(raw)
-    except ValueError:
-        count = -1
-    if not (count >= 0 if zero else count > 0):
-        what = "zero or a positive" if zero else "a positive"
-        raise ConfigurationError(f"{name} must be {what} whole number, got {raw!r}")
-    return count
-
-
 def _seconds(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
     raw = env.get(name)
     if raw is None:
@@ -159,3 +145,17 @@ class Settings:
                     "STATESET_BROADCAST_URL is memory://; production needs Redis "
                     "(or set STATESET_ALLOW_EMBEDDED=1)"
                 )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        count = int(raw)
+    except ValueError:
+        count = -1
+    if not (count >= 0 if zero else count > 0):
+        what = "zero or a positive" if zero else "a positive"
+        raise ConfigurationError(f"{name} must be {what} whole number, got {raw!r}")
+    return count
