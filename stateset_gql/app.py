@@ -99,7 +99,7 @@ def build_limiter(settings: Settings) -> RateLimiter:
 
 
 def build_state(settings: Settings) -> AppState:
-    db = Database(settings.database_url)
+    db = Database.of(settings)
     metrics = Metrics()
     hub = open_hub(settings.broadcast_url, on_reconnect=metrics.broadcast_reconnects.inc)
     schema = build_schema()

@@ -80,9 +80,18 @@ class Settings:
     # A request body that has not fully arrived this long after its headers is a 408.
     body_timeout_seconds: float = 30.0
     idempotency_ttl_seconds: int = 24 * 3600
-    # A claimed idempotency key whose request never finished (a crashed process) is
-    # given up after this long, so the client can retry.
-    idempotency_lock_seconds: int = 60
+    # A claimed idempotency key's lease: its running request renews it (three times per
+    # lease), so only a dead process's (kill -9) claim lapses, after at most this long;
+    # a retry then takes the key over. Short, so a client's retries of a request whose
+    # process died succeed within seconds instead of a minute.
+    idempotency_lock_seconds: int = 10
+    # PostgreSQL connections one process keeps (pool) and may open beyond them at a peak
+    # (overflow); a request waits this long for one before it is answered 503. Every
+    # serve and worker process has its own pool: their totals together must stay under
+    # the server's max_connections (100 by default).
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 5.0
     log_level: str = "INFO"
     # How long a server trusts a key it authenticated without asking the database again;
     # a revocation or plan change published through Redis drops it at once (0: no cache).
@@ -135,6 +144,9 @@ class Settings:
             )
         settings = cls(
             database_url=env.get("STATESET_DATABASE_URL", DEFAULT_DATABASE_URL),
+            db_pool_size=_whole(env, "STATESET_DB_POOL_SIZE", 10),
+            db_max_overflow=_whole(env, "STATESET_DB_MAX_OVERFLOW", 10, zero=True),
+            db_pool_timeout_seconds=_seconds(env, "STATESET_DB_POOL_TIMEOUT_SECONDS", 5.0),
             broadcast_url=env.get("STATESET_BROADCAST_URL", "memory://"),
             webhook_retry_schedule=schedule,
             webhook_poll_seconds=_seconds(env, "STATESET_WEBHOOK_POLL_SECONDS", 1.0),
@@ -189,3 +201,17 @@ class Settings:
                     "STATESET_BROADCAST_URL is memory://; production needs Redis "
                     "(or set STATESET_ALLOW_EMBEDDED=1)"
                 )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        count = int(raw)
+    except ValueError:
+        count = -1
+    if not (count >= 0 if zero else count > 0):
+        what = "zero or a positive" if zero else "a positive"
+        raise ConfigurationError(f"{name} must be {what} whole number, got {raw!r}")
+    return count

@@ -11,6 +11,7 @@ import asyncio
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,20 +48,67 @@ def _postgres_admin(sql: str) -> None:
     asyncio.run(run())
 
 
+# Every database this session makes is named with this prefix (the pid sets it apart from
+# other sessions on the same server), so its connections can be counted.
+SESSION_DATABASES = f"stateset_test_{os.getpid()}_"
+# PostgreSQL's 100 connections serve every session on the machine: the suite keeps under
+# this many at once (each test server's pool is small: ``tests.support.TEST_POOL``).
+MAX_TEST_CONNECTIONS = 30
+
+
+class ConnectionPeak:
+    """The most connections this session's databases held at once, sampled every 50 ms
+    from ``pg_stat_activity`` by a thread of its own (its one connection is to the admin
+    database, not counted)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._sample()), daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        return self.peak
+
+    async def _sample(self) -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+        try:
+            while not self._stop.is_set():
+                count = await conn.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE starts_with(datname, $1)",
+                    SESSION_DATABASES,
+                )
+                self.peak = max(self.peak, int(count))
+                await asyncio.sleep(0.05)
+        finally:
+            await conn.close()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    name = f"stateset_test_{os.getpid()}_{secrets.token_hex(4)}"
+    name = f"{SESSION_DATABASES}{secrets.token_hex(4)}"
     try:
         _postgres_admin(f'CREATE DATABASE "{name}"')
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         service_missing("PostgreSQL", exc)
     base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     url = f"{base}/{name}"
+    connections = ConnectionPeak()
+    connections.start()
     try:
         migrate.upgrade(url)
         yield url
     finally:
+        peak = connections.stop()
         _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert peak <= MAX_TEST_CONNECTIONS, (
+        f"the suite held {peak} PostgreSQL connections at once (at most "
+        f"{MAX_TEST_CONNECTIONS}): a test server or helper opens a pool too large"
+    )
 
 
 @pytest.fixture(scope="session")

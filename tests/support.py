@@ -27,6 +27,14 @@ from stateset_gql.http.server import Server, websocket_options
 from stateset_gql.realtime.outbox import unpublished
 from stateset_gql.settings import Settings
 
+# The pool of every server and command a test starts (see the settings of the same
+# names): the whole suite stays under ``MAX_TEST_CONNECTIONS`` of PostgreSQL's 100.
+TEST_POOL: dict[str, Any] = {
+    "db_pool_size": 2,
+    "db_max_overflow": 4,
+    "db_pool_timeout_seconds": 30.0,
+}
+
 
 @dataclass
 class LiveServer:
@@ -53,6 +61,10 @@ class LiveServer:
         # Keys stay authenticated for the whole test, so no statement count depends on
         # whether a cached key expired in between; revocations drop them at once.
         extra.setdefault("auth_cache_seconds", 600.0)
+        # PostgreSQL serves every session on the machine (100 connections in all): each test
+        # server keeps two and opens a few more at a peak, waiting rather than refusing.
+        for name, value in TEST_POOL.items():
+            extra.setdefault(name, value)
         settings = Settings(
             database_url=database_url, broadcast_url=broadcast_url, env="test", **extra
         )
@@ -233,9 +245,14 @@ CLI = [sys.executable, "-m", "stateset_gql.cli"]
 
 def cli_environ(**settings: str) -> dict[str, str]:
     """This process's environment without any StateSet setting, plus ``settings``: a
-    command sees only what its test gives it."""
+    command sees only what its test gives it (and a test server's small pool)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("STATESET_")}
-    return {**clean, **settings}
+    pool = {
+        "STATESET_DB_POOL_SIZE": str(TEST_POOL["db_pool_size"]),
+        "STATESET_DB_MAX_OVERFLOW": str(TEST_POOL["db_max_overflow"]),
+        "STATESET_DB_POOL_TIMEOUT_SECONDS": str(TEST_POOL["db_pool_timeout_seconds"]),
+    }
+    return {**clean, **pool, **settings}
 
 
 def run_cli(

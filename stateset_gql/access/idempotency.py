@@ -229,10 +229,42 @@ async def store(
         raise _in_use()
 
 
-async def release(*, db: Database, claim: Claim) -> None:
-    """Give the key up: the request changed nothing (and only if it is still ours)."""
+# How often a release the database refused is tried again.
+RELEASE_RETRY_SECONDS = 0.2
+# Releases still waiting for the database (a task nobody holds may be collected).
+_releasing: set[asyncio.Task[None]] = set()
+
+
+async def release(*, db: Database, claim: Claim, lock_seconds: int) -> None:
+    """Give the key up: the request changed nothing (and only if it is still ours).
+
+    Often the request failed because the database refused it, and then it refuses this
+    too: the release keeps being tried in the background until the database answers, so
+    the client's retry finds the key free then rather than when the lease lapses."""
+    try:
+        await _delete(db, claim)
+    except Exception as exc:  # noqa: BLE001 - whatever stopped it, try again later
+        log.warning("could not release an idempotency key yet: %s", type(exc).__name__)
+        task = asyncio.create_task(_release_later(db, claim, lock_seconds))
+        _releasing.add(task)
+        task.add_done_callback(_releasing.discard)
+
+
+async def _delete(db: Database, claim: Claim) -> None:
     async with db.session(write=True) as session, session.begin():
         await session.execute(delete(IdempotencyRecord).where(*_ours(claim)))
+
+
+async def _release_later(db: Database, claim: Claim, lock_seconds: int) -> None:
+    # Past the lease a retry takes the key over anyway, and the fence keeps this one out.
+    deadline = asyncio.get_running_loop().time() + lock_seconds
+    while asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(RELEASE_RETRY_SECONDS)
+        try:
+            await _delete(db, claim)
+            return
+        except Exception:  # noqa: BLE001 - the database is still out of reach; try again
+            continue
 
 
 def _rowcount(result: object) -> int:

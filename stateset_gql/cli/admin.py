@@ -33,7 +33,7 @@ Command = Callable[[AsyncSession, argparse.Namespace], Awaitable[Answer]]
 
 
 async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    db = Database(settings.database_url)
+    db = Database.of(settings)
     try:
         async with db.session(write=True) as session:
             async with session.begin():

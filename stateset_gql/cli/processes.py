@@ -142,7 +142,7 @@ async def _run_worker(settings: Settings, *, metrics_port: int | None) -> None:
 
 
 async def _demo_key(settings: Settings, ensure: Any) -> str | None:
-    db = Database(settings.database_url)
+    db = Database.of(settings)
     try:
         result: str | None = await ensure(db)
         return result

@@ -79,6 +79,7 @@ async def serve_request(pipeline: Pipeline, request: Request, surface: Surface) 
                 idempotency_key=request.headers.get("idempotency-key"),
             )
         except StateSetError as error:
+            headers.update(error.headers)
             status, body = surface.answer_error(error, request_id)
             return JSONResponse(
                 body, status_code=status, headers=headers, media_type=surface.media_type

@@ -24,7 +24,7 @@ from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.pipeline import document
 from stateset_gql.pipeline.document import Over
 from stateset_gql.pipeline.gate import Admission, Gate
-from stateset_gql.pipeline.runner import Call, Rendered, Runner
+from stateset_gql.pipeline.runner import Call, Rendered, Runner, database_answers
 
 
 class Pipeline:
@@ -37,7 +37,8 @@ class Pipeline:
         return self.runner.engine
 
     async def authenticate(self, secret: str | None) -> Principal:
-        return await self.gate.authenticate(secret)
+        with database_answers():
+            return await self.gate.authenticate(secret)
 
     async def admit(self, principal: Principal) -> Admission:
         return await self.gate.admit(principal)

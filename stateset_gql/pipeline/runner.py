@@ -15,7 +15,8 @@ failed request leaves the database as it was.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,9 @@ from strawberry.types import ExecutionResult
 
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
-from stateset_gql.db.engine import Database
+from stateset_gql.db.engine import Database, unavailable
 from stateset_gql.db.uow import Notice, Renderer, UnitOfWork, take_notices
-from stateset_gql.errors import StateSetError
+from stateset_gql.errors import ServiceUnavailable, StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.engine import CompiledResult, GraphQLEngine, Operation
@@ -105,6 +106,24 @@ class Runner:
         call: Call,
         idempotency_key: str | None = None,
     ) -> Rendered:
+        """The call's answer; ``ServiceUnavailable`` (503) when the database refused or
+        lost its connection on the way, whatever part of the request it stopped."""
+        with database_answers():
+            return await self._run(
+                principal=principal,
+                request_id=request_id,
+                call=call,
+                idempotency_key=idempotency_key,
+            )
+
+    async def _run(
+        self,
+        *,
+        principal: Principal,
+        request_id: str,
+        call: Call,
+        idempotency_key: str | None,
+    ) -> Rendered:
         claim: idempotency.Claim | None = None
         if call.write and idempotency_key is not None:
             claimed = await idempotency.claim(
@@ -160,7 +179,9 @@ class Runner:
                     await uow.rollback()
         finally:
             if claim is not None and not stored:
-                await idempotency.release(db=self.db, claim=claim)
+                # Changed nothing: the key is free again, at once if the database answers
+                # now, else as soon as it does (a retry is told 409 until then).
+                await idempotency.release(db=self.db, claim=claim, lock_seconds=lease)
         for handle in self.on_notices if notices else ():
             await handle(notices)
         self.metrics.events.inc(len(events))
@@ -185,8 +206,33 @@ class Runner:
             error.path is not None for error in result.errors or ()
         )
         for error, domain in to_domain_errors(list(result.errors or []), schema):
+            if domain.code == "INTERNAL_ERROR" and unavailable(error.original_error or error):
+                # Not this field's fault: the whole request is answered 503 (and rolled back).
+                raise _unavailable() from error.original_error
             if domain.code == "INTERNAL_ERROR":
                 log_unexpected(error, request_id)
             outcome.errors.append((error, domain))
         outcome.committed = write and all(domain.commits for _, domain in outcome.errors)
         return outcome
+
+
+@contextmanager
+def database_answers() -> Iterator[None]:
+    """The block, with the database refusing or losing its connection (too many clients,
+    down, no pooled connection in time) answered 503 ``ServiceUnavailable``, not 500."""
+    try:
+        yield
+    except StateSetError:
+        raise
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        log.warning("the database is unavailable: %s", type(exc).__name__)
+        raise _unavailable() from exc
+
+
+def _unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "The database is unavailable right now; retry after the Retry-After seconds "
+        "(with the same Idempotency-Key, a write is applied at most once)."
+    )

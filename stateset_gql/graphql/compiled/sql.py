@@ -75,39 +75,46 @@ def json_value(expression: str) -> SQL:
     )
 
 
-# How deep ``json_text`` rewrites nested objects and lists (an event's ``data`` is about
-# six deep: data, object, payments, a payment, card, brand).
-JSON_TEXT_DEPTH = 10
+# A member's place among its siblings is its ordinal (from 1); a container's closing
+# bracket sorts after all of its members with this one.
+_CLOSE = 2147483647
 
 
-def json_text(expression: str, depth: int = JSON_TEXT_DEPTH) -> SQL:
+def json_text(expression: str) -> SQL:
     """A plain JSON column's value as orjson writes what the resolver path reads back:
     keys in their stored order, compact, strings as ``to_json`` escapes them (the stored
-    text may have been written with spaces and ``\\u`` escapes). Nested objects and
-    lists are rewritten to ``depth`` levels."""
-    return or_null(_json_text(f"({expression})", depth))
+    text may have been written with spaces and ``\\u`` escapes), at any depth.
 
-
-def _json_text(value: str, depth: int) -> str:
-    if depth == 0:
-        return f"{value}::text"
-    level = f"j{depth}"
-    inner = _json_text(f"{level}.v", depth - 1)
-    kind = f"json_typeof({value})"
-    member = f"CASE WHEN {level}.k IS NULL THEN '' ELSE to_json({level}.k)::text || ':' END"
-    # One subquery for both containers, so each level holds the next one only once.
-    container = (
-        f"(SELECT CASE {kind} WHEN 'object' THEN '{{' ELSE '[' END || "
-        f"coalesce(string_agg({member} || {inner}, ',' ORDER BY {level}.n), '') || "
-        f"CASE {kind} WHEN 'object' THEN '}}' ELSE ']' END FROM "
-        f"(SELECT key AS k, value AS v, n FROM json_each(CASE {kind} "
-        f"WHEN 'object' THEN {value} END) WITH ORDINALITY AS e(key, value, n) UNION ALL "
-        f"SELECT NULL, value, n FROM json_array_elements(CASE {kind} "
-        f"WHEN 'array' THEN {value} END) WITH ORDINALITY AS a(value, n)) AS {level})"
+    The value is walked once by a recursive query into its nodes, each with its path of
+    ordinals, and written as one run of tokens in path order: a node's separator, key
+    and opening bracket (or its scalar), then, after every node beneath it, its closing
+    bracket. Nested subqueries per level would do the same, but PostgreSQL multiplies
+    their row estimates level by level (10^21 for an event's data) and then plans, or
+    JIT-compiles, for that."""
+    kind = "json_typeof(n.v)"
+    members = (
+        f"SELECT key, value, o FROM json_each(CASE {kind} WHEN 'object' THEN n.v END) "
+        "WITH ORDINALITY AS m(key, value, o) UNION ALL "
+        f"SELECT NULL, value, o FROM json_array_elements(CASE {kind} WHEN 'array' THEN n.v "
+        "END) WITH ORDINALITY AS a(value, o)"
     )
-    return (
-        f"CASE WHEN {kind} = 'string' THEN to_json({value} #>> '{{}}')::text "
-        f"WHEN {kind} IN ('object', 'array') THEN {container} ELSE {value}::text END"
+    opening = (
+        "CASE WHEN n.p[cardinality(n.p)] > 1 THEN ',' ELSE '' END || "
+        "CASE WHEN n.k IS NULL THEN '' ELSE to_json(n.k)::text || ':' END || "
+        f"CASE {kind} WHEN 'object' THEN '{{' WHEN 'array' THEN '[' "
+        "WHEN 'string' THEN to_json(n.v #>> '{}')::text ELSE n.v::text END"
+    )
+    closing = f"CASE {kind} WHEN 'object' THEN '}}' ELSE ']' END"
+    return or_null(
+        SQL(
+            "(WITH RECURSIVE n(p, k, v) AS (SELECT ARRAY[]::int[], NULL::text, (",
+            expression,
+            f")::json UNION ALL SELECT n.p || e.o::int, e.k, e.v FROM n CROSS JOIN LATERAL "
+            f"({members}) AS e(k, v, o)) SELECT string_agg(w.t, '' ORDER BY w.s) FROM "
+            f"(SELECT n.p AS s, {opening} AS t FROM n UNION ALL "
+            f"SELECT n.p || {_CLOSE}, {closing} FROM n "
+            f"WHERE {kind} IN ('object', 'array')) AS w)",
+        )
     )
 
 
