@@ -40,13 +40,6 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         yield made
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a kill -9'd process's Idempotency-Key claims lapse only after "
-    "idempotency_lock_seconds (60 s, not configurable; access/idempotency.py, "
-    "pipeline/runner.py): the retries of its requests in flight get 409 "
-    "IDEMPOTENCY_KEY_IN_USE past a client's 30 s retry horizon",
-)
 def test_a_serve_process_killed_loses_no_write(cluster: Cluster) -> None:
     doomed, survivor = cluster.serve(), cluster.serve()
     cluster.worker()
