@@ -50,7 +50,8 @@ def _within(seconds: float, happened: Callable[[], bool]) -> float:
 def _until_closed(sock: GraphQLSocket, last_before: int) -> tuple[int | None, list[int]]:
     """The socket's close code, and the sequences it received after ``last_before``."""
     after: list[int] = []
-    while True:
+    deadline = time.monotonic() + 10  # a socket never closed fails, rather than streams on
+    while time.monotonic() < deadline:
         try:
             message = sock.receive(timeout=5)
         except Closed as closed:
@@ -58,6 +59,7 @@ def _until_closed(sock: GraphQLSocket, last_before: int) -> tuple[int | None, li
         sequence = message["payload"]["data"]["events"]["sequence"]
         if sequence > last_before:
             after.append(sequence)
+    return None, after
 
 
 def _newest_sequence(database_url: str, account_id: str) -> int:
