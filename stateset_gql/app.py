@@ -40,7 +40,7 @@ from stateset_gql.http.websocket import Subscriptions, WebSocketEndpoint
 from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pipeline.door import Pipeline
-from stateset_gql.pipeline.gate import CountingLimiter, Gate, RateLimiter
+from stateset_gql.pipeline.gate import RECHECK_SECONDS, CountingLimiter, Gate, RateLimiter
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
@@ -140,10 +140,10 @@ def build_state(settings: Settings) -> AppState:
 
     def on_missed() -> None:
         auth_cache.clear()  # what was said while the connection was down is lost
+        gate.recheck_soon()  # and the open sockets' keys are checked again
         fanout.on_resumed()
 
     listener = hub.subscribe(on_message=on_message, on_missed=on_missed)
-    auth_cache.live = listener.healthy
     subscriptions = Subscriptions(pipeline=pipeline, fanout=fanout, metrics=metrics)
     websockets = WebSocketEndpoint(
         pipeline=pipeline,
@@ -178,7 +178,16 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         # no request waits ~100 ms behind one.
         gc.collect()
         gc.freeze()
-        loops = [asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings))]
+        loops = [
+            asyncio.create_task(maintenance.run_forever(db=state.db, settings=state.settings)),
+            # Revocations whatever the channel carried: the cache and the open sockets.
+            asyncio.create_task(
+                state.pipeline.gate.watch(
+                    state.websockets.recheck,
+                    recheck_seconds=state.settings.auth_cache_seconds or RECHECK_SECONDS,
+                )
+            ),
+        ]
         stop = asyncio.Event()
         background = []
         if state.hub.is_memory:

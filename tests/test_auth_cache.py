@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -33,6 +34,13 @@ def _principal(key_id: str = "key_1", account_id: str = "acct_1") -> Principal:
     )  # fmt: skip
 
 
+def _cache(**options: Any) -> AuthCache:
+    """A cache whose reading of the access version is recent (as ``Gate.watch`` keeps it)."""
+    cache = AuthCache(seconds=LONG_TTL, trust_seconds=LONG_TTL, **options)
+    cache.seen(0, time.monotonic())
+    return cache
+
+
 def _key_id(client: httpx.Client, secret: str) -> str:
     """The id of the key ``secret`` (an sk key lists itself among the account's keys)."""
     nodes = data(gql(client, secret, "{ apiKeys(first: 100) { nodes { id redacted } } }"))
@@ -45,7 +53,7 @@ def _key_id(client: httpx.Client, secret: str) -> str:
 
 
 def test_a_cached_principal_is_answered_until_its_ttl_ends() -> None:
-    cache = AuthCache(seconds=LONG_TTL)
+    cache = _cache()
     cache.put("h1", _principal(), cache.generation)
     assert cache.get("h1") == _principal()
     cache.seconds = 0.01
@@ -55,7 +63,7 @@ def test_a_cached_principal_is_answered_until_its_ttl_ends() -> None:
 
 
 def test_the_cache_forgets_a_revoked_key_and_every_key_of_a_changed_account() -> None:
-    cache = AuthCache(seconds=LONG_TTL)
+    cache = _cache()
     cache.put("a", _principal("key_a", "acct_1"), cache.generation)
     cache.put("b", _principal("key_b", "acct_1"), cache.generation)
     cache.put("c", _principal("key_c", "acct_2"), cache.generation)
@@ -68,20 +76,41 @@ def test_the_cache_forgets_a_revoked_key_and_every_key_of_a_changed_account() ->
 
 
 def test_a_lookup_that_raced_a_revocation_is_not_kept() -> None:
-    cache = AuthCache(seconds=LONG_TTL)
+    cache = _cache()
     read_at = cache.generation
     cache.forget('{"key": "key_1"}')  # committed while the lookup was reading
     cache.put("h", _principal(), read_at)
     assert cache.get("h") is None
 
 
-def test_the_cache_holds_at_most_its_size_and_nothing_while_not_listening() -> None:
-    cache = AuthCache(seconds=LONG_TTL, size=2)
+def test_the_cache_holds_at_most_its_size() -> None:
+    cache = _cache(size=2)
     for n in range(3):
         cache.put(f"h{n}", _principal(f"key_{n}"), cache.generation)
     assert (len(cache), cache.get("h0")) == (2, None)
-    cache.live = lambda: False
-    assert cache.get("h2") is None
+
+
+def test_the_cache_answers_nothing_once_its_reading_of_the_version_is_old() -> None:
+    cache = AuthCache(seconds=LONG_TTL, trust_seconds=0.05)
+    cache.put("h", _principal(), cache.generation)
+    assert (cache.get("h"), len(cache)) == (None, 0)  # never read: nothing kept
+    cache.seen(7, time.monotonic())
+    cache.put("h", _principal(), cache.generation)
+    assert cache.get("h") == _principal()
+    time.sleep(0.06)
+    assert cache.get("h") is None
+
+
+def test_the_cache_forgets_everything_when_the_version_moved() -> None:
+    cache = _cache()
+    cache.put("h", _principal(), cache.generation)
+    read_at = cache.generation
+    assert cache.seen(0, time.monotonic()) is False
+    assert cache.get("h") == _principal()
+    assert cache.seen(1, time.monotonic()) is True  # revoked or changed somewhere
+    assert (cache.get("h"), len(cache)) == (None, 0)
+    cache.put("h", _principal(), read_at)  # read before the version moved: not kept
+    assert cache.get("h") is None
 
 
 # --------------------------------------------------------------------- one server

@@ -169,6 +169,11 @@ def test_an_endpoint_of_the_other_mode_is_not_found(client: httpx.Client, accoun
         ("https://[::1]/hooks", "private"),
         ("https://[fd00::1]/hooks", "private"),
         ("https://[::ffff:127.0.0.1]/hooks", "private"),
+        ("https://[::127.0.0.1]/hooks", "private"),
+        ("https://[64:ff9b::7f00:1]/hooks", "private"),
+        ("https://[2002:7f00:1::]/hooks", "private"),
+        ("https://[::ffff:0:7f00:1]/hooks", "private"),
+        ("https://192.0.0.8/hooks", "private"),
         ("https://localhost/hooks", "private"),
         ("https://user:pw@example.com/hooks", "user name"),
         ("ftp://example.com/hooks", "http"),
@@ -208,6 +213,14 @@ def test_a_live_endpoint_may_not_be_moved_into_a_private_network(
         ("169.254.1.1", False), ("0.0.0.0", False), ("224.0.0.1", False), ("::1", False),
         ("::", False), ("fe80::1", False), ("fc00::1", False), ("ff02::1", False),
         ("::ffff:10.0.0.1", False), ("::ffff:8.8.8.8", True), ("100.64.0.1", False),
+        # IPv6 forms that carry an IPv4 address are judged as the address they carry.
+        ("::127.0.0.1", False), ("::8.8.8.8", False), ("64:ff9b::7f00:1", False),
+        ("64:ff9b::a00:1", False), ("64:ff9b::808:808", True), ("64:ff9b:1::808:808", False),
+        ("2002:7f00:1::", False), ("2002:c0a8:101::1", False), ("2002:808:808::1", True),
+        ("::ffff:0:7f00:1", False), ("::ffff:0:a9fe:a9fe", False), ("::ffff:0:808:808", True),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("192.0.0.8", False), ("192.0.0.1", False), ("192.0.0.170", False),
+        ("192.0.0.9", True), ("192.0.0.10", True),
     ],
 )  # fmt: skip
 def test_which_addresses_are_public(address: str, public: bool) -> None:

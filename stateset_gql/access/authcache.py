@@ -1,14 +1,15 @@
 """The authentication cache: a key's hash → its principal, for a few seconds.
 
 A request whose key was seen within ``seconds`` opens no transaction to authenticate.
-What could make a cached principal wrong is announced on ``KEYS_CHANNEL`` after the
-commit that changed it: a key revoked (``{"key": id}``) or an account's plan or limits
-changed (``{"account": id}``). The committing process drops the entries before it
-answers; every process drops them as the message arrives. On ``memory://`` the command
-line reaches no server, and on Redis a message can be lost while the connection is down:
-the TTL bounds how long a server may still accept the key (and while the process's
-subscription is not answering, ``live`` is false and nothing is served from the cache at
-all).
+What could make a cached principal wrong (a key revoked, an account's plan or limits
+changed) moves the access version (``AccessVersion``, one row) in the same transaction,
+and is announced on ``KEYS_CHANNEL`` after the commit that changed it (``{"key": id}`` or
+``{"account": id}``). The committing process drops the entries before it answers; every
+process listening drops them as the message arrives. Whatever the pub/sub (``memory://``
+carries nothing between processes; Redis loses what is said while it is down), each
+server reads the version twice a second (``Gate.watch``) and, when it moved, forgets
+everything (``seen``). The cache answers only while that reading is recent (``fresh``),
+so a key revoked anywhere, by anyone, is refused within a second.
 
 A lookup that raced a drop never stores what it read: ``generation`` moves on every
 drop, and ``put`` refuses a principal read before the last one.
@@ -16,29 +17,55 @@ drop, and ``put`` refuses a principal read before the last one.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from stateset_gql.access.models import AccessVersion
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.uow import Notice, notify
 
 KEYS_CHANNEL = "stateset.keys"
 DEFAULT_SIZE = 10_000
+# How long a reading of the access version vouches for the cache: twice the interval
+# between readings (``Gate.watch``), so a slow reading does not empty it.
+TRUST_SECONDS = 1.0
+
+_BUMP = update(AccessVersion).where(AccessVersion.id == 1).values(value=AccessVersion.value + 1)
+_VERSION = select(AccessVersion.value).where(AccessVersion.id == 1)
 
 
-def key_changed(session: AsyncSession, key_id: str) -> None:
-    """After commit, every process forgets the key (revoked)."""
+async def _move_version(session: AsyncSession) -> None:
+    # Called before the change itself, so the version row is the first lock the change
+    # takes: two transactions revoking keys never wait on each other in opposite orders.
+    moved = await session.execute(_BUMP)
+    if getattr(moved, "rowcount", 1) == 0:  # a database made without the migrations
+        session.add(AccessVersion(id=1, value=1))
+        await session.flush()
+
+
+async def key_changed(session: AsyncSession, key_id: str) -> None:
+    """Before revoking a key: moves the access version in the same transaction; after
+    the commit, every process forgets the key."""
+    await _move_version(session)
     notify(session, Notice(KEYS_CHANNEL, orjson.dumps({"key": key_id}).decode()))
 
 
-def account_changed(session: AsyncSession, account_id: str) -> None:
-    """After commit, every process forgets the account's keys (plan, limits)."""
+async def account_changed(session: AsyncSession, account_id: str) -> None:
+    """Before changing an account's plan or limits: moves the access version in the same
+    transaction; after the commit, every process forgets the account's keys."""
+    await _move_version(session)
     notify(session, Notice(KEYS_CHANNEL, orjson.dumps({"account": account_id}).decode()))
+
+
+async def read_version(session: AsyncSession) -> int:
+    """The access version now (0 before anything was revoked or changed)."""
+    return int((await session.scalar(_VERSION)) or 0)
 
 
 def changed(message: str) -> tuple[str | None, str | None] | None:
@@ -62,11 +89,15 @@ class _Entry:
 
 
 class AuthCache:
-    def __init__(self, *, seconds: float, size: int = DEFAULT_SIZE) -> None:
+    def __init__(
+        self, *, seconds: float, size: int = DEFAULT_SIZE, trust_seconds: float = TRUST_SECONDS
+    ) -> None:
         self.seconds = seconds
         self.size = size
-        # Whether invalidations are being heard (the app points it at its subscription).
-        self.live: Callable[[], bool] = lambda: True
+        self.trust_seconds = trust_seconds
+        # The access version last read, and when (monotonic) that reading began.
+        self.version: int | None = None
+        self.checked = -math.inf
         self.generation = 0
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._by_key: dict[str, str] = {}
@@ -79,8 +110,22 @@ class AuthCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def fresh(self) -> bool:
+        """Whether the version was read lately enough to vouch for what is cached."""
+        return time.monotonic() - self.checked <= self.trust_seconds
+
+    def seen(self, version: int, began: float) -> bool:
+        """A reading of the access version that began at ``began`` (monotonic); when the
+        version moved, everything is forgotten. Whether it moved."""
+        moved = version != self.version
+        if moved:
+            self.clear()
+            self.version = version
+        self.checked = max(self.checked, began)
+        return moved
+
     def get(self, digest: str) -> Principal | None:
-        if not self.enabled or not self.live():
+        if not self.enabled or not self.fresh():
             return None
         entry = self._entries.get(digest)
         if entry is None:
@@ -93,7 +138,7 @@ class AuthCache:
     def put(self, digest: str, principal: Principal, generation: int) -> None:
         """Keep ``principal``, read when the cache was at ``generation``, unless something
         was dropped since."""
-        if not self.enabled or generation != self.generation or not self.live():
+        if not self.enabled or generation != self.generation or not self.fresh():
             return
         self._remove(digest)
         self._entries[digest] = _Entry(principal, time.monotonic() + self.seconds)

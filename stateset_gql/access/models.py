@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stateset_gql.db.base import Base, Timestamped
@@ -39,6 +47,18 @@ class ApiKey(OwnerScoped, Timestamped, Base):
     redacted: Mapped[str] = mapped_column(String(40))
     scopes: Mapped[list[str]]
     revoked_at: Mapped[datetime | None]
+
+
+class AccessVersion(Base):
+    """One row, one number: moved in the same transaction as every revocation and every
+    change of an account's plan or limits, and read by each server twice a second, so a
+    server whatever its pub/sub (memory:// included) knows its cached principals are
+    still true (``access/authcache.py``)."""
+
+    __tablename__ = "access_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
 class IdempotencyRecord(Base):

@@ -79,12 +79,13 @@ async def update_account(
     if limits is not None and (plan or account.plan) != "enterprise":
         check.invalid("limits", "only an enterprise account has limits of its own")
     check.check()
+    # Cached principals carry the plan and limits: every server forgets them.
+    await account_changed(session, account.id)
     if plan is not None:
         account.plan = plan
     if limits is not None:
         account.limits = limits.to_stored()
     await session.flush()
-    account_changed(session, account.id)  # cached principals carry the plan and limits
     return account
 
 
@@ -155,10 +156,24 @@ async def revoke_key(
     if revoker is not None:
         _within(revoker, key.scopes, "revoke", param="id")
     if key.revoked_at is None:
+        await key_changed(session, key.id)
         key.revoked_at = utcnow()
         await session.flush()
-        key_changed(session, key.id)
     return key
+
+
+_CHUNK = 500  # key ids one statement binds
+
+
+async def revoked_keys(*, session: AsyncSession, key_ids: Iterable[str]) -> set[str]:
+    """Which of these keys are revoked (the open WebSockets' keys, checked again)."""
+    wanted, found = sorted(set(key_ids)), set[str]()
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(ApiKey.id).where(
+            ApiKey.id.in_(wanted[start : start + _CHUNK]), ApiKey.revoked_at.is_not(None)
+        )
+        found.update((await session.scalars(query)).all())
+    return found
 
 
 async def all_accounts(*, session: AsyncSession) -> list[Account]:

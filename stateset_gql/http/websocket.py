@@ -6,7 +6,10 @@ deadline. This module gives them four things:
 
 - ``on_ws_connect``: the key in ``connection_init`` goes through the pipeline's door (the
   same authentication and admission as HTTP; the socket holds one ``concurrent`` slot
-  while open). A refusal closes with 4403, and so does revoking the key of an open socket.
+  while open). A refusal closes with 4403, and so does revoking the key of an open socket:
+  at once where the keys channel carries it, else when the gate's reading of the access
+  version sees it (``recheck``), within a second; no event committed after the
+  revocation is sent (each waits for a reading begun after it: ``Gate.current``).
 - a socket adapter: text JSON only, at most 64 KB a message (else 4413), encoded with
   orjson, so the payload a feed encoded once is copied, not encoded again.
 - ``Subscriptions.stream``, which the handlers call for each ``subscribe`` (``start``):
@@ -149,6 +152,7 @@ class SocketContext:
     principal: Principal | None = None
     admission: Admission | None = None
     operations: int = 0
+    revoked: bool = False
 
 
 class _Adapter:
@@ -255,6 +259,9 @@ class Subscriptions:
         started = False
         try:
             async for item in self.fanout.follow(principal.owner, topic, since=topic.since):
+                await self.pipeline.gate.current(item.committed)
+                if context.revoked:
+                    return  # the socket is closed with 4403
                 started = True
                 self.metrics.send_latency.observe(max(0.0, time.time() - item.committed))
                 yield ExecutionResult(data=item.payload.data, errors=item.payload.errors)
@@ -503,15 +510,24 @@ class WebSocketEndpoint:
         key_id = named[0] if named is not None else None
         if key_id is None:
             return
-        revoked = [
-            websocket
-            for websocket, context in self.contexts.items()
-            if context.principal is not None and context.principal.key_id == key_id
-        ]
-        for websocket in revoked:
-            task = asyncio.create_task(self._close(websocket, 4403, "API key revoked"))
+        for task in self._revoke({key_id}):
             self._closing.add(task)
             task.add_done_callback(self._closing.discard)
+
+    async def recheck(self) -> None:
+        """The open sockets' keys checked again (the access version moved, the channel
+        reconnected, or a while passed): a revoked key's sockets are closed with 4403."""
+        keys = {c.principal.key_id for c in self.contexts.values() if c.principal is not None}
+        if keys:
+            await asyncio.gather(*self._revoke(await self.view.pipeline.gate.revoked(keys)))
+
+    def _revoke(self, key_ids: set[str]) -> list[asyncio.Task[None]]:
+        closing = []
+        for websocket, context in list(self.contexts.items()):
+            if context.principal is not None and context.principal.key_id in key_ids:
+                context.revoked = True
+                closing.append(asyncio.create_task(self._close(websocket, 4403, "API key revoked")))
+        return closing
 
     @staticmethod
     async def _close(websocket: WebSocket, code: int, reason: str) -> None:

@@ -3,7 +3,12 @@
 ``authenticate`` and ``admit`` are the pipeline's third and fourth stages, the same for
 an HTTP request and a WebSocket's ``connection_init``. They run before a body is read.
 A key seen a moment ago is answered from the ``AuthCache`` (``access/authcache.py``)
-without a transaction; ``forget`` applies what the keys channel says changed.
+without a transaction; ``forget`` applies what the keys channel says changed, and
+``watch`` reads the access version twice a second, whatever the channel carried: when it
+moved, the cache is emptied and the open WebSockets' keys are checked again (as they are
+after the channel reconnects, and every ``recheck_seconds``). ``current`` waits for a
+reading that began after a given moment, so no event committed after a key's revocation
+is streamed to that key's sockets.
 Rate limiting is a ``RateLimiter``: ``Unlimited`` admits everything, ``CountingLimiter``
 counts each key against the limits its principal carries (API.md section 11).
 """
@@ -11,18 +16,19 @@ counts each key against the limits its principal carries (API.md section 11).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from stateset_gql.access.authcache import KEYS_CHANNEL, AuthCache
+from stateset_gql.access.authcache import KEYS_CHANNEL, AuthCache, read_version
 from stateset_gql.access.keys import hash_secret, parse_secret
 from stateset_gql.access.limiter import Counter, Decision, Window
 from stateset_gql.access.principal import Principal
-from stateset_gql.access.service import authenticate
+from stateset_gql.access.service import authenticate, revoked_keys
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import Notice
 from stateset_gql.errors import ErrorDetail, RateLimited
@@ -31,6 +37,14 @@ log = logging.getLogger("stateset_gql.ratelimit")
 
 # After the counter fails, requests are admitted without asking it for this long.
 FAIL_OPEN_SECONDS = 2.0
+# How often the access version is read; a reading asked for sooner (``current``) waits
+# at least ``VERSION_GAP_SECONDS`` after the last one began.
+VERSION_SECONDS = 0.5
+VERSION_GAP_SECONDS = 0.005
+# Open WebSockets' keys are checked again at least this often when there is no cache.
+RECHECK_SECONDS = 10.0
+
+OnChange = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -185,6 +199,14 @@ class Gate:
         self.db = db
         self.limiter: RateLimiter = limiter or Unlimited()
         self.cache = cache if cache is not None else AuthCache(seconds=0)
+        # The unix time at which the last complete reading of the access version began;
+        # the reading under way (its end is ``_round``), and what asks for one sooner.
+        self.checked_at = 0.0
+        self._watching = False
+        self._round = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._recheck = True
+        self._rechecked = 0.0
 
     async def authenticate(self, secret: str | None) -> Principal:
         """The caller behind a key, or 401 (missing, malformed, unknown or revoked)."""
@@ -212,3 +234,65 @@ class Gate:
     async def admit(self, principal: Principal) -> Admission:
         """The key's admission: ``refused`` (429) when it is over a limit."""
         return await self.limiter.admit(principal)
+
+    async def revoked(self, key_ids: Iterable[str]) -> set[str]:
+        """Which of these keys are revoked now."""
+        async with self.db.session(write=False) as session:
+            return await revoked_keys(session=session, key_ids=key_ids)
+
+    def recheck_soon(self) -> None:
+        """Revocations may have been missed (the channel reconnected): the next reading
+        checks the open sockets' keys again, whether or not the version moved."""
+        self._recheck = True
+        self._wake.set()
+
+    async def current(self, moment: float) -> None:
+        """Returns once a reading of the access version that began at or after ``moment``
+        (unix time; a later one is taken as now) has been acted on."""
+        moment = min(moment, time.time())
+        while self._watching and self.checked_at < moment:
+            ended = self._round
+            self._wake.set()
+            await ended.wait()
+
+    async def watch(self, on_change: OnChange, *, recheck_seconds: float) -> None:
+        """Reads the access version every ``VERSION_SECONDS`` (sooner when asked); when
+        it moved, or the channel reconnected, or every ``recheck_seconds``, forgets the
+        cache and calls ``on_change`` (the WebSockets check their keys again)."""
+        self._watching = True
+        self._rechecked = time.monotonic()
+        try:
+            while True:
+                began, began_at = time.monotonic(), time.time()
+                if await self._read(began, on_change, recheck_seconds):
+                    self.checked_at = began_at
+                ended, self._round = self._round, asyncio.Event()
+                ended.set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), VERSION_SECONDS)
+                self._wake.clear()
+                await asyncio.sleep(max(0.0, began + VERSION_GAP_SECONDS - time.monotonic()))
+        finally:
+            self._watching = False
+            self._round.set()
+
+    async def _read(self, began: float, on_change: OnChange, recheck_seconds: float) -> bool:
+        """One reading; whether it (and the recheck it called for) succeeded."""
+        try:
+            async with self.db.session(write=False) as session:
+                version = await read_version(session)
+        except Exception:
+            # The cache stops answering once its last reading is too old.
+            log.warning("could not read the access version", exc_info=True)
+            return False
+        moved = self.cache.seen(version, began)
+        if not (moved or self._recheck or began - self._rechecked >= recheck_seconds):
+            return True
+        self._recheck, self._rechecked = False, began
+        try:
+            await on_change()
+        except Exception:
+            self._recheck = True
+            log.warning("could not check the open sockets' keys again", exc_info=True)
+            return False
+        return True

@@ -2,10 +2,13 @@
 
 A live-mode endpoint must be ``https`` and every address its host resolves to must be a
 public one: not loopback, private, link-local, unique-local, unspecified, multicast or
-otherwise reserved, in IPv4 and IPv6 (an IPv4-mapped IPv6 address is judged as the IPv4
-address it carries). The check runs when an endpoint is saved and again at every
-connection, which then goes to the very address that was checked (DNS may change in
-between). Test mode may use ``http`` and any address, so local development works.
+otherwise reserved, in IPv4 and IPv6. An IPv6 address that carries an IPv4 one (mapped,
+translated, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``) is judged as the IPv4 address it
+carries; the deprecated IPv4-compatible ``::/96``, local-use NAT64 ``64:ff9b:1::/48`` and
+the IETF's ``192.0.0.0/24`` (bar its two global anycast addresses) are never public. The
+check runs when an endpoint is saved and again at every connection, which then goes to
+the very address that was checked (DNS may change in between). Test mode may use
+``http`` and any address, so local development works.
 """
 
 from __future__ import annotations
@@ -36,9 +39,36 @@ class Target:
     address: str | None
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address: NAT64's and SIIT's translated.
+_CARRYING = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::ffff:0:0:0/96"))
+# Never public, whatever this Python's ``is_global`` says of them.
+_NEVER_V6 = (ipaddress.IPv6Network("::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_NEVER_V4 = (ipaddress.IPv4Network("192.0.0.0/24"),)
+_ANYCAST = (ipaddress.IPv4Address("192.0.0.9"), ipaddress.IPv4Address("192.0.0.10"))
+
+
+def _carried(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries, if it is a form that carries one."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in prefix for prefix in _CARRYING):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in prefix for prefix in _NEVER_V6):
+            return False
+        address = _carried(address) or address
+    if (
+        isinstance(address, ipaddress.IPv4Address)
+        and address not in _ANYCAST
+        and any(address in prefix for prefix in _NEVER_V4)
+    ):
+        return False
     return address.is_global and not address.is_multicast
 
 
