@@ -31,6 +31,12 @@ class Context:
     def require(self, scope: str) -> Owner:
         return self.principal.require(scope)
 
+    @property
+    def owner(self) -> Owner:
+        """The caller's account and mode, for a root field whose declared scope
+        (``graphql.scopes.Needs``) was checked before its resolver ran."""
+        return self.principal.owner
+
     @cached_property
     def loaders(self) -> Loaders:
         """Made on first use, one set per request: batches never cross requests."""

@@ -31,6 +31,7 @@ from stateset_gql.graphql.realtime.schema import Subscription
 from stateset_gql.graphql.returns.mutations import ReturnMutation
 from stateset_gql.graphql.returns.queries import ReturnQuery, return_by_id
 from stateset_gql.graphql.scalars import SCALARS
+from stateset_gql.graphql.scopes import ChoosesItself
 from stateset_gql.graphql.subscriptions.mutations import CustomerSubscriptionMutation
 from stateset_gql.graphql.subscriptions.queries import (
     CustomerSubscriptionQuery,
@@ -66,7 +67,10 @@ for _prefix, _field in (("cus", "customer"), ("evt", "event"), ("ord", "order"),
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any object by its id; the prefix says which type it is.")
+    @strawberry.field(
+        description="Any object by its id; the prefix says which type it is.",
+        extensions=[ChoosesItself("each type's read by id checks its own scope")],
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         loader = NODE_LOADERS.get(id.partition("_")[0])
         if loader is None:

@@ -158,6 +158,7 @@ class GraphQLSurface:
             params.get("variables"),
             params.get("operationName"),
             over=Over.POST if request.method == "POST" else Over.GET,
+            principal=principal,
             extensions=params.get("extensions"),
         )
         return graphql_call(operation, request_id_of(request), self.media_type)

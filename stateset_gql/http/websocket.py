@@ -302,7 +302,12 @@ class Subscriptions:
                 raise admission.refused
             extensions = _extensions.get()
             operation = self.pipeline.check(
-                query, variables, operation_name, over=Over.WEBSOCKET, extensions=extensions
+                query,
+                variables,
+                operation_name,
+                over=Over.WEBSOCKET,
+                principal=principal,
+                extensions=extensions,
             )
             checked = operation.checked
             assert checked is not None

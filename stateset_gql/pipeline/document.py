@@ -8,13 +8,16 @@ A client's operation, whatever carried it, is checked in this order (API.md sect
    (cached)
 3. its kind against what carried it (``Over``): queries and mutations over HTTP, a
    mutation only with POST, subscriptions only over WebSocket, which carries every kind
-4. the input boundary (``graphql.boundary.check_input``): no list too long, no fraction
+4. the scopes its root fields declare (``graphql.scopes``): a key without one is refused
+   (403) before anything of the input is measured or coerced
+5. the input boundary (``graphql.boundary.check_input``): no list too long, no fraction
    for an integer, no NUL, no oversized ``where``
 
 A refusal of the request (1, 3) is raised as a domain error; a refusal of the document
-(2, 4) comes back in ``checked.errors`` with the document ``None``, so it is answered as
+(2, 4, 5) comes back in ``checked.errors`` with the document ``None``, so it is answered as
 any error of the operation is. A document the server wrote (a REST route's) carries a
-client's variables too: ``check_server`` puts it through the input boundary only.
+client's variables too: ``check_server`` puts it through the input boundary only (its
+surface checked the scope before it read the client's input).
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from enum import Enum
 
 from graphql import GraphQLError, OperationType
 
+from stateset_gql.access.principal import Principal
 from stateset_gql.errors import BadRequest, MethodNotAllowed, StateSetError
 from stateset_gql.graphql.boundary import check_input
 from stateset_gql.graphql.engine import Checked, GraphQLEngine, Operation
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.schema import OVER_WEBSOCKET
+from stateset_gql.graphql.scopes import operation_refusal
 
 
 class Over(Enum):
@@ -67,7 +72,9 @@ def refusal(kind: OperationType, over: Over) -> StateSetError | None:
     return None
 
 
-def check(engine: GraphQLEngine, operation: Operation, over: Over) -> Operation:
+def check(
+    engine: GraphQLEngine, operation: Operation, over: Over, principal: Principal
+) -> Operation:
     """``operation`` with its ``checked`` document; raises when the request is refused."""
     operation = engine.check(operation)
     checked = operation.checked
@@ -75,6 +82,13 @@ def check(engine: GraphQLEngine, operation: Operation, over: Over) -> Operation:
     # A document that did not validate has no kind: its errors are the answer.
     if checked.kind is not None and (refused := refusal(checked.kind, over)) is not None:
         raise refused
+    if checked.document is not None:
+        denied = operation_refusal(
+            principal, core_schema(engine.schema), checked.document, operation.operation_name
+        )
+        if denied:
+            checked = dataclasses.replace(checked, document=None, errors=denied)
+            return dataclasses.replace(operation, checked=checked)
     return _input_checked(engine, operation, checked)
 
 

@@ -6,7 +6,8 @@ The stages, in order, each decided in one place:
 2. admit — ``Gate.admit``: rate limits and concurrency; a refusal is a 429, and the
    admission's headers go on every answer
 3. check — ``document.check``: the request's shape, the engine's limits and validation,
-   the kinds of operation the transport carries, the input boundary
+   the kinds of operation the transport carries, the root fields' scopes, the input
+   boundary
 4. run — ``Runner.run``: the Idempotency-Key, the transaction, the after-commit work
 
 Nothing here knows a transport. Each reads its own request into these stages and
@@ -50,11 +51,13 @@ class Pipeline:
         operation_name: object,
         *,
         over: Over,
+        principal: Principal,
         extensions: object = None,
     ) -> Operation:
-        """A client's operation, as it arrived, checked (see ``pipeline.document``)."""
+        """A client's operation, as it arrived, checked for ``principal`` (see
+        ``pipeline.document``)."""
         operation = document.operation_of(query, variables, operation_name, extensions)
-        return document.check(self.engine, operation, over)
+        return document.check(self.engine, operation, over, principal)
 
     async def run(
         self,

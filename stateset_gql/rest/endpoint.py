@@ -30,6 +30,7 @@ from stateset_gql.graphql.engine import Operation
 from stateset_gql.graphql.representation.convert import to_representation
 from stateset_gql.graphql.representation.form import REPRESENTATION, Page
 from stateset_gql.graphql.schema import Schema
+from stateset_gql.graphql.scopes import field_refusal
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.responses import error_body
 from stateset_gql.http.routing import Route
@@ -119,6 +120,10 @@ class RestSurface:
     async def prepare(self, request: Request, principal: Principal) -> Call:
         operation = self.operation
         route = operation.route
+        # The scope its field declares comes first: nothing of the body is read for a key
+        # that may not call it.
+        if (denied := field_refusal(principal, operation.field)) is not None:
+            raise _rest_error(denied)
         body = await read_json_object(request, empty_is_nothing=True) if route.is_mutation else None
         try:
             variables, include_total, deprecated = self._variables(request, body)

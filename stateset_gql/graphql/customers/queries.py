@@ -11,21 +11,27 @@ from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.customers.types import Customer, CustomerOrder, CustomerWhere
 from stateset_gql.graphql.pagination import Connection, connection, page_request
+from stateset_gql.graphql.scopes import Needs
+
+# The scope each root field here needs, declared on the field (``graphql.scopes``).
+READ = Needs("customers:read")
 
 
 async def customer_by_id(info: Info, id: str) -> Customer:
-    owner = info.context.require("customers:read")
+    owner = READ.owner(info)
     model = await service.get(session=info.context.session, owner=owner, customer_id=id)
     return Customer.from_model(model)
 
 
 @strawberry.type
 class CustomerQuery:
-    @strawberry.field(description="One customer by id.")
+    @strawberry.field(description="One customer by id.", extensions=[READ])
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
         return await customer_by_id(info, id)
 
-    @strawberry.field(description="Customers, newest first unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Customers, newest first unless `orderBy` says otherwise.", extensions=[READ]
+    )
     async def customers(
         self,
         info: Info,
@@ -35,7 +41,7 @@ class CustomerQuery:
         where: CustomerWhere | None = None,
         order_by: list[CustomerOrder] | None = None,
     ) -> Connection[Customer]:
-        owner = info.context.require("customers:read")
+        owner = info.context.owner
         request = page_request(
             first=first, after=after, offset=offset, where=where, order_by=order_by
         )
@@ -44,8 +50,8 @@ class CustomerQuery:
 
 
 # How the compiled read engine reads these fields (``graphql.compiled``).
-compiled.root("customer", Root("Customer", "customers:read", service.owned, CustomerModel.id))
+compiled.root("customer", Root("Customer", READ.scope, service.owned, CustomerModel.id))
 compiled.root(
     "customers",
-    Root("Customer", "customers:read", service.owned, CustomerModel.id, spec=service.LIST_SPEC),
+    Root("Customer", READ.scope, service.owned, CustomerModel.id, spec=service.LIST_SPEC),
 )

@@ -14,10 +14,14 @@ from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.events.types import Event, EventOrder, EventWhere
 from stateset_gql.graphql.pagination import Connection, connection, page_request
+from stateset_gql.graphql.scopes import Needs
+
+# The scope each root field here needs, declared on the field (``graphql.scopes``).
+READ = Needs("events:read")
 
 
 async def event_by_id(info: Info, id: str) -> Event:
-    owner = info.context.require("events:read")
+    owner = READ.owner(info)
     return Event.from_model(
         await service.get(session=info.context.session, owner=owner, event_id=id)
     )
@@ -25,11 +29,14 @@ async def event_by_id(info: Info, id: str) -> Event:
 
 @strawberry.type
 class EventQuery:
-    @strawberry.field(description="One event by id.")
+    @strawberry.field(description="One event by id.", extensions=[READ])
     async def event(self, info: Info, id: strawberry.ID) -> Event | None:
         return await event_by_id(info, id)
 
-    @strawberry.field(description="Events of the last 30 days, newest (highest sequence) first.")
+    @strawberry.field(
+        description="Events of the last 30 days, newest (highest sequence) first.",
+        extensions=[READ],
+    )
     async def events(
         self,
         info: Info,
@@ -45,7 +52,7 @@ class EventQuery:
             ),
         ] = None,
     ) -> Connection[Event]:
-        owner = info.context.require("events:read")
+        owner = info.context.owner
         request = page_request(
             first=first, after=after, offset=offset, where=where, order_by=order_by
         )
@@ -64,11 +71,11 @@ def _of_type(base: Select[Any], arguments: dict[str, Any]) -> Select[Any]:
 
 
 # How the compiled read engine reads these fields (``graphql.compiled``).
-compiled.root("event", Root("Event", "events:read", service.owned, EventModel.id))
+compiled.root("event", Root("Event", READ.scope, service.owned, EventModel.id))
 compiled.root(
     "events",
     Root(
-        "Event", "events:read", service.owned, EventModel.id, spec=service.LIST_SPEC,
+        "Event", READ.scope, service.owned, EventModel.id, spec=service.LIST_SPEC,
         arguments=frozenset({"type"}), narrow=_of_type,
     ),
 )  # fmt: skip

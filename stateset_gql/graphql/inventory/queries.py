@@ -13,23 +13,30 @@ from stateset_gql.graphql.inventory.types import (
     InventoryItemWhere,
 )
 from stateset_gql.graphql.pagination import Connection, connection, page_request
+from stateset_gql.graphql.scopes import Needs
 from stateset_gql.inventory import service
 from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
 
+# The scope each root field here needs, declared on the field (``graphql.scopes``).
+READ = Needs("inventory:read")
+
 
 async def inventory_item_by_id(info: Info, id: str) -> InventoryItem:
-    owner = info.context.require("inventory:read")
+    owner = READ.owner(info)
     model = await service.get(session=info.context.session, owner=owner, item_id=id)
     return InventoryItem.from_model(model)
 
 
 @strawberry.type
 class InventoryQuery:
-    @strawberry.field(description="One inventory item by id.")
+    @strawberry.field(description="One inventory item by id.", extensions=[READ])
     async def inventory_item(self, info: Info, id: strawberry.ID) -> InventoryItem | None:
         return await inventory_item_by_id(info, id)
 
-    @strawberry.field(description="Inventory items, newest first unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Inventory items, newest first unless `orderBy` says otherwise.",
+        extensions=[READ],
+    )
     async def inventory_items(
         self,
         info: Info,
@@ -39,7 +46,7 @@ class InventoryQuery:
         where: InventoryItemWhere | None = None,
         order_by: list[InventoryItemOrder] | None = None,
     ) -> Connection[InventoryItem]:
-        owner = info.context.require("inventory:read")
+        owner = info.context.owner
         request = page_request(
             first=first, after=after, offset=offset, where=where, order_by=order_by
         )
@@ -50,12 +57,12 @@ class InventoryQuery:
 # How the compiled read engine reads these fields (``graphql.compiled``).
 compiled.root(
     "inventoryItem",
-    Root("InventoryItem", "inventory:read", service.owned, InventoryItemModel.id),
+    Root("InventoryItem", READ.scope, service.owned, InventoryItemModel.id),
 )
 compiled.root(
     "inventoryItems",
     Root(
-        "InventoryItem", "inventory:read", service.owned, InventoryItemModel.id,
+        "InventoryItem", READ.scope, service.owned, InventoryItemModel.id,
         spec=service.LIST_SPEC,
     ),
 )  # fmt: skip

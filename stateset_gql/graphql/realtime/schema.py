@@ -18,6 +18,7 @@ from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.events.types import Event
 from stateset_gql.graphql.inventory.types import InventoryItem
 from stateset_gql.graphql.orders.types import Order
+from stateset_gql.graphql.scopes import Needs
 
 OVER_WEBSOCKET = "Subscriptions are served over WebSocket at /graphql and /v1/ws"
 
@@ -31,7 +32,8 @@ class Subscription:
     @strawberry.subscription(
         description="Events of the key's account and mode matching `types`, in `sequence` "
         "order; with `since`, first every stored event after it, then live ones, with no "
-        "gap and no duplicate. Needs `events:read`."
+        "gap and no duplicate. Needs `events:read`.",
+        extensions=[Needs("events:read")],
     )
     async def events(
         self,
@@ -52,7 +54,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="The order as of each of its events; every order when `id` is omitted. "
-        "Needs `orders:read`."
+        "Needs `orders:read`.",
+        extensions=[Needs("orders:read")],
     )
     async def order_updated(
         self, info: Info, id: strawberry.ID | None = None
@@ -62,7 +65,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="The inventory item as of each of its events, optionally of one sku and "
-        "location. Needs `inventory:read`."
+        "location. Needs `inventory:read`.",
+        extensions=[Needs("inventory:read")],
     )
     async def inventory_updated(
         self, info: Info, sku: str | None = None, location: str | None = None

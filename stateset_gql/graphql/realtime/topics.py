@@ -44,13 +44,14 @@ from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.representation.convert import from_representation
 from stateset_gql.graphql.representation.selection import carried
 from stateset_gql.graphql.schema import Schema
+from stateset_gql.graphql.scopes import field_refusal
 
-# Each subscription field: the scope it needs, and the kind of object it yields (None:
-# the event itself).
-FIELDS: dict[str, tuple[str, str | None]] = {
-    "events": ("events:read", None),
-    "orderUpdated": ("orders:read", "order"),
-    "inventoryUpdated": ("inventory:read", "inventory_item"),
+# Each subscription field: the kind of object it yields (None: the event itself). The
+# scope it needs is declared on the field (``graphql.scopes``).
+KINDS: dict[str, str | None] = {
+    "events": None,
+    "orderUpdated": "order",
+    "inventoryUpdated": "inventory_item",
 }
 
 
@@ -195,8 +196,9 @@ def topic_of(
     if errors:
         raise SubscriptionRefused(errors)
     name = node.name.value
-    scope, kind = FIELDS[name]
-    principal.require(scope)
+    kind = KINDS[name]
+    if (denied := field_refusal(principal, snapshots.root.fields[name])) is not None:
+        raise denied
     coerced = get_variable_values(
         snapshots.api, operation.variable_definitions or (), variables or {}
     )

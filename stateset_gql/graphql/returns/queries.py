@@ -9,23 +9,29 @@ from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.pagination import Connection, connection, page_request
 from stateset_gql.graphql.returns.types import Return, ReturnOrder, ReturnWhere
+from stateset_gql.graphql.scopes import Needs
 from stateset_gql.returns import service
 from stateset_gql.returns.models import Return as ReturnModel
 
+# The scope each root field here needs, declared on the field (``graphql.scopes``).
+READ = Needs("returns:read")
+
 
 async def return_by_id(info: Info, id: str) -> Return:
-    owner = info.context.require("returns:read")
+    owner = READ.owner(info)
     model = await service.get(session=info.context.session, owner=owner, return_id=id)
     return Return.from_model(model)
 
 
 @strawberry.type
 class ReturnQuery:
-    @strawberry.field(name="return", description="One return by id.")
+    @strawberry.field(name="return", description="One return by id.", extensions=[READ])
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
         return await return_by_id(info, id)
 
-    @strawberry.field(description="Returns, newest first unless `orderBy` says otherwise.")
+    @strawberry.field(
+        description="Returns, newest first unless `orderBy` says otherwise.", extensions=[READ]
+    )
     async def returns(
         self,
         info: Info,
@@ -35,7 +41,7 @@ class ReturnQuery:
         where: ReturnWhere | None = None,
         order_by: list[ReturnOrder] | None = None,
     ) -> Connection[Return]:
-        owner = info.context.require("returns:read")
+        owner = info.context.owner
         request = page_request(
             first=first, after=after, offset=offset, where=where, order_by=order_by
         )
@@ -44,8 +50,8 @@ class ReturnQuery:
 
 
 # How the compiled read engine reads these fields (``graphql.compiled``).
-compiled.root("return", Root("Return", "returns:read", service.owned, ReturnModel.id))
+compiled.root("return", Root("Return", READ.scope, service.owned, ReturnModel.id))
 compiled.root(
     "returns",
-    Root("Return", "returns:read", service.owned, ReturnModel.id, spec=service.LIST_SPEC),
+    Root("Return", READ.scope, service.owned, ReturnModel.id, spec=service.LIST_SPEC),
 )

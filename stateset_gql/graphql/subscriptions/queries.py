@@ -8,6 +8,7 @@ from stateset_gql.graphql.compiled import mapping as compiled
 from stateset_gql.graphql.compiled.mapping import Root
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.pagination import Connection, connection, page_request
+from stateset_gql.graphql.scopes import Needs
 from stateset_gql.graphql.subscriptions.types import (
     CustomerSubscription,
     CustomerSubscriptionOrder,
@@ -16,22 +17,27 @@ from stateset_gql.graphql.subscriptions.types import (
 from stateset_gql.subscriptions import service
 from stateset_gql.subscriptions.models import CustomerSubscription as SubscriptionModel
 
+# The scope each root field here needs, declared on the field (``graphql.scopes``).
+READ = Needs("subscriptions:read")
+
 
 async def subscription_by_id(info: Info, id: str) -> CustomerSubscription:
-    owner = info.context.require("subscriptions:read")
+    owner = READ.owner(info)
     model = await service.get(session=info.context.session, owner=owner, subscription_id=id)
     return CustomerSubscription.from_model(model)
 
 
 @strawberry.type
 class CustomerSubscriptionQuery:
-    @strawberry.field(description="One customer subscription by id.")
+    @strawberry.field(description="One customer subscription by id.", extensions=[READ])
     async def customer_subscription(
         self, info: Info, id: strawberry.ID
     ) -> CustomerSubscription | None:
         return await subscription_by_id(info, id)
 
-    @strawberry.field(description="Customer subscriptions, newest first unless `orderBy` says.")
+    @strawberry.field(
+        description="Customer subscriptions, newest first unless `orderBy` says.", extensions=[READ]
+    )
     async def customer_subscriptions(
         self,
         info: Info,
@@ -41,7 +47,7 @@ class CustomerSubscriptionQuery:
         where: CustomerSubscriptionWhere | None = None,
         order_by: list[CustomerSubscriptionOrder] | None = None,
     ) -> Connection[CustomerSubscription]:
-        owner = info.context.require("subscriptions:read")
+        owner = info.context.owner
         request = page_request(
             first=first, after=after, offset=offset, where=where, order_by=order_by
         )
@@ -52,12 +58,12 @@ class CustomerSubscriptionQuery:
 # How the compiled read engine reads these fields (``graphql.compiled``).
 compiled.root(
     "customerSubscription",
-    Root("CustomerSubscription", "subscriptions:read", service.owned, SubscriptionModel.id),
+    Root("CustomerSubscription", READ.scope, service.owned, SubscriptionModel.id),
 )
 compiled.root(
     "customerSubscriptions",
     Root(
-        "CustomerSubscription", "subscriptions:read", service.owned, SubscriptionModel.id,
+        "CustomerSubscription", READ.scope, service.owned, SubscriptionModel.id,
         spec=service.LIST_SPEC,
     ),
 )  # fmt: skip

@@ -8,6 +8,7 @@ import strawberry
 
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.node import DeletedObject
+from stateset_gql.graphql.scopes import Needs
 from stateset_gql.graphql.webhooks.inputs import (
     CreateWebhookEndpointInput,
     UpdateWebhookEndpointInput,
@@ -15,6 +16,9 @@ from stateset_gql.graphql.webhooks.inputs import (
 from stateset_gql.graphql.webhooks.types import WebhookDelivery, WebhookEndpoint
 from stateset_gql.webhooks import deliveries, endpoints
 from stateset_gql.webhooks.models import WebhookEndpoint as EndpointModel
+
+# The scope each root field here needs, declared on the field (``graphql.scopes``).
+WRITE = Needs("webhooks:write")
 
 
 def _with_secret(info: Info, model: EndpointModel) -> WebhookEndpoint:
@@ -25,33 +29,40 @@ def _with_secret(info: Info, model: EndpointModel) -> WebhookEndpoint:
 
 @strawberry.type
 class WebhookMutation:
-    @strawberry.mutation(description="A new endpoint; the answer shows its signing secret.")
+    @strawberry.mutation(
+        description="A new endpoint; the answer shows its signing secret.", extensions=[WRITE]
+    )
     async def create_webhook_endpoint(
         self, info: Info, input: CreateWebhookEndpointInput
     ) -> WebhookEndpoint:
-        owner = info.context.require("webhooks:write")
+        owner = info.context.owner
         model = await endpoints.create(
             session=info.context.session, owner=owner, data=input.to_domain()
         )
         return _with_secret(info, model)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[WRITE])
     async def update_webhook_endpoint(
         self, info: Info, id: strawberry.ID, input: UpdateWebhookEndpointInput
     ) -> WebhookEndpoint:
-        owner = info.context.require("webhooks:write")
+        owner = info.context.owner
         model = await endpoints.update_endpoint(
             session=info.context.session, owner=owner, endpoint_id=id, data=input.to_domain()
         )
         return WebhookEndpoint.from_model(model)
 
-    @strawberry.mutation(description="Deletes the endpoint and its deliveries; nothing more goes.")
+    @strawberry.mutation(
+        description="Deletes the endpoint and its deliveries; nothing more goes.",
+        extensions=[WRITE],
+    )
     async def delete_webhook_endpoint(self, info: Info, id: strawberry.ID) -> DeletedObject:
-        owner = info.context.require("webhooks:write")
+        owner = info.context.owner
         model = await endpoints.delete(session=info.context.session, owner=owner, endpoint_id=id)
         return DeletedObject(id=strawberry.ID(model.id), object="webhook_endpoint", deleted=True)
 
-    @strawberry.mutation(description="A new signing secret, shown in this answer.")
+    @strawberry.mutation(
+        description="A new signing secret, shown in this answer.", extensions=[WRITE]
+    )
     async def rotate_webhook_secret(
         self,
         info: Info,
@@ -64,7 +75,7 @@ class WebhookMutation:
             ),
         ] = 0,
     ) -> WebhookEndpoint:
-        owner = info.context.require("webhooks:write")
+        owner = info.context.owner
         model = await endpoints.rotate_secret(
             session=info.context.session,
             owner=owner,
@@ -73,9 +84,11 @@ class WebhookMutation:
         )
         return _with_secret(info, model)
 
-    @strawberry.mutation(description="Sends a `test.webhook` event to the endpoint.")
+    @strawberry.mutation(
+        description="Sends a `test.webhook` event to the endpoint.", extensions=[WRITE]
+    )
     async def send_test_webhook(self, info: Info, id: strawberry.ID) -> WebhookDelivery:
-        owner = info.context.require("webhooks:write")
+        owner = info.context.owner
         model = await deliveries.send_test(
             session=info.context.session,
             owner=owner,
@@ -85,9 +98,11 @@ class WebhookMutation:
         )
         return WebhookDelivery.from_model(model)
 
-    @strawberry.mutation(description="One more attempt of a delivery, now (also a failed one).")
+    @strawberry.mutation(
+        description="One more attempt of a delivery, now (also a failed one).", extensions=[WRITE]
+    )
     async def redeliver_webhook(self, info: Info, id: strawberry.ID) -> WebhookDelivery:
-        owner = info.context.require("webhooks:write")
+        owner = info.context.owner
         model = await deliveries.redeliver(
             session=info.context.session, owner=owner, delivery_id=id
         )
