@@ -264,14 +264,13 @@ def _list_params(types: _Types, operation: RouteOperation) -> list[Param]:
     return params
 
 
-def _errors(route: RestRoute, *, has_body: bool) -> tuple[int, ...]:
+def _errors(route: RestRoute) -> tuple[int, ...]:
     statuses = {400, 401, 403, 429, 500, 503}
     if "{" in route.path:
         statuses.add(404)
     if route.is_mutation:
-        statuses |= {409, 413, 415}
-    if has_body:
-        statuses.add(422)
+        # Every write reads a JSON body, if only to refuse an unknown field (422).
+        statuses |= {409, 413, 415, 422}
     if route.field in CARD_FIELDS:
         statuses.add(402)
     return tuple(sorted(statuses))
@@ -313,7 +312,7 @@ def _operation(types: _Types, schema: Schema, route: RestRoute) -> Operation:
         body_params=body_params,
         response=types.of(operation.item_type, output=True),
         is_list=operation.is_list,
-        errors=_errors(route, has_body=bool(body_params) or body is not None),
+        errors=_errors(route),
         description=operation.field.description or f"GraphQL field `{route.field}`.",
     )
 
