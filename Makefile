@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test check lint format types schema openapi migrate bench clean
+.PHONY: install install-dev run test check lint format types schema openapi manifest migrate bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ schema: install
 
 openapi: install
 	$(BIN)/python -m stateset_gql.rest.export docs
+
+# The SDKs' source of truth, checked in; a test fails when it drifts from the routes.
+manifest: install
+	@mkdir -p sdks
+	$(BIN)/python -m stateset_gql.rest.manifest > sdks/manifest.json
 
 migrate: install
 	$(BIN)/stateset-gql migrate

@@ -20,6 +20,8 @@ class RestRoute:
     # Path parameters whose GraphQL argument has another name: (("id", "endpointId"),).
     rename: tuple[tuple[str, str], ...] = ()
     summary: str = ""
+    # The SDK method's name where the path's last segment is not it (API.md section 17).
+    method_name: str = ""
 
     @property
     def is_mutation(self) -> bool:
@@ -63,7 +65,10 @@ ROUTES: list[RestRoute] = [
         "pay": "payOrder", "process": "processOrder", "ship": "shipOrder",
         "deliver": "deliverOrder", "cancel": "cancelOrder", "refund": "refundOrder",
     }),
-    RestRoute("POST", "/v1/inventory/transfers", "transferInventory", summary="Transfer stock"),
+    RestRoute(
+        "POST", "/v1/inventory/transfers", "transferInventory", summary="Transfer stock",
+        method_name="transfer",
+    ),
     *_resource(
         "inventoryItems", "/v1/inventory", one="inventoryItem",
         create="createInventoryItem", update="updateInventoryItem",
