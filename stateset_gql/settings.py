@@ -50,16 +50,17 @@ def _seconds(env: Mapping[str, str], name: str, default: float, *, zero: bool = 
     return seconds
 
 
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
     raw = env.get(name)
     if raw is None:
         return default
     try:
         count = int(raw)
     except ValueError:
-        count = 0
-    if count < 1:
-        raise ConfigurationError(f"{name} must be a whole number above 0, got {raw!r}")
+        count = -1
+    if not (count >= 0 if zero else count > 0):
+        what = "zero or a positive" if zero else "a positive"
+        raise ConfigurationError(f"{name} must be {what} whole number, got {raw!r}")
     return count
 
 
@@ -157,8 +158,8 @@ class Settings:
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
             compiled_reads=env.get("STATESET_COMPILED_READS", "1") != "0",
             auth_cache_seconds=_seconds(env, "STATESET_AUTH_CACHE_SECONDS", 10.0, zero=True),
-            ws_max_sockets=_count(env, "STATESET_WS_MAX_SOCKETS", 10_000),
-            ws_max_unauthenticated=_count(env, "STATESET_WS_MAX_UNAUTHENTICATED", 500),
+            ws_max_sockets=_whole(env, "STATESET_WS_MAX_SOCKETS", 10_000),
+            ws_max_unauthenticated=_whole(env, "STATESET_WS_MAX_UNAUTHENTICATED", 500),
         )
         settings.validate()
         return settings
@@ -201,17 +202,3 @@ class Settings:
                     "STATESET_BROADCAST_URL is memory://; production needs Redis "
                     "(or set STATESET_ALLOW_EMBEDDED=1)"
                 )
-
-
-def _whole(env: Mapping[str, str], name: str, default: int, *, zero: bool = False) -> int:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        count = int(raw)
-    except ValueError:
-        count = -1
-    if not (count >= 0 if zero else count > 0):
-        what = "zero or a positive" if zero else "a positive"
-        raise ConfigurationError(f"{name} must be {what} whole number, got {raw!r}")
-    return count
