@@ -29,6 +29,8 @@ MAX_DELAY: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
 WRITES: Final = frozenset({"POST", "PATCH", "DELETE"})
 RETRIED_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+# No answer came: the connection failed or was cut, or the answer was late.
+RETRIED_FAILURES: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 class NotGiven:
@@ -200,7 +202,7 @@ def retry_delay(
     if retry >= prepared.max_retries:
         return None
     if failure is not None:
-        return backoff(retry) if isinstance(failure, httpx.TransportError) else None
+        return backoff(retry) if isinstance(failure, RETRIED_FAILURES) else None
     assert response is not None
     status = response.status_code
     if status == 409:
