@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test check lint format types schema openapi manifest migrate bench clean
+.PHONY: install install-dev run test check lint format types schema openapi manifest sdks migrate bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ openapi: install
 manifest: install
 	@mkdir -p sdks
 	$(BIN)/python -m stateset_gql.rest.manifest > sdks/manifest.json
+
+# The SDKs' resources and types, emitted from the manifest (checked in; a test fails on drift).
+sdks:
+	$(PYTHON) sdks/generate.py
 
 migrate: install
 	$(BIN)/stateset-gql migrate

@@ -1,0 +1,59 @@
+"""The StateSet API's Python client.
+
+import stateset
+
+client = stateset.Client(api_key="sk_test_...")
+order = client.orders.create(currency="usd", line_items=[...])
+order = client.orders.pay(order.id, card={...})
+"""
+
+from . import _types as types
+from ._client import AsyncClient, Client
+from ._core import NOT_GIVEN, LastResponse, NotGiven, RequestOptions
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    CardError,
+    ConflictError,
+    IdempotencyError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionError,
+    RateLimitError,
+    SignatureVerificationError,
+    StatesetError,
+)
+from ._objects import AsyncPage, Page, StatesetObject
+from ._version import VERSION
+from ._webhook import Webhook, WebhookSignature
+
+__version__ = VERSION
+
+__all__ = [
+    "NOT_GIVEN",
+    "VERSION",
+    "APIConnectionError",
+    "APIError",
+    "AsyncClient",
+    "AsyncPage",
+    "AuthenticationError",
+    "CardError",
+    "Client",
+    "ConflictError",
+    "IdempotencyError",
+    "InvalidRequestError",
+    "LastResponse",
+    "NotFoundError",
+    "NotGiven",
+    "Page",
+    "PermissionError",
+    "RateLimitError",
+    "RequestOptions",
+    "SignatureVerificationError",
+    "StatesetError",
+    "StatesetObject",
+    "Webhook",
+    "WebhookSignature",
+    "types",
+]

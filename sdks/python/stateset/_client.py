@@ -1,0 +1,239 @@
+"""The two clients: the same surface, one sending with httpx.Client and sleeping with
+time.sleep, the other with httpx.AsyncClient and asyncio.sleep. Everything else is
+decided in ``_core``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from . import _core
+from ._core import Config, LastResponse, Prepared, RequestOptions
+from ._objects import AsyncPage, Page, StatesetObject, page_fields
+from ._resources import AsyncResources, Resources
+
+T = TypeVar("T", bound=StatesetObject)
+
+
+def _config(api_key: str | None, base_url: str | None, timeout: float, max_retries: int) -> Config:
+    return Config(
+        api_key=api_key or os.environ.get("STATESET_API_KEY", ""),
+        base_url=base_url or os.environ.get("STATESET_BASE_URL", _core.DEFAULT_BASE_URL),
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+
+
+def _send_kwargs(prepared: Prepared) -> dict[str, Any]:
+    return {
+        "params": prepared.params,
+        "headers": prepared.headers,
+        "content": prepared.content,
+        "timeout": prepared.timeout,
+    }
+
+
+class Client(Resources):
+    """The StateSet API, synchronously: ``client.orders.create(...)``."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = _core.DEFAULT_TIMEOUT,
+        max_retries: int = _core.DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self.config = _config(api_key, base_url, timeout, max_retries)
+        self._http = http_client or httpx.Client()
+        super().__init__(self)
+
+    def _send(self, prepared: Prepared) -> tuple[Any, LastResponse]:
+        retry = 0
+        while True:
+            try:
+                response = self._http.request(
+                    prepared.method, prepared.url, **_send_kwargs(prepared)
+                )
+            except httpx.TransportError as failure:
+                delay = _core.retry_delay(prepared, retry, failure=failure)
+                if delay is None:
+                    raise _core.connection_error(prepared, failure) from failure
+            else:
+                delay = _core.retry_delay(prepared, retry, response=response)
+                if delay is None:
+                    return _core.read(prepared, response)
+            time.sleep(delay)
+            retry += 1
+
+    def _object(
+        self,
+        cls: type[T],
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        prepared = _core.prepare(
+            self.config, method, path, body=body, idempotency_key=idempotency_key, options=options
+        )
+        answer, last = self._send(prepared)
+        return cls.construct(answer, last)
+
+    def _page(
+        self,
+        cls: type[T],
+        path: str,
+        query: Mapping[str, Any],
+        options: RequestOptions | None = None,
+    ) -> Page[T]:
+        prepared = _core.prepare(self.config, "GET", path, query=query, options=options)
+        answer, last = self._send(prepared)
+
+        def following(cursor: str) -> Page[T]:
+            return self._page(cls, path, _core.next_query(query, cursor), options)
+
+        return Page(**page_fields(answer, cls, last), _next=following)
+
+    def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        idempotency_key: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any]:
+        """Run one GraphQL operation; its ``data``, or its first error raised."""
+        prepared = _core.prepare(
+            self.config,
+            "POST",
+            "/graphql",
+            body=_core.graphql_payload(query, variables),
+            idempotency_key=idempotency_key,
+            options=request_options,
+        )
+        answer, last = self._send(prepared)
+        return _core.graphql_data(answer, last)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(AsyncResources):
+    """The StateSet API on asyncio: ``await client.orders.create(...)``."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = _core.DEFAULT_TIMEOUT,
+        max_retries: int = _core.DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.config = _config(api_key, base_url, timeout, max_retries)
+        self._http = http_client or httpx.AsyncClient()
+        super().__init__(self)
+
+    async def _send(self, prepared: Prepared) -> tuple[Any, LastResponse]:
+        retry = 0
+        while True:
+            try:
+                response = await self._http.request(
+                    prepared.method, prepared.url, **_send_kwargs(prepared)
+                )
+            except httpx.TransportError as failure:
+                delay = _core.retry_delay(prepared, retry, failure=failure)
+                if delay is None:
+                    raise _core.connection_error(prepared, failure) from failure
+            else:
+                delay = _core.retry_delay(prepared, retry, response=response)
+                if delay is None:
+                    return _core.read(prepared, response)
+            await asyncio.sleep(delay)
+            retry += 1
+
+    async def _object(
+        self,
+        cls: type[T],
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        prepared = _core.prepare(
+            self.config, method, path, body=body, idempotency_key=idempotency_key, options=options
+        )
+        answer, last = await self._send(prepared)
+        return cls.construct(answer, last)
+
+    async def _page(
+        self,
+        cls: type[T],
+        path: str,
+        query: Mapping[str, Any],
+        options: RequestOptions | None = None,
+    ) -> AsyncPage[T]:
+        prepared = _core.prepare(self.config, "GET", path, query=query, options=options)
+        answer, last = await self._send(prepared)
+
+        async def following(cursor: str) -> AsyncPage[T]:
+            return await self._page(cls, path, _core.next_query(query, cursor), options)
+
+        return AsyncPage(**page_fields(answer, cls, last), _next=following)
+
+    async def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        idempotency_key: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any]:
+        """Run one GraphQL operation; its ``data``, or its first error raised."""
+        prepared = _core.prepare(
+            self.config,
+            "POST",
+            "/graphql",
+            body=_core.graphql_payload(query, variables),
+            idempotency_key=idempotency_key,
+            options=request_options,
+        )
+        answer, last = await self._send(prepared)
+        return _core.graphql_data(answer, last)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
