@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -275,3 +276,35 @@ def run_cli(
         timeout=60,
         check=False,
     )
+
+
+@contextmanager
+def serve_cli(*args: str, port: int, log: Path, **settings: str) -> Iterator[str]:
+    """``stateset-gql serve --port PORT ARGS`` as its own process, logging to ``log``,
+    until ``/health`` answers: its base URL. Stopped (and killed if it must be) after."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*CLI, "serve", "--port", str(port), *args],
+            env=cli_environ(**settings),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -6,10 +6,7 @@ tens of sockets reach them."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -23,7 +20,7 @@ from websockets.exceptions import InvalidStatus
 
 from stateset_gql.settings import ConfigurationError, Settings
 from tests.redis_support import free_port
-from tests.support import CREATE_CUSTOMER, LiveServer, data, gql, new_account, run_cli
+from tests.support import CREATE_CUSTOMER, LiveServer, data, gql, new_account, run_cli, serve_cli
 from tests.ws_support import LEGACY_WS, Closed, GraphQLSocket
 
 LIMIT = 8  # --limit-concurrency: HTTP requests in flight
@@ -63,42 +60,18 @@ class Served:
 @pytest.fixture(scope="module")
 def served(sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """``stateset-gql serve --limit-concurrency 8``, with small WebSocket budgets."""
-    port = free_port()
     log = tmp_path_factory.mktemp("budgets") / "server.log"
-    env = {
-        **os.environ,
-        "STATESET_DATABASE_URL": sqlite_url,
-        "STATESET_ENV": "test",
-        "STATESET_WS_MAX_SOCKETS": str(SOCKETS),
-        "STATESET_WS_MAX_UNAUTHENTICATED": str(UNAUTHENTICATED),
-    }
-    command = [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, "--limit-concurrency", str(LIMIT)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serve_cli(
+        "--limit-concurrency",
+        str(LIMIT),
+        port=free_port(),
+        log=log,
+        STATESET_DATABASE_URL=sqlite_url,
+        STATESET_ENV="test",
+        STATESET_WS_MAX_SOCKETS=str(SOCKETS),
+        STATESET_WS_MAX_UNAUTHENTICATED=str(UNAUTHENTICATED),
+    ) as base_url:
         yield Served(base_url=base_url, database_url=sqlite_url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _answers(base_url: str, key: str) -> None:

@@ -6,11 +6,8 @@ flight and of sockets: ``test_budgets``.)"""
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from stateset_gql.db.engine import Database
-from tests.support import CREATE_CUSTOMER, Account, LiveServer, data, gql, new_account
+from tests.support import CREATE_CUSTOMER, Account, LiveServer, data, gql, new_account, serve_cli
 
 COUNT = "{ customers { totalCount } }"
 LIMIT = 4  # the requests in flight the served process allows
@@ -233,41 +230,19 @@ class Served:
 def served(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """``stateset-gql serve`` with a budget of requests in flight and a deadline on headers, in its
     own process, logging to a file."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "server.log"
-    env = {
-        **os.environ,
-        "STATESET_DATABASE_URL": database_url,
-        "STATESET_ENV": "test",
-        "STATESET_LOG_LEVEL": "INFO",
-    }
-    command = [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, "--limit-concurrency", str(LIMIT), "--header-timeout", str(HEADER_TIMEOUT)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serve_cli(
+        "--limit-concurrency",
+        str(LIMIT),
+        "--header-timeout",
+        str(HEADER_TIMEOUT),
+        port=_free_port(),
+        log=log,
+        STATESET_DATABASE_URL=database_url,
+        STATESET_ENV="test",
+        STATESET_LOG_LEVEL="INFO",
+    ) as base_url:
         yield Served(base_url=base_url, log=log, database_url=database_url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_a_client_sending_its_headers_slowly_is_cut_off(served: Served) -> None:
