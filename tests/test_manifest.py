@@ -1,8 +1,10 @@
 """The SDK manifest and the OpenAPI document: both rendered from the route table and the
-schema, the manifest checked in without drift, names stable enough to generate from."""
+schema, the manifest and every SDK's generated code checked in without drift, names
+stable enough to generate from."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,8 @@ from stateset_gql.rest.manifest import export, manifest
 from stateset_gql.rest.openapi import openapi
 from stateset_gql.rest.routes import ROUTES
 
-COMMITTED_MANIFEST = Path(__file__).resolve().parent.parent / "sdks" / "manifest.json"
+SDKS = Path(__file__).resolve().parent.parent / "sdks"
+COMMITTED_MANIFEST = SDKS / "manifest.json"
 SCHEMA = build_schema()
 MANIFEST = manifest(SCHEMA)
 OPENAPI = openapi(SCHEMA)
@@ -67,6 +70,19 @@ def test_the_exported_manifest_matches_the_committed_file() -> None:
     assert COMMITTED_MANIFEST.read_bytes() == export(SCHEMA), (
         "sdks/manifest.json is out of date: run `make manifest` and commit the result"
     )
+
+
+def test_every_sdks_generated_code_matches_the_manifest() -> None:
+    spec = importlib.util.spec_from_file_location("sdk_generator", SDKS / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    files = generator.emitted()
+    assert {path.relative_to(SDKS).parts[0] for path in files} >= {"python"}
+    for path, text in files.items():
+        assert path.exists(), f"{path} is missing: run `make sdks`"
+        assert path.read_text() == text, f"{path} is stale: run `make sdks`"
 
 
 def test_every_route_appears_once_under_a_unique_resource_and_method() -> None:
