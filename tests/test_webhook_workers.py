@@ -10,7 +10,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -21,9 +20,15 @@ from stateset_gql.db import migrate
 from tests.conftest import PG_ADMIN_DSN, _postgres_admin, service_missing
 from tests.rest_support import Rest
 from tests.support import LiveServer, new_account
-from tests.webhook_support import add_endpoint, deliveries, new_customer, receiver
-
-LEASE_SECONDS = "1.5"
+from tests.webhook_support import (
+    LEASE_SECONDS,
+    add_endpoint,
+    deliveries,
+    new_customer,
+    receiver,
+    start_worker,
+    stop,
+)
 
 
 @pytest.fixture
@@ -46,26 +51,6 @@ def fleet(redis_url: str) -> Iterator[tuple[LiveServer, str]]:
         if server is not None:
             server.stop()
         _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "STATESET_DATABASE_URL": database_url,
-        "STATESET_BROADCAST_URL": redis_url,
-        "STATESET_ENV": "test",
-        "STATESET_LOG_LEVEL": "WARNING",
-        "STATESET_WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2",
-        "STATESET_WEBHOOK_POLL_SECONDS": "0.2",
-        "STATESET_WEBHOOK_LEASE_SECONDS": LEASE_SECONDS,
-    }
-    return subprocess.Popen([sys.executable, "-m", "stateset_gql.cli", "worker"], env=env)
-
-
-def stop(worker: subprocess.Popen[bytes]) -> int:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
-    return worker.wait(timeout=40)
 
 
 def test_a_worker_killed_in_a_burst_loses_no_event(

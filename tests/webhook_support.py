@@ -3,6 +3,10 @@ every request and answers the statuses it is told to, in order (then 200)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +18,9 @@ from typing import Any
 import orjson
 
 from tests.rest_support import Rest
+
+# A killed worker's claims pass to another this soon.
+LEASE_SECONDS = "1.5"
 
 
 @dataclass(frozen=True)
@@ -144,3 +151,24 @@ def deliveries(rest: Rest, endpoint_id: str) -> list[dict[str, Any]]:
     )
     data: list[dict[str, Any]] = page["data"]
     return data
+
+
+def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
+    """A ``stateset-gql worker`` process, with retries 0.2 s apart and a short lease."""
+    env = {
+        **os.environ,
+        "STATESET_DATABASE_URL": database_url,
+        "STATESET_BROADCAST_URL": redis_url,
+        "STATESET_ENV": "test",
+        "STATESET_LOG_LEVEL": "WARNING",
+        "STATESET_WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2",
+        "STATESET_WEBHOOK_POLL_SECONDS": "0.2",
+        "STATESET_WEBHOOK_LEASE_SECONDS": LEASE_SECONDS,
+    }
+    return subprocess.Popen([sys.executable, "-m", "stateset_gql.cli", "worker"], env=env)
+
+
+def stop(worker: subprocess.Popen[bytes]) -> int:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    return worker.wait(timeout=40)
