@@ -11,7 +11,9 @@ module Stateset
   #
   # +api_key+ and +base_url+ default to STATESET_API_KEY and STATESET_BASE_URL. Every
   # method takes +request_options: { api_key:, timeout:, max_retries: }+ to override the
-  # client's configuration for one call; writes take +idempotency_key:+.
+  # client's configuration for one call; writes take +idempotency_key:+. +on_request+, if
+  # given, is called with each attempt's Stateset::Request before it is sent (for logs,
+  # metrics and tests).
   class Client
     include Resources::Accessors
 
@@ -26,7 +28,7 @@ module Stateset
     attr_reader :config
 
     def initialize(api_key: nil, base_url: nil, timeout: DEFAULT_TIMEOUT,
-                   max_retries: DEFAULT_MAX_RETRIES)
+                   max_retries: DEFAULT_MAX_RETRIES, on_request: nil)
       api_key ||= ENV.fetch("STATESET_API_KEY", nil)
       base_url ||= ENV.fetch("STATESET_BASE_URL", DEFAULT_BASE_URL)
       raise ArgumentError, "api_key is required (a key such as sk_test_...)" if api_key.to_s.empty?
@@ -38,6 +40,7 @@ module Stateset
       @config = Config.new(api_key: api_key, base_url: base_url, base_path: uri.path.chomp("/"),
                            timeout: timeout, max_retries: max_retries).freeze
       @transport = Transport.new(uri)
+      @on_request = on_request
     end
 
     # Runs one GraphQL operation: its +data+ (symbol keys), or its first error raised as
@@ -84,6 +87,7 @@ module Stateset
     def execute(request)
       attempt = 0
       loop do
+        @on_request&.call(request)
         begin
           status, headers, raw = @transport.call(request)
         rescue *Retries::FAILURES => e
