@@ -40,8 +40,9 @@ class ErrorsTest < Minitest::Test
 
   def test_every_error_carries_the_body_fields_status_and_headers
     details = [{ param: "status", code: "INVALID_STATE_TRANSITION", from: "pending", to: "shipped" }]
-    error = error_of({ type: "invalid_request_error", code: "RESOURCE_CONFLICT", message: "A pending order cannot become shipped",
-                       param: "status", details: details, request_id: "req_body" }, 409)
+    error = error_of({ type: "invalid_request_error", code: "RESOURCE_CONFLICT",
+                       message: "A pending order cannot become shipped", param: "status",
+                       details: details, request_id: "req_body" }, 409)
     assert_equal ["RESOURCE_CONFLICT", "A pending order cannot become shipped", "status", "req_body", 409],
                  [error.code, error.message, error.param, error.request_id, error.http_status]
     assert_equal "pending", error.details.first[:from]

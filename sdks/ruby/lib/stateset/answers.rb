@@ -11,11 +11,12 @@ module Stateset
       last = LastResponse.new(request_id: headers["x-request-id"], http_status: status,
                               headers: headers, idempotency_key: request.idempotency_key)
       body = parse(raw)
-      raise Errors.from_answer(body, http_status: status, http_headers: headers, raw: raw) unless (200..299).cover?(status)
-
+      unless (200..299).cover?(status)
+        raise Errors.from_answer(body, http_status: status, http_headers: headers, raw: raw)
+      end
       if body.nil?
-        raise APIError.new("the answer is not JSON", http_status: status, request_id: last.request_id,
-                                                     http_headers: headers)
+        raise APIError.new("the answer is not JSON", http_status: status,
+                                                     request_id: last.request_id, http_headers: headers)
       end
       [body, last]
     end
@@ -28,7 +29,9 @@ module Stateset
 
     # +data+ of a GraphQL answer, or its first error raised as REST's errors are.
     def graphql_data(body, last)
-      raise APIError.new("the GraphQL answer is not an object", request_id: last.request_id) unless body.is_a?(Hash)
+      unless body.is_a?(Hash)
+        raise APIError.new("the GraphQL answer is not an object", request_id: last.request_id)
+      end
 
       errors = body[:errors]
       if errors.is_a?(Array) && !errors.empty?
@@ -37,9 +40,9 @@ module Stateset
         raise Errors.from(error, http_status: status, http_headers: last.headers)
       end
       data = body[:data]
-      raise APIError.new("the GraphQL answer has no data", request_id: last.request_id) unless data.is_a?(Hash)
+      return data if data.is_a?(Hash)
 
-      data
+      raise APIError.new("the GraphQL answer has no data", request_id: last.request_id)
     end
 
     def connection_error(request, failure, base_url)

@@ -35,7 +35,9 @@ module Stateset
       raise ArgumentError, "max_retries must be 0 or more" if max_retries.negative?
 
       uri = URI(base_url)
-      raise ArgumentError, "base_url must be http:// or https://, not #{base_url.inspect}" unless uri.is_a?(URI::HTTP)
+      unless uri.is_a?(URI::HTTP)
+        raise ArgumentError, "base_url must be http:// or https://, not #{base_url.inspect}"
+      end
 
       @config = Config.new(api_key: api_key, base_url: base_url, base_path: uri.path.chomp("/"),
                            timeout: timeout, max_retries: max_retries).freeze
@@ -67,7 +69,9 @@ module Stateset
     def request_page(klass, path, query, request_options = nil)
       request = Requests.build(config, "GET", path, query: query, options: request_options)
       body, last = execute(request)
-      following = ->(cursor) { request_page(klass, path, Requests.next_query(query, cursor), request_options) }
+      following = lambda do |cursor|
+        request_page(klass, path, Requests.next_query(query, cursor), request_options)
+      end
       Page.construct(body, klass, last, following)
     end
 

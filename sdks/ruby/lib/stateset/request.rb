@@ -64,14 +64,16 @@ module Stateset
     def check_options(options)
       return {} if options.nil?
       unknown = options.keys - OPTIONS
-      raise ArgumentError, "unknown request_options #{unknown.inspect}; known: #{OPTIONS.inspect}" if unknown.any?
+      return options if unknown.empty?
 
-      options
+      raise ArgumentError, "unknown request_options #{unknown.inspect}; known: #{OPTIONS.inspect}"
     end
 
     # An id as one path segment: escaped, and never empty.
     def segment(id)
-      raise ArgumentError, "an id must be a non-empty String, not #{id.inspect}" unless id.is_a?(String) && !id.empty?
+      unless id.is_a?(String) && !id.empty?
+        raise ArgumentError, "an id must be a non-empty String, not #{id.inspect}"
+      end
 
       URI.encode_www_form_component(id).gsub("+", "%20")
     end

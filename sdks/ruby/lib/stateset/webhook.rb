@@ -23,9 +23,9 @@ module Stateset
     def construct_event(payload, header, secret, tolerance: DEFAULT_TOLERANCE)
       Signature.verify_header(payload, header, secret, tolerance: tolerance)
       data = JSON.parse(payload.dup.force_encoding(Encoding::UTF_8), symbolize_names: true)
-      raise SignatureVerificationError.new("the payload is not a JSON object", sig_header: header) unless data.is_a?(Hash)
+      return Event.construct(data) if data.is_a?(Hash)
 
-      Event.construct(data)
+      raise SignatureVerificationError.new("the payload is not a JSON object", sig_header: header)
     rescue JSON::ParserError
       raise SignatureVerificationError.new("the payload is not JSON", sig_header: header)
     end
@@ -46,18 +46,20 @@ module Stateset
 
         timestamp, signatures = parse(header)
         if timestamp.nil? || signatures.empty?
-          raise SignatureVerificationError.new("the StateSet-Signature header has no t= and v1= parts",
-                                               sig_header: header)
+          raise SignatureVerificationError.new(
+            "the StateSet-Signature header has no t= and v1= parts", sig_header: header
+          )
         end
         if tolerance.positive? && (Time.now.to_i - timestamp).abs > tolerance
-          raise SignatureVerificationError.new("the signature's timestamp is outside the #{tolerance} s tolerance",
-                                               sig_header: header)
+          raise SignatureVerificationError.new(
+            "the signature's timestamp is outside the #{tolerance} s tolerance", sig_header: header
+          )
         end
         signed = "#{timestamp}.".b + body
         expected = secrets.map { |s| OpenSSL::HMAC.hexdigest("SHA256", s, signed) }
         # Every pair is compared, so the time taken says nothing of which matched.
-        matched = signatures.product(expected).map { |given, wanted| secure_compare(given, wanted) }.any?
-        return true if matched
+        matched = signatures.product(expected).map { |given, wanted| secure_compare(given, wanted) }
+        return true if matched.any?
 
         raise SignatureVerificationError.new(
           "no v1 signature matches the payload for this secret; is the payload the raw body, " \
