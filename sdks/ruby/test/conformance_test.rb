@@ -72,6 +72,7 @@ class ConformanceTest < Minitest::Test
     assert_includes Stateset::OrderStatus::VALUES, refunded.status
     assert_request_id refunded
     fetched = sdk.orders.retrieve(order.id)
+    assert_equal rest_get("/v1/orders/#{order.id}"), fetched.to_h # as REST gives it, field for field
     assert_equal refunded.to_h, fetched.to_h
     fetched.to_h.each do |name, value|
       next unless fetched.respond_to?(name)
@@ -182,6 +183,14 @@ class ConformanceTest < Minitest::Test
   end
 
   private
+
+  # An object straight from REST, without the SDK.
+  def rest_get(path)
+    uri = URI("#{ENV.fetch('STATESET_BASE_URL').chomp('/')}#{path}")
+    request = Net::HTTP::Get.new(uri, "Authorization" => "Bearer #{ENV.fetch('STATESET_API_KEY')}")
+    response = Net::HTTP.start(uri.host, uri.port) { |http| http.request(request) }
+    JSON.parse(response.body, symbolize_names: true)
+  end
 
   # A reader's value as JSON carries it.
   def plain(value)
