@@ -195,11 +195,14 @@ class Names:
             if name in CORE_CONSTANTS:
                 raise SystemExit(f"the type {name!r} would hide the SDK's own Stateset::{name}")
 
-    def yard(self, spec: dict[str, Any]) -> str:
-        """The YARD type of a field or parameter."""
+    def yard(self, spec: dict[str, Any], *, param: bool = False) -> str:
+        """The YARD type of a field or (``param``) a parameter, which takes a date or time
+        as a Time or Date too."""
         kind = spec["type"]
         if kind == "list":
-            text = f"Array<{self.yard(spec['items'])}>"
+            text = f"Array<{self.yard(spec['items'], param=param)}>"
+        elif param and kind.startswith("date"):
+            text = "String, Time, Date"
         elif kind == "ref":
             name = spec["name"]
             if name in self.objects:
@@ -353,7 +356,7 @@ def method_lines(names: Names, method: dict[str, Any]) -> list[str]:
         note = names.note(p["type"])
         if p.get("description") and p["type"]["type"] != "list":
             note = f"{note}; {p['description']}" if note else p["description"]
-        kind = names.yard(p["type"])
+        kind = names.yard(p["type"], param=True)
         if not p.get("required") and not kind.endswith(", nil"):
             kind += ", nil"
         lines += comment(f"@param {p['name']} [{kind}] {note}".rstrip(), "      ", "  ")

@@ -35,14 +35,14 @@ module Stateset
       # @param type_gt [String, nil]
       # @param type_lt [String, nil]
       # @param type_in [Array<String>, nil]
-      # @param created_between [Array<String>, nil] ISO 8601
-      # @param created_gte [String, nil] ISO 8601
-      # @param created_lte [String, nil] ISO 8601
-      # @param created_eq [String, nil] ISO 8601
-      # @param created_ne [String, nil] ISO 8601
-      # @param created_gt [String, nil] ISO 8601
-      # @param created_lt [String, nil] ISO 8601
-      # @param created_in [Array<String>, nil] ISO 8601
+      # @param created_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param created_gte [String, Time, Date, nil] ISO 8601
+      # @param created_lte [String, Time, Date, nil] ISO 8601
+      # @param created_eq [String, Time, Date, nil] ISO 8601
+      # @param created_ne [String, Time, Date, nil] ISO 8601
+      # @param created_gt [String, Time, Date, nil] ISO 8601
+      # @param created_lt [String, Time, Date, nil] ISO 8601
+      # @param created_in [Array<String, Time, Date>, nil] ISO 8601
       # @param sequence_between [Array<Integer>, nil]
       # @param sequence_gte [Integer, nil]
       # @param sequence_lte [Integer, nil]

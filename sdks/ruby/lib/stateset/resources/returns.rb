@@ -68,22 +68,22 @@ module Stateset
       # @param currency_gt [String, nil]
       # @param currency_lt [String, nil]
       # @param currency_in [Array<String>, nil]
-      # @param created_between [Array<String>, nil] ISO 8601
-      # @param created_gte [String, nil] ISO 8601
-      # @param created_lte [String, nil] ISO 8601
-      # @param created_eq [String, nil] ISO 8601
-      # @param created_ne [String, nil] ISO 8601
-      # @param created_gt [String, nil] ISO 8601
-      # @param created_lt [String, nil] ISO 8601
-      # @param created_in [Array<String>, nil] ISO 8601
-      # @param updated_between [Array<String>, nil] ISO 8601
-      # @param updated_gte [String, nil] ISO 8601
-      # @param updated_lte [String, nil] ISO 8601
-      # @param updated_eq [String, nil] ISO 8601
-      # @param updated_ne [String, nil] ISO 8601
-      # @param updated_gt [String, nil] ISO 8601
-      # @param updated_lt [String, nil] ISO 8601
-      # @param updated_in [Array<String>, nil] ISO 8601
+      # @param created_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param created_gte [String, Time, Date, nil] ISO 8601
+      # @param created_lte [String, Time, Date, nil] ISO 8601
+      # @param created_eq [String, Time, Date, nil] ISO 8601
+      # @param created_ne [String, Time, Date, nil] ISO 8601
+      # @param created_gt [String, Time, Date, nil] ISO 8601
+      # @param created_lt [String, Time, Date, nil] ISO 8601
+      # @param created_in [Array<String, Time, Date>, nil] ISO 8601
+      # @param updated_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param updated_gte [String, Time, Date, nil] ISO 8601
+      # @param updated_lte [String, Time, Date, nil] ISO 8601
+      # @param updated_eq [String, Time, Date, nil] ISO 8601
+      # @param updated_ne [String, Time, Date, nil] ISO 8601
+      # @param updated_gt [String, Time, Date, nil] ISO 8601
+      # @param updated_lt [String, Time, Date, nil] ISO 8601
+      # @param updated_in [Array<String, Time, Date>, nil] ISO 8601
       # @param request_options [Hash, nil] api_key:, timeout:, max_retries: for this call
       # @return [Stateset::Page<Stateset::Return>]
       def list(

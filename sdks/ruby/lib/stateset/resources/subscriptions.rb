@@ -70,38 +70,38 @@ module Stateset
       # @param interval_ne [String, nil] one of Stateset::CustomerSubscriptionInterval::VALUES
       # @param interval_in [Array<String>, nil] one of
       #   Stateset::CustomerSubscriptionInterval::VALUES
-      # @param current_period_end_between [Array<String>, nil] ISO 8601
-      # @param current_period_end_gte [String, nil] ISO 8601
-      # @param current_period_end_lte [String, nil] ISO 8601
-      # @param current_period_end_eq [String, nil] ISO 8601
-      # @param current_period_end_ne [String, nil] ISO 8601
-      # @param current_period_end_gt [String, nil] ISO 8601
-      # @param current_period_end_lt [String, nil] ISO 8601
-      # @param current_period_end_in [Array<String>, nil] ISO 8601
-      # @param cancelled_at_between [Array<String>, nil] ISO 8601
-      # @param cancelled_at_gte [String, nil] ISO 8601
-      # @param cancelled_at_lte [String, nil] ISO 8601
-      # @param cancelled_at_eq [String, nil] ISO 8601
-      # @param cancelled_at_ne [String, nil] ISO 8601
-      # @param cancelled_at_gt [String, nil] ISO 8601
-      # @param cancelled_at_lt [String, nil] ISO 8601
-      # @param cancelled_at_in [Array<String>, nil] ISO 8601
-      # @param created_between [Array<String>, nil] ISO 8601
-      # @param created_gte [String, nil] ISO 8601
-      # @param created_lte [String, nil] ISO 8601
-      # @param created_eq [String, nil] ISO 8601
-      # @param created_ne [String, nil] ISO 8601
-      # @param created_gt [String, nil] ISO 8601
-      # @param created_lt [String, nil] ISO 8601
-      # @param created_in [Array<String>, nil] ISO 8601
-      # @param updated_between [Array<String>, nil] ISO 8601
-      # @param updated_gte [String, nil] ISO 8601
-      # @param updated_lte [String, nil] ISO 8601
-      # @param updated_eq [String, nil] ISO 8601
-      # @param updated_ne [String, nil] ISO 8601
-      # @param updated_gt [String, nil] ISO 8601
-      # @param updated_lt [String, nil] ISO 8601
-      # @param updated_in [Array<String>, nil] ISO 8601
+      # @param current_period_end_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param current_period_end_gte [String, Time, Date, nil] ISO 8601
+      # @param current_period_end_lte [String, Time, Date, nil] ISO 8601
+      # @param current_period_end_eq [String, Time, Date, nil] ISO 8601
+      # @param current_period_end_ne [String, Time, Date, nil] ISO 8601
+      # @param current_period_end_gt [String, Time, Date, nil] ISO 8601
+      # @param current_period_end_lt [String, Time, Date, nil] ISO 8601
+      # @param current_period_end_in [Array<String, Time, Date>, nil] ISO 8601
+      # @param cancelled_at_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param cancelled_at_gte [String, Time, Date, nil] ISO 8601
+      # @param cancelled_at_lte [String, Time, Date, nil] ISO 8601
+      # @param cancelled_at_eq [String, Time, Date, nil] ISO 8601
+      # @param cancelled_at_ne [String, Time, Date, nil] ISO 8601
+      # @param cancelled_at_gt [String, Time, Date, nil] ISO 8601
+      # @param cancelled_at_lt [String, Time, Date, nil] ISO 8601
+      # @param cancelled_at_in [Array<String, Time, Date>, nil] ISO 8601
+      # @param created_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param created_gte [String, Time, Date, nil] ISO 8601
+      # @param created_lte [String, Time, Date, nil] ISO 8601
+      # @param created_eq [String, Time, Date, nil] ISO 8601
+      # @param created_ne [String, Time, Date, nil] ISO 8601
+      # @param created_gt [String, Time, Date, nil] ISO 8601
+      # @param created_lt [String, Time, Date, nil] ISO 8601
+      # @param created_in [Array<String, Time, Date>, nil] ISO 8601
+      # @param updated_between [Array<String, Time, Date>, nil] ISO 8601
+      # @param updated_gte [String, Time, Date, nil] ISO 8601
+      # @param updated_lte [String, Time, Date, nil] ISO 8601
+      # @param updated_eq [String, Time, Date, nil] ISO 8601
+      # @param updated_ne [String, Time, Date, nil] ISO 8601
+      # @param updated_gt [String, Time, Date, nil] ISO 8601
+      # @param updated_lt [String, Time, Date, nil] ISO 8601
+      # @param updated_in [Array<String, Time, Date>, nil] ISO 8601
       # @param request_options [Hash, nil] api_key:, timeout:, max_retries: for this call
       # @return [Stateset::Page<Stateset::CustomerSubscription>]
       def list(
