@@ -75,7 +75,7 @@ def main() -> None:
 
         listed = client.customer_orders(customer.id, [OrderStatus.PAID], first=10).orders
         ids = " ".join(node.id for node in listed.nodes)
-        print(f"paid orders of {customer.id}: {listed.total_count} [{ids}]")
+        print(f"listed paid orders of {customer.id}: {listed.total_count} [{ids}]")
 
 
 if __name__ == "__main__":
