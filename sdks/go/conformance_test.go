@@ -161,6 +161,17 @@ func TestMerchantFlow(t *testing.T) {
 	if fetched.LastResponse.RequestID == refunded.LastResponse.RequestID {
 		t.Error("two answers share a request id")
 	}
+	var viaGraphQL struct {
+		Order struct {
+			ID             string `json:"id"`
+			AmountRefunded int64  `json:"amountRefunded"`
+		} `json:"order"`
+	}
+	must(t, client.GraphQL(ctx, `query($id: ID!) { order(id: $id) { id amountRefunded } }`,
+		map[string]interface{}{"id": order.ID}, &viaGraphQL))
+	if viaGraphQL.Order.ID != order.ID || viaGraphQL.Order.AmountRefunded != 500 {
+		t.Errorf("GraphQL's order = %+v", viaGraphQL.Order)
+	}
 	it := client.Orders.List(ctx, &stateset.OrderListParams{
 		CustomerIDEq: stateset.String(customer.ID),
 		StatusIn:     []stateset.OrderStatus{stateset.OrderStatusDelivered, stateset.OrderStatusRefunded},

@@ -8,14 +8,21 @@ import (
 
 // GraphQL runs one GraphQL operation at /graphql and decodes its data into out (a
 // pointer, or nil to discard it). The first of the answer's errors is returned as the
-// REST routes return theirs (*Error, matched with errors.Is and errors.As). A mutation
-// carries an Idempotency-Key and is retried as a REST write is.
+// REST routes return theirs (*Error, matched with errors.Is and errors.As). Every
+// operation is a POST carrying an Idempotency-Key, retried as a REST write is (a
+// mutation happens once).
 func (c *Client) GraphQL(ctx context.Context, query string, variables map[string]interface{}, out interface{}) error {
+	return c.GraphQLWithParams(ctx, query, variables, out, nil)
+}
+
+// GraphQLWithParams is GraphQL with per-request options (your own IdempotencyKey, another
+// APIKey, MaxRetries).
+func (c *Client) GraphQLWithParams(ctx context.Context, query string, variables map[string]interface{}, out interface{}, params *Params) error {
 	payload := map[string]interface{}{"query": query}
 	if variables != nil {
 		payload["variables"] = variables
 	}
-	r, err := c.prepare(http.MethodPost, "/graphql", nil, payload, nil)
+	r, err := c.prepare(http.MethodPost, "/graphql", nil, payload, params)
 	if err != nil {
 		return err
 	}
