@@ -103,6 +103,9 @@ func (c *Client) prepare(method, path string, query url.Values, payload interfac
 		header:     http.Header{},
 		maxRetries: c.maxRetries,
 	}
+	if parsed, err := url.Parse(r.url); err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+		return nil, fmt.Errorf("stateset: the base URL %q is not an http:// or https:// root", c.baseURL)
+	}
 	if len(query) > 0 {
 		r.url += "?" + query.Encode()
 	}

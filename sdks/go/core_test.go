@@ -2,11 +2,13 @@ package stateset
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"go/format"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -232,6 +234,16 @@ func TestGeneratedCodeIsWhatGofmtLeaves(t *testing.T) {
 		}
 		if !bytes.Equal(source, formatted) {
 			t.Errorf("%s is not gofmt-clean: fix sdks/codegen/go.py, then run sdks/generate.py", name)
+		}
+	}
+}
+
+func TestABadBaseURLFailsAtOnce(t *testing.T) {
+	for _, base := range []string{"127.0.0.1:8000", "ftp://example.com", "http://"} {
+		started := time.Now()
+		_, err := NewClient("sk_test_x", WithBaseURL(base)).Account.Retrieve(context.Background(), nil)
+		if err == nil || !strings.Contains(err.Error(), "base URL") || time.Since(started) > 100*time.Millisecond {
+			t.Errorf("%s: %v", base, err)
 		}
 	}
 }
