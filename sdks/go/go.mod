@@ -1,0 +1,3 @@
+module github.com/stateset/stateset-go
+
+go 1.19
