@@ -165,13 +165,10 @@ def types_module(manifest: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def path_expression(method: dict[str, Any]) -> str:
-    path = method["path"]
-    if not method["path_params"]:
-        return quote(path)
-    for p in method["path_params"]:
-        path = path.replace("{" + p["name"] + "}", "${segment(" + camel(p["name"]) + ")}")
-    return f"`{path}`"
+def path_values(method: dict[str, Any]) -> str:
+    """The path's ids by their names in its template: ``{ id }``."""
+    names = [p["name"] for p in method["path_params"]]
+    return "{ " + ", ".join(f"{quote(n)}: {camel(n)}" if camel(n) != n else n for n in names) + " }"
 
 
 def arguments(resource: str, method: dict[str, Any], *, typed: bool) -> str:
@@ -187,22 +184,29 @@ def arguments(resource: str, method: dict[str, Any], *, typed: bool) -> str:
     return ", ".join(args)
 
 
-def call(method: dict[str, Any]) -> str:
-    path = path_expression(method)
+def call(method: dict[str, Any]) -> list[str]:
+    """The body of a method: one call of the client, with the route as the manifest has it."""
+    path = quote(method["path"])
+    parts = []
+    if method["path_params"]:
+        parts.append(f"path: {path_values(method)}")
     if method["response"]["list"]:
-        query = "params" if method["query_params"] else "undefined"
-        return f"this.#client._list({path}, {query}, options)"
-    parts = ["options"]
-    if method["body_params"]:
-        parts.insert(0, "body: params")
+        parts.append("query: params")
+    elif method["body_params"]:
+        parts.append("body: params")
     elif method["query_params"]:
-        parts.insert(0, "query: params")
-    options = ", ".join(parts)
-    return f"this.#client._request({quote(method['http_method'])}, {path}, {{ {options} }})"
+        parts.append("query: params")
+    parts.append("options")
+    how = "_list" if method["response"]["list"] else "_request"
+    head = f"return this.#client.{how}({quote(method['http_method'])}, {path}, "
+    one = f"    {head}{{ {', '.join(parts)} }});"
+    if len(one) <= WIDTH:
+        return [one]
+    return [f"    {head}{{", *(f"      {part}," for part in parts), "    });"]
 
 
 def resources_js(manifest: dict[str, Any]) -> str:
-    out = [HEADER, "import { segment } from './request.js';"]
+    out = [HEADER.rstrip("\n")]
     for resource, spec in manifest["resources"].items():
         out += ["", *doc(f"`stateset.{camel(resource)}`: {manifest['base_path']}/{resource}.", "")]
         out += [f"export class {pascal(resource)}Resource {{", "  #client;", ""]
@@ -212,7 +216,7 @@ def resources_js(manifest: dict[str, Any]) -> str:
             out += doc(f"{method['summary']}: {method['http_method']} {method['path']}.", "  ")
             signature = f"{method_name(method['name'])}({arguments(resource, method, typed=False)})"
             out.append(f"  {signature} {{")
-            out += [f"    return {call(method)};", "  }"]
+            out += [*call(method), "  }"]
         out.append("}")
     out += ["", "/** Every resource, as properties of the client. */", "export class Resources {"]
     out.append("  constructor() {")

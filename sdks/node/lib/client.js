@@ -5,7 +5,7 @@
 
 import { errors } from './errors.js';
 import { Page, pagePromise } from './page.js';
-import { configOf, graphqlData, nextQuery, prepare, send, withResponse } from './request.js';
+import { configOf, fillPath, graphqlData, nextQuery, prepare, send, withResponse } from './request.js';
 import { Resources } from './resources.js';
 import { subscribe } from './subscribe.js';
 import { VERSION } from './version.js';
@@ -33,24 +33,34 @@ export class Stateset extends Resources {
     return shown;
   }
 
-  /** One REST call answering an object; resolves to it, with its lastResponse. */
-  async _request(method, path, { query, body, options } = {}) {
-    const prepared = prepare(this.#config, method, path, { query, body, options });
+  /**
+   * One REST call answering an object; resolves to it, with its lastResponse. `template`
+   * is the route's path as the manifest has it, `path` its ids by name.
+   */
+  async _request(method, template, { path, query, body, options } = {}) {
+    const url = fillPath(template, path);
+    const prepared = prepare(this.#config, method, url, { query, body, options });
     const answer = await send(this.#config, prepared);
     return withResponse(answer.body, answer.lastResponse);
   }
 
   /** One REST call answering a list: the promise of its first page, iterable over every page. */
-  _list(path, query, options) {
-    if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
-      throw new TypeError('list parameters must be an object of the filters REST names');
-    }
-    const fetchPage = async (q) => {
-      const prepared = prepare(this.#config, 'GET', path, { query: q, options });
+  _list(method, template, { path, query, options } = {}) {
+    const fetchPage = async (filters) => {
+      const prepared = prepare(this.#config, method, fillPath(template, path), {
+        query: filters,
+        options,
+      });
       const { body, lastResponse } = await send(this.#config, prepared);
-      return new Page(body, lastResponse, (cursor) => fetchPage(nextQuery(q, cursor)));
+      return new Page(body, lastResponse, (cursor) => fetchPage(nextQuery(filters, cursor)));
     };
-    return pagePromise(fetchPage({ ...(query ?? {}) }));
+    const first = async () => {
+      if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
+        throw new TypeError('list parameters must be an object of the filters REST names');
+      }
+      return fetchPage({ ...(query ?? {}) });
+    };
+    return pagePromise(first());
   }
 
   /** Runs one GraphQL operation; resolves to its `data`, or rejects with its first error's class. */

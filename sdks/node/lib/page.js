@@ -82,6 +82,9 @@ export function pagePromise(first) {
       yield* await first;
     },
   };
+  // Iterating or a helper consumes the first page's failure too: the promise itself
+  // need not be awaited, so its rejection is not reported as unhandled.
+  first.catch(() => {});
   return Object.assign(first, {
     [Symbol.asyncIterator]: iterable[Symbol.asyncIterator],
     autoPagingEach: (onItem) => eachOf(iterable, onItem),

@@ -82,6 +82,11 @@ export function segment(id) {
   return encodeURIComponent(id);
 }
 
+/** A path template of the manifest (`/v1/orders/{id}/pay`) with its ids filled in. */
+export function fillPath(template, values = {}) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => segment(values[name]));
+}
+
 function queryValue(value) {
   if (Array.isArray(value)) return value.map(queryValue).join(',');
   if (typeof value === 'boolean') return value ? 'true' : 'false';

@@ -1,7 +1,5 @@
 // Generated from sdks/manifest.json by sdks/generate.py: do not edit by hand.
 
-import { segment } from './request.js';
-
 /** `stateset.account`: /v1/account. */
 export class AccountResource {
   #client;
@@ -26,12 +24,12 @@ export class CustomersResource {
 
   /** List customers: GET /v1/customers. */
   list(params, options) {
-    return this.#client._list('/v1/customers', params, options);
+    return this.#client._list('GET', '/v1/customers', { query: params, options });
   }
 
   /** Retrieve one customer: GET /v1/customers/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/customers/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/customers/{id}', { path: { id }, options });
   }
 
   /** Create a customer: POST /v1/customers. */
@@ -41,12 +39,16 @@ export class CustomersResource {
 
   /** Update a customer: PATCH /v1/customers/{id}. */
   update(id, params, options) {
-    return this.#client._request('PATCH', `/v1/customers/${segment(id)}`, { body: params, options });
+    return this.#client._request('PATCH', '/v1/customers/{id}', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Delete a customer: DELETE /v1/customers/{id}. */
   delete(id, options) {
-    return this.#client._request('DELETE', `/v1/customers/${segment(id)}`, { options });
+    return this.#client._request('DELETE', '/v1/customers/{id}', { path: { id }, options });
   }
 }
 
@@ -60,12 +62,12 @@ export class OrdersResource {
 
   /** List orders: GET /v1/orders. */
   list(params, options) {
-    return this.#client._list('/v1/orders', params, options);
+    return this.#client._list('GET', '/v1/orders', { query: params, options });
   }
 
   /** Retrieve one order: GET /v1/orders/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/orders/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/orders/{id}', { path: { id }, options });
   }
 
   /** Create a order: POST /v1/orders. */
@@ -75,37 +77,57 @@ export class OrdersResource {
 
   /** Update a order: PATCH /v1/orders/{id}. */
   update(id, params, options) {
-    return this.#client._request('PATCH', `/v1/orders/${segment(id)}`, { body: params, options });
+    return this.#client._request('PATCH', '/v1/orders/{id}', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Pay: POST /v1/orders/{id}/pay. */
   pay(id, params, options) {
-    return this.#client._request('POST', `/v1/orders/${segment(id)}/pay`, { body: params, options });
+    return this.#client._request('POST', '/v1/orders/{id}/pay', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Process: POST /v1/orders/{id}/process. */
   process(id, options) {
-    return this.#client._request('POST', `/v1/orders/${segment(id)}/process`, { options });
+    return this.#client._request('POST', '/v1/orders/{id}/process', { path: { id }, options });
   }
 
   /** Ship: POST /v1/orders/{id}/ship. */
   ship(id, params, options) {
-    return this.#client._request('POST', `/v1/orders/${segment(id)}/ship`, { body: params, options });
+    return this.#client._request('POST', '/v1/orders/{id}/ship', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Deliver: POST /v1/orders/{id}/deliver. */
   deliver(id, options) {
-    return this.#client._request('POST', `/v1/orders/${segment(id)}/deliver`, { options });
+    return this.#client._request('POST', '/v1/orders/{id}/deliver', { path: { id }, options });
   }
 
   /** Cancel: POST /v1/orders/{id}/cancel. */
   cancel(id, params, options) {
-    return this.#client._request('POST', `/v1/orders/${segment(id)}/cancel`, { body: params, options });
+    return this.#client._request('POST', '/v1/orders/{id}/cancel', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Refund: POST /v1/orders/{id}/refund. */
   refund(id, params, options) {
-    return this.#client._request('POST', `/v1/orders/${segment(id)}/refund`, { body: params, options });
+    return this.#client._request('POST', '/v1/orders/{id}/refund', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 }
 
@@ -124,12 +146,12 @@ export class InventoryResource {
 
   /** List inventoryItems: GET /v1/inventory. */
   list(params, options) {
-    return this.#client._list('/v1/inventory', params, options);
+    return this.#client._list('GET', '/v1/inventory', { query: params, options });
   }
 
   /** Retrieve one inventoryItem: GET /v1/inventory/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/inventory/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/inventory/{id}', { path: { id }, options });
   }
 
   /** Create a inventoryItem: POST /v1/inventory. */
@@ -139,12 +161,20 @@ export class InventoryResource {
 
   /** Update a inventoryItem: PATCH /v1/inventory/{id}. */
   update(id, params, options) {
-    return this.#client._request('PATCH', `/v1/inventory/${segment(id)}`, { body: params, options });
+    return this.#client._request('PATCH', '/v1/inventory/{id}', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Adjust: POST /v1/inventory/{id}/adjust. */
   adjust(id, params, options) {
-    return this.#client._request('POST', `/v1/inventory/${segment(id)}/adjust`, { body: params, options });
+    return this.#client._request('POST', '/v1/inventory/{id}/adjust', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 }
 
@@ -158,12 +188,12 @@ export class ReturnsResource {
 
   /** List returns: GET /v1/returns. */
   list(params, options) {
-    return this.#client._list('/v1/returns', params, options);
+    return this.#client._list('GET', '/v1/returns', { query: params, options });
   }
 
   /** Retrieve one return: GET /v1/returns/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/returns/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/returns/{id}', { path: { id }, options });
   }
 
   /** Create a return: POST /v1/returns. */
@@ -173,22 +203,30 @@ export class ReturnsResource {
 
   /** Approve: POST /v1/returns/{id}/approve. */
   approve(id, options) {
-    return this.#client._request('POST', `/v1/returns/${segment(id)}/approve`, { options });
+    return this.#client._request('POST', '/v1/returns/{id}/approve', { path: { id }, options });
   }
 
   /** Receive: POST /v1/returns/{id}/receive. */
   receive(id, options) {
-    return this.#client._request('POST', `/v1/returns/${segment(id)}/receive`, { options });
+    return this.#client._request('POST', '/v1/returns/{id}/receive', { path: { id }, options });
   }
 
   /** Process: POST /v1/returns/{id}/process. */
   process(id, params, options) {
-    return this.#client._request('POST', `/v1/returns/${segment(id)}/process`, { body: params, options });
+    return this.#client._request('POST', '/v1/returns/{id}/process', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Reject: POST /v1/returns/{id}/reject. */
   reject(id, params, options) {
-    return this.#client._request('POST', `/v1/returns/${segment(id)}/reject`, { body: params, options });
+    return this.#client._request('POST', '/v1/returns/{id}/reject', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 }
 
@@ -202,12 +240,12 @@ export class SubscriptionsResource {
 
   /** List customerSubscriptions: GET /v1/subscriptions. */
   list(params, options) {
-    return this.#client._list('/v1/subscriptions', params, options);
+    return this.#client._list('GET', '/v1/subscriptions', { query: params, options });
   }
 
   /** Retrieve one customerSubscription: GET /v1/subscriptions/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/subscriptions/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/subscriptions/{id}', { path: { id }, options });
   }
 
   /** Create a customerSubscription: POST /v1/subscriptions. */
@@ -217,7 +255,10 @@ export class SubscriptionsResource {
 
   /** Cancel: POST /v1/subscriptions/{id}/cancel. */
   cancel(id, options) {
-    return this.#client._request('POST', `/v1/subscriptions/${segment(id)}/cancel`, { options });
+    return this.#client._request('POST', '/v1/subscriptions/{id}/cancel', {
+      path: { id },
+      options,
+    });
   }
 }
 
@@ -231,12 +272,12 @@ export class EventsResource {
 
   /** List events: GET /v1/events. */
   list(params, options) {
-    return this.#client._list('/v1/events', params, options);
+    return this.#client._list('GET', '/v1/events', { query: params, options });
   }
 
   /** Retrieve one event: GET /v1/events/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/events/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/events/{id}', { path: { id }, options });
   }
 }
 
@@ -250,12 +291,12 @@ export class WebhookEndpointsResource {
 
   /** List webhookEndpoints: GET /v1/webhook_endpoints. */
   list(params, options) {
-    return this.#client._list('/v1/webhook_endpoints', params, options);
+    return this.#client._list('GET', '/v1/webhook_endpoints', { query: params, options });
   }
 
   /** Retrieve one webhookEndpoint: GET /v1/webhook_endpoints/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/webhook_endpoints/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/webhook_endpoints/{id}', { path: { id }, options });
   }
 
   /** Create a webhookEndpoint: POST /v1/webhook_endpoints. */
@@ -265,27 +306,42 @@ export class WebhookEndpointsResource {
 
   /** Update a webhookEndpoint: PATCH /v1/webhook_endpoints/{id}. */
   update(id, params, options) {
-    return this.#client._request('PATCH', `/v1/webhook_endpoints/${segment(id)}`, { body: params, options });
+    return this.#client._request('PATCH', '/v1/webhook_endpoints/{id}', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Delete a webhookEndpoint: DELETE /v1/webhook_endpoints/{id}. */
   delete(id, options) {
-    return this.#client._request('DELETE', `/v1/webhook_endpoints/${segment(id)}`, { options });
+    return this.#client._request('DELETE', '/v1/webhook_endpoints/{id}', { path: { id }, options });
   }
 
   /** Rotate the signing secret: POST /v1/webhook_endpoints/{id}/rotate_secret. */
   rotateSecret(id, params, options) {
-    return this.#client._request('POST', `/v1/webhook_endpoints/${segment(id)}/rotate_secret`, { body: params, options });
+    return this.#client._request('POST', '/v1/webhook_endpoints/{id}/rotate_secret', {
+      path: { id },
+      body: params,
+      options,
+    });
   }
 
   /** Send a test.webhook event: POST /v1/webhook_endpoints/{id}/test. */
   test(id, options) {
-    return this.#client._request('POST', `/v1/webhook_endpoints/${segment(id)}/test`, { options });
+    return this.#client._request('POST', '/v1/webhook_endpoints/{id}/test', {
+      path: { id },
+      options,
+    });
   }
 
   /** List an endpoint's deliveries: GET /v1/webhook_endpoints/{id}/deliveries. */
   deliveries(id, params, options) {
-    return this.#client._list(`/v1/webhook_endpoints/${segment(id)}/deliveries`, params, options);
+    return this.#client._list('GET', '/v1/webhook_endpoints/{id}/deliveries', {
+      path: { id },
+      query: params,
+      options,
+    });
   }
 }
 
@@ -299,12 +355,15 @@ export class WebhookDeliveriesResource {
 
   /** Retrieve one webhook delivery: GET /v1/webhook_deliveries/{id}. */
   retrieve(id, options) {
-    return this.#client._request('GET', `/v1/webhook_deliveries/${segment(id)}`, { options });
+    return this.#client._request('GET', '/v1/webhook_deliveries/{id}', { path: { id }, options });
   }
 
   /** Attempt a delivery once more, now: POST /v1/webhook_deliveries/{id}/redeliver. */
   redeliver(id, options) {
-    return this.#client._request('POST', `/v1/webhook_deliveries/${segment(id)}/redeliver`, { options });
+    return this.#client._request('POST', '/v1/webhook_deliveries/{id}/redeliver', {
+      path: { id },
+      options,
+    });
   }
 }
 
@@ -318,7 +377,7 @@ export class ApiKeysResource {
 
   /** List API keys: GET /v1/api_keys. */
   list(params, options) {
-    return this.#client._list('/v1/api_keys', params, options);
+    return this.#client._list('GET', '/v1/api_keys', { query: params, options });
   }
 
   /** Create an API key: POST /v1/api_keys. */
@@ -328,7 +387,7 @@ export class ApiKeysResource {
 
   /** Revoke an API key: DELETE /v1/api_keys/{id}. */
   delete(id, options) {
-    return this.#client._request('DELETE', `/v1/api_keys/${segment(id)}`, { options });
+    return this.#client._request('DELETE', '/v1/api_keys/{id}', { path: { id }, options });
   }
 }
 

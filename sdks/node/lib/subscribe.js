@@ -131,6 +131,22 @@ async function connect(WebSocket, config) {
   }
 }
 
+/** `ws`, the one dependency, loaded only by subscribe(). */
+async function webSocketClass() {
+  try {
+    return (await import('ws')).default;
+  } catch (failure) {
+    const error = new Error(
+      "subscribe() needs the 'ws' package, which is not installed where stateset is: " +
+        'npm install ws (a folder installed with `npm install ./sdks/node` is linked, and ' +
+        'its dependencies come from its own node_modules: run npm ci there, or install ' +
+        'with --install-links)',
+    );
+    error.cause = failure;
+    throw error;
+  }
+}
+
 /** The id of the event a result carries (`data.events.id`), if any. */
 function eventId(data) {
   for (const value of Object.values(data ?? {})) {
@@ -148,7 +164,7 @@ export async function* subscribe(config, query, variables = {}) {
   if (typeof query !== 'string' || !query.trim()) {
     throw new TypeError('query must be a GraphQL subscription document');
   }
-  const { default: WebSocket } = await import('ws');
+  const WebSocket = await webSocketClass();
   const resumable = /\$since\b/.test(query);
   const current = { ...variables };
   let failures = 0;

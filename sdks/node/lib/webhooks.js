@@ -6,7 +6,7 @@
  * key is the whole `whsec_...` secret.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import crypto from 'node:crypto';
 
 import { SignatureVerificationError } from './errors.js';
 
@@ -51,7 +51,7 @@ function parseHeader(header) {
 }
 
 function sign(body, timestamp, secret) {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+  return crypto.createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
 /**
@@ -79,7 +79,7 @@ function verifyHeader(payload, header, secret, tolerance = DEFAULT_TOLERANCE) {
   for (const candidate of signatures) {
     const given = Buffer.from(candidate, 'utf8');
     for (const wanted of expected) {
-      if (given.length === wanted.length && timingSafeEqual(given, wanted)) matched = true;
+      if (given.length === wanted.length && crypto.timingSafeEqual(given, wanted)) matched = true;
     }
   }
   if (!matched) {
