@@ -5,7 +5,16 @@
 
 import { errors } from './errors.js';
 import { Page, pagePromise } from './page.js';
-import { configOf, fillPath, graphqlData, nextQuery, prepare, send, withResponse } from './request.js';
+import {
+  configOf,
+  fillPath,
+  graphqlData,
+  nextQuery,
+  optionsOf,
+  prepare,
+  send,
+  withResponse,
+} from './request.js';
 import { Resources } from './resources.js';
 import { subscribe } from './subscribe.js';
 import { VERSION } from './version.js';
@@ -78,8 +87,9 @@ export class Stateset extends Resources {
    */
   subscribe(query, variables, options) {
     const config = { ...this.#config };
+    const overrides = optionsOf(options);
     for (const name of ['apiKey', 'timeout', 'maxRetries']) {
-      if (options?.[name] !== undefined) config[name] = options[name];
+      if (overrides[name] !== undefined) config[name] = overrides[name];
     }
     return subscribe(config, query, variables ?? {});
   }

@@ -20,6 +20,9 @@ import { backoff, graphqlError } from './request.js';
 
 const PROTOCOL = 'graphql-transport-ws';
 const OPERATION = '1';
+// The server pings every 15 s: this long without a message, the socket is taken as
+// silently dead (a cut no FIN announced) and the subscription resumes on a new one.
+const SILENCE_LIMIT = 45_000;
 
 /** A socket's next happening, queued until the iterator asks for it. */
 class Connection {
@@ -188,7 +191,7 @@ export async function* subscribe(config, query, variables = {}) {
     try {
       connection.send({ id: OPERATION, type: 'subscribe', payload: { query, variables: current } });
       for (;;) {
-        const event = await connection.next();
+        const event = await connection.next(SILENCE_LIMIT);
         if (event.kind === 'closed') {
           const refused = fatal(event.code, event.reason);
           if (refused) throw refused;

@@ -123,6 +123,10 @@ test('errors: a declined card, an illegal transition, a bad key, a missing id', 
     assert.deepEqual([error.httpStatus, error.code], [404, 'RESOURCE_NOT_FOUND']);
     return true;
   });
+  // GraphQL's errors are the same classes.
+  await assert.rejects(stateset.graphql('query($id: ID!) { order(id: $id) { id } }', { id: 'ord_missing' }), NotFoundError);
+  const data = await stateset.graphql('query($id: ID!) { order(id: $id) { id status } }', { id: order.id });
+  assert.deepEqual(data.order, { id: order.id, status: 'PENDING' });
 });
 
 test('paging: 250 customers by 100 yield 250 distinct ids, a page fetched only when needed', { skip }, async () => {
