@@ -170,7 +170,8 @@ export async function* subscribe(config, query, variables = {}) {
   const WebSocket = await webSocketClass();
   const resumable = /\$since\b/.test(query);
   const current = { ...variables };
-  let failures = 0;
+  let failures = 0; // connections that could not be made, in a row
+  let quiet = 0; // connections in a row that dropped before yielding anything
   for (;;) {
     const { connection, failure } = await connect(WebSocket, config);
     if (!connection) {
@@ -188,6 +189,7 @@ export async function* subscribe(config, query, variables = {}) {
     }
     failures = 0;
     let dropped = null;
+    let yielded = false;
     try {
       connection.send({ id: OPERATION, type: 'subscribe', payload: { query, variables: current } });
       for (;;) {
@@ -211,6 +213,7 @@ export async function* subscribe(config, query, variables = {}) {
           if (payload?.errors?.length) throw graphqlError(payload.errors);
           const id = eventId(payload?.data);
           if (id !== null) current.since = id;
+          yielded = true;
           yield payload?.data ?? {};
         } else if (type === 'error') {
           throw graphqlError(Array.isArray(payload) && payload.length ? payload : [{ message: 'subscription refused' }]);
@@ -227,6 +230,7 @@ export async function* subscribe(config, query, variables = {}) {
           'it to since (events(since: $since)) for the SDK to resume with no gap',
       );
     }
-    await sleep(backoff(0));
+    quiet = yielded ? 0 : quiet + 1;
+    await sleep(backoff(quiet));
   }
 }
