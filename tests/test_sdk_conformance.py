@@ -99,7 +99,7 @@ SDK_SUITES = {
     ),
 }  # fmt: skip
 # The SDKs merged so far (the others' suites join as they land).
-SDK_SUITES = {name: SDK_SUITES[name] for name in ("go", "ruby")}
+SDK_SUITES = {name: SDK_SUITES[name] for name in ("node", "go", "ruby")}
 
 
 def _toolchain(sdk: Sdk) -> None:
