@@ -23,8 +23,10 @@ from ._errors import (
     RateLimitError,
     SignatureVerificationError,
     StatesetError,
+    SubscriberTooSlowError,
 )
 from ._objects import AsyncPage, Page, StatesetObject
+from ._subscribe import AsyncSubscription, Subscription
 from ._version import VERSION
 from ._webhook import Webhook, WebhookSignature
 
@@ -37,6 +39,7 @@ __all__ = [
     "APIError",
     "AsyncClient",
     "AsyncPage",
+    "AsyncSubscription",
     "AuthenticationError",
     "CardError",
     "Client",
@@ -53,6 +56,8 @@ __all__ = [
     "SignatureVerificationError",
     "StatesetError",
     "StatesetObject",
+    "SubscriberTooSlowError",
+    "Subscription",
     "Webhook",
     "WebhookSignature",
     "types",

@@ -13,10 +13,11 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from . import _core
+from . import _core, _subscribe
 from ._core import Config, LastResponse, Prepared, RequestOptions
 from ._objects import AsyncPage, Page, StatesetObject, page_fields
 from ._resources import AsyncResources, Resources
+from ._subscribe import AsyncSubscription, Subscription
 
 T = TypeVar("T", bound=StatesetObject)
 
@@ -28,6 +29,23 @@ def _config(api_key: str | None, base_url: str | None, timeout: float, max_retri
         timeout=timeout,
         max_retries=max_retries,
     )
+
+
+def _subscription(
+    config: Config,
+    query: str,
+    variables: Mapping[str, Any] | None,
+    options: RequestOptions | None,
+) -> tuple[_subscribe.Protocol, _subscribe.Settings]:
+    _subscribe.require_websockets()
+    options = options or {}
+    protocol = _subscribe.Protocol(query, variables, options.get("api_key", config.api_key))
+    settings = _subscribe.Settings(
+        url=_subscribe.ws_url(config.base_url),
+        timeout=float(options.get("timeout", config.timeout)),
+        max_retries=int(options.get("max_retries", config.max_retries)),
+    )
+    return protocol, settings
 
 
 def _send_kwargs(prepared: Prepared) -> dict[str, Any]:
@@ -123,6 +141,20 @@ class Client(Resources):
         )
         answer, last = self._send(prepared)
         return _core.graphql_data(answer, last)
+
+    def subscribe(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Subscription:
+        """Subscribe over ``graphql-transport-ws`` at ``<base_url>/graphql``: each
+        result's ``data`` as it comes. A dropped socket is reconnected and an ``events``
+        subscription resumed after the last event yielded (declare ``$since: ID``, pass
+        ``events(since: $since)``, select the event's ``id``). Closing it closes the socket."""
+        protocol, settings = _subscription(self.config, query, variables, request_options)
+        return Subscription(_subscribe.run(protocol, settings))
 
     def close(self) -> None:
         self._http.close()
@@ -223,6 +255,20 @@ class AsyncClient(AsyncResources):
         )
         answer, last = await self._send(prepared)
         return _core.graphql_data(answer, last)
+
+    def subscribe(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncSubscription:
+        """Subscribe over ``graphql-transport-ws`` at ``<base_url>/graphql``: each
+        result's ``data`` as it comes. A dropped socket is reconnected and an ``events``
+        subscription resumed after the last event yielded (declare ``$since: ID``, pass
+        ``events(since: $since)``, select the event's ``id``). Closing it closes the socket."""
+        protocol, settings = _subscription(self.config, query, variables, request_options)
+        return AsyncSubscription(_subscribe.run_async(protocol, settings))
 
     async def close(self) -> None:
         await self._http.aclose()

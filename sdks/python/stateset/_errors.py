@@ -103,6 +103,15 @@ class APIError(StatesetError):
     """5xx, or an answer the SDK cannot read."""
 
 
+class SubscriberTooSlowError(StatesetError):
+    """A subscription fell too far behind and the server ended it; subscribe again with
+    ``since`` set to ``resume_after`` (the last event it was sent)."""
+
+    def __init__(self, message: str, *, resume_after: str | None = None, **rest: Any) -> None:
+        super().__init__(message, **rest)
+        self.resume_after = resume_after
+
+
 class SignatureVerificationError(StatesetError):
     """A webhook's ``StateSet-Signature`` does not verify."""
 
@@ -153,6 +162,11 @@ def error_from(
             decline_code=error.get("decline_code"),
             payment_id=error.get("payment_id"),
             **rest,
+        )
+    if code == "SUBSCRIBER_TOO_SLOW":
+        resume_after = error.get("resume_after")
+        return SubscriberTooSlowError(
+            message, resume_after=resume_after if isinstance(resume_after, str) else None, **rest
         )
     if cls is RateLimitError:
         limit = next(
