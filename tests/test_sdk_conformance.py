@@ -98,8 +98,6 @@ SDK_SUITES = {
         ran=re.compile(r"[1-9]\d* runs, \d+ assertions, 0 failures, 0 errors, 0 skips"),
     ),
 }  # fmt: skip
-# The SDKs merged so far (the others' suites join as they land).
-SDK_SUITES = {name: SDK_SUITES[name] for name in ("node", "go", "ruby")}
 
 
 def _toolchain(sdk: Sdk) -> None:
