@@ -31,3 +31,12 @@ def refs(spec: dict[str, Any]) -> list[str]:
     if spec["type"] == "list":
         return refs(spec["items"])
     return [spec["name"]] if spec["type"] == "ref" else []
+
+
+def nested_object(spec: dict[str, Any], objects: set[str]) -> str | None:
+    """The object type a field holds (itself, or as a list's items), if any."""
+    if spec["type"] == "list":
+        return nested_object(spec["items"], objects)
+    if spec["type"] == "ref" and spec["name"] in objects:
+        return str(spec["name"])
+    return None

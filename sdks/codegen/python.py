@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from .common import SDKS, pascal, refs
+from .common import SDKS, nested_object, pascal, refs
 
 PACKAGE = SDKS / "python" / "stateset"
 HEADER = '"""Generated from sdks/manifest.json by sdks/generate.py: do not edit by hand."""\n'
@@ -55,12 +55,7 @@ class Names:
         return text
 
     def nested(self, spec: dict[str, Any]) -> str | None:
-        """The object type a field holds (itself, or as a list's items), if any."""
-        if spec["type"] == "list":
-            return self.nested(spec["items"])
-        if spec["type"] == "ref" and spec["name"] in self.objects:
-            return str(spec["name"])
-        return None
+        return nested_object(spec, self.objects)
 
 
 def identifier(name: str) -> str:

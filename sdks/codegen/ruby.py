@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from .common import SDKS, pascal
+from .common import SDKS, nested_object, pascal
 
 LIB = SDKS / "ruby" / "lib" / "stateset"
 HEADER = (
@@ -237,12 +237,7 @@ class Names:
         return ""
 
     def nested(self, spec: dict[str, Any]) -> str | None:
-        """The object type a field holds (itself, or as a list's items), if any."""
-        if spec["type"] == "list":
-            return self.nested(spec["items"])
-        if spec["type"] == "ref" and spec["name"] in self.objects:
-            return str(spec["name"])
-        return None
+        return nested_object(spec, self.objects)
 
 
 def enums_file(manifest: dict[str, Any]) -> str:
