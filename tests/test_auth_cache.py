@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -213,6 +213,21 @@ def _serve(database_url: str, broadcast_url: str) -> Iterator[httpx.Client]:
         process.wait(timeout=20)
 
 
+def _within_a_second(
+    server: httpx.Client, key: str, answered: Callable[[httpx.Response], bool]
+) -> None:
+    """Another server hears of a change on the keys channel at once (milliseconds), but
+    over a socket of its own, so a request may reach it first; the promise is a second."""
+    deadline = time.monotonic() + 1.0
+    while not answered(gql(server, key, ME)):
+        assert time.monotonic() < deadline, "another server still trusts what changed"
+        time.sleep(0.02)
+
+
+def _refused(answer: httpx.Response) -> bool:
+    return answer.status_code == 401
+
+
 def _cli(database_url: str, broadcast_url: str, *args: str) -> None:
     done = run_cli(*args, database_url=database_url, broadcast_url=broadcast_url)
     assert done.returncode == 0, done.stderr
@@ -241,8 +256,8 @@ def test_a_key_revoked_through_one_server_is_refused_by_the_other_at_once(
         f"/v1/api_keys/{key_id}", headers={"Authorization": f"Bearer {account.sk_test}"}
     )
     assert revoked.status_code == 200, revoked.text
-    assert gql(second, secret, ME).status_code == 401
     assert gql(first, secret, ME).status_code == 401
+    _within_a_second(second, secret, _refused)
 
 
 def test_a_key_revoked_on_the_command_line_is_refused_by_every_server_at_once(
@@ -256,7 +271,7 @@ def test_a_key_revoked_on_the_command_line_is_refused_by_every_server_at_once(
         assert gql(server, secret, ME).status_code == 200
     _cli(postgres_url, redis_url, "keys", "revoke", key_id)
     for server in (first, second):
-        assert gql(server, secret, ME).status_code == 401
+        _within_a_second(server, secret, _refused)
 
 
 def test_a_plan_changed_on_the_command_line_applies_on_every_server_at_once(
@@ -270,6 +285,7 @@ def test_a_plan_changed_on_the_command_line_applies_on_every_server_at_once(
         assert data(answer)["account"]["plan"] == "FREE"
     _cli(postgres_url, redis_url, "accounts", "update", account.id, "--plan", "growth")
     for server in (first, second):
-        answer = gql(server, account.sk_test, ME)
-        assert answer.headers["X-RateLimit-Limit"] == "1000"
-        assert data(answer)["account"]["plan"] == "GROWTH"
+        _within_a_second(
+            server, account.sk_test, lambda answer: answer.headers["X-RateLimit-Limit"] == "1000"
+        )
+        assert data(gql(server, account.sk_test, ME))["account"]["plan"] == "GROWTH"
