@@ -93,6 +93,8 @@ def sdk_paging(language: str, base_url: str, key: str) -> tuple[int, float] | st
     if language == "node" and not (folder / "node_modules").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=folder, check=True)
     env = {**os.environ, **GO_ENV, "STATESET_BASE_URL": base_url, "STATESET_API_KEY": key}
+    # The Python SDK from the checkout, as the other languages' are.
+    env["PYTHONPATH"] = str(SDKS / "python")
     done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         return f"failed: {(done.stdout + done.stderr).strip()[-300:]}"
