@@ -13,7 +13,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from stateset_gql.graphql.export import sdl
-from tests.support import LiveServer
+from tests.order_support import CREATE, line, stock, unique_sku
+from tests.support import Account, LiveServer, create_customer, data, gql
 
 COMMITTED_SCHEMA = Path(__file__).resolve().parent.parent / "schema.graphql"
 NOTHING_LISTENS = "127.0.0.1:1"  # port 1: connections are refused at once
@@ -145,3 +146,29 @@ def test_the_exported_schema_matches_the_committed_file() -> None:
     assert sdl() == COMMITTED_SCHEMA.read_text(encoding="utf-8"), (
         "schema.graphql is out of date: run `make schema` and commit the result"
     )
+
+
+def test_metrics_say_how_long_writes_held_their_hot_rows(
+    client: httpx.Client, account: Account
+) -> None:
+    def held() -> float:
+        counts = samples(client, "stateset_stock_lock_seconds_count")
+        return counts[0][1] if counts else 0.0
+
+    before = held()
+    sku = unique_sku("HOT")
+    stock(account, sku, 10)
+    order = data(
+        gql(
+            client,
+            account.sk_test,
+            CREATE,
+            {"input": {"currency": "USD", "lineItems": [line(sku)]}},
+        )
+    )
+    assert order["createOrder"]["status"] == "PENDING"
+    # A customer holds no stock: it is not counted.
+    create_customer(client, account.sk_test, email=f"{secrets.token_hex(4)}@example.com")
+    assert held() == before + 1
+    buckets = samples(client, "stateset_stock_lock_seconds_bucket")
+    assert any(labels["le"] == "0.0005" for labels, _ in buckets)

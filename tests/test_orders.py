@@ -306,6 +306,11 @@ def test_insufficient_stock_is_409_naming_each_short_sku_and_creates_nothing(
     _assert_nothing_happened(client, account, plenty)
     assert stock_of(account, short)["reserved"] == 0
     assert len(events(client, account.sk_test)) == seen
+    # The stock is reserved last, at commit; a shortage found there is still the field's
+    # error, as GraphQL places any other.
+    answer = gql(client, account.sk_test, CREATE, {"input": fields}).json()
+    assert answer["data"] is None
+    assert answer["errors"][0]["path"] == ["createOrder"]
 
 
 def test_a_pending_order_can_be_edited_and_its_total_follows(

@@ -264,7 +264,9 @@ def _install_and_command(sdk: Sdk, script: Path, clean: Path) -> list[str]:
 
     if sdk.name == "python":
         run(sys.executable, "-m", "venv", clean / "venv")
-        run(clean / "venv/bin/python", "-m", "pip", "install", "-q", sdk.folder)
+        # From a copy: building in place would leave build/ in the checkout.
+        source = shutil.copytree(sdk.folder, clean / "sdk", ignore=shutil.ignore_patterns("build"))
+        run(clean / "venv/bin/python", "-m", "pip", "install", "-q", source)
         return [str(clean / "venv/bin/python"), str(script)]
     if sdk.name == "node":
         run("npm", "init", "-y")

@@ -13,6 +13,12 @@ transaction, so no change is ever without its event and no event without its cha
 The event counter row is locked last, after every other lock the transaction takes,
 which keeps lock order fixed and makes ``sequence`` follow commit order.
 
+The rows every writer of a product wants (its stock) are touched last: a service that
+moves stock defers the move (``settle_last``), and ``commit`` renders what it can first,
+then settles (the hot rows locked, changed, their events rendered), numbers and writes
+the events and commits at once — the hot rows are held for those statements alone, not
+for the rest of the request's Python. ``hot_locked_for`` says how long they were held.
+
 A change that other processes must hear of but that is no event (a key revoked, an
 account's plan changed: their cached principals) leaves a ``Notice`` on the session
 (``notify``); whoever commits takes them (``take_notices``) and announces them after the
@@ -22,6 +28,7 @@ commit. A rollback drops them.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -124,6 +131,20 @@ def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[s
     return {k: v for k, v in before.items() if k not in ALWAYS_CHANGED and after.get(k) != v}
 
 
+# Work on the hot rows, run by ``settle``.
+Settlement = Callable[[], Awaitable[None]]
+
+
+class Unsettled(Exception):
+    """A deferred move failed at settlement: ``error`` (a domain error, say 409 for stock
+    no longer there) of the root field ``field`` that deferred it."""
+
+    def __init__(self, field: str | None, error: Exception) -> None:
+        super().__init__(str(error))
+        self.field = field
+        self.error = error
+
+
 @dataclass
 class UnitOfWork:
     session: AsyncSession
@@ -131,7 +152,45 @@ class UnitOfWork:
     request_id: str | None = None
     idempotency_key: str | None = None
     pending: list[PendingEvent] = field(default_factory=list)
+    # The root field running now (set as each runs), named by a deferred move's failure.
+    current_field: str | None = None
+    # Seconds the hot rows were held, from their lock to the commit (None: none locked).
+    hot_locked_for: float | None = None
     _taken: dict[Subject, list[dict[str, Any]]] = field(default_factory=dict)
+    _settlements: list[tuple[str | None, Settlement]] = field(default_factory=list)
+    _hot_since: float | None = None
+
+    def settle_last(self, settlement: Settlement) -> None:
+        """Run ``settlement`` at commit, after everything else the request does."""
+        self._settlements.append((self.current_field, settlement))
+
+    def hot_rows_locked(self) -> None:
+        """The transaction now holds a hot row's lock (kept until it ends)."""
+        if self._hot_since is None:
+            self._hot_since = time.perf_counter()
+
+    async def settle(self) -> None:
+        """Runs the deferred moves, in order; ``Unsettled`` names the field whose failed.
+        The events announced so far are rendered first, outside the hot rows' locks."""
+        if not self._settlements:
+            return
+        await self._prerender()
+        settlements, self._settlements = self._settlements, []
+        for field_name, settlement in settlements:
+            try:
+                await settlement()
+            except Exception as exc:
+                raise Unsettled(field_name, exc) from exc
+
+    async def _prerender(self) -> None:
+        """Each pending event's object as of now, for subjects no settlement touches."""
+        waiting = [p for p in self.pending if p.rendered is None]
+        subjects = list(dict.fromkeys(p.subject for p in waiting))
+        if not subjects:
+            return
+        final = dict(zip(subjects, await self._render(subjects), strict=True))
+        for pending in waiting:
+            pending.rendered = final[pending.subject]
 
     async def _render(self, subjects: Sequence[Subject]) -> list[dict[str, Any]]:
         if self.render is None:
@@ -259,14 +318,20 @@ class UnitOfWork:
             event.sequence = numbered[event.id]
 
     async def commit(self) -> list[Event]:
-        """Write the events and commit; returns the events now committed."""
+        """Settle, write the events and commit; returns the events now committed."""
+        await self.settle()
         events = await self.write_events()
         await self.session.commit()
+        if self._hot_since is not None:
+            self.hot_locked_for = time.perf_counter() - self._hot_since
+            self._hot_since = None
         return events
 
     async def rollback(self) -> None:
         self.pending.clear()
         self._taken.clear()
+        self._settlements.clear()
+        self._hot_since = None
         take_notices(self.session)
         if self.session.in_transaction():  # a read answered without it has nothing to undo
             await self.session.rollback()

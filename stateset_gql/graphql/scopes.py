@@ -54,6 +54,8 @@ class Needs(FieldExtension):
 
     async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
         info.context.require(self.scope)
+        # Root fields of a mutation run one after another: a move one defers names it.
+        info.context.uow.current_field = str(info.path.key)
         return await next_(source, info, **kwargs)
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy import BigInteger, bindparam, case, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,6 +100,53 @@ def check_capacity(item: InventoryItem, adding: int, param: str) -> None:
         )
 
 
+def _moved(
+    location: str,
+    quantities: Mapping[str, int],
+    on_hand: int,
+    reserved: int,
+    require_available: bool,
+) -> Any:
+    """One UPDATE ... RETURNING for a whole move: the items locked in (sku, location)
+    order by its sub-select, each changed only if the change is allowed (what is wanted
+    is available, the count stays under ``MAX_QUANTITY``, stock stays consistent)."""
+    # Each sku's quantity, as a CASE on the row's sku (no VALUES list: SQLite cannot
+    # name its columns).
+    wanted = case(
+        {sku: bindparam(f"q_{n}", quantity, type_=BigInteger)
+         for n, (sku, quantity) in enumerate(sorted(quantities.items()))},
+        value=InventoryItem.sku,
+    )  # fmt: skip
+    locked = (
+        select(InventoryItem.id)
+        .where(
+            InventoryItem.owned_by_params(),
+            InventoryItem.location == location,
+            InventoryItem.sku.in_(sorted(quantities)),
+        )
+        .order_by(InventoryItem.sku, InventoryItem.location)
+        .with_for_update()
+        .subquery("locked")
+    )
+    new_on_hand = InventoryItem.on_hand + on_hand * wanted
+    new_reserved = InventoryItem.reserved + reserved * wanted
+    allowed = [
+        InventoryItem.id == locked.c.id,
+        new_reserved >= 0,
+        new_on_hand >= new_reserved,
+        new_on_hand <= MAX_QUANTITY,
+    ]
+    if require_available:
+        allowed.append(InventoryItem.on_hand - InventoryItem.reserved >= wanted)
+    return (
+        update(InventoryItem)
+        .where(*allowed)
+        .values(on_hand=new_on_hand, reserved=new_reserved, updated=bindparam("now"))
+        .returning(InventoryItem)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+
+
 async def _change_stock(
     uow: UnitOfWork,
     owner: Owner,
@@ -110,13 +158,61 @@ async def _change_stock(
     require_available: bool,
     lines: Mapping[str, str] | None = None,
 ) -> dict[str, InventoryItem]:
-    """Applies ``on_hand * q`` and ``reserved * q`` to each sku's item, all or nothing.
-    ``lines`` names where each sku was asked for (``line_items.0``), for the errors."""
+    """Applies ``on_hand * q`` and ``reserved * q`` to each sku's item, all or nothing, in
+    one statement that locks the items (in sku order) as it changes them: their locks are
+    held from here to the commit. ``lines`` names where each sku was asked for
+    (``line_items.0``), for the errors."""
+    statement = _moved(location, quantities, on_hand, reserved, require_available)
+    now = utcnow()
+    rows = await uow.session.execute(statement, {**owner.params(), "now": now})
+    uow.hot_rows_locked()
+    changed: dict[str, InventoryItem] = {item.sku: item for item in rows.scalars()}
+    if len(changed) != len(quantities):
+        await _refuse(uow, owner, location, quantities, changed, on_hand, require_available, lines)
+    skus = sorted(quantities)
+    # What each item was: the same row less this move (its representation, rendered from
+    # a copy, not read again).
+    befores = await uow.snapshots(
+        [
+            events.subject(_as_before(changed[sku], on_hand * quantities[sku],
+                                      reserved * quantities[sku]))
+            for sku in skus
+        ]
+    )  # fmt: skip
+    for sku, before in zip(skus, befores, strict=True):
+        events.emit_change(uow, before, changed[sku])
+    return changed
+
+
+def _as_before(item: InventoryItem, on_hand: int, reserved: int) -> InventoryItem:
+    """A detached copy of ``item`` as it was before ``on_hand`` and ``reserved`` were added."""
+    was = InventoryItem(
+        **{attr.key: getattr(item, attr.key) for attr in InventoryItem.__mapper__.column_attrs}
+    )
+    was.on_hand -= on_hand
+    was.reserved -= reserved
+    return was
+
+
+async def _refuse(
+    uow: UnitOfWork,
+    owner: Owner,
+    location: str,
+    quantities: Mapping[str, int],
+    changed: Mapping[str, InventoryItem],
+    on_hand: int,
+    require_available: bool,
+    lines: Mapping[str, str] | None,
+) -> None:
+    """Why the move left some items alone, as a 409 naming each (the request then rolls
+    back, the items it did change with it)."""
     items = await lock_items(
         session=uow.session, owner=owner, keys=[(sku, location) for sku in quantities]
     )
     problems = []
     for sku, quantity in sorted(quantities.items()):
+        if sku in changed:
+            continue
         item = items.get((sku, location))
         at = (lines or {}).get(sku)
         if item is None:
@@ -133,22 +229,7 @@ async def _change_stock(
             param=problems[0].param,
             details=problems,
         )
-    now = utcnow()
-    changed: dict[str, InventoryItem] = {}
-    skus = sorted(quantities)
-    befores = await uow.snapshots([events.subject(items[(sku, location)]) for sku in skus])
-    for sku, before in zip(skus, befores, strict=True):
-        quantity = quantities[sku]
-        item = items[(sku, location)]
-        item.on_hand += on_hand * quantity
-        item.reserved += reserved * quantity
-        if item.reserved < 0 or item.on_hand < item.reserved:
-            raise Conflict(f"Stock of sku '{sku}' at '{location}' is inconsistent", param="sku")
-        item.updated = now
-        events.emit_change(uow, before, item)
-        changed[sku] = item
-    await uow.session.flush()
-    return changed
+    raise Conflict(f"Stock at '{location}' cannot take this change", param="sku")
 
 
 async def reserve(
@@ -232,6 +313,7 @@ async def transfer(
     assert amount
     source_key, target_key = (sku_clean, source_location), (sku_clean, target_location)
     items = await lock_items(session=uow.session, owner=owner, keys=[source_key, target_key])
+    uow.hot_rows_locked()
     source = items.get(source_key)
     if source is None:
         raise NotFound(

@@ -31,6 +31,12 @@ class Metrics:
             ["type", "outcome"],
             registry=self.registry,
         )
+        self.hot_rows_held = Histogram(
+            "stateset_stock_lock_seconds",
+            "How long a write held its hot rows (stock), from their lock to its commit.",
+            buckets=(0.0005, *BUCKETS),
+            registry=self.registry,
+        )
         self.events = Counter(
             "stateset_events_written", "Events written to the outbox.", registry=self.registry
         )

@@ -138,7 +138,8 @@ async def _check_customer(uow: UnitOfWork, owner: Owner, customer_id: str | None
 
 
 async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
-    """A pending order whose line items are reserved at its location: all or nothing."""
+    """A pending order whose line items are reserved at its location: all or nothing.
+    The reservation is settled at commit, after the rest of the request."""
     check = Validator()
     items = rules.line_items(data.line_items, check)
     currency = rules.currency(data.currency, check)
@@ -186,9 +187,16 @@ async def create(*, uow: UnitOfWork, owner: Owner, data: OrderInput) -> Order:
     lines: dict[str, str] = {}
     for index, item in enumerate(items):
         lines.setdefault(item.sku, f"line_items.{index}")
-    await inventory.reserve(
-        uow=uow, owner=owner, location=location, quantities=quantities(items), lines=lines
-    )
+    wanted = quantities(items)
+
+    async def reserve() -> None:
+        await inventory.reserve(
+            uow=uow, owner=owner, location=location, quantities=wanted, lines=lines
+        )
+
+    # Last, at commit: every order of a popular product waits on its stock rows, so they
+    # are held for the reservation and the commit alone (a shortage still fails it all).
+    uow.settle_last(reserve)
     return order
 
 

@@ -26,7 +26,7 @@ from strawberry.types import ExecutionResult
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database, unavailable
-from stateset_gql.db.uow import Notice, Renderer, UnitOfWork, take_notices
+from stateset_gql.db.uow import Notice, Renderer, UnitOfWork, Unsettled, take_notices
 from stateset_gql.errors import ServiceUnavailable, StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
@@ -172,9 +172,17 @@ class Runner:
                             body=body,
                             shown_once=context.shown_once,
                         )
-                    events = await uow.commit()
-                    notices = take_notices(session)
-                    stored = claim is not None
+                    try:
+                        events = await uow.commit()
+                    except Unsettled as unsettled:
+                        # A move deferred to the end failed there (the stock went first):
+                        # nothing is kept, and the field answers that error.
+                        await uow.rollback()
+                        outcome = self._unsettled(unsettled, call.write, request_id)
+                        status, body = call.render(outcome)
+                    else:
+                        notices = take_notices(session)
+                        stored = claim is not None
                 else:
                     await uow.rollback()
         finally:
@@ -185,6 +193,8 @@ class Runner:
         for handle in self.on_notices if notices else ():
             await handle(notices)
         self.metrics.events.inc(len(events))
+        if uow.hot_locked_for is not None:
+            self.metrics.hot_rows_held.observe(uow.hot_locked_for)
         kind = "mutation" if call.write else "query"
         self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
         for hook in self.after_commit if events else ():
@@ -195,6 +205,14 @@ class Runner:
                 log.exception("after-commit work failed")
         engine = "compiled" if isinstance(result, CompiledResult) else "resolver"
         return Rendered(status=status, body=body, engine=engine)
+
+    def _unsettled(self, unsettled: Unsettled, write: bool, request_id: str) -> Outcome:
+        if not isinstance(unsettled.error, StateSetError):
+            raise unsettled.error
+        path = [unsettled.field] if unsettled.field else None
+        error = GraphQLError(str(unsettled.error), path=path, original_error=unsettled.error)
+        result = ExecutionResult(data=None, errors=[error])
+        return self._outcome(result, write, request_id, core_schema(self.engine.schema))
 
     @staticmethod
     def _outcome(
