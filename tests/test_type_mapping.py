@@ -11,7 +11,8 @@ from graphql import GraphQLObjectType, GraphQLSchema
 
 from stateset_gql.graphql.compiled.mapping import REGISTRY, Many, One, Registry, ResolverOnly
 from stateset_gql.graphql.internals import core_schema
-from stateset_gql.graphql.objects import Mapped, prepare
+from stateset_gql.graphql.objects import Mapped, loads_related, prepare
+from stateset_gql.graphql.render import KINDS
 from stateset_gql.graphql.schema import build_schema
 
 SCHEMA = build_schema()
@@ -70,3 +71,10 @@ def test_a_relation_is_resolved_only_as_its_table_declares() -> None:
         if isinstance(source, One | Many) and source.scope is not None
     }
     assert scoped == {"Order.customer": "customers:read"}
+
+
+def test_only_types_with_relations_load_related_rows_when_rendered() -> None:
+    # A render of these is one turn of the event loop (DataLoaders batch across
+    # subjects); the rest render field by field at once, as a write holding stock does.
+    loading = {kind for kind, (_, present) in KINDS.items() if loads_related(present)}
+    assert loading == {"order", "return"}

@@ -55,6 +55,26 @@ class Mapped:
         return plan.build(model)  # type: ignore[no-any-return]
 
 
+def loads_related(cls: type[Mapped]) -> bool:
+    """Whether building ``cls``'s fields may load related rows (through a DataLoader,
+    which batches across a turn of the event loop): a type with no ``One``/``Many``
+    resolves every field at once."""
+    plan = _PLANS.get(cls) or _plan(cls)
+    return bool(plan.relations) or any(
+        loads_related(_mapped(f.type, "")) for f in _nested_fields(cls)
+    )
+
+
+def _nested_fields(cls: type[Mapped]) -> list[StrawberryField]:
+    """``cls``'s fields that hold another mapped type read from the same row (``Same``)."""
+    definition = get_object_definition(cls, strict=True)
+    table = REGISTRY.tables[definition.name]
+    return [
+        f for f in definition.fields
+        if isinstance(table.fields.get(_NAMES.get_graphql_name(f)), Same)
+    ]  # fmt: skip
+
+
 async def _resolve(root: Any, info: Info) -> Any:
     relation = (_PLANS.get(type(root)) or _plan(type(root))).relations[info.field_name]
     return await relation.resolve(root, info)

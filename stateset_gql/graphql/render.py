@@ -36,6 +36,7 @@ from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.events.types import Event
 from stateset_gql.graphql.internals import core_schema, derived_schema
 from stateset_gql.graphql.inventory.types import InventoryItem
+from stateset_gql.graphql.objects import loads_related
 from stateset_gql.graphql.orders.types import Order
 from stateset_gql.graphql.representation.convert import to_representation
 from stateset_gql.graphql.representation.selection import selection
@@ -73,6 +74,8 @@ class _Kind:
     type_: GraphQLObjectType
     schema: GraphQLSchema
     document: DocumentNode
+    # Whether rendering it may load related rows (batched by DataLoaders).
+    loads_related: bool
 
 
 class Representation:
@@ -90,7 +93,9 @@ class Representation:
             types = list(core_schema(main).type_map.values())
             schema = derived_schema(main, GraphQLSchema(query=type_, types=types))
             document = self.engine.prepare(f"{{ {selection(type_)} }}", schema)
-            self._kinds[kind] = _Kind(model, present, type_, schema, document)
+            self._kinds[kind] = _Kind(
+                model, present, type_, schema, document, loads_related(present)
+            )
         return self._kinds[kind]
 
     async def _rows(self, session: AsyncSession, subjects: Sequence[Subject]) -> dict[Subject, Any]:
@@ -147,6 +152,10 @@ class Representation:
             body: dict[str, Any] = to_representation(result.data, kind.type_)
             return body
 
+        if not any(self._kind(s.kind).loads_related for s in subjects):
+            # Every field at once: one after another, with no turn of the event loop in
+            # between (a write renders its stock this way while it holds the stock's lock).
+            return [await one(s) for s in subjects]
         # Together, so the DataLoaders batch the related rows of every subject.
         return list(await asyncio.gather(*(one(s) for s in subjects)))
 
