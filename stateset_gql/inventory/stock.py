@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, case, select, tuple_, update
+from sqlalchemy import BigInteger, String, bindparam, case, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,29 +101,25 @@ def check_capacity(item: InventoryItem, adding: int, param: str) -> None:
         )
 
 
-def _moved(
-    location: str,
-    quantities: Mapping[str, int],
-    on_hand: int,
-    reserved: int,
-    require_available: bool,
-) -> Any:
-    """One UPDATE ... RETURNING for a whole move: the items locked in (sku, location)
-    order by its sub-select, each changed only if the change is allowed (what is wanted
-    is available, the count stays under ``MAX_QUANTITY``, stock stays consistent)."""
+@cache
+def _moved(skus: int, on_hand: int, reserved: int, require_available: bool) -> Any:
+    """One UPDATE ... RETURNING for a whole move of ``skus`` items: locked in (sku,
+    location) order by its sub-select, each changed only if the change is allowed (what is
+    wanted is available, the count stays under ``MAX_QUANTITY``, stock stays consistent).
+    Built once per shape; the skus (``sku_0``...), quantities (``q_0``...), location and
+    time are its parameters (``_move_params``)."""
     # Each sku's quantity, as a CASE on the row's sku (no VALUES list: SQLite cannot
     # name its columns).
     wanted = case(
-        {sku: bindparam(f"q_{n}", quantity, type_=BigInteger)
-         for n, (sku, quantity) in enumerate(sorted(quantities.items()))},
-        value=InventoryItem.sku,
+        *((InventoryItem.sku == bindparam(f"sku_{n}", type_=String),
+           bindparam(f"q_{n}", type_=BigInteger)) for n in range(skus)),
     )  # fmt: skip
     locked = (
         select(InventoryItem.id)
         .where(
             InventoryItem.owned_by_params(),
-            InventoryItem.location == location,
-            InventoryItem.sku.in_(sorted(quantities)),
+            InventoryItem.location == bindparam("at_location", type_=String),
+            InventoryItem.sku.in_([bindparam(f"sku_{n}", type_=String) for n in range(skus)]),
         )
         .order_by(InventoryItem.sku, InventoryItem.location)
         .with_for_update()
@@ -147,6 +144,14 @@ def _moved(
     )
 
 
+def _move_params(owner: Owner, location: str, quantities: Mapping[str, int]) -> dict[str, Any]:
+    params: dict[str, Any] = {**owner.params(), "at_location": location, "now": utcnow()}
+    for n, (sku, quantity) in enumerate(sorted(quantities.items())):
+        params[f"sku_{n}"] = sku
+        params[f"q_{n}"] = quantity
+    return params
+
+
 async def _change_stock(
     uow: UnitOfWork,
     owner: Owner,
@@ -162,9 +167,8 @@ async def _change_stock(
     one statement that locks the items (in sku order) as it changes them: their locks are
     held from here to the commit. ``lines`` names where each sku was asked for
     (``line_items.0``), for the errors."""
-    statement = _moved(location, quantities, on_hand, reserved, require_available)
-    now = utcnow()
-    rows = await uow.session.execute(statement, {**owner.params(), "now": now})
+    statement = _moved(len(quantities), on_hand, reserved, require_available)
+    rows = await uow.session.execute(statement, _move_params(owner, location, quantities))
     uow.hot_rows_locked()
     changed: dict[str, InventoryItem] = {item.sku: item for item in rows.scalars()}
     if len(changed) != len(quantities):
