@@ -62,7 +62,9 @@ def _varying(key: str, before: str, value: str, after: str, table: str = "") -> 
 
 def pay_order_script(key: str, order_ids: list[str]) -> str:
     """Each request pays another pending order; a thread takes every ``thread_count``-th
-    id. When the ids run out they repeat, and those answers are errors."""
+    id. When the ids run out they repeat, and those answers are errors. (wrk calls the
+    first thread's ``request`` once to check the script before the run: its first id is
+    not sent.)"""
     body = orjson.dumps({"query": PAY_ORDER, "variables": {"id": "@ID@"}}).decode()
     before, after = body.split("@ID@")
     table = "ids = {" + ", ".join(lua_string(i) for i in order_ids) + "}\n"
