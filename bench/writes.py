@@ -2,12 +2,12 @@
 before and after a change, side by side in one run.
 
 One PostgreSQL database (made by this checkout's migrations and seeded as
-``bench/run.py`` seeds it) and a server per side: ``after`` runs this checkout; with
-``--before DIR``, ``before`` runs the code of DIR, a copy of an older commit run with
-this same virtualenv (its directory goes first on ``PYTHONPATH``). Each row alternates
-the sides at the same concurrency, so both see the same machine and the same database
-state. The servers publish through Redis when ``--redis`` answers (production's
-setting), else ``memory://``. Nothing here is a pass/fail gate.
+``bench/run.py`` seeds it) and a server per side: ``this`` runs this checkout; with
+``--before DIR``, ``after`` runs this checkout and ``before`` the code of DIR, a copy of
+an older commit run with this same virtualenv (its directory goes first on
+``PYTHONPATH``). Each row alternates the sides at the same concurrency, so both see the
+same machine and the same database state. The servers publish through Redis when
+``--redis`` answers (production's setting), else ``memory://``. Nothing here is a pass/fail gate.
 
     git worktree add /tmp/base <commit>        # or: git archive <commit> | tar -x -C DIR
     python bench/writes.py [--before /tmp/base] [--seconds 5] [--clients 1,20]
@@ -345,8 +345,8 @@ def main() -> int:
     dsn = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
     url = dsn.replace("postgresql://", "postgresql+asyncpg://")
     broadcast = args.redis if redis_answers(args.redis) else "memory://"
-    code = {"before": args.before.resolve()} if args.before else {}
-    sides = [Side(side, path, url, broadcast) for side, path in {**code, "after": ROOT}.items()]
+    code = {"before": args.before.resolve(), "after": ROOT} if args.before else {"this": ROOT}
+    sides = [Side(side, path, url, broadcast) for side, path in code.items()]
     others = cpu_by_process()
     try:
         migrate.upgrade(url)
