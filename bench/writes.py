@@ -362,14 +362,15 @@ def main() -> int:
                   f"{args.seconds:.0f} s x {args.rounds} a row (p50: the rounds' median; p99 "
                   "and max: the worst round's); lock: stateset_stock_lock_seconds\n")  # fmt: skip
             print(hotproduct.table(rows))
-            if not any(r[9] != "—" for r in rows):
+            lock = hotproduct.HEADER.index("lock p50/p99 ms")
+            if all(r[lock] == "—" for r in rows):
                 print(f"\nno {hotproduct.LOCK_METRIC} histogram at /metrics: lock times not shown")
         if loadgen := [s for s in chosen if s in SCENARIOS]:
             loadgen_rows(sides, key, loadgen, args)
         print(f"\nPostgreSQL local, broadcast {broadcast}, before: {args.before or '—'}; load "
-              f"average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; other "
-              f"processes' CPU meanwhile (postgres includes this run's backends): "
-              f"{busiest(others, mine) or 'none'}")  # fmt: skip
+              f"average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; CPU "
+              f"meanwhile of the other processes still running (postgres includes this run's "
+              f"backends): {busiest(others, mine) or 'none'}")  # fmt: skip
         return 0
     finally:
         for side in sides:
