@@ -84,16 +84,16 @@ def create_customer_script(key: str) -> str:
 # ------------------------------------------------------------------ the lock histogram
 
 
-def lock_buckets(base_url: str) -> dict[float, float] | None:
-    """``stateset_stock_lock_seconds``' cumulative buckets (upper bound → count, summed
-    over any labels) from the server's ``/metrics``; None when it exports none."""
+def lock_buckets(base_url: str, metric: str = LOCK_METRIC) -> dict[float, float] | None:
+    """The histogram ``metric``'s cumulative buckets (upper bound → count, summed over
+    any labels) from the server's ``/metrics``; None when it exports none."""
     text = httpx.get(f"{base_url}/metrics", timeout=10).text
     buckets: dict[float, float] = {}
     for family in text_string_to_metric_families(text):
-        if family.name != LOCK_METRIC:
+        if family.name != metric:
             continue
         for sample in family.samples:
-            if sample.name == f"{LOCK_METRIC}_bucket":
+            if sample.name == f"{metric}_bucket":
                 bound = float(sample.labels["le"])
                 buckets[bound] = buckets.get(bound, 0.0) + sample.value
     return buckets or None

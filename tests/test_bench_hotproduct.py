@@ -96,6 +96,25 @@ def test_no_observations_have_no_quantile() -> None:
     assert hotproduct.quantile(0.5, hotproduct.observed(same, same)) is None
 
 
+def test_a_histogram_is_read_from_metrics_and_an_absent_one_is_none(
+    pg_server: LiveServer,
+) -> None:
+    # The server's request latency stands in for the stock-lock histogram it may export.
+    latency = "stateset_http_request_duration_seconds"
+    with httpx.Client(base_url=pg_server.base_url, timeout=30) as client:
+        client.get("/health")
+        before = hotproduct.lock_buckets(pg_server.base_url, latency)
+        for _ in range(5):
+            client.get("/health")
+    after = hotproduct.lock_buckets(pg_server.base_url, latency)
+    assert before is not None
+    assert after is not None
+    seen = hotproduct.observed(before, after)
+    assert seen[float("inf")] >= 5  # the /metrics scrape itself may be counted too
+    assert hotproduct.quantile(0.5, seen) is not None
+    assert hotproduct.lock_buckets(pg_server.base_url, "stateset_no_such_histogram") is None
+
+
 def test_the_hot_order_reserves_both_skus_every_request_without_errors(
     pg_server: LiveServer,
 ) -> None:
