@@ -66,6 +66,7 @@ migrate: install
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/writes.py --scenarios hot
 	$(BIN)/python bench/subscribers.py
 	$(BIN)/python bench/sdks.py
 

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -45,16 +46,31 @@ def serve(
     extra: tuple[str, ...] = (),
     *,
     compiled: bool = True,
+    code: Path | None = None,
 ) -> subprocess.Popen[bytes]:
+    """``stateset-gql serve`` on ``port``, once it answers ``/health``. ``code``: another
+    checkout to run with this same virtualenv (first on ``PYTHONPATH``, as the cwd)."""
     env = {**os.environ, "STATESET_DATABASE_URL": url, "STATESET_ENV": "test",
            "STATESET_LOG_LEVEL": "WARNING", "STATESET_BROADCAST_URL": broadcast_url,
            "STATESET_COMPILED_READS": "1" if compiled else "0"}  # fmt: skip
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     server = subprocess.Popen(
         [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port), *extra],
-        env=env, stdout=subprocess.DEVNULL,
+        env=env, cwd=code, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     wait_healthy(f"http://127.0.0.1:{port}")
     return server
+
+
+def serve_options(code: Path | None = None) -> str:
+    """What ``serve --help`` of ``code`` (this checkout when None) says: which options
+    that checkout's server takes."""
+    env = {**os.environ, "PYTHONPATH": str(code)} if code is not None else None
+    return subprocess.run(
+        [sys.executable, "-m", "stateset_gql.cli", "serve", "--help"],
+        env=env, cwd=code, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
 
 
 def fresh_database(requested: str, name: str) -> tuple[str, str, Callable[[], None]]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 from pathlib import Path
@@ -20,8 +21,58 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and of every live descendant (``serve --workers``
+    runs its workers as children). A child that exited is no longer counted."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it exited meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        family.update(children)
+        frontier.extend(children)
+    total = 0.0
+    for member in family:
+        with contextlib.suppress(OSError):  # it exited meanwhile
+            total += cpu_seconds(member)
+    return total
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """Every process's command name and CPU seconds so far: two snapshots show what else
+    ran on the machine meanwhile."""
+    found: dict[int, tuple[str, float]] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        found[int(stat.parent.name)] = (name, (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def busiest(before: dict[int, tuple[str, float]], mine: set[int], top: int = 4) -> str:
+    """The processes outside ``mine`` that used the most CPU since ``before``."""
+    used: dict[str, float] = {}
+    for pid, (name, seconds) in cpu_by_process().items():
+        if pid in mine:
+            continue
+        used[name] = used.get(name, 0.0) + seconds - before.get(pid, (name, 0.0))[1]
+    ranked = sorted(used.items(), key=lambda kv: -kv[1])[:top]
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in ranked if seconds >= 0.05)

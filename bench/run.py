@@ -18,7 +18,7 @@ prints their ratio: what counting every request in Redis costs.
                         [--redis redis://127.0.0.1:6379/0] [--webhooks 5000]
 
 The WebSocket subscribers benchmark is ``bench/subscribers.py`` (its own options);
-``make bench`` runs both.
+the hot-product writes are ``bench/writes.py --scenarios hot``; ``make bench`` runs them all.
 """
 
 from __future__ import annotations

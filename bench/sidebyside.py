@@ -11,17 +11,19 @@ that posts the body. Nothing here is a pass/fail gate: it prints what it measure
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import orjson
+
+from bench.wrk import Measured, lua_string
+from bench.wrk import missing as wrk_missing
+from bench.wrk import run as wrk_run
 
 CACHE = Path(os.environ.get("STATESET_BENCH_CACHE", Path.home() / ".cache" / "stateset-bench"))
 POSTGRAPHILE = CACHE / "postgraphile" / "node_modules" / ".bin" / "postgraphile"
@@ -59,22 +61,7 @@ wrk.method = "{method}"
 wrk.body = {body}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {key}"
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %f %f\\n", summary.requests, summary.duration,
-    summary.errors.status + summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
-end
 """
-_RESULT = re.compile(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)")
-
-
-@dataclass(frozen=True)
-class Measured:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
 
 
 @dataclass(frozen=True)
@@ -84,36 +71,17 @@ class Read:
     body: bytes | None  # None: a GET
 
 
-def _lua(read: Read, key: str, directory: str) -> str:
-    path = Path(directory) / f"{abs(hash(read))}.lua"
-    body = "nil" if read.body is None else _lua_string(read.body.decode())
-    path.write_text(
+def _lua(read: Read, key: str) -> str:
+    body = "nil" if read.body is None else lua_string(read.body.decode())
+    return (
         LUA.replace("{method}", "GET" if read.body is None else "POST")
         .replace("{body}", body)
         .replace("{key}", key)
     )
-    return str(path)
-
-
-def _lua_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def wrk(base_url: str, read: Read, key: str, connections: int, seconds: float) -> Measured:
-    with tempfile.TemporaryDirectory() as directory:
-        script = _lua(read, key, directory)
-        threads = min(connections, 2)
-        out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-             "--latency", "-s", script, base_url + read.path],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    found = _RESULT.search(out)
-    if found is None:
-        raise RuntimeError(f"wrk said: {out}")
-    requests, micros, errors, p50, p99 = found.groups()
-    return Measured(int(requests) / (int(micros) / 1e6), float(p50) / 1e3, float(p99) / 1e3,
-                    int(errors))  # fmt: skip
+    return wrk_run(base_url + read.path, _lua(read, key), connections, seconds)
 
 
 def _check(base_url: str, read: Read, key: str) -> None:
@@ -220,8 +188,8 @@ def run(
     free_port: int,
 ) -> None:
     """``ours``: name → base URL of each of this service's servers (compiled, resolvers)."""
-    if shutil.which("wrk") is None:
-        print("\nwrk is not installed (apt-get install -y wrk); no side-by-side table")
+    if (why := wrk_missing()) is not None:
+        print(f"\n{why}; no side-by-side table")
         return
     our_reads, their_reads = reads(account_id, order_id)
     measured: dict[tuple[str, str, int], Measured] = {}

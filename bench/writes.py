@@ -1,17 +1,31 @@
-"""``createOrder`` and the orders page before and after a change, side by side in one run.
+"""Writes on PostgreSQL: a hot product under wrk, and ``createOrder`` and the orders page
+before and after a change, side by side in one run.
 
-Two servers on one PostgreSQL database (made by this checkout's migrations and seeded as
-``bench/run.py`` seeds it): one runs this checkout, the other the code of ``--before``, a
-git worktree of an older commit run with this same virtualenv (its directory goes first
-on ``PYTHONPATH``). Each row alternates the two at the same concurrency, so both see the
-same machine and the same database state. Nothing here is a pass/fail gate.
+One PostgreSQL database (made by this checkout's migrations and seeded as
+``bench/run.py`` seeds it) and a server per side: ``this`` runs this checkout; with
+``--before DIR``, ``after`` runs this checkout and ``before`` the code of DIR, a copy of
+an older commit run with this same virtualenv (its directory goes first on
+``PYTHONPATH``). Each row alternates the sides at the same concurrency, so both see the
+same machine and the same database state. The servers publish through Redis when
+``--redis`` answers (production's setting), else ``memory://``. Nothing here is a pass/fail gate.
 
-    git worktree add /tmp/base <commit>
-    python bench/writes.py --before /tmp/base [--seconds 5] [--clients 1,20]
-                           [--scenarios createOrder,orders]
+    git worktree add /tmp/base <commit>        # or: git archive <commit> | tar -x -C DIR
+    python bench/writes.py [--before /tmp/base] [--seconds 5] [--clients 1,20]
+                           [--scenarios hot,createOrder,orders] [--workers 2]
 
-``orders`` is ``orders(first: 50)`` with each order's lines and customer, as in
-``bench/run.py``.
+``hot`` is issue 21's flash sale (``bench/hotproduct.py``): every order for one customer
+and the same two SKUs, driven by wrk at each ``--clients`` count, then ``payOrder`` and
+``createCustomer`` at one connection, each with the server's CPU a request (user +
+system of its processes over the run / requests) and, when the server exports
+``stateset_stock_lock_seconds``, how long stock rows stayed locked; beside them the
+database's ceiling, pgbench sending the same statements on the same rows
+(``bench/ceiling.py``), and with ``--workers N`` the hot order (and a small read) on
+``serve --workers N`` where that checkout's ``serve`` takes it. One table, with the
+issue's targets marked met or not.
+
+``createOrder`` spreads single-line orders over 20 SKUs and ``orders`` is
+``orders(first: 50)`` with each order's lines and customer, as in ``bench/run.py``
+(this process's own load generator).
 """
 
 from __future__ import annotations
@@ -25,38 +39,39 @@ import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
+import asyncpg
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.environment import PG_ADMIN, SKUS, free_port, pg_admin, wait_healthy  # noqa: E402
+from bench import ceiling, hotproduct, wrk  # noqa: E402
+from bench.environment import (  # noqa: E402
+    PG_ADMIN,
+    SKUS,
+    free_port,
+    pg_admin,
+    redis_answers,
+    serve,
+    serve_options,
+)
 from bench.loadgen import Connection  # noqa: E402
-from bench.run import CREATE_ORDER, ORDERS_QUERY, Result, _table, drive, seed  # noqa: E402
+from bench.procstats import busiest, cpu_by_process, tree_cpu_seconds  # noqa: E402
+from bench.run import (  # noqa: E402
+    CREATE_ORDER,
+    CUSTOMERS_QUERY,
+    ORDERS_QUERY,
+    Result,
+    _table,
+    drive,
+    seed,
+)
 from stateset_gql.db import migrate  # noqa: E402
 
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU the process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def serve(code: Path, url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(code),
-        "STATESET_DATABASE_URL": url,
-        "STATESET_ENV": "test",
-        "STATESET_LOG_LEVEL": "WARNING",
-        "STATESET_BROADCAST_URL": "memory://",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "stateset_gql.cli", "serve", "--port", str(port)],
-        env=env, cwd=code, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    wait_healthy(f"http://127.0.0.1:{port}")
-    return server
+HOT_SKUS = SKUS[:2]
+HOT_ORDER = hotproduct.Target(per_second=500, p99_ms=100, cpu_ms=1.5, clean=True)
+HOT_ORDER_ONE = hotproduct.Target(per_second=250, cpu_ms=1.5)
+PER_WRITE = hotproduct.Target(cpu_ms=1.5)
 
 
 async def create_orders(port: int, key: str, clients: int, seconds: float, name: str) -> Result:
@@ -86,76 +101,280 @@ async def read_orders(port: int, key: str, clients: int, seconds: float, name: s
 
 Scenario = Callable[[int, str, int, float, str], Coroutine[None, None, Result]]
 SCENARIOS: dict[str, Scenario] = {"createOrder": create_orders, "orders": read_orders}
+HOT = "hot"
+
+
+class Side:
+    """One checkout's code and the server running it."""
+
+    def __init__(self, name: str, code: Path, url: str, broadcast: str) -> None:
+        self.name, self.code, self.url, self.broadcast = name, code, url, broadcast
+        self.port = free_port()
+        self.server: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, extra: tuple[str, ...] = ()) -> Side:
+        self.server = serve(self.url, self.port, self.broadcast, extra, code=self.code)
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
+    @property
+    def pid(self) -> int:
+        assert self.server is not None
+        return self.server.pid
+
+
+def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> None:
+    """One wrk run of ``script`` on ``side``'s server into ``row``: its figures, the
+    server's CPU, and the lock histogram's observations meanwhile."""
+    buckets = hotproduct.lock_buckets(side.base_url)
+    start = tree_cpu_seconds(side.pid)
+    row.runs.append(wrk.run(side.base_url + "/graphql", script, row.connections, seconds))
+    row.cpu_seconds += tree_cpu_seconds(side.pid) - start
+    after = hotproduct.lock_buckets(side.base_url)
+    if buckets is not None and after is not None:
+        row.observe_lock(buckets, after)
+
+
+async def _first_customer(dsn: str, account_id: str) -> str:
+    conn = await asyncpg.connect(dsn)
+    try:
+        found = await conn.fetchval(
+            "SELECT id FROM customers WHERE account_id = $1 ORDER BY id LIMIT 1", account_id
+        )
+        return str(found)
+    finally:
+        await conn.close()
+
+
+async def _pending_orders(dsn: str, account_id: str, customer_id: str) -> list[str]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT id FROM orders WHERE account_id = $1 AND customer_id = $2 "
+            "AND status = 'pending' ORDER BY id",
+            account_id,
+            customer_id,
+        )
+        return [row["id"] for row in rows]
+    finally:
+        await conn.close()
+
+
+def hot(
+    sides: list[Side], key: str, account_id: str, args: argparse.Namespace, dsn: str
+) -> list[list[str]]:
+    """The hot-product rows, each alternating the sides ``args.rounds`` times."""
+    counts = [int(c) for c in args.clients.split(",")]
+    customer = asyncio.run(_first_customer(dsn, account_id))
+    order = hotproduct.create_order_script(key, CREATE_ORDER, customer, HOT_SKUS)
+    for side in sides:  # warm: prepared statements, caches, the pool's connections
+        wrk.run(side.base_url + "/graphql", order, 20, 1)
+    done: list[hotproduct.Row] = []
+
+    def alternate(name: str, connections: int, target: hotproduct.Target,
+                  script: Callable[[Side, int], str]) -> None:  # fmt: skip
+        rows = [hotproduct.Row(name, s.name, connections, target=target) for s in sides]
+        for round_ in range(args.rounds):
+            for side, row in zip(sides, rows, strict=True):
+                measure(side, row, script(side, round_), args.seconds)
+        done.extend(rows)
+
+    for connections in counts:
+        target = HOT_ORDER if connections >= 20 else HOT_ORDER_ONE
+        alternate("createOrder, hot", connections, target, lambda _s, _r: order)
+    pending = asyncio.run(_pending_orders(dsn, account_id, customer))
+    share = max(1, len(pending) // (len(sides) * args.rounds))
+
+    def pay(side: Side, round_: int) -> str:
+        at = (sides.index(side) * args.rounds + round_) * share
+        return hotproduct.pay_order_script(key, pending[at : at + share] or pending[:1])
+
+    alternate("payOrder", 1, PER_WRITE, pay)
+    alternate("createCustomer", 1, PER_WRITE, lambda _s, _r: hotproduct.create_customer_script(key))
+    rows = [row.cells() for row in done]
+    if args.workers:
+        rows += _workers(sides, key, args, order, counts)
+    rows += _ceiling(dsn, account_id, customer, counts, args)
+    return rows
+
+
+def _workers(
+    sides: list[Side], key: str, args: argparse.Namespace, order: str, counts: list[int]
+) -> list[list[str]]:
+    """The hot order and ``customers(first: 50)`` on ``serve --workers N`` (and the read
+    on the single process too, for the gain), where that side's ``serve`` takes it."""
+    rows: list[list[str]] = []
+    read = (
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+        f"wrk.body = {wrk.lua_string(orjson.dumps({'query': CUSTOMERS_QUERY}).decode())}\n"
+    )
+    for side in sides:
+        label = f"{side.name}, {args.workers} workers"
+        if "--workers" not in serve_options(side.code):
+            rows.append([f"serve --workers {args.workers}", label, "—", *["—"] * 8,
+                         "skipped: this checkout's serve has no --workers"])  # fmt: skip
+            continue
+        if side.broadcast == "memory://":
+            rows.append([f"serve --workers {args.workers}", label, "—", *["—"] * 8,
+                         "skipped: --workers needs Redis (see --redis)"])  # fmt: skip
+            continue
+        single = hotproduct.Row("customers(first: 50)", side.name, 20)
+        measure(side, single, read, args.seconds)
+        rows.append(single.cells())
+        many = Side(side.name, side.code, side.url, side.broadcast)
+        many.start(("--workers", str(args.workers)))
+        try:
+            wrk.run(many.base_url + "/graphql", order, 20, 1)
+            for connections in counts:
+                target = HOT_ORDER if connections >= 20 else HOT_ORDER_ONE
+                row = hotproduct.Row("createOrder, hot", label, connections, target=target)
+                for _ in range(args.rounds):
+                    measure(many, row, order, args.seconds)
+                rows.append(row.cells())
+            row = hotproduct.Row("customers(first: 50)", label, 20)
+            measure(many, row, read, args.seconds)
+            rows.append(row.cells())
+        finally:
+            many.stop()
+    return rows
+
+
+def _ceiling(
+    dsn: str, account_id: str, customer: str, counts: list[int], args: argparse.Namespace
+) -> list[list[str]]:
+    why = ceiling.missing()
+    if why is not None:
+        return [["pgbench ceiling", "database", "—", *["—"] * 8, f"skipped: {why}"]]
+    hot_rows = asyncio.run(ceiling.hot_rows(dsn, account_id, customer, HOT_SKUS))
+    rows = []
+    for clients in counts:
+        runs = [ceiling.run(dsn, hot_rows, clients, args.seconds) for _ in range(args.rounds)]
+        transactions = sum(r.transactions for r in runs)
+        per_second = transactions / sum(r.seconds for r in runs)
+        failed = sum(r.failed for r in runs)
+        notes = "; ".join(sorted({r.note for r in runs if r.note}))
+        rows.append([
+            "pgbench: the same statements", "database", str(clients), f"{per_second:,.0f}",
+            f"{sorted(r.p50_ms for r in runs)[len(runs) // 2]:.1f}",
+            f"{max(r.p99_ms for r in runs):.1f}", f"{max(r.max_ms for r in runs):.0f}",
+            f"{failed} failed" if failed else "0", "—", "—", "the ceiling", notes,
+        ])  # fmt: skip
+    return rows
+
+
+def loadgen_rows(sides: list[Side], key: str, chosen: list[str], args: argparse.Namespace) -> None:
+    """``createOrder`` over 20 SKUs and the orders page, on this process's load generator."""
+    counts = [int(c) for c in args.clients.split(",")]
+    for side in sides:
+        for run in SCENARIOS.values():
+            asyncio.run(run(side.port, key, 20, 1.0, side.name))
+    results: list[Result] = []
+    cpu: list[str] = []
+    for scenario in chosen:
+        run = SCENARIOS[scenario]
+        for clients in counts:
+            runs: dict[str, list[Result]] = {side.name: [] for side in sides}
+            used = {side.name: 0.0 for side in sides}
+            for _ in range(args.rounds):
+                for side in sides:
+                    start = tree_cpu_seconds(side.pid)
+                    label = f"{scenario} {side.name}"
+                    runs[side.name].append(
+                        asyncio.run(run(side.port, key, clients, args.seconds, label))
+                    )
+                    used[side.name] += tree_cpu_seconds(side.pid) - start
+            for name, done in runs.items():
+                per = used[name] / max(sum(r.requests for r in done), 1) * 1000
+                cpu.append(f"  {scenario:<12} {name:<7} {clients:>3} clients: {per:.2f} ms")
+                results.append(
+                    Result(
+                        done[0].name, clients, sum(r.requests for r in done),
+                        sum(r.errors for r in done), sum(r.seconds for r in done),
+                        [lat for r in done for lat in r.latencies],
+                    )
+                )  # fmt: skip
+    print(f"\n{', '.join(chosen)}: {args.seconds:.0f} s x {args.rounds} a row\n")
+    _table(results)
+    print("\nthe server's CPU per request (user + system):")
+    print("\n".join(cpu))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--before", required=True, type=Path, help="a worktree of the old code")
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--clients", default="1,20")
-    parser.add_argument("--seed", type=int, default=1000)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--before", type=Path, help="a checkout of the old code, side by side")
+    parser.add_argument("--seconds", type=float, default=5.0, help="a run (default 5)")
+    parser.add_argument("--clients", default="1,20", help="connections, comma separated")
+    parser.add_argument("--seed", type=int, default=1000, help="orders seeded first")
     parser.add_argument("--rounds", type=int, default=2, help="alternations per row")
-    parser.add_argument("--scenarios", default="createOrder,orders", help=", ".join(SCENARIOS))
+    parser.add_argument(
+        "--scenarios", default="hot,createOrder,orders", help=f"of {HOT}, {', '.join(SCENARIOS)}"
+    )
+    parser.add_argument("--workers", type=int, default=0, help="also serve --workers N (hot)")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("STATESET_TEST_REDIS", "redis://127.0.0.1:6379/0"),
+        help="the servers' broadcast when it answers, else memory://",
+    )
     args = parser.parse_args()
-    counts = [int(c) for c in args.clients.split(",")]
     chosen = args.scenarios.split(",")
-    unknown = set(chosen) - set(SCENARIOS)
+    unknown = set(chosen) - {HOT, *SCENARIOS}
     if unknown:
-        parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
+        parser.error(
+            f"unknown scenarios {sorted(unknown)}; choose from {HOT}, {', '.join(SCENARIOS)}"
+        )
+    if args.before is not None and not (args.before / "stateset_gql").is_dir():
+        parser.error(f"--before {args.before}: no stateset_gql package there")
+    if args.rounds < 1 or args.workers < 0 or args.seconds <= 0:
+        parser.error("--rounds must be at least 1, --seconds above 0, --workers 0 or more")
+    if HOT in chosen and (why := wrk.missing()) is not None:
+        parser.error(f"the {HOT} scenario needs wrk: {why}")
     name = f"stateset_bench_{secrets.token_hex(4)}"
     asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    url = f"{base}/{name}"
-    servers: list[subprocess.Popen[bytes]] = []
+    dsn = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    url = dsn.replace("postgresql://", "postgresql+asyncpg://")
+    broadcast = args.redis if redis_answers(args.redis) else "memory://"
+    code = {"before": args.before.resolve(), "after": ROOT} if args.before else {"this": ROOT}
+    sides = [Side(side, path, url, broadcast) for side, path in code.items()]
+    others = cpu_by_process()
     try:
         migrate.upgrade(url)
         print(f"seeding {args.seed} orders ...", flush=True)
-        key, _ = asyncio.run(seed(url, args.seed))
-        sides = {"before": args.before.resolve(), "after": ROOT}
-        ports = {side: free_port() for side in sides}
-        for side, code in sides.items():
-            servers.append(serve(code, url, ports[side]))
-        # Warm both: prepared statements, caches, the pool's connections.
+        key, account_id = asyncio.run(seed(url, args.seed))
         for side in sides:
-            for run in SCENARIOS.values():
-                asyncio.run(run(ports[side], key, 20, 1.0, side))
-        pids = dict(zip(sides, (server.pid for server in servers), strict=True))
-        results: list[Result] = []
-        cpu: list[str] = []
-        for scenario in chosen:
-            run = SCENARIOS[scenario]
-            for clients in counts:
-                runs: dict[str, list[Result]] = {side: [] for side in sides}
-                used = dict.fromkeys(sides, 0.0)
-                for _ in range(args.rounds):
-                    for side in sides:
-                        start = cpu_seconds(pids[side])
-                        label = f"{scenario} {side}"
-                        runs[side].append(
-                            asyncio.run(run(ports[side], key, clients, args.seconds, label))
-                        )
-                        used[side] += cpu_seconds(pids[side]) - start
-                for side, done in runs.items():
-                    served = sum(r.requests for r in done)
-                    per = used[side] / max(served, 1) * 1000
-                    cpu.append(f"  {scenario:<12} {side:<7} {clients:>3} clients: {per:.2f} ms")
-                for done in runs.values():
-                    results.append(
-                        Result(
-                            done[0].name, clients, sum(r.requests for r in done),
-                            sum(r.errors for r in done), sum(r.seconds for r in done),
-                            [lat for r in done for lat in r.latencies],
-                        )
-                    )  # fmt: skip
-        print(f"\npostgres, {args.seconds:.0f} s x {args.rounds} a row, before: {args.before}\n")
-        _table(results)
-        print("\nthe server process's CPU per request (user + system):")
-        print("\n".join(cpu))
+            side.start()
+        mine = {os.getpid(), *(side.pid for side in sides)}
+        load = os.getloadavg()[0]
+        if HOT in chosen:
+            rows = hot(sides, key, account_id, args, dsn)
+            print(f"\nhot product: one customer, {' and '.join(HOT_SKUS)} in every order; wrk, "
+                  f"{args.seconds:.0f} s x {args.rounds} a row (p50: the rounds' median; p99 "
+                  "and max: the worst round's); lock: stateset_stock_lock_seconds\n")  # fmt: skip
+            print(hotproduct.table(rows))
+            lock = hotproduct.HEADER.index("lock p50/p99 ms")
+            if all(r[lock] == "—" for r in rows):
+                print(f"\nno {hotproduct.LOCK_METRIC} histogram at /metrics: lock times not shown")
+        if loadgen := [s for s in chosen if s in SCENARIOS]:
+            loadgen_rows(sides, key, loadgen, args)
+        print(f"\nPostgreSQL local, broadcast {broadcast}, before: {args.before or '—'}; load "
+              f"average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; CPU "
+              f"meanwhile of the other processes still running (postgres includes this run's "
+              f"backends): {busiest(others, mine) or 'none'}")  # fmt: skip
         return 0
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+        for side in sides:
+            side.stop()
         asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 

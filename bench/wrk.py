@@ -1,0 +1,101 @@
+"""wrk (a Debian package: ``apt-get install -y wrk``) driven from a Lua script, and what
+it measured.
+
+A caller's script sets the request (``wrk.method``, ``wrk.body``, ``wrk.headers``, or a
+``request`` function); this module appends the hooks every run shares: each thread
+counts the 200 answers whose body holds ``"errors"`` (GraphQL errors), and ``done``
+prints one line with the requests, the duration, every kind of failure and the latency
+percentiles, which ``run`` parses. wrk gives up on a request after ``--timeout`` (2 s,
+its default), counted as a timeout.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+TIMEOUT_SECONDS = 2
+# setup/init/response/done: wrk calls each in every thread's own Lua state; ``done``
+# reads each thread's counter through the thread objects ``setup`` kept.
+HOOKS = """
+local threads = {}
+function setup(thread)
+  thread:set("thread_number", #threads + 1)
+  thread:set("thread_count", 0)
+  table.insert(threads, thread)
+  for _, t in ipairs(threads) do t:set("thread_count", #threads) end
+end
+function response(status, headers, body)
+  if status == 200 and string.find(body, '"errors"', 1, true) then
+    graphql_errors = (graphql_errors or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local graphql = 0
+  for _, t in ipairs(threads) do graphql = graphql + (t:get("graphql_errors") or 0) end
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %d %f %f %f\\n",
+    summary.requests, summary.duration, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.status, summary.errors.timeout, graphql,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+_RESULT = re.compile(r"RESULT" + r" (\d+)" * 8 + r" ([\d.]+)" * 3)
+
+
+@dataclass(frozen=True)
+class Measured:
+    requests: int
+    seconds: float
+    socket_errors: int  # connect, read, write
+    non_2xx: int
+    timeouts: int
+    graphql_errors: int  # 200 answers with "errors" in the body
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.socket_errors + self.non_2xx + self.timeouts + self.graphql_errors
+
+
+def lua_string(text: str) -> str:
+    """``text`` as a Lua string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def missing() -> str | None:
+    """Why wrk cannot run here, or None."""
+    return None if shutil.which("wrk") else "wrk is not installed (apt-get install -y wrk)"
+
+
+def run(url: str, script: str, connections: int, seconds: float) -> Measured:
+    """wrk on ``url`` with ``script`` (plus the shared hooks) for ``seconds``, at most two
+    threads (this machine's cores)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "script.lua"
+        path.write_text(script + HOOKS)
+        out = subprocess.run(
+            ["wrk", f"-t{min(connections, 2)}", f"-c{connections}",
+             f"-d{max(1, round(seconds))}s", f"--timeout={TIMEOUT_SECONDS}s", "-s", str(path),
+             url],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    found = _RESULT.search(out)
+    if found is None:
+        raise RuntimeError(f"wrk said: {out}")
+    requests, micros, connect, read, write, status, timeouts, graphql = map(int, found.groups()[:8])
+    p50, p99, most = (float(v) / 1e3 for v in found.groups()[8:])
+    return Measured(
+        requests=requests, seconds=micros / 1e6, socket_errors=connect + read + write,
+        non_2xx=status, timeouts=timeouts, graphql_errors=graphql, p50_ms=p50, p99_ms=p99,
+        max_ms=most,
+    )  # fmt: skip

@@ -1,0 +1,224 @@
+"""The hot-product benchmark's parts, against a real server and PostgreSQL: the wrk
+scripts send what they say and count GraphQL errors, the lock histogram's quantiles,
+and pgbench's ceiling writes exactly what one ``createOrder`` writes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from bench import ceiling, hotproduct, wrk
+from bench.run import CREATE_ORDER
+from tests.order_support import stock, stock_of, unique_sku
+from tests.support import Account, LiveServer, create_customer, new_account
+
+
+@pytest.fixture(scope="module")
+def pg_server(postgres_url: str) -> Iterator[LiveServer]:
+    live = LiveServer.start(database_url=postgres_url)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def _needs(why: str | None) -> None:
+    if why is not None:
+        pytest.skip(why)
+
+
+def _hot(server: LiveServer) -> tuple[Account, str, list[str]]:
+    account = new_account(server.database_url)
+    skus = sorted([unique_sku("HOT-A"), unique_sku("HOT-B")])
+    for sku in skus:
+        stock(account, sku, 1_000_000)
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        customer = create_customer(client, account.sk_test)["id"]
+    return account, customer, skus
+
+
+def _query(account: Account, sql: str, *args: Any) -> list[asyncpg.Record]:
+    async def run() -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(account.database_url.replace("+asyncpg", ""))
+        try:
+            return list(await conn.fetch(sql, account.id, *args))
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def _counts(account: Account) -> tuple[int, int, int]:
+    """The account's orders, line items and events, once requests wrk left in flight at
+    its end have finished (two readings 0.2 s apart agree)."""
+    found = _count_now(account)
+    while True:
+        time.sleep(0.2)
+        again = _count_now(account)
+        if again == found:
+            return found
+        found = again
+
+
+def _count_now(account: Account) -> tuple[int, int, int]:
+    row = _query(
+        account,
+        "SELECT (SELECT count(*) FROM orders WHERE account_id = $1), "
+        "(SELECT count(*) FROM order_line_items l JOIN orders o ON o.id = l.order_id "
+        " WHERE o.account_id = $1), (SELECT count(*) FROM events WHERE account_id = $1)",
+    )[0]
+    return row[0], row[1], row[2]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        (0.1, 0.005),  # the 10th of 100: the top of the first bucket
+        (0.5, 0.005 + 0.005 * 40 / 90),  # the 50th: the 40th of the 90 in (5 ms, 10 ms]
+        (0.99, 0.005 + 0.005 * 89 / 90),
+    ],
+)
+def test_lock_quantiles_interpolate_within_a_bucket(q: float, expected: float) -> None:
+    before = {0.005: 10.0, 0.01: 10.0, 0.1: 10.0, float("inf"): 10.0}
+    after = {0.005: 20.0, 0.01: 110.0, 0.1: 110.0, float("inf"): 110.0}
+    # Observed between the scrapes: 10 at most 5 ms, 90 more at most 10 ms.
+    assert hotproduct.quantile(q, hotproduct.observed(before, after)) == pytest.approx(expected)
+
+
+def test_no_observations_have_no_quantile() -> None:
+    same = {0.01: 4.0, float("inf"): 4.0}
+    assert hotproduct.quantile(0.5, hotproduct.observed(same, same)) is None
+
+
+def test_a_histogram_is_read_from_metrics_and_an_absent_one_is_none(
+    pg_server: LiveServer,
+) -> None:
+    # The server's request latency stands in for the stock-lock histogram it may export.
+    latency = "stateset_http_request_duration_seconds"
+    with httpx.Client(base_url=pg_server.base_url, timeout=30) as client:
+        client.get("/health")
+        before = hotproduct.lock_buckets(pg_server.base_url, latency)
+        for _ in range(5):
+            client.get("/health")
+    after = hotproduct.lock_buckets(pg_server.base_url, latency)
+    assert before is not None
+    assert after is not None
+    seen = hotproduct.observed(before, after)
+    assert seen[float("inf")] >= 5  # the /metrics scrape itself may be counted too
+    assert hotproduct.quantile(0.5, seen) is not None
+    assert hotproduct.lock_buckets(pg_server.base_url, "stateset_no_such_histogram") is None
+
+
+def test_the_hot_order_reserves_both_skus_every_request_without_errors(
+    pg_server: LiveServer,
+) -> None:
+    _needs(wrk.missing())
+    account, customer, skus = _hot(pg_server)
+    script = hotproduct.create_order_script(account.sk_test, CREATE_ORDER, customer, skus)
+    measured = wrk.run(pg_server.base_url + "/graphql", script, 2, 1)
+    assert measured.requests > 0
+    assert measured.errors == 0, measured
+    orders, lines, _ = _counts(account)
+    assert orders >= measured.requests  # a request cut off at the end may still commit
+    assert lines == 2 * orders
+    assert all(stock_of(account, sku)["reserved"] == orders for sku in skus)
+    assert (
+        _query(
+            account,
+            "SELECT count(*) FROM orders WHERE account_id = $1 AND customer_id = $2",
+            customer,
+        )[0][0]
+        == orders
+    )
+
+
+def test_paying_each_order_once_and_then_again_counts_graphql_errors(
+    pg_server: LiveServer,
+) -> None:
+    _needs(wrk.missing())
+    account, customer, skus = _hot(pg_server)
+    order = hotproduct.create_order_script(account.sk_test, CREATE_ORDER, customer, skus)
+    wrk.run(pg_server.base_url + "/graphql", order, 1, 1)
+    pending = [
+        r["id"] for r in _query(account, "SELECT id FROM orders WHERE account_id = $1 ORDER BY id")
+    ]
+    assert pending
+    first = wrk.run(
+        pg_server.base_url + "/graphql",
+        hotproduct.pay_order_script(account.sk_test, pending),
+        1,
+        1,
+    )
+    _counts(account)  # settled
+    paid = [
+        r["id"]
+        for r in _query(account, "SELECT id FROM orders WHERE account_id = $1 AND status = 'paid'")
+    ]
+    # Each request paid the next order of the list (one cut off at the end may have too);
+    # past its end the list starts again, and those orders are paid already. wrk calls
+    # the script once to check it before the run: that id may be skipped.
+    start = pending.index(min(paid))
+    assert start <= 1
+    assert sorted(paid) == pending[start : start + len(paid)]
+    assert first.graphql_errors == max(0, first.requests - (len(pending) - start)), first
+    again = wrk.run(
+        pg_server.base_url + "/graphql", hotproduct.pay_order_script(account.sk_test, paid), 1, 1
+    )
+    # Already paid: 200 with a GraphQL error each, counted as such, not as non-2xx.
+    assert again.graphql_errors == again.requests > 0
+    assert again.non_2xx == 0
+
+
+def test_each_create_customer_request_makes_a_customer_of_its_own(
+    pg_server: LiveServer,
+) -> None:
+    _needs(wrk.missing())
+    account = new_account(pg_server.database_url)
+    script = hotproduct.create_customer_script(account.sk_test)
+    measured = wrk.run(pg_server.base_url + "/graphql", script, 2, 1)
+    assert measured.requests > 0
+    assert measured.errors == 0, measured
+    made = _query(account, "SELECT count(DISTINCT email) FROM customers WHERE account_id = $1")
+    assert made[0][0] >= measured.requests
+
+
+def test_the_pgbench_ceiling_writes_what_one_create_order_writes(
+    pg_server: LiveServer,
+) -> None:
+    _needs(ceiling.missing())
+    _needs(wrk.missing())
+    account, customer, skus = _hot(pg_server)
+    order = hotproduct.create_order_script(account.sk_test, CREATE_ORDER, customer, skus)
+    wrk.run(pg_server.base_url + "/graphql", order, 1, 1)
+    by_server = _counts(account)
+    per_order = (1, by_server[1] // by_server[0], by_server[2] // by_server[0])
+    assert per_order == (1, 2, 3)  # the order, two lines; order.created, two inventory.updated
+    dsn = account.database_url.replace("+asyncpg", "")
+    rows = asyncio.run(ceiling.hot_rows(dsn, account.id, customer, skus))
+    measured = ceiling.run(dsn, rows, 2, 1)
+    assert measured.transactions > 0
+    assert (measured.failed, measured.note) == (0, "")
+    after = _counts(account)
+    made = after[0] - by_server[0]
+    assert made == measured.transactions
+    assert (after[1] - by_server[1], after[2] - by_server[2]) == (2 * made, 3 * made)
+    assert all(stock_of(account, sku)["reserved"] == after[0] for sku in skus)
+    # The counter numbered pgbench's events with the server's, without a gap.
+    sequences = [
+        r[0]
+        for r in _query(
+            account, "SELECT sequence FROM events WHERE account_id = $1 ORDER BY sequence"
+        )
+    ]
+    assert sequences == list(range(1, len(sequences) + 1))
+    unmarked = _query(
+        account, "SELECT count(*) FROM events WHERE account_id = $1 AND published_at IS NULL "
+        "AND request_id = 'req_pgbench'"
+    )  # fmt: skip
+    assert unmarked[0][0] == 0
