@@ -5,13 +5,13 @@ What the server sends for ``createOrder`` with a customer and two lines, on Post
 (``tests/test_order_statements.py`` pins it; PostgreSQL's ``log_statement = all`` on a
 private database shows it), in one transaction: the customer looked up, the order
 inserted, its two line items inserted (one statement), the two stock rows locked in
-(sku, location) order, both updated (one round trip), the account's event counter
+(sku, location) order and updated if the stock is there (one UPDATE ... RETURNING whose
+sub-select locks them), the account's event counter
 bumped and the three events (``order.created`` and two ``inventory.updated``, their
 bodies as the server rendered them) inserted (one statement); then, after the commit,
 the events marked published in a transaction of their own (``synchronous_commit`` off).
-The script below does that against the same account, customer and stock rows, with the
-two updates in one pipeline as asyncpg's ``executemany`` sends them. The difference: the
-event bodies are one literal of the prepared statement, not a parameter.
+The script below does that against the same account, customer and stock rows. The
+difference: the event bodies are one literal of the prepared statement, not a parameter.
 """
 
 from __future__ import annotations
@@ -96,12 +96,7 @@ def script(rows: HotRows) -> str:
         f"({order}, {n}, {_literal(sku)}, 'hot', 1, 1999, 1999)"
         for n, (_, sku) in enumerate(rows.items)
     )
-    keys = ", ".join(f"({_literal(sku)}, 'default')" for _, sku in rows.items)
-    updates = "\n".join(
-        "UPDATE inventory_items SET reserved = reserved + 1, updated = now() "
-        f"WHERE id = {_literal(item_id)};"
-        for item_id, _ in rows.items
-    )
+    skus = ", ".join(_literal(sku) for _, sku in rows.items)
     amount = 1999 * len(rows.items)
     event_id = "('evt_pgb' || CAST(:oid AS text) || '_' || e.position)"
     marks = ", ".join(
@@ -121,13 +116,12 @@ INSERT INTO orders (customer_id, currency, subtotal, tax, shipping_cost, amount,
   '{{}}'::jsonb, now(), now());
 INSERT INTO order_line_items (order_id, position, sku, name, quantity, unit_amount, amount)
   VALUES {lines} RETURNING id;
-SELECT sku, name, location, on_hand, reserved, low_stock_threshold, id, account_id, livemode,
-  metadata, created, updated FROM inventory_items
-  WHERE account_id = {account} AND livemode = false AND (sku, location) IN ({keys})
-  ORDER BY sku, location FOR UPDATE;
-\\startpipeline
-{updates}
-\\endpipeline
+UPDATE inventory_items SET reserved = inventory_items.reserved + 1, updated = now()
+  FROM (SELECT id FROM inventory_items
+    WHERE account_id = {account} AND livemode = false AND location = 'default'
+    AND sku IN ({skus}) ORDER BY sku, location FOR UPDATE) AS locked
+  WHERE inventory_items.id = locked.id AND inventory_items.on_hand - inventory_items.reserved >= 1
+  RETURNING inventory_items.*;
 WITH counter AS (
   UPDATE event_counters SET value = value + {len(rows.events)}
   WHERE account_id = {account} AND livemode = false RETURNING value
