@@ -136,12 +136,16 @@ def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> Non
     """One wrk run of ``script`` on ``side``'s server into ``row``: its figures, the
     server's CPU, and the lock histogram's observations meanwhile."""
     buckets = hotproduct.lock_buckets(side.base_url)
+    counter = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
     start = tree_cpu_seconds(side.pid)
     row.runs.append(wrk.run(side.base_url + "/graphql", script, row.connections, seconds))
     row.cpu_seconds += tree_cpu_seconds(side.pid) - start
     after = hotproduct.lock_buckets(side.base_url)
     if buckets is not None and after is not None:
         row.observe_lock(buckets, after)
+    counter_after = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
+    if counter is not None and counter_after is not None:
+        row.observe_counter(counter, counter_after)
 
 
 async def _first_customer(dsn: str, account_id: str) -> str:
@@ -360,7 +364,8 @@ def main() -> int:
             rows = hot(sides, key, account_id, args, dsn)
             print(f"\nhot product: one customer, {' and '.join(HOT_SKUS)} in every order; wrk, "
                   f"{args.seconds:.0f} s x {args.rounds} a row (p50: the rounds' median; p99 "
-                  "and max: the worst round's); lock: stateset_stock_lock_seconds\n")  # fmt: skip
+                  "and max: the worst round's); locks: stateset_stock_lock_seconds, "
+                  "stateset_event_counter_lock_seconds\n")  # fmt: skip
             print(hotproduct.table(rows))
             lock = hotproduct.HEADER.index("lock p50/p99 ms")
             if all(r[lock] == "—" for r in rows):

@@ -148,7 +148,7 @@ def test_the_exported_schema_matches_the_committed_file() -> None:
     )
 
 
-def test_metrics_say_how_long_writes_held_their_hot_rows(
+def test_metrics_say_how_long_writes_held_their_hot_rows_and_event_counter(
     client: httpx.Client, account: Account
 ) -> None:
     def held() -> float:
@@ -172,3 +172,7 @@ def test_metrics_say_how_long_writes_held_their_hot_rows(
     assert held() == before + 1
     buckets = samples(client, "stateset_stock_lock_seconds_bucket")
     assert any(labels["le"] == "0.0005" for labels, _ in buckets)
+    # Every write with events takes its account's event counter: both were counted.
+    counter = samples(client, "stateset_event_counter_lock_seconds_count")
+    assert counter
+    assert counter[0][1] >= 2

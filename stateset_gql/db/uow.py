@@ -154,11 +154,14 @@ class UnitOfWork:
     pending: list[PendingEvent] = field(default_factory=list)
     # The root field running now (set as each runs), named by a deferred move's failure.
     current_field: str | None = None
-    # Seconds the hot rows were held, from their lock to the commit (None: none locked).
+    # Seconds the hot rows were held, from their lock to the commit (None: none locked),
+    # and the account's event counter likewise.
     hot_locked_for: float | None = None
+    counter_locked_for: float | None = None
     _taken: dict[Subject, list[dict[str, Any]]] = field(default_factory=dict)
     _settlements: list[tuple[str | None, Settlement]] = field(default_factory=list)
     _hot_since: float | None = None
+    _counter_since: float | None = None
 
     def settle_last(self, settlement: Settlement) -> None:
         """Run ``settlement`` at commit, after everything else the request does."""
@@ -285,6 +288,10 @@ class UnitOfWork:
         self._taken.clear()
         return written
 
+    def _counter_locked(self) -> None:
+        if self._counter_since is None:
+            self._counter_since = time.perf_counter()
+
     def _in_one_statement(self) -> bool:
         """PostgreSQL, with the JSON columns written as ``json.dumps`` writes them."""
         dialect = self.session.get_bind().dialect
@@ -292,6 +299,7 @@ class UnitOfWork:
 
     async def _count(self, owner: Owner, events: list[Event]) -> None:
         """Takes the events' sequence numbers from the owner's counter."""
+        self._counter_locked()
         last = (
             await self.session.execute(_COUNT_EVENTS, {**owner.params(), "count": len(events)})
         ).scalar_one()
@@ -310,6 +318,7 @@ class UnitOfWork:
             **owner.params(), "count": len(events), "request_id": self.request_id,
             "idempotency_key": self.idempotency_key, "events": json.dumps(rows),
         }  # fmt: skip
+        self._counter_locked()
         result = await self.session.execute(_COUNT_AND_INSERT, params)
         numbered: dict[str, int] = {str(row[0]): int(row[1]) for row in result}
         if len(numbered) != len(events):
@@ -322,16 +331,18 @@ class UnitOfWork:
         await self.settle()
         events = await self.write_events()
         await self.session.commit()
+        done = time.perf_counter()
         if self._hot_since is not None:
-            self.hot_locked_for = time.perf_counter() - self._hot_since
-            self._hot_since = None
+            self.hot_locked_for, self._hot_since = done - self._hot_since, None
+        if self._counter_since is not None:
+            self.counter_locked_for, self._counter_since = done - self._counter_since, None
         return events
 
     async def rollback(self) -> None:
         self.pending.clear()
         self._taken.clear()
         self._settlements.clear()
-        self._hot_since = None
+        self._hot_since = self._counter_since = None
         take_notices(self.session)
         if self.session.in_transaction():  # a read answered without it has nothing to undo
             await self.session.rollback()

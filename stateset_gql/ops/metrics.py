@@ -37,6 +37,13 @@ class Metrics:
             buckets=(0.0005, *BUCKETS),
             registry=self.registry,
         )
+        self.event_counter_held = Histogram(
+            "stateset_event_counter_lock_seconds",
+            "How long a write held its account's event counter, from numbering its events "
+            "to its commit (every write of an account takes turns on it).",
+            buckets=(0.0005, *BUCKETS),
+            registry=self.registry,
+        )
         self.events = Counter(
             "stateset_events_written", "Events written to the outbox.", registry=self.registry
         )

@@ -195,6 +195,8 @@ class Runner:
         self.metrics.events.inc(len(events))
         if uow.hot_locked_for is not None:
             self.metrics.hot_rows_held.observe(uow.hot_locked_for)
+        if uow.counter_locked_for is not None:
+            self.metrics.event_counter_held.observe(uow.counter_locked_for)
         kind = "mutation" if call.write else "query"
         self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
         for hook in self.after_commit if events else ():
