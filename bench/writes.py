@@ -367,7 +367,7 @@ def main() -> int:
                   "and max: the worst round's); locks: stateset_stock_lock_seconds, "
                   "stateset_event_counter_lock_seconds\n")  # fmt: skip
             print(hotproduct.table(rows))
-            lock = hotproduct.HEADER.index("lock p50/p99 ms")
+            lock = hotproduct.HEADER.index("stock lock p50/p99 ms")
             if all(r[lock] == "—" for r in rows):
                 print(f"\nno {hotproduct.LOCK_METRIC} histogram at /metrics: lock times not shown")
         if loadgen := [s for s in chosen if s in SCENARIOS]:
