@@ -21,6 +21,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from stateset_gql.access.principal import Principal
 from stateset_gql.db.listing import Order, PageRequest
 from stateset_gql.db.owner import Owner
 from stateset_gql.db.pages import PageShape, page_shape, shaped_query
@@ -45,7 +46,6 @@ from stateset_gql.graphql.compiled.plan import (
     cursor_slot,
     switches,
 )
-from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import bind_processors
 from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
 from stateset_gql.naming import to_snake
@@ -175,7 +175,8 @@ class CompiledReads:
         document: DocumentNode,
         variables: dict[str, Any] | None,
         operation_name: str | None,
-        context: Context,
+        principal: Principal,
+        reader: AsyncEngine,
         *,
         form: Form = GRAPHQL,
     ) -> dict[str, Any] | None:
@@ -188,15 +189,13 @@ class CompiledReads:
         if isinstance(coerced, list):
             return None
         plan = self.plan(query, document, operation, coerced, operation_name, form)
-        if plan is None or not all(context.principal.can(s) for s in plan.scopes):
+        if plan is None or not all(principal.can(s) for s in plan.scopes):
             return None
-        # One pooled connection of its own for the operation's statements, not the
-        # request's ORM session: a compiled read needs none of its machinery.
-        reader = context.session.bind
-        assert isinstance(reader, AsyncEngine)
+        # One pooled connection (autocommit: a read needs no transaction) for the
+        # operation's statements; a compiled read needs no ORM session.
         try:
             async with reader.connect() as connection:
-                return await self._roots(plan, coerced, context, connection, form)
+                return await self._roots(plan, coerced, principal, connection, form)
         except StateSetError:
             return None
 
@@ -204,7 +203,7 @@ class CompiledReads:
         self,
         plan: Plan,
         coerced: VariableValues,
-        context: Context,
+        principal: Principal,
         connection: AsyncConnection,
         form: Form,
     ) -> dict[str, Any] | None:
@@ -221,22 +220,21 @@ class CompiledReads:
                 # The id's prefix says which table; an unknown one, or a type the key
                 # may not read, is the resolver path's to answer.
                 variant = root.variants.get(str(args["id"]).partition("_")[0])
-                if variant is None or not all(context.principal.can(s) for s in variant.scopes):
+                if variant is None or not all(principal.can(s) for s in variant.scopes):
                     return None
-                value = await self._object(variant, args, context, connection)
+                value = await self._object(variant, args, principal.owner, connection)
             elif root.kind == "object":
-                value = await self._object(root, args, context, connection)
+                value = await self._object(root, args, principal.owner, connection)
             else:
-                value = await self._connection(root, args, context, connection, form)
+                value = await self._connection(root, args, principal.owner, connection, form)
             if value is None:
                 return None
             data[root.key] = value
         return data
 
     async def _object(
-        self, root: RootPlan, args: dict[str, Any], context: Context, connection: AsyncConnection
+        self, root: RootPlan, args: dict[str, Any], owner: Owner, connection: AsyncConnection
     ) -> orjson.Fragment | None:
-        owner = context.principal.owner
         given = {"account_id": owner.account_id, "livemode": owner.livemode, "id": args["id"]}
         text, values = root.template.render(given)
         result = await connection.exec_driver_sql(text, tuple(values))
@@ -247,11 +245,11 @@ class CompiledReads:
         self,
         root: RootPlan,
         args: dict[str, Any],
-        context: Context,
+        owner: Owner,
         connection: AsyncConnection,
         form: Form,
     ) -> orjson.Fragment | Page:
-        statement, values = self._page(root, args, context.principal.owner)
+        statement, values = self._page(root, args, owner)
         row: Any = (await connection.exec_driver_sql(statement.prepared.text, values)).one()
         if not form.pages:
             return orjson.Fragment(row[0])
