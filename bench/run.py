@@ -35,6 +35,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import orjson
 
@@ -395,6 +396,7 @@ def _side_by_side(url: str, key: str, account_id: str, seconds: float) -> None:
         serve(url, ports["resolvers"], "memory://", compiled=False),
     ]
     try:
+        _relayed(url)
         base = f"http://127.0.0.1:{ports['compiled']}"
         auth = {"Authorization": f"Bearer {key}"}
         first = httpx.post(f"{base}/graphql", headers=auth,
@@ -416,6 +418,26 @@ def _side_by_side(url: str, key: str, account_id: str, seconds: float) -> None:
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
+
+
+def _relayed(url: str, timeout: float = 300.0) -> None:
+    """Waits until the servers' relay has published the seeded events (the seed commits
+    them unpublished, and each ``serve`` on memory:// relays them): reads measured while
+    it works would measure the relay too."""
+
+    async def unpublished() -> int:
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+        try:
+            found: int = await conn.fetchval(
+                "SELECT count(*) FROM events WHERE published_at IS NULL"
+            )
+            return found
+        finally:
+            await conn.close()
+
+    deadline = time.monotonic() + timeout
+    while asyncio.run(unpublished()) and time.monotonic() < deadline:
+        time.sleep(1)
 
 
 def _webhooks(url: str, redis_url: str, count: int, database: str) -> None:

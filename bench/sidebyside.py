@@ -5,7 +5,9 @@ PostGraphile runs on the same database (installed with npm into
 otherwise), over the tables this service's migrations made, with each read's
 condition on the account and the mode. wrk (a Debian package) drives both over
 keep-alive connections on loopback, at 1 and at 20 connections, from a Lua script
-that posts the body. Nothing here is a pass/fail gate: it prints what it measured.
+that posts the body. Beside them, the orders page from a bare ASGI app that runs the
+same one SQL statement with asyncpg (``bench/bare.py``): the floor under that read.
+Nothing here is a pass/fail gate: it prints what it measured.
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import orjson
+from graphql import parse
 
 from bench.wrk import Measured, lua_string
 from bench.wrk import missing as wrk_missing
 from bench.wrk import run as wrk_run
+from stateset_gql.db.owner import Owner
+from stateset_gql.graphql.engine import GraphQLEngine
+from stateset_gql.graphql.schema import build_schema
 
 CACHE = Path(os.environ.get("STATESET_BENCH_CACHE", Path.home() / ".cache" / "stateset-bench"))
 POSTGRAPHILE = CACHE / "postgraphile" / "node_modules" / ".bin" / "postgraphile"
@@ -128,6 +135,37 @@ def start_postgraphile(dsn: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("PostGraphile did not start")
 
 
+def bare_statement(account_id: str) -> dict[str, object]:
+    """The one statement this service sends for the orders page (test mode)."""
+    engine = GraphQLEngine(build_schema(), compiled=True)
+    assert engine.compiled is not None
+    text, values = engine.compiled.connection_statement(
+        ORDERS, parse(ORDERS), Owner(account_id, livemode=False)
+    )
+    return {"root": "orders", "text": text, "values": list(values)}
+
+
+def start_bare(
+    dsn: str, port: int, statement: dict[str, object], directory: str
+) -> subprocess.Popen[bytes]:
+    path = Path(directory) / "statement.json"
+    path.write_bytes(orjson.dumps(statement))
+    bare = Path(__file__).with_name("bare.py")
+    server = subprocess.Popen(
+        [sys.executable, str(bare), str(port), str(path), dsn],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(f"http://127.0.0.1:{port}/graphql", content=b"{}")
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the bare app did not start")
+
+
 def reads(account_id: str, order_id: str) -> tuple[list[Read], list[Read]]:
     """The four reads on this service, and the same three GraphQL ones on PostGraphile."""
 
@@ -177,6 +215,20 @@ def table(
         print(f"| {read.name} | " + " | ".join(cells) + f" | {', '.join(ratios)} |")
 
 
+def bare_table(read: Read, measured: dict[tuple[str, str, int], Measured], ours: str) -> None:
+    print(f"\n{read.name}: this service ({ours}) against the bare one-SQL app")
+    for connections in CONNECTIONS:
+        us = measured.get((ours, read.name, connections))
+        bare = measured.get(("bare", read.name, connections))
+        if us is None or bare is None:
+            continue
+        print(
+            f"  {connections:>2} conn: {us.requests_per_second:,.0f} vs "
+            f"{bare.requests_per_second:,.0f} req/s (p99 {us.p99_ms:.1f} vs {bare.p99_ms:.1f} ms)"
+            f" = {us.requests_per_second / bare.requests_per_second:.2f}x"
+        )
+
+
 def run(
     *,
     ours: dict[str, str],
@@ -201,6 +253,17 @@ def run(
                     base_url, read, key, connections, seconds
                 )
     servers = list(ours)
+    with tempfile.TemporaryDirectory() as directory:
+        port = free_port
+        bare = start_bare(pg_dsn, port, bare_statement(account_id), directory)
+        try:
+            for connections in CONNECTIONS:
+                measured[("bare", our_reads[0].name, connections)] = wrk(
+                    f"http://127.0.0.1:{port}", our_reads[0], key, connections, seconds
+                )
+        finally:
+            bare.terminate()
+            bare.wait(timeout=20)
     why_not = ensure_postgraphile()
     if why_not is not None:
         print(f"\nPostGraphile skipped: {why_not}")
@@ -220,4 +283,5 @@ def run(
         servers.append("postgraphile")
     print(f"\nside by side, wrk on loopback, {seconds:.0f} s a cell, one process each:\n")
     table(our_reads, measured, servers)
+    bare_table(our_reads[0], measured, servers[0])
     sys.stdout.flush()

@@ -304,6 +304,69 @@ def test_the_sql_text_is_the_same_from_page_to_page(pair: Pair, shop: Shop) -> N
     assert texts[1] == texts[2]
 
 
+SHAPES = """query Shapes($first: Int!, $after: String, $offset: Int, $where: OrderWhere) {
+  orders(first: $first, after: $after, offset: $offset, where: $where) {
+    totalCount nodes { id amount } pageInfo { endCursor } } }"""
+
+
+def test_a_page_of_the_same_shape_reuses_its_statement(pair: Pair, shop: Shop) -> None:
+    """A page's statement is built once per shape (the selection, the filter's structure,
+    the sort, whether a cursor or an offset is given); its values are parameters, so
+    another page of the same shape runs the same text without building anything."""
+    account, _ = shop
+    reads = pair.compiled_server.app.state.engine.compiled
+    assert reads is not None
+
+    def built(variables: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
+        before = reads.built
+        with pair.compiled_server.count_statements() as statements:
+            response = gql(pair.compiled, account.sk_test, SHAPES, variables)
+        assert response.headers[ENGINE] == "compiled", response.text
+        return reads.built - before, _reads(statements)[-1], response.json()["data"]["orders"]
+
+    cheap = {"amount": {"_lt": 3000}, "status": {"_in": ["CANCELLED"]}}
+    every = ["PENDING", "PAID", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]
+    dear = {"amount": {"_lt": 900000}, "status": {"_in": every}}
+    assert built({"first": 2, "where": cheap})[0] == 1
+    count, text, first_page = built({"first": 3, "where": dear})
+    assert count == 0
+    # The page after: a cursor is a shape of its own, then reused from page to page.
+    after = first_page["pageInfo"]["endCursor"]
+    count, after_text, second = built({"first": 1, "where": dear, "after": after})
+    assert second["pageInfo"]["endCursor"] is not None
+    assert count == 1
+    assert after_text != text
+    count, again, _ = built({"first": 1, "where": dear, "after": second["pageInfo"]["endCursor"]})
+    assert (count, again) == (0, after_text)
+    # An offset is a shape of its own too; its value is not.
+    assert built({"first": 2, "offset": 1})[0] == 1
+    assert built({"first": 2, "offset": 3})[0] == 0
+    # Another filter structure, or a day where there was an instant, is another shape.
+    assert built({"first": 2, "where": {"amount": {"_gte": 1}}})[0] == 1
+    assert built({"first": 2, "where": {"amount": {"_gte": 5}}})[0] == 0
+    assert built({"first": 2, "where": {"created": {"_gte": "2020-01-01T00:00:00Z"}}})[0] == 1
+    assert built({"first": 2, "where": {"created": {"_gte": "2020-01-01"}}})[0] == 1
+    assert built({"first": 2, "where": {"created": {"_gte": "2021-06-30"}}})[0] == 0
+
+
+def test_a_rest_list_of_the_same_shape_reuses_its_statement(pair: Pair, shop: Shop) -> None:
+    account, _ = shop
+    reads = pair.compiled_server.app.state.engine.compiled
+    assert reads is not None
+    headers = {"Authorization": f"Bearer {account.sk_test}"}
+    paths = [
+        "/v1/customers?limit=3&email_like=%25@example.com",
+        "/v1/customers?limit=5&email_like=a%25",
+    ]
+    counts = []
+    for path in paths:
+        before = reads.built
+        response = pair.compiled.get(path, headers=headers)
+        assert response.headers[ENGINE] == "compiled", response.text
+        counts.append(reads.built - before)
+    assert counts[1] == 0
+
+
 # ----------------------------------------------------------------- scopes and modes
 
 

@@ -201,13 +201,16 @@ def test_the_pool_is_read_from_the_environment_and_checked() -> None:
     settings = Settings.from_env(
         {
             "STATESET_DB_POOL_SIZE": "4",
-            "STATESET_DB_MAX_OVERFLOW": "0",
+            "STATESET_DB_MAX_OVERFLOW": "3",
             "STATESET_DB_POOL_TIMEOUT_SECONDS": "2.5",
         }
     )
-    assert (settings.db_pool_size, settings.db_max_overflow) == (4, 0)
+    assert (settings.db_pool_size, settings.db_max_overflow) == (4, 3)
     assert settings.db_pool_timeout_seconds == 2.5
-    assert (Settings().db_pool_size, Settings().db_max_overflow) == (10, 10)
+    # 20 pooled, none of overflow: the same 20 at most, none opened and closed per request.
+    assert (Settings().db_pool_size, Settings().db_max_overflow) == (20, 0)
+    assert Settings.from_env({}).db_pool_size == 20
+    assert Settings.from_env({}).db_max_overflow == 0
     for name, value in [
         ("STATESET_DB_POOL_SIZE", "0"),
         ("STATESET_DB_POOL_SIZE", "ten"),

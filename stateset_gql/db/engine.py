@@ -72,8 +72,9 @@ class Pool:
     """How many PostgreSQL connections one process keeps, may add at a peak, and how long
     a request waits for one before the database counts as unavailable."""
 
-    size: int = 10
-    max_overflow: int = 10
+    # ``Settings`` says why all 20 are pooled rather than 10 and 10 of overflow.
+    size: int = 20
+    max_overflow: int = 0
     timeout_seconds: float = 5.0
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
@@ -41,6 +41,8 @@ from stateset_gql.errors import BadRequest, QueryTooComplex, shown
 MAX_WHERE_NODES = 100
 MAX_IN_VALUES = 500
 MAX_FILTER_TEXT = 1_000
+# A filter value is bound as ``where_<n>``, its place among the tree's values.
+WHERE_PARAM = "where_"
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "like", "ilike", "between")
 
 
@@ -48,16 +50,48 @@ def _is_day(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def _day_bounds(value: date) -> tuple[datetime, datetime | None]:
-    """The day's first instant and the next day's; None past 9999-12-31, the last day."""
+# What a value's SQL depends on: a plain value is one parameter; a date alone is its
+# whole UTC day, two (its first instant and the next day's), or one for the last day.
+VALUE = "value"
+DAY = "day"
+LAST_DAY = "last_day"
+
+
+def _kind(value: Any) -> str:
+    if not _is_day(value):
+        return VALUE
+    return LAST_DAY if value == date.max else DAY
+
+
+def _values_of(value: Any) -> list[Any]:
+    """The parameters a value is bound as, in the order ``_compare`` takes them."""
+    if not _is_day(value):
+        return [value]
     start = datetime.combine(value, time.min, tzinfo=UTC)
-    return start, None if value == date.max else start + timedelta(days=1)
+    return [start] if value == date.max else [start, start + timedelta(days=1)]
 
 
-def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
+class _Take:
+    """Hands out a plan's values in order, each a bind parameter named by its place
+    (``where_0``, ``where_1``...): the same shape writes the same SQL text, whatever the
+    values."""
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        self.values = values
+        self.taken = 0
+
+    def __call__(self, type_: Any) -> BindParameter[Any]:
+        name = f"{WHERE_PARAM}{self.taken}"
+        value = self.values[self.taken]
+        self.taken += 1
+        return bindparam(name, value, type_=type_)
+
+
+def _compare(column: Any, op: str, kind: str, take: _Take) -> ColumnElement[bool]:
     """One comparison; a date-only value on a datetime field means its whole UTC day."""
-    if _is_day(value):
-        start, end = _day_bounds(value)
+    if kind != VALUE:
+        start = take(column.type)
+        end = take(column.type) if kind == DAY else None
         before_end: ColumnElement[bool] = true() if end is None else column < end
         after_end: ColumnElement[bool] = false() if end is None else column >= end
         day: dict[str, ColumnElement[bool]] = {
@@ -69,6 +103,7 @@ def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
             "lte": before_end,
         }
         return day[op]
+    value = take(column.type)
     if op == "ne":
         # "Not x" includes rows with no value at all, as a client would read it.
         return or_(column != value, column.is_(None)) if nullable(column) else column != value
@@ -122,11 +157,9 @@ class _OneOf(ColumnElement[bool]):
         ("values", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: Any, values: list[Any]) -> None:
+    def __init__(self, column: Any, take: _Take) -> None:
         self.column = column
-        self.values: BindParameter[list[Any]] = bindparam(
-            None, values, type_=_Values(column.type), unique=True
-        )
+        self.values: BindParameter[list[Any]] = take(_Values(column.type))
 
 
 @compiles(_OneOf)
@@ -146,24 +179,27 @@ def _one_of_array(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
 LIKE_ESCAPE = "\\"
 
 
-def _like(column: Any, op: str, pattern: str, name: str, param: str) -> ColumnElement[bool]:
+def _check_like(op: str, pattern: str, name: str, param: str) -> None:
     at = f"{param}.{name}._{op}"
     trailing = len(pattern) - len(pattern.rstrip(LIKE_ESCAPE))
     if trailing % 2:
         raise BadRequest(
             f"'{at}' ends in a lone backslash; write two to match a backslash", param=at
         )
+
+
+def _like(column: Any, op: str, take: _Take) -> ColumnElement[bool]:
     if op == "like":
-        matched: ColumnElement[bool] = column.like(pattern, escape=LIKE_ESCAPE)
+        matched: ColumnElement[bool] = column.like(take(column.type), escape=LIKE_ESCAPE)
         return matched
-    return func.lower(column).like(func.lower(pattern), escape=LIKE_ESCAPE)
+    return func.lower(column).like(func.lower(take(String())), escape=LIKE_ESCAPE)
 
 
-def _field_condition(
-    spec_field: ListField, name: str, ops: dict[str, Any], param: str
-) -> ColumnElement[bool]:
-    column = spec_field.column
-    parts: list[ColumnElement[bool]] = []
+def _field_plan(
+    spec_field: ListField, name: str, ops: dict[str, Any], param: str, values: list[Any]
+) -> tuple[Any, ...]:
+    """A field's conditions checked: their shape, their values appended to ``values``."""
+    shapes: list[tuple[str, Any]] = []
     for op, value in ops.items():
         if op not in OPERATORS:
             raise BadRequest(
@@ -177,17 +213,22 @@ def _field_condition(
                 raise BadRequest(
                     f"'_{op}' applies to text fields only, not '{name}'", param=f"{param}.{name}"
                 )
-            parts.append(_like(column, op, value, name, param))
+            _check_like(op, value, name, param)
+            shapes.append((op, VALUE))
+            values.append(value)
         elif op == "in":
-            values = list(value)
             # A date alone is its whole UTC day, as in ``_compare``; IN can only match an
             # instant (and the datetime column cannot even bind a date), so each day is a
             # range of its own. No values at all match nothing.
-            exact = [v for v in values if not _is_day(v)]
-            alternatives = [_compare(column, "eq", v) for v in values if _is_day(v)]
+            items = list(value)
+            days = tuple(_kind(v) for v in items if _is_day(v))
+            exact = [v for v in items if not _is_day(v)]
+            for item in items:
+                if _is_day(item):
+                    values += _values_of(item)
             if exact:
-                alternatives.append(_OneOf(column, exact))
-            parts.append(or_(false(), *alternatives))
+                values.append(exact)
+            shapes.append((op, (days, bool(exact))))
         elif op == "between":
             bounds = list(value)
             if len(bounds) != 2:
@@ -195,11 +236,34 @@ def _field_condition(
                     f"'{name}._between' takes exactly two values, low and high",
                     param=f"{param}.{name}",
                 )
+            values += _values_of(bounds[0]) + _values_of(bounds[1])
+            shapes.append((op, (_kind(bounds[0]), _kind(bounds[1]))))
+        else:
+            values += _values_of(value)
+            shapes.append((op, _kind(value)))
+    return tuple(shapes)
+
+
+def _field_condition(
+    column: Any, shapes: tuple[tuple[str, Any], ...], take: _Take
+) -> ColumnElement[bool]:
+    parts: list[ColumnElement[bool]] = []
+    for op, shape in shapes:
+        if op in ("like", "ilike"):
+            parts.append(_like(column, op, take))
+        elif op == "in":
+            days, exact = shape
+            alternatives = [_compare(column, "eq", kind, take) for kind in days]
+            if exact:
+                alternatives.append(_OneOf(column, take))
+            parts.append(or_(false(), *alternatives))
+        elif op == "between":
+            low, high = shape
             parts.append(
-                and_(_compare(column, "gte", bounds[0]), _compare(column, "lte", bounds[1]))
+                and_(_compare(column, "gte", low, take), _compare(column, "lte", high, take))
             )
         else:
-            parts.append(_compare(column, op, value))
+            parts.append(_compare(column, op, shape, take))
     return and_(true(), *parts)
 
 
@@ -264,24 +328,72 @@ def check_where(tree: dict[str, Any] | None, param: str) -> None:
         )
 
 
-def compile_where(spec: ListSpec, tree: dict[str, Any] | None, param: str) -> ColumnElement[bool]:
-    if not tree:
-        return true()
-    parts: list[ColumnElement[bool]] = []
-    for key, value in tree.items():
+class WherePlan(NamedTuple):
+    """A filter tree checked: its ``shape`` (what its SQL depends on, hashable: the
+    fields, operators and nesting, whether a value is a day) and its values, in the order
+    its condition binds them."""
+
+    shape: tuple[Any, ...]
+    values: tuple[Any, ...]
+
+    def params(self) -> dict[str, Any]:
+        """The values by the names its condition binds them under."""
+        return {f"{WHERE_PARAM}{i}": value for i, value in enumerate(self.values)}
+
+
+def plan_where(spec: ListSpec, tree: dict[str, Any] | None, param: str) -> WherePlan:
+    """``tree`` checked against ``spec`` (an unknown field or operator, a missing value, a
+    bad pattern is ``BadRequest``), as a shape and its values."""
+    values: list[Any] = []
+    shape = _plan(spec, tree, param, values)
+    return WherePlan(shape, tuple(values))
+
+
+def _plan(
+    spec: ListSpec, tree: dict[str, Any] | None, param: str, values: list[Any]
+) -> tuple[Any, ...]:
+    parts: list[tuple[Any, ...]] = []
+    for key, value in (tree or {}).items():
         if value is None:
             continue
-        if key == "and":
-            parts.append(and_(true(), *(compile_where(spec, sub, param) for sub in value)))
-        elif key == "or":
-            parts.append(or_(false(), *(compile_where(spec, sub, param) for sub in value)))
+        if key in ("and", "or"):
+            parts.append((key, tuple(_plan(spec, sub, param, values) for sub in value)))
         elif key == "not":
-            parts.append(not_(compile_where(spec, value, param)))
+            parts.append((key, _plan(spec, value, param, values)))
         else:
             spec_field = spec.fields.get(key)
             if spec_field is None or not spec_field.filterable:
                 raise BadRequest(
                     f"Unknown filter field '{shown(key)}'", param=f"{param}.{shown(key)}"
                 )
-            parts.append(_field_condition(spec_field, key, value, param))
+            parts.append(("field", key, _field_plan(spec_field, key, value, param, values)))
+    return tuple(parts)
+
+
+def where_condition(spec: ListSpec, plan: WherePlan) -> ColumnElement[bool]:
+    """The SQL condition of a checked tree: written from its shape alone, each value a
+    bind parameter named by its place, so one shape is one statement text."""
+    take = _Take(plan.values)
+    condition = _condition(spec, plan.shape, take)
+    assert take.taken == len(plan.values)
+    return condition
+
+
+def _condition(spec: ListSpec, shape: tuple[Any, ...], take: _Take) -> ColumnElement[bool]:
+    if not shape:
+        return true()
+    parts: list[ColumnElement[bool]] = []
+    for part in shape:
+        if part[0] == "and":
+            parts.append(and_(true(), *(_condition(spec, sub, take) for sub in part[1])))
+        elif part[0] == "or":
+            parts.append(or_(false(), *(_condition(spec, sub, take) for sub in part[1])))
+        elif part[0] == "not":
+            parts.append(not_(_condition(spec, part[1], take)))
+        else:
+            parts.append(_field_condition(spec.fields[part[1]].column, part[2], take))
     return and_(true(), *parts)
+
+
+def compile_where(spec: ListSpec, tree: dict[str, Any] | None, param: str) -> ColumnElement[bool]:
+    return where_condition(spec, plan_where(spec, tree, param))

@@ -8,8 +8,9 @@ of them, least recently used first out), so a hostile document is neither parsed
 nor remembered. ``execute`` runs what was checked; a document the
 server wrote (a REST route's) is parsed and validated once and kept for good, unmeasured.
 
-On PostgreSQL a query first goes to the compiled read engine (``graphql.compiled``); what
-it cannot answer whole runs on the resolvers, as before. A ``CompiledResult`` says which.
+On PostgreSQL a query first goes to the compiled read engine (``read``, on a pooled
+connection of its own: no session); what it cannot answer whole runs on the resolvers
+(``execute``), as before. A ``CompiledResult`` says which.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from graphql import (
     specified_rules,
 )
 from graphql.utilities import get_operation_ast
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult as StrawberryResult
 
+from stateset_gql.access.principal import Principal
 from stateset_gql.errors import BadRequest, QueryTooComplex
 from stateset_gql.graphql import limits
 from stateset_gql.graphql.compiled.execute import CompiledReads
@@ -73,6 +76,10 @@ class Operation:
 @dataclass
 class CompiledResult(StrawberryResult):
     """An answer of the compiled read engine: ``data`` holds JSON text to splice in."""
+
+
+def _extensions(checked: Checked) -> dict[str, Any]:
+    return {"cost": {"requested": checked.cost, "limit": limits.MAX_COST}}
 
 
 def _refused(error: GraphQLError | QueryTooComplex, cost: int = 0) -> Checked:
@@ -146,24 +153,37 @@ class GraphQLEngine:
                 self.documents.popitem(last=False)
         return Checked(document, chosen.operation, measured.cost)
 
+    async def read(
+        self, operation: Operation, principal: Principal, reader: AsyncEngine
+    ) -> CompiledResult | None:
+        """A query answered whole by the compiled read engine on a connection of
+        ``reader``'s, or None when the resolvers must answer it (``execute``)."""
+        if self.compiled is None:
+            return None
+        checked = operation.checked or Checked(self.trusted(operation.query), None)
+        if checked.document is None:
+            return None
+        data = await self.compiled.run(
+            operation.query,
+            checked.document,
+            operation.variables,
+            operation.operation_name,
+            principal,
+            reader,
+            form=operation.form,
+        )
+        if data is None:
+            return None
+        return CompiledResult(data=data, errors=None, extensions=_extensions(checked))
+
     async def execute(
         self, operation: Operation, context: Context, *, write: bool
     ) -> StrawberryResult:
+        """``operation`` on the resolvers, in ``context``'s session."""
         checked = operation.checked or Checked(self.trusted(operation.query), None)
-        extensions = {"cost": {"requested": checked.cost, "limit": limits.MAX_COST}}
+        extensions = _extensions(checked)
         if checked.document is None:
             return StrawberryResult(data=None, errors=list(checked.errors), extensions=extensions)
-        if self.compiled is not None and not write:
-            data = await self.compiled.run(
-                operation.query,
-                checked.document,
-                operation.variables,
-                operation.operation_name,
-                context,
-                form=operation.form,
-            )
-            if data is not None:
-                return CompiledResult(data=data, errors=None, extensions=extensions)
         result = await self._run(
             checked.document, operation.variables, context, operation.operation_name
         )

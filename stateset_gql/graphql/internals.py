@@ -10,9 +10,9 @@ public API gives it. When a library grows one, only this module changes.
   from Strawberry's carries it too.
 - Strawberry's own execution passes ``execution_context_class_kwargs`` to graphql-core's
   ``execute``; running a document ourselves, we pass the same.
-- SQLAlchemy compiles a statement once per shape through its cache key
-  (``_generate_cache_key``) and applies each bound value's processor
-  (``SQLCompiler._bind_processors``) at execution; the compiled reads do both themselves.
+- SQLAlchemy applies each bound value's processor (``SQLCompiler._bind_processors``) at
+  execution; the compiled reads, which run a statement compiled once per page shape with
+  each request's values, apply them themselves.
 """
 
 from __future__ import annotations
@@ -22,14 +22,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLSchema
-from sqlalchemy import Select
-from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 
 __all__ = [
     "bind_processors",
-    "cache_key",
     "core_schema",
     "derived_schema",
     "execution_context_class_kwargs",
@@ -45,11 +42,6 @@ def derived_schema(schema: strawberry.Schema, derived: GraphQLSchema) -> GraphQL
     """``derived`` (a schema made of ``schema``'s types), resolvable as ``schema`` is."""
     derived._strawberry_schema = schema  # type: ignore[attr-defined]
     return derived
-
-
-def cache_key(statement: Select[Any]) -> CacheKey | None:
-    """The statement's shape, its values apart; None when it cannot be cached."""
-    return statement._generate_cache_key()
 
 
 def bind_processors(compiled: SQLCompiler) -> Mapping[str, Any]:

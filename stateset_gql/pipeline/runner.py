@@ -5,7 +5,8 @@ execute, renders, stores the idempotent response and commits the change with its
 — or rolls everything back — and only once the connection is back in the pool runs the
 after-commit work: first the commit's notices (a key revoked: this process forgets it,
 then every other one is told), then publishing the events. It knows nothing of HTTP: a
-surface hands it a ``Call`` and gets a ``Rendered`` back.
+surface hands it a ``Call`` and gets a ``Rendered`` back. A query the compiled read engine
+answers whole needs none of that: it runs first, on a pooled connection, with no session.
 
 A mutation commits when every field succeeded, or when its only errors are ones that
 commit (a recorded card decline); otherwise the whole operation is rolled back, so a
@@ -30,7 +31,7 @@ from stateset_gql.db.uow import Notice, Renderer, UnitOfWork, Unsettled, take_no
 from stateset_gql.errors import ServiceUnavailable, StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
-from stateset_gql.graphql.engine import CompiledResult, GraphQLEngine, Operation
+from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_errors
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.ops.metrics import Metrics
@@ -124,6 +125,17 @@ class Runner:
         call: Call,
         idempotency_key: str | None,
     ) -> Rendered:
+        if not call.write:
+            # A query the compiled engine answers whole needs no session, unit of work or
+            # transaction: one pooled connection runs its statements.
+            compiled = await self.engine.read(call.operation, principal, self.db.reader)
+            if compiled is not None:
+                outcome = self._outcome(
+                    compiled, False, request_id, core_schema(self.engine.schema)
+                )
+                status, body = call.render(outcome)
+                self._count(outcome)
+                return Rendered(status=status, body=body, engine="compiled")
         claim: idempotency.Claim | None = None
         if call.write and idempotency_key is not None:
             claimed = await idempotency.claim(
@@ -197,16 +209,18 @@ class Runner:
             self.metrics.hot_rows_held.observe(uow.hot_locked_for)
         if uow.counter_locked_for is not None:
             self.metrics.event_counter_held.observe(uow.counter_locked_for)
-        kind = "mutation" if call.write else "query"
-        self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
+        self._count(outcome)
         for hook in self.after_commit if events else ():
             try:
                 await hook(events)
             except Exception:
                 # Committed is committed: the relay republishes what a hook missed.
                 log.exception("after-commit work failed")
-        engine = "compiled" if isinstance(result, CompiledResult) else "resolver"
-        return Rendered(status=status, body=body, engine=engine)
+        return Rendered(status=status, body=body, engine="resolver")
+
+    def _count(self, outcome: Outcome) -> None:
+        kind = "mutation" if outcome.write else "query"
+        self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
 
     def _unsettled(self, unsettled: Unsettled, write: bool, request_id: str) -> Outcome:
         if not isinstance(unsettled.error, StateSetError):

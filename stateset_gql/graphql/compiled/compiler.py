@@ -82,6 +82,7 @@ PAGE_ARGUMENTS = frozenset({"first", "after", "offset", "where", "orderBy"})
 
 # The request's owner, whose rows a root reads: bound when the plan runs.
 REQUEST_OWNER = Owner(cast(str, bindparam("account_id")), cast(bool, bindparam("livemode")))
+REQUEST_OWNER_PARAMS = ("account_id", "livemode")
 
 
 def owned_by(alias: str, owner: str) -> str:

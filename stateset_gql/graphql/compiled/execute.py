@@ -9,10 +9,9 @@ not there. The resolver path then runs the whole operation and says why, in its 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import MutableMapping
+from collections.abc import Collection
 from enum import Enum
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
@@ -22,29 +21,37 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from stateset_gql.access.principal import Principal
 from stateset_gql.db.listing import Order, PageRequest
-from stateset_gql.db.pages import page_query
+from stateset_gql.db.owner import Owner
+from stateset_gql.db.pages import PageShape, page_shape, shaped_query
 from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.compiled import sql
-from stateset_gql.graphql.compiled.compiler import DIALECT, Compiler, NotCompilable
-from stateset_gql.graphql.compiled.fragment import SQL, Param, format_places, from_format, join
+from stateset_gql.graphql.compiled.compiler import (
+    DIALECT,
+    REQUEST_OWNER,
+    REQUEST_OWNER_PARAMS,
+    Compiler,
+    NotCompilable,
+)
+from stateset_gql.graphql.compiled.fragment import SQL, Param, Value, from_format, join
 from stateset_gql.graphql.compiled.mapping import column_sql
 from stateset_gql.graphql.compiled.plan import (
     COUNT,
     PAGE,
     ROW_ORDER,
+    PageStatement,
     Plan,
     RootPlan,
     cursor_slot,
     switches,
 )
-from stateset_gql.graphql.context import Context
-from stateset_gql.graphql.internals import bind_processors, cache_key
+from stateset_gql.graphql.internals import bind_processors
 from stateset_gql.graphql.representation.form import GRAPHQL, Form, Page
 from stateset_gql.naming import to_snake
 
 CACHED_PLANS = 1024
-# A connection's statements a root keeps numbered, by sort order and page statement.
+# A connection's statements a root keeps, one per page shape.
 PREPARED_SHAPES = 256
 
 
@@ -89,58 +96,33 @@ def page_request(args: dict[str, Any]) -> PageRequest:
     )
 
 
-# Page statements compiled once per shape (SQLAlchemy's cache key: the statement's
-# structure, not its values), as SQLAlchemy's own statement cache does.
-_COMPILED: OrderedDict[Any, SQLCompiler] = OrderedDict()
-
-
-def _compiled(statement: Select[Any]) -> tuple[SQLCompiler, MutableMapping[str, Any]]:
-    key = cache_key(statement)
-    cached = _COMPILED.get(key.key) if key is not None else None
-    if cached is not None and key is not None:
-        _COMPILED.move_to_end(key.key)
-        return cached, cached.construct_params(extracted_parameters=key.bindparams)
-    compiled = statement.compile(dialect=DIALECT, cache_key=key)
+def statement_fragment(
+    statement: Select[Any], named: Collection[str], *, narrowed: bool
+) -> tuple[SQL, dict[str, Any]]:
+    """A page's (or count's) statement as a fragment: each value named in ``named`` a
+    ``Param`` a request gives, and the processors execution applies to them. Any other
+    value is the shape's own (a narrowing argument's, part of the shape's key) and stays
+    in as it is; on a root that narrows nothing there is none, and one would be a value
+    the key misses."""
+    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
     assert isinstance(compiled, SQLCompiler)
-    if compiled.post_compile_params:
-        # ``IN`` lists are written out, one parameter per value: compiled each time.
-        compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
-        assert isinstance(compiled, SQLCompiler)
-    elif key is not None:
-        _COMPILED[key.key] = compiled
-        if len(_COMPILED) > CACHED_PLANS:
-            _COMPILED.popitem(last=False)
-    return compiled, compiled.construct_params()
-
-
-class Bound(NamedTuple):
-    """A SQLAlchemy statement compiled: its text (``%s`` for each value) and values."""
-
-    text: str
-    values: list[Any]
-
-    def params(self, slot: str) -> dict[str, Any]:
-        """Its values as the parameters ``slot_fragment`` names."""
-        return {f"{slot}:{i}": value for i, value in enumerate(self.values)}
-
-
-def _bound(statement: Select[Any]) -> Bound:
-    compiled, params = _compiled(statement)
-    # What execution itself applies to each value (``UTCDateTime`` writes UTC).
     processors = bind_processors(compiled)
-    values = []
+    pieces: list[Param | Value] = []
+    kept: dict[str, Any] = {}
     for name in compiled.positiontup or ():
-        value = params[name]
         processor: Any = processors.get(name)
-        values.append(processor(value) if processor is not None and value is not None else value)
-    return Bound(compiled.string, values)
-
-
-@lru_cache(maxsize=CACHED_PLANS)
-def slot_fragment(slot: str, text: str) -> SQL:
-    """A compiled statement's text as a fragment whose values are parameters named
-    ``{slot}:{i}``: the same text makes the same fragment, whatever its values."""
-    return from_format(text, [Param(f"{slot}:{i}") for i in range(format_places(text))])
+        if name in named:
+            pieces.append(Param(name))
+            if processor is not None:
+                kept[name] = processor
+            continue
+        if not narrowed:
+            raise RuntimeError(f"a page statement binds {name!r}, which its shape does not name")
+        value = compiled.binds[name].effective_value
+        pieces.append(
+            Value(processor(value) if processor is not None and value is not None else value)
+        )
+    return from_format(compiled.string, pieces), kept
 
 
 class CompiledReads:
@@ -148,6 +130,8 @@ class CompiledReads:
         self.schema = schema
         self.plans: OrderedDict[tuple[Any, ...], Plan | None] = OrderedDict()
         self.switches: dict[tuple[str, str | None], tuple[str, ...] | None] = {}
+        # How many connection statements were built (once per root and page shape).
+        self.built = 0
 
     def plan(
         self,
@@ -191,7 +175,8 @@ class CompiledReads:
         document: DocumentNode,
         variables: dict[str, Any] | None,
         operation_name: str | None,
-        context: Context,
+        principal: Principal,
+        reader: AsyncEngine,
         *,
         form: Form = GRAPHQL,
     ) -> dict[str, Any] | None:
@@ -204,15 +189,13 @@ class CompiledReads:
         if isinstance(coerced, list):
             return None
         plan = self.plan(query, document, operation, coerced, operation_name, form)
-        if plan is None or not all(context.principal.can(s) for s in plan.scopes):
+        if plan is None or not all(principal.can(s) for s in plan.scopes):
             return None
-        # One pooled connection of its own for the operation's statements, not the
-        # request's ORM session: a compiled read needs none of its machinery.
-        reader = context.session.bind
-        assert isinstance(reader, AsyncEngine)
+        # One pooled connection (autocommit: a read needs no transaction) for the
+        # operation's statements; a compiled read needs no ORM session.
         try:
             async with reader.connect() as connection:
-                return await self._roots(plan, coerced, context, connection, form)
+                return await self._roots(plan, coerced, principal, connection, form)
         except StateSetError:
             return None
 
@@ -220,7 +203,7 @@ class CompiledReads:
         self,
         plan: Plan,
         coerced: VariableValues,
-        context: Context,
+        principal: Principal,
         connection: AsyncConnection,
         form: Form,
     ) -> dict[str, Any] | None:
@@ -237,22 +220,21 @@ class CompiledReads:
                 # The id's prefix says which table; an unknown one, or a type the key
                 # may not read, is the resolver path's to answer.
                 variant = root.variants.get(str(args["id"]).partition("_")[0])
-                if variant is None or not all(context.principal.can(s) for s in variant.scopes):
+                if variant is None or not all(principal.can(s) for s in variant.scopes):
                     return None
-                value = await self._object(variant, args, context, connection)
+                value = await self._object(variant, args, principal.owner, connection)
             elif root.kind == "object":
-                value = await self._object(root, args, context, connection)
+                value = await self._object(root, args, principal.owner, connection)
             else:
-                value = await self._connection(root, args, context, connection, form)
+                value = await self._connection(root, args, principal.owner, connection, form)
             if value is None:
                 return None
             data[root.key] = value
         return data
 
     async def _object(
-        self, root: RootPlan, args: dict[str, Any], context: Context, connection: AsyncConnection
+        self, root: RootPlan, args: dict[str, Any], owner: Owner, connection: AsyncConnection
     ) -> orjson.Fragment | None:
-        owner = context.principal.owner
         given = {"account_id": owner.account_id, "livemode": owner.livemode, "id": args["id"]}
         text, values = root.template.render(given)
         result = await connection.exec_driver_sql(text, tuple(values))
@@ -263,40 +245,87 @@ class CompiledReads:
         self,
         root: RootPlan,
         args: dict[str, Any],
-        context: Context,
+        owner: Owner,
         connection: AsyncConnection,
         form: Form,
     ) -> orjson.Fragment | Page:
-        assert root.root is not None
-        assert root.root.spec is not None
-        request = page_request(args)
-        base = root.root.owned(context.principal.owner)
-        if root.root.narrow is not None:
-            base = root.root.narrow(base, args)
-        query = page_query(spec=root.root.spec, base=base, request=request)
-        bound = {PAGE.name: _bound(query.statement)}
-        if root.total:
-            bound[COUNT.name] = _bound(query.count_statement)
-        # Each value a request adds is bound only where the selection uses it.
-        params = {
-            "first": request.first,
-            "previous": request.after is not None or bool(request.offset),
-        }
-        for slot, statement in bound.items():
-            params.update(statement.params(slot))
-        order = tuple(query.order)
-        shape = (order, *(statement.text for statement in bound.values()))
-        prepared = root.prepared.get(shape)
-        if prepared is None:
-            slots = {slot: slot_fragment(slot, b.text) for slot, b in bound.items()}
-            prepared = self._template(root, order).fill(slots).prepare()
-            if len(root.prepared) < PREPARED_SHAPES:
-                root.prepared[shape] = prepared
-        text, values = prepared.text, prepared.values(params)
-        row: Any = (await connection.exec_driver_sql(text, tuple(values))).one()
+        statement, values = self._page(root, args, owner)
+        row: Any = (await connection.exec_driver_sql(statement.prepared.text, values)).one()
         if not form.pages:
             return orjson.Fragment(row[0])
         return Page(orjson.Fragment(row[0]), row[1], row[2], row[3])
+
+    def _page(
+        self, root: RootPlan, args: dict[str, Any], owner: Owner
+    ) -> tuple[PageStatement, tuple[Any, ...]]:
+        """The connection's statement for the page ``args`` ask of ``owner``'s rows (built
+        once per page shape) and the values to run it with."""
+        assert root.root is not None
+        assert root.root.spec is not None
+        request = page_request(args)
+        shape = page_shape(root.root.spec, request)
+        # A narrowing argument (``events(type:)``) writes its value into the SQL: part of
+        # the key, so each value it takes is a statement of its own.
+        narrowing = tuple(args.get(name) for name in sorted(root.root.arguments))
+        key = (shape.key, narrowing)
+        statement = root.prepared.get(key)
+        if statement is None:
+            statement = self._statement(root, shape, args)
+            if len(root.prepared) < PREPARED_SHAPES:
+                root.prepared[key] = statement
+        params = {
+            **shape.params,
+            "account_id": owner.account_id,
+            "livemode": owner.livemode,
+            "first": request.first,
+            "previous": request.after is not None or bool(request.offset),
+        }
+        return statement, statement.values(params)
+
+    def connection_statement(
+        self, query: str, document: DocumentNode, owner: Owner
+    ) -> tuple[str, tuple[Any, ...]]:
+        """The one statement a query of one connection root (no variables) sends for
+        ``owner``, and its values: what a bare client of PostgreSQL would run for the same
+        answer (``bench/bare.py`` is one)."""
+        operation = get_operation_ast(document)
+        assert operation is not None
+        coerced = get_variable_values(self.schema, (), {})
+        assert not isinstance(coerced, list)
+        plan = self.plan(query, document, operation, coerced, None, GRAPHQL)
+        if plan is None or len(plan.roots) != 1 or plan.roots[0].kind != "connection":
+            raise ValueError("not a query of one compiled connection")
+        root = plan.roots[0]
+        assert root.node is not None
+        assert root.field_def is not None
+        statement, values = self._page(
+            root, get_argument_values(root.field_def, root.node, coerced), owner
+        )
+        return statement.prepared.text, values
+
+    def _statement(self, root: RootPlan, shape: PageShape, args: dict[str, Any]) -> PageStatement:
+        """The connection's statement for a page shape, built once: the page's rows (and
+        their count) for the request's owner, every value a parameter."""
+        assert root.root is not None
+        assert root.root.spec is not None
+        self.built += 1
+        base = root.root.owned(REQUEST_OWNER)
+        narrowed = root.root.narrow is not None
+        if root.root.narrow is not None:
+            base = root.root.narrow(base, args)
+        query = shaped_query(spec=root.root.spec, base=base, shape=shape)
+        named = {*shape.params, *REQUEST_OWNER_PARAMS}
+        slots: dict[str, SQL | str] = {}
+        processors: dict[str, Any] = {}
+        page, kept = statement_fragment(query.statement, named, narrowed=narrowed)
+        slots[PAGE.name] = page
+        processors.update(kept)
+        if root.total:
+            count, kept = statement_fragment(query.count_statement, named, narrowed=narrowed)
+            slots[COUNT.name] = count
+            processors.update(kept)
+        prepared = self._template(root, tuple(shape.order)).fill(slots).prepare()
+        return PageStatement(prepared, processors)
 
     @staticmethod
     def _template(root: RootPlan, order: tuple[tuple[str, bool], ...]) -> SQL:

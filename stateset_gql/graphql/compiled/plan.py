@@ -8,7 +8,7 @@ read (``switches``): those are all that shape its SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import DirectiveNode, DocumentNode, FieldNode, GraphQLField, Visitor, visit
 
@@ -31,6 +31,22 @@ def cursor_slot(alias: str) -> Slot:
     return Slot(f"cursor:{alias}")
 
 
+class PageStatement(NamedTuple):
+    """A connection's statement for one page shape, numbered: what each request of that
+    shape runs with its own values."""
+
+    prepared: Prepared
+    # What execution itself applies to each named value (``UTCDateTime`` writes UTC).
+    processors: dict[str, Any]
+
+    def values(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        for name, processor in self.processors.items():
+            value = params.get(name)
+            if value is not None:
+                params[name] = processor(value)
+        return tuple(self.prepared.values(params))
+
+
 @dataclass(frozen=True)
 class RootPlan:
     key: str
@@ -46,8 +62,8 @@ class RootPlan:
     cursor_aliases: tuple[str, ...] = ()
     # A connection's fragment per sort order, its row order and cursors filled in once.
     by_order: dict[tuple[tuple[str, bool], ...], SQL] = field(default_factory=dict)
-    # Its statement numbered, by sort order and the page's (and count's) statement text.
-    prepared: dict[tuple[Any, ...], Prepared] = field(default_factory=dict)
+    # Its statement numbered, by page shape (``db.pages.PageShape.key``): built once each.
+    prepared: dict[tuple[Any, ...], PageStatement] = field(default_factory=dict)
     # For "node": an object plan per id prefix, each with the scopes it needs.
     variants: dict[str, RootPlan] = field(default_factory=dict)
     scopes: frozenset[str] = frozenset()
