@@ -31,15 +31,13 @@ def migrate_database(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from stateset_gql.app import create_app
     from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
-    from stateset_gql.http.protocol import with_header_timeout
     from stateset_gql.http.requestctx import configure_logging
-    from stateset_gql.http.server import Server, allow_open_files, websocket_options
+    from stateset_gql.http.server import ServeOptions, Server, allow_open_files, build_server
+    from stateset_gql.http.supervisor import supervise
 
     connections = _connection_cap(settings, args)
+    _check_workers(settings, args.workers)
     # Before anything is made or printed: a demo key shown by a process that cannot
     # listen would be lost.
     startup.check_port(args.host, args.port)
@@ -76,24 +74,41 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             )
             sys.stdout.flush()
     settings = dataclasses.replace(settings, max_requests_in_flight=args.limit_concurrency)
+    # Inherited by the processes of --workers.
     allow_open_files(connections)
-    app = create_app(settings)
-    config = uvicorn.Config(
-        app,
+    options = ServeOptions(
+        settings=settings,
         host=args.host,
         port=args.port,
-        log_config=None,
-        # uvicorn's limit counts connections, idle and WebSocket ones too, and answers past
-        # it with a plain 503: it is only the cap on connections, far above the budgets
-        # the app keeps (requests in flight, WebSockets), so those bite first.
-        limit_concurrency=connections,
+        connections=connections,
         timeout_keep_alive=args.timeout_keep_alive,
+        header_timeout=args.header_timeout,
         backlog=args.backlog,
-        http=with_header_timeout(args.header_timeout),
-        **websocket_options(settings),
     )
-    Server(config, app.state.websockets).run()
+    if args.workers == 1:
+        build_server(options, Server).run()
+    else:
+        supervise(options, workers=args.workers)
     return 0
+
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    """Several processes share only what lives outside them: on SQLite or memory:// each
+    would keep its own, and they would disagree."""
+    if workers == 1:
+        return
+    if settings.is_sqlite:
+        raise ConfigurationError(
+            f"--workers {workers} needs PostgreSQL: on SQLite each process would be a writer "
+            "of its own on one file (and on memory:// have its own hub); set "
+            "STATESET_DATABASE_URL and STATESET_BROADCAST_URL=redis://..., or use --workers 1"
+        )
+    if settings.broadcast_url.startswith("memory://"):
+        raise ConfigurationError(
+            f"--workers {workers} needs STATESET_BROADCAST_URL=redis://...: on memory:// each "
+            "process would have its own hub, so subscriptions, rate limits and revocations "
+            "would not reach the other processes; set it, or use --workers 1"
+        )
 
 
 def _connection_cap(settings: Settings, args: argparse.Namespace) -> int:
