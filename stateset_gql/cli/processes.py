@@ -32,9 +32,10 @@ def migrate_database(settings: Settings, args: argparse.Namespace) -> int:
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
+    from stateset_gql.cli.serving import ServeOptions, build_server
+    from stateset_gql.cli.supervisor import supervise
     from stateset_gql.http.requestctx import configure_logging
-    from stateset_gql.http.server import ServeOptions, Server, allow_open_files, build_server
-    from stateset_gql.http.supervisor import supervise
+    from stateset_gql.http.server import Server, allow_open_files
 
     connections = _connection_cap(settings, args)
     _check_workers(settings, args.workers)

@@ -1,5 +1,4 @@
-"""uvicorn's server, closing the app's WebSockets with 1001 before it stops, and the one
-way a ``serve`` process builds it (``build_server``), alone or one of ``--workers N``.
+"""uvicorn's server, closing the app's WebSockets with 1001 before it stops.
 
 uvicorn's own shutdown closes every open WebSocket with 1012 and only then tells the app
 (lifespan shutdown), too late to say anything else. API.md section 9 promises 1001
@@ -13,13 +12,10 @@ import asyncio
 import logging
 import resource
 import socket
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import uvicorn
 
-from stateset_gql.app import create_app
-from stateset_gql.http.protocol import with_header_timeout
 from stateset_gql.http.websocket import WebSocketEndpoint
 from stateset_gql.settings import Settings
 
@@ -78,40 +74,3 @@ class Server(uvicorn.Server):
         await self.websockets.close_all()
         await asyncio.sleep(0.05)  # the close frames go out before uvicorn drops connections
         await super().shutdown(sockets)
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    """What a ``serve`` process is built from: plain values, so that ``--workers`` can
-    hand the same to every process it starts."""
-
-    settings: Settings
-    host: str
-    port: int
-    # uvicorn's limit counts connections, idle and WebSocket ones too, and answers past
-    # it with a plain 503: it is only the cap on connections, far above the budgets the
-    # app keeps (requests in flight, WebSockets), so those bite first.
-    connections: int
-    timeout_keep_alive: int
-    header_timeout: int
-    backlog: int
-
-
-AnyServer = TypeVar("AnyServer", bound=Server)
-
-
-def build_server(options: ServeOptions, kind: type[AnyServer]) -> AnyServer:
-    """The app and the uvicorn server around it, for this process."""
-    app = create_app(options.settings)
-    config = uvicorn.Config(
-        app,
-        host=options.host,
-        port=options.port,
-        log_config=None,
-        limit_concurrency=options.connections,
-        timeout_keep_alive=options.timeout_keep_alive,
-        backlog=options.backlog,
-        http=with_header_timeout(options.header_timeout),
-        **websocket_options(options.settings),
-    )
-    return kind(config, app.state.websockets)

@@ -30,8 +30,9 @@ from multiprocessing.synchronize import Event
 from types import FrameType
 
 from stateset_gql import startup
+from stateset_gql.cli.serving import ServeOptions, build_server
 from stateset_gql.http.requestctx import configure_logging
-from stateset_gql.http.server import ServeOptions, Server, build_server
+from stateset_gql.http.server import Server
 
 log = logging.getLogger("stateset_gql.http")
 
