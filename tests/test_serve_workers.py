@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -95,6 +96,19 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _two_free_ports() -> int:
+    """A free port whose next one is free too."""
+    for _ in range(100):
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no two free ports in a row")
+
+
 @dataclass
 class Workers:
     """A ``serve --workers 2`` and what the test reads of it."""
@@ -103,6 +117,7 @@ class Workers:
     base_url: str
     port: int
     database_url: str
+    metrics_port: int
 
     def servers(self) -> set[int]:
         """The supervisor's children that listen on the port: its server processes."""
@@ -165,8 +180,10 @@ def _within(seconds: float, happened: Callable[[], bool]) -> None:
 @contextmanager
 def _workers(postgres_url: str, redis_url: str, log: Path) -> Iterator[Workers]:
     port = free_port()
+    metrics_port = _two_free_ports()
     with serve_cli_process(
         "--workers", "2",
+        "--metrics-port", str(metrics_port),
         # A test's kept-alive client stays on the process it reached.
         "--timeout-keep-alive", "120",
         port=port,
@@ -177,7 +194,13 @@ def _workers(postgres_url: str, redis_url: str, log: Path) -> Iterator[Workers]:
         # Only what the processes tell each other can make one forget a key.
         STATESET_AUTH_CACHE_SECONDS="600",
     ) as (process, base_url):  # fmt: skip
-        workers = Workers(process=process, base_url=base_url, port=port, database_url=postgres_url)
+        workers = Workers(
+            process=process,
+            base_url=base_url,
+            port=port,
+            database_url=postgres_url,
+            metrics_port=metrics_port,
+        )
         _within(60, lambda: len(workers.servers()) == 2)
         # Both processes ready: their Redis subscriptions (keys, events) are listening.
         for _ in range(HAMMER):
@@ -248,8 +271,8 @@ def test_both_processes_serve_the_port_and_each_answers_health_and_ready(
             assert client.get("/ready").status_code == 200
 
 
-def _health_count(client: httpx.Client) -> float:
-    text = client.get("/metrics").text
+def _health_count(client: httpx.Client, url: str = "/metrics") -> float:
+    text = client.get(url).text
     found = re.search(
         r'^stateset_http_requests_total\{method="GET",route="/health",status="200"\} (\S+)$',
         text,
@@ -268,6 +291,42 @@ def test_metrics_count_the_requests_of_the_process_that_answers_the_scrape(
         for _ in range(5):
             assert first.get("/health").status_code == 200
         assert (_health_count(first), _health_count(second)) == (before[0] + 5, before[1])
+
+
+def test_each_process_serves_its_own_metrics_on_a_port_of_its_own(workers: Workers) -> None:
+    ports = (workers.metrics_port, workers.metrics_port + 1)
+    with httpx.Client(timeout=30) as scraper:
+
+        def counts() -> list[float]:
+            return [_health_count(scraper, f"http://127.0.0.1:{p}/metrics") for p in ports]
+
+        before = counts()
+        answers = _hammer(workers.base_url, lambda c: c.get("/health"))
+        assert {a.status_code for a in answers} == {200}
+
+        def grown() -> list[float]:
+            return [after - earlier for after, earlier in zip(counts(), before, strict=True)]
+
+        # A request is counted just after its answer is sent.
+        _within(2, lambda: sum(grown()) == HAMMER)
+        assert all(g > 0 for g in grown()), grown()  # both processes answered some
+
+
+def test_a_metrics_port_in_use_is_refused_in_one_line(postgres_url: str, redis_url: str) -> None:
+    port = _two_free_ports()
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port + 1))
+        holder.listen()
+        done = run_cli(
+            "serve", "--workers", "2", "--port", str(free_port()),
+            "--metrics-port", str(port),
+            database_url=postgres_url, broadcast_url=redis_url, STATESET_ENV="test",
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: port {port + 1} on 127.0.0.1 is in use (another stateset-gql serve?); "
+        f"stop what holds it, or choose another: --metrics-port {port + 101}\n"
+    )
 
 
 def test_a_key_revoked_through_one_process_is_refused_by_the_other_within_a_second(

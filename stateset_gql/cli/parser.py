@@ -61,6 +61,14 @@ def _add_serve(commands: Any) -> None:
         "(default 1)",
     )
     serve.add_argument(
+        "--metrics-port",
+        type=_positive,
+        metavar="PORT",
+        help="also serve the Prometheus metrics on 127.0.0.1:PORT/metrics; with --workers N, "
+        "each process its own, on PORT to PORT+N-1 (/metrics on the API's port answers for "
+        "whichever process took the connection)",
+    )
+    serve.add_argument(
         "--limit-concurrency",
         type=_positive,
         default=1000,

@@ -42,6 +42,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     # Before anything is made or printed: a demo key shown by a process that cannot
     # listen would be lost.
     startup.check_port(args.host, args.port)
+    if args.metrics_port is not None:
+        for port in range(args.metrics_port, args.metrics_port + args.workers):
+            startup.check_port("127.0.0.1", port, option="--metrics-port")
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
     startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
@@ -85,6 +88,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_keep_alive=args.timeout_keep_alive,
         header_timeout=args.header_timeout,
         backlog=args.backlog,
+        metrics_port=args.metrics_port,
     )
     if args.workers == 1:
         build_server(options, Server).run()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import uvicorn
+from prometheus_client import start_http_server
 
 from stateset_gql.app import create_app
 from stateset_gql.http.protocol import with_header_timeout
@@ -28,14 +29,20 @@ class ServeOptions:
     timeout_keep_alive: int
     header_timeout: int
     backlog: int
+    # The first of the ports the processes serve their own metrics on (127.0.0.1).
+    metrics_port: int | None = None
 
 
 AnyServer = TypeVar("AnyServer", bound=Server)
 
 
-def build_server(options: ServeOptions, kind: type[AnyServer]) -> AnyServer:
-    """The app and the uvicorn server around it, in this process."""
+def build_server(options: ServeOptions, kind: type[AnyServer], *, index: int = 0) -> AnyServer:
+    """The app and the uvicorn server around it, in this process: the ``index``-th of
+    ``--workers`` (0 alone), whose metrics port is the first plus ``index``."""
     app = create_app(options.settings)
+    if options.metrics_port is not None:
+        port = options.metrics_port + index
+        start_http_server(port, addr="127.0.0.1", registry=app.state.metrics.registry)
     config = uvicorn.Config(
         app,
         host=options.host,

@@ -58,11 +58,11 @@ class SupervisedServer(Server):
         return await super().on_tick(counter)
 
 
-def _serve_on(options: ServeOptions, listener: socket.socket, listening: Event) -> None:
+def _serve_on(options: ServeOptions, index: int, listener: socket.socket, listening: Event) -> None:
     """One server process (the target of ``spawn``)."""
     os.setpgid(0, 0)
     configure_logging(options.settings.log_level)
-    server = build_server(options, SupervisedServer)
+    server = build_server(options, SupervisedServer, index=index)
     server.supervisor = os.getppid()
     server.listening = listening
     server.run(sockets=[listener])
@@ -84,6 +84,7 @@ def _listener(options: ServeOptions) -> socket.socket:
 class _Slot:
     """One server process's socket, and the process serving it now."""
 
+    index: int
     listener: socket.socket
     process: SpawnProcess | None = None
     listening: Event = field(default_factory=SPAWN.Event)
@@ -92,7 +93,7 @@ class _Slot:
         self.listening = SPAWN.Event()
         self.process = SPAWN.Process(
             target=_serve_on,
-            args=(options, self.listener, self.listening),
+            args=(options, self.index, self.listener, self.listening),
             name=f"stateset-gql serve :{options.port}",
         )
         self.process.start()
@@ -110,7 +111,7 @@ def supervise(options: ServeOptions, *, workers: int) -> None:
     """Runs ``workers`` server processes on options' port until SIGTERM or SIGINT;
     raises StartupError when one of them fails to start."""
     # Checked free by ``serve`` already; bound here before any process starts.
-    slots = [_Slot(_listener(options)) for _ in range(workers)]
+    slots = [_Slot(index, _listener(options)) for index in range(workers)]
     received: list[int] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
