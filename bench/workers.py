@@ -6,8 +6,10 @@ measured: each cell alternates the two, ``--rounds`` times, so both see the same
 machine. The reads are ``GET /v1/orders?limit=20``; the writes ``createOrder`` with one
 line, its SKU taken in turn from the 20 stocked ones (what bounds one hot SKU is its
 row lock, not the processes: ``bench/writes.py``). Printed per cell: req/s, p50 and p99
-(wrk's), and the server processes' CPU per request; then each process's share of the
-CPU, which says whether the kernel spread the connections. Nothing here is a gate.
+(wrk's), the server processes' CPU per request, and the cores the machine left idle
+meanwhile (what a second process could have used: with PostgreSQL, Redis and wrk on the
+same cores, little); then each process's share of the CPU, which says whether the
+kernel spread the connections. Nothing here is a gate.
 
     python bench/workers.py [--seconds 5] [--rounds 2] [--connections 1,20] [--seed 2000]
                             [--redis redis://127.0.0.1:6379/0]
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.environment import SKUS, free_port, fresh_database, redis_answers, serve  # noqa: E402
-from bench.procstats import children, cpu_seconds  # noqa: E402
+from bench.procstats import children, cpu_seconds, machine_jiffies  # noqa: E402
 from bench.run import CREATE_ORDER, seed  # noqa: E402
 from bench.sidebyside import Measured, Read, wrk  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
@@ -110,6 +112,9 @@ def main() -> int:
                 wrk(urls[n], read, key, 20, 2)
         measured: dict[tuple[str, int, int], list[Measured]] = {}
         used: dict[tuple[str, int, int], float] = {}
+        # Cores left idle while a cell ran: what a second process could have had.
+        idle: dict[tuple[str, int, int], float] = {}
+        cores = os.cpu_count() or 1
         shares: dict[int, dict[int, float]] = {n: {} for n in WORKERS}
         for read in reads:
             for connections in [int(c) for c in args.connections.split(",")]:
@@ -117,9 +122,13 @@ def main() -> int:
                     for n in WORKERS:
                         pids = _processes(servers[n])
                         before = _cpu(pids)
+                        machine = machine_jiffies()
                         done = wrk(urls[n], read, key, connections, args.seconds)
                         after = _cpu(pids)
+                        now = machine_jiffies()
+                        ticks, total = now[0] - machine[0], now[1] - machine[1]
                         cell = (read.name, connections, n)
+                        idle[cell] = idle.get(cell, 0.0) + (1 - ticks / max(total, 1)) * cores
                         measured.setdefault(cell, []).append(done)
                         spent = {p: after[p] - before.get(p, 0.0) for p in after}
                         requests = done.requests_per_second * args.seconds
@@ -130,7 +139,9 @@ def main() -> int:
             f"\n--workers 1 and 2 side by side, wrk on loopback, {args.seconds:.0f} s a run, "
             f"{args.rounds} runs a cell, PostgreSQL and Redis on the same machine:\n"
         )
-        print("| request | conn | 1 worker: req/s, p50, p99, CPU/req | 2 workers | gain |")
+        print(
+            "| request | conn | 1 worker: req/s, p50, p99, CPU/req, cores idle | 2 workers | gain |"
+        )
         print("|---|---|---|---|---|")
         for read in reads:
             for connections in [int(c) for c in args.connections.split(",")]:
@@ -143,8 +154,9 @@ def main() -> int:
                     p99 = max(m.p99_ms for m in runs)
                     errors = sum(m.errors for m in runs)
                     cpu = used[(read.name, connections, n)] / len(runs) * 1000
+                    spare = idle[(read.name, connections, n)] / len(runs)
                     cells.append(
-                        f"{rate:,.0f}, {p50:.1f} ms, {p99:.1f} ms, {cpu:.2f} ms"
+                        f"{rate:,.0f}, {p50:.1f} ms, {p99:.1f} ms, {cpu:.2f} ms, {spare:.2f}"
                         + (f" ({errors} errors)" if errors else "")
                     )
                     rates.append(rate)
@@ -152,11 +164,11 @@ def main() -> int:
                     f"| {read.name} | {connections} | {cells[0]} | {cells[1]} | "
                     f"{rates[1] / rates[0]:.2f}x |"
                 )
-        busy = {pid: s for pid, s in shares[2].items() if s > 0.5}
-        total = sum(busy.values()) or 1.0
+        working = {pid: s for pid, s in shares[2].items() if s > 0.5}
+        whole = sum(working.values()) or 1.0
         print(
             "\nwith --workers 2, each busy process's share of the servers' CPU: "
-            + ", ".join(f"{pid} {s / total:.0%}" for pid, s in sorted(busy.items()))
+            + ", ".join(f"{pid} {s / whole:.0%}" for pid, s in sorted(working.items()))
         )
         return 0
     finally:
