@@ -105,8 +105,8 @@ def _check_workers(settings: Settings, workers: int) -> None:
     if settings.is_sqlite:
         raise ConfigurationError(
             f"--workers {workers} needs PostgreSQL: on SQLite each process would be a writer "
-            "of its own on one file (and on memory:// have its own hub); set "
-            "STATESET_DATABASE_URL and STATESET_BROADCAST_URL=redis://..., or use --workers 1"
+            "of its own on the one file; set STATESET_DATABASE_URL=postgresql://... (and "
+            "STATESET_BROADCAST_URL=redis://...), or use --workers 1"
         )
     if settings.broadcast_url.startswith("memory://"):
         raise ConfigurationError(

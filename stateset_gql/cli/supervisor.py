@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import signal
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from multiprocessing.synchronize import Event
@@ -34,7 +34,7 @@ from stateset_gql.cli.serving import ServeOptions, build_server
 from stateset_gql.http.requestctx import configure_logging
 from stateset_gql.http.server import Server
 
-log = logging.getLogger("stateset_gql.http")
+log = logging.getLogger("stateset_gql.serve")
 
 SPAWN = multiprocessing.get_context("spawn")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -87,7 +87,7 @@ class _Slot:
     index: int
     listener: socket.socket
     process: SpawnProcess | None = None
-    listening: Event = field(default_factory=SPAWN.Event)
+    listening: Event | None = None  # set by the process once it listens
 
     def start(self, options: ServeOptions) -> None:
         self.listening = SPAWN.Event()
@@ -148,7 +148,7 @@ def supervise(options: ServeOptions, *, workers: int) -> None:
                 if slot.process is None or slot.running:
                     continue
                 code = slot.process.exitcode
-                if not slot.listening.is_set():
+                if slot.listening is None or not slot.listening.is_set():
                     failed = (
                         f"a server process failed to start (exit code {code}); "
                         "its log above says why"
