@@ -391,8 +391,9 @@ def test_a_subscriber_on_one_process_receives_the_events_of_writes_on_the_other(
 # -------------------------------------------------------------------- signals and deaths
 
 
-def test_sigterm_stops_both_processes_gracefully_closing_their_websockets_with_1001(
-    postgres_url: str, redis_url: str, tmp_path: Path
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_stops_both_processes_gracefully_closing_their_websockets_with_1001(
+    signum: signal.Signals, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     with _workers(postgres_url, redis_url, tmp_path / "serve.log") as workers:
         account = new_account(postgres_url)
@@ -404,7 +405,7 @@ def test_sigterm_stops_both_processes_gracefully_closing_their_websockets_with_1
                 held.setdefault(workers.process_of(sock.ws.socket.getsockname()[1]), sock)
             for sock in held.values():
                 assert sock.init(account.sk_test)["type"] == "connection_ack"
-            workers.process.send_signal(signal.SIGTERM)
+            workers.process.send_signal(signum)
             assert [sock.closed_with() for sock in held.values()] == [1001, 1001]
             assert workers.process.wait(timeout=30) == 0
         assert not any(_running(pid) for pid in servers)
