@@ -30,7 +30,15 @@ import pytest
 
 from tests.redis_support import free_port
 from tests.rest_support import Rest
-from tests.support import create_customer, gql, new_account, run_cli, serve_cli_process
+from tests.support import (
+    CLI,
+    cli_environ,
+    create_customer,
+    gql,
+    new_account,
+    run_cli,
+    serve_cli_process,
+)
 from tests.test_auth_cache import ME, _key_id
 from tests.test_rate_limits import _assert_headers, _assert_refused
 from tests.ws_support import GraphQLSocket
@@ -433,3 +441,39 @@ def test_server_processes_stop_by_themselves_when_their_supervisor_is_killed(
         workers.process.kill()
         workers.process.wait()
         _within(10, lambda: not any(_running(pid) for pid in servers))
+
+
+def test_a_process_that_fails_to_start_stops_them_all_and_serve_exits_1(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    metrics_port = _two_free_ports()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*CLI, "serve", "--workers", "2", "--port", str(free_port()),
+             "--metrics-port", str(metrics_port)],
+            env=cli_environ(
+                STATESET_DATABASE_URL=postgres_url, STATESET_BROADCAST_URL=redis_url,
+                STATESET_ENV="test",
+            ),
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        # Free when serve checked it; taken while its processes start (they take seconds
+        # to import), so the second one cannot serve its metrics there.
+        _within(60, lambda: "with 2 processes" in log.read_text())
+        servers = _children(process.pid)
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", metrics_port + 1))
+            holder.listen()
+            assert process.wait(timeout=60) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    lines = log.read_text().splitlines()
+    assert lines[-1] == (
+        "error: a server process failed to start (exit code 1); its log above says why"
+    )
+    assert "Address already in use" in log.read_text()
+    _within(10, lambda: not any(_running(pid) for pid in servers))
