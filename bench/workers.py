@@ -93,9 +93,12 @@ def main() -> int:
     if not redis_answers(args.redis):
         print(f"Redis at {args.redis} is not answering: --workers 2 needs it")
         return 1
-    # Three server processes in all, on a PostgreSQL other work shares (100 connections).
-    os.environ.setdefault("STATESET_DB_POOL_SIZE", "5")
-    os.environ.setdefault("STATESET_DB_MAX_OVERFLOW", "5")
+    # Three server processes in all, on a PostgreSQL other work shares (100 connections),
+    # with no overflow: a pool that opens and closes connections past its size as demand
+    # wavers (5 + 5 did, with 10 wrk connections a process) costs more CPU a request
+    # than a second process saves.
+    os.environ.setdefault("STATESET_DB_POOL_SIZE", "10")
+    os.environ.setdefault("STATESET_DB_MAX_OVERFLOW", "0")
     _, url, drop = fresh_database("postgres", "workers")
     servers: dict[int, subprocess.Popen[bytes]] = {}
     try:
