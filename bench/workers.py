@@ -88,11 +88,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install -y wrk)")
-        return 1
+        print("wrk is not installed (apt-get install -y wrk); no --workers comparison")
+        return 0  # make bench measures; it never fails
     if not redis_answers(args.redis):
-        print(f"Redis at {args.redis} is not answering: --workers 2 needs it")
-        return 1
+        print(f"Redis at {args.redis} is not answering; no --workers comparison (it needs it)")
+        return 0
     # Three server processes in all, on a PostgreSQL other work shares (100 connections),
     # with no overflow: a pool that opens and closes connections past its size as demand
     # wavers (5 + 5 did, with 10 wrk connections a process) costs more CPU a request
