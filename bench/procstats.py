@@ -21,22 +21,35 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks (``/proc/stat``):
+    what else was running, read as the difference between two readings."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (``serve --workers N``'s server processes)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if stat and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and of every live descendant (``serve --workers``
     runs its workers as children). A child that exited is no longer counted."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # it exited meanwhile
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
     family, frontier = {pid}, [pid]
     while frontier:
-        parent = frontier.pop()
-        children = [child for child, of in parents.items() if of == parent]
-        family.update(children)
-        frontier.extend(children)
+        found = children(frontier.pop())
+        family.update(found)
+        frontier.extend(found)
     total = 0.0
     for member in family:
         with contextlib.suppress(OSError):  # it exited meanwhile

@@ -71,20 +71,37 @@ wrk.headers["Authorization"] = "Bearer {key}"
 """
 
 
+# Each request posts the next of the read's bodies (each wrk thread counts on its own).
+ROTATE = """
+bodies = {{bodies}}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, bodies[counter % #bodies + 1])
+end
+"""
+
+
 @dataclass(frozen=True)
 class Read:
     name: str
     path: str
     body: bytes | None  # None: a GET
+    # Bodies posted in turn instead of ``body`` (writes that must not all touch one row).
+    bodies: tuple[bytes, ...] = ()
 
 
 def _lua(read: Read, key: str) -> str:
     body = "nil" if read.body is None else lua_string(read.body.decode())
-    return (
-        LUA.replace("{method}", "GET" if read.body is None else "POST")
+    script = (
+        LUA.replace("{method}", "GET" if read.body is None and not read.bodies else "POST")
         .replace("{body}", body)
         .replace("{key}", key)
     )
+    if read.bodies:
+        listed = ", ".join(lua_string(b.decode()) for b in read.bodies)
+        script += ROTATE.replace("{bodies}", listed)
+    return script
 
 
 def wrk(base_url: str, read: Read, key: str, connections: int, seconds: float) -> Measured:

@@ -141,9 +141,11 @@ async def _postgres_revision(database_url: str) -> str | None:
         await connection.close()
 
 
-def check_port(host: str, port: int) -> None:
+def check_port(host: str, port: int, *, option: str = "--port") -> None:
     """Raises StartupError unless ``serve`` can listen on host:port, before it makes or
-    prints anything (a demo key printed by a process that then dies is lost)."""
+    prints anything (a demo key printed by a process that then dies is lost). ``option``
+    is the one that chose the port (``--metrics-port``), named in the fix."""
+    another = "--port 8001 (make run PORT=8001)" if option == "--port" else f"{option} {port + 100}"
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
@@ -156,17 +158,16 @@ def check_port(host: str, port: int) -> None:
             probe.bind(address)
         except PermissionError as exc:
             raise StartupError(
-                f"not allowed to listen on port {port}; choose one above 1023: "
-                "--port 8001 (make run PORT=8001)"
+                f"not allowed to listen on port {port}; choose one above 1023: {another}"
             ) from exc
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise StartupError(
                     f"port {port} on {host} is in use (another stateset-gql serve?); stop "
-                    "what holds it, or choose another: --port 8001 (make run PORT=8001)"
+                    f"what holds it, or choose another: {another}"
                 ) from exc
             raise StartupError(
-                f"cannot listen on {host}:{port} ({_reason(exc)}); fix --host or --port"
+                f"cannot listen on {host}:{port} ({_reason(exc)}); fix --host or {option}"
             ) from exc
 
 

@@ -282,6 +282,15 @@ def run_cli(
 def serve_cli(*args: str, port: int, log: Path, **settings: str) -> Iterator[str]:
     """``stateset-gql serve --port PORT ARGS`` as its own process, logging to ``log``,
     until ``/health`` answers: its base URL. Stopped (and killed if it must be) after."""
+    with serve_cli_process(*args, port=port, log=log, **settings) as (_process, base_url):
+        yield base_url
+
+
+@contextmanager
+def serve_cli_process(
+    *args: str, port: int, log: Path, **settings: str
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``serve_cli``, with the process too, for a test that signals it."""
     with log.open("wb") as output:
         process = subprocess.Popen(
             [*CLI, "serve", "--port", str(port), *args],
@@ -300,7 +309,7 @@ def serve_cli(*args: str, port: int, log: Path, **settings: str) -> Iterator[str
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base_url
+        yield process, base_url
     finally:
         process.terminate()
         try:

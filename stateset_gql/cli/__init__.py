@@ -1,8 +1,10 @@
 """The stateset-gql command: serve, worker, migrate, accounts and keys.
 
 ``parser`` holds the words, ``processes`` the commands that run a process (serve,
-worker, migrate), ``admin`` the ones on accounts and keys, and ``output`` how an answer
-reads. Here: running one command, and the one line a failure prints.
+worker, migrate), ``serving`` how a server process is built and ``supervisor`` how
+``serve --workers N`` runs N of them, ``admin`` the commands on accounts and keys, and
+``output`` how an answer reads. Here: running one command, and the one line a failure
+prints.
 """
 
 from __future__ import annotations

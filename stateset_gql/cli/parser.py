@@ -51,6 +51,24 @@ def _add_serve(commands: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="server processes on the one port, each with its own event loop: about one "
+        "per core. Above 1 needs PostgreSQL and a redis:// broadcast (refused on SQLite or "
+        "memory://); the limits below, the database pool and /metrics are per process "
+        "(default 1)",
+    )
+    serve.add_argument(
+        "--metrics-port",
+        type=_positive,
+        metavar="PORT",
+        help="also serve the Prometheus metrics on 127.0.0.1:PORT/metrics; with --workers N, "
+        "each process its own, on PORT to PORT+N-1 (/metrics on the API's port answers for "
+        "whichever process took the connection)",
+    )
+    serve.add_argument(
         "--limit-concurrency",
         type=_positive,
         default=1000,

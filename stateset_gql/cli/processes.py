@@ -31,18 +31,20 @@ def migrate_database(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from stateset_gql.app import create_app
     from stateset_gql.bootstrap import ensure_demo_account, makes_demo_account
-    from stateset_gql.http.protocol import with_header_timeout
+    from stateset_gql.cli.serving import ServeOptions, build_server
+    from stateset_gql.cli.supervisor import supervise
     from stateset_gql.http.requestctx import configure_logging
-    from stateset_gql.http.server import Server, allow_open_files, websocket_options
+    from stateset_gql.http.server import Server, allow_open_files
 
     connections = _connection_cap(settings, args)
+    _check_workers(settings, args.workers)
     # Before anything is made or printed: a demo key shown by a process that cannot
     # listen would be lost.
     startup.check_port(args.host, args.port)
+    if args.metrics_port is not None:
+        for port in range(args.metrics_port, args.metrics_port + args.workers):
+            startup.check_port("127.0.0.1", port, option="--metrics-port")
     # The embedded database migrates itself; any other is migrated by `migrate`, once
     # per release, and is only checked here.
     startup.check(settings, schema=not settings.is_sqlite, broadcast=True)
@@ -76,24 +78,42 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             )
             sys.stdout.flush()
     settings = dataclasses.replace(settings, max_requests_in_flight=args.limit_concurrency)
+    # Inherited by the processes of --workers.
     allow_open_files(connections)
-    app = create_app(settings)
-    config = uvicorn.Config(
-        app,
+    options = ServeOptions(
+        settings=settings,
         host=args.host,
         port=args.port,
-        log_config=None,
-        # uvicorn's limit counts connections, idle and WebSocket ones too, and answers past
-        # it with a plain 503: it is only the cap on connections, far above the budgets
-        # the app keeps (requests in flight, WebSockets), so those bite first.
-        limit_concurrency=connections,
+        connections=connections,
         timeout_keep_alive=args.timeout_keep_alive,
+        header_timeout=args.header_timeout,
         backlog=args.backlog,
-        http=with_header_timeout(args.header_timeout),
-        **websocket_options(settings),
+        metrics_port=args.metrics_port,
     )
-    Server(config, app.state.websockets).run()
+    if args.workers == 1:
+        build_server(options, Server).run()
+    else:
+        supervise(options, workers=args.workers)
     return 0
+
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    """Several processes share only what lives outside them: on SQLite or memory:// each
+    would keep its own, and they would disagree."""
+    if workers == 1:
+        return
+    if settings.is_sqlite:
+        raise ConfigurationError(
+            f"--workers {workers} needs PostgreSQL: on SQLite each process would be a writer "
+            "of its own on the one file; set STATESET_DATABASE_URL=postgresql://... (and "
+            "STATESET_BROADCAST_URL=redis://...), or use --workers 1"
+        )
+    if settings.broadcast_url.startswith("memory://"):
+        raise ConfigurationError(
+            f"--workers {workers} needs STATESET_BROADCAST_URL=redis://...: on memory:// each "
+            "process would have its own hub, so subscriptions, rate limits and revocations "
+            "would not reach the other processes; set it, or use --workers 1"
+        )
 
 
 def _connection_cap(settings: Settings, args: argparse.Namespace) -> int:
