@@ -139,7 +139,7 @@ class Unsettled(Exception):
     """A deferred move failed at settlement: ``error`` (a domain error, say 409 for stock
     no longer there) of the root field ``field`` that deferred it."""
 
-    def __init__(self, field: str | None, error: Exception) -> None:
+    def __init__(self, field: Any, error: Exception) -> None:
         super().__init__(str(error))
         self.field = field
         self.error = error
@@ -152,14 +152,15 @@ class UnitOfWork:
     request_id: str | None = None
     idempotency_key: str | None = None
     pending: list[PendingEvent] = field(default_factory=list)
-    # The root field running now (set as each runs), named by a deferred move's failure.
-    current_field: str | None = None
+    # Who a deferred move belongs to, as the caller names it (the root field running now:
+    # the runner answers a failed move as that field's error).
+    current_field: Any = None
     # Seconds the hot rows were held, from their lock to the commit (None: none locked),
     # and the account's event counter likewise.
     hot_locked_for: float | None = None
     counter_locked_for: float | None = None
     _taken: dict[Subject, list[dict[str, Any]]] = field(default_factory=dict)
-    _settlements: list[tuple[str | None, Settlement]] = field(default_factory=list)
+    _settlements: list[tuple[Any, Settlement]] = field(default_factory=list)
     _hot_since: float | None = None
     _counter_since: float | None = None
 

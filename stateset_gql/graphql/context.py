@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
+from graphql import FieldNode
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
@@ -13,6 +15,14 @@ from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.settings import Settings
+
+
+class RootField(NamedTuple):
+    """A root field as it ran: its response key and its node (whose arguments name the
+    params of its errors). What a move it defers is attributed to."""
+
+    key: str
+    node: FieldNode
 
 
 @dataclass

@@ -10,6 +10,8 @@ public API gives it. When a library grows one, only this module changes.
   from Strawberry's carries it too.
 - Strawberry's own execution passes ``execution_context_class_kwargs`` to graphql-core's
   ``execute``; running a document ourselves, we pass the same.
+- Strawberry's ``Info`` keeps graphql-core's ``GraphQLResolveInfo`` in ``_raw_info``;
+  a root field's node (whose arguments name its errors' params) is there.
 - SQLAlchemy applies each bound value's processor (``SQLCompiler._bind_processors``) at
   execution; the compiled reads, which run a statement compiled once per page shape with
   each request's values, apply them themselves.
@@ -21,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import strawberry
-from graphql import GraphQLSchema
+from graphql import FieldNode, GraphQLSchema
 from sqlalchemy.sql.compiler import SQLCompiler
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 
@@ -30,12 +32,19 @@ __all__ = [
     "core_schema",
     "derived_schema",
     "execution_context_class_kwargs",
+    "field_node",
 ]
 
 
 def core_schema(schema: strawberry.Schema) -> GraphQLSchema:
     """The graphql-core schema Strawberry built."""
     return schema._schema
+
+
+def field_node(info: Any) -> FieldNode:
+    """The node of the field a Strawberry ``Info`` resolves."""
+    node: FieldNode = info._raw_info.field_nodes[0]
+    return node
 
 
 def derived_schema(schema: strawberry.Schema, derived: GraphQLSchema) -> GraphQLSchema:

@@ -34,7 +34,8 @@ from strawberry.extensions import FieldExtension
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.owner import Owner
 from stateset_gql.errors import PermissionDenied
-from stateset_gql.graphql.context import Info
+from stateset_gql.graphql.context import Info, RootField
+from stateset_gql.graphql.internals import field_node
 
 
 class Needs(FieldExtension):
@@ -55,7 +56,7 @@ class Needs(FieldExtension):
     async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
         info.context.require(self.scope)
         # Root fields of a mutation run one after another: a move one defers names it.
-        info.context.uow.current_field = str(info.path.key)
+        info.context.uow.current_field = RootField(str(info.path.key), field_node(info))
         return await next_(source, info, **kwargs)
 
 

@@ -30,7 +30,7 @@ from stateset_gql.db.engine import Database, unavailable
 from stateset_gql.db.uow import Notice, Renderer, UnitOfWork, Unsettled, take_notices
 from stateset_gql.errors import ServiceUnavailable, StateSetError
 from stateset_gql.events.models import Event
-from stateset_gql.graphql.context import Context
+from stateset_gql.graphql.context import Context, RootField
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_errors
 from stateset_gql.graphql.internals import core_schema
@@ -225,8 +225,13 @@ class Runner:
     def _unsettled(self, unsettled: Unsettled, write: bool, request_id: str) -> Outcome:
         if not isinstance(unsettled.error, StateSetError):
             raise unsettled.error
-        path = [unsettled.field] if unsettled.field else None
-        error = GraphQLError(str(unsettled.error), path=path, original_error=unsettled.error)
+        field = unsettled.field if isinstance(unsettled.field, RootField) else None
+        error = GraphQLError(
+            str(unsettled.error),
+            nodes=field.node if field else None,
+            path=[field.key] if field else None,
+            original_error=unsettled.error,
+        )
         result = ExecutionResult(data=None, errors=[error])
         return self._outcome(result, write, request_id, core_schema(self.engine.schema))
 
