@@ -146,8 +146,13 @@ async def record(
         changes: list[dict[str, Any]] = []
         for delivery_id, done, retries_left, token, status, next_at in rows.all():
             attempt = by_id[delivery_id]
+            entry = attempt.to_dict()
+            if entry in done:
+                # Recorded already: a record that committed before its answer was lost.
+                outcomes[delivery_id] = ""
+                continue
             change: dict[str, Any] = {
-                "id": delivery_id, "attempts": [*done, attempt.to_dict()], "updated": now,
+                "id": delivery_id, "attempts": [*done, entry], "updated": now,
                 "retries_left": retries_left, "lease_token": token, "status": status,
                 "next_attempt_at": next_at,
             }  # fmt: skip

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
-from stateset_gql.db.engine import Database
+from stateset_gql.db.engine import Database, unavailable
 from stateset_gql.db.uow import Renderer
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.settings import Settings
@@ -205,13 +205,31 @@ class DeliveryWorker:
             while len(batch) < RECORD_BATCH and not self._attempts.empty():
                 batch.append(self._attempts.get_nowait())
             try:
-                await self._record(batch)
+                await self._record_while_leased(batch)
             except Exception:
                 # The leases run out and the deliveries are attempted again.
                 log.exception("could not record %d webhook attempts", len(batch))
             finally:
                 for _ in batch:
                     self._attempts.task_done()
+
+    async def _record_while_leased(self, batch: list[queue.Attempt]) -> None:
+        """Records ``batch``, again while the database is out of reach (a connection lost
+        mid-record), for up to half a lease: these attempts were sent, and a lease that ran
+        out would send them a second time. A record that did commit before its answer was
+        lost is recorded again as superseded, never twice."""
+        deadline = time.monotonic() + self.lease.total_seconds() / 2
+        delay = 0.05
+        while True:
+            try:
+                await self._record(batch)
+                return
+            except Exception as exc:
+                if not unavailable(exc) or time.monotonic() + delay > deadline:
+                    raise
+                log.warning("the database is out of reach; recording again: %s", type(exc).__name__)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     async def _record(self, batch: list[queue.Attempt]) -> None:
         outcomes = await queue.record(
