@@ -36,6 +36,13 @@ class Loaders:
             loader = self._made[source] = DataLoader(load_fn=load)
         return loader
 
+    async def load(self, source: One | Many, keys: Sequence[Any]) -> list[Any]:
+        """What ``related(source)`` loads for ``keys``, at once, in ``keys`` order (no
+        DataLoader: for a caller that has gathered its keys itself)."""
+        load = self._one(source) if isinstance(source, One) else self._many(source)
+        found: list[Any] = await load(keys)
+        return found
+
     def forget(self, key: str) -> None:
         """Drops what the loaders hold under ``key``: a mutation has just changed the rows
         an earlier field of the same operation may have read."""

@@ -65,6 +65,13 @@ def loads_related(cls: type[Mapped]) -> bool:
     )
 
 
+def relation_of(cls: type[Mapped], name: str) -> tuple[One | Many, str, type[Mapped]] | None:
+    """The relation ``cls``'s field ``name`` (its GraphQL name) loads, if it is one: its
+    declaration, the attribute holding its key, and the type of its rows."""
+    relation = (_PLANS.get(cls) or _plan(cls)).relations.get(name)
+    return None if relation is None else (relation.source, relation.local, relation.target)
+
+
 def _nested_fields(cls: type[Mapped]) -> list[StrawberryField]:
     """``cls``'s fields that hold another mapped type read from the same row (``Same``)."""
     definition = get_object_definition(cls, strict=True)

@@ -6,10 +6,12 @@ from the representation's selection of the resource's GraphQL type
 the representation's form by the same converter. A subject's kind is its ``object``
 name (``inventory_item``).
 
-A render starts from the rows the transaction already holds: the selection is executed
-with the object as its root (a schema whose query type is the object's type), so a row
-in the session's identity map costs no statement, and related rows come through the
-DataLoaders, batched across every subject rendered together.
+A render starts from the rows the transaction already holds (a row in the session's
+identity map costs no statement). Every kind's answer is built straight from its rows
+(``graphql.direct``: what executing the selection answers, without executing it, related
+rows loaded together for every subject); a kind with a field only its resolver answers
+executes the selection with the object as its root (a schema whose query type is the
+object's type), its related rows through the DataLoaders.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from stateset_gql.db.uow import Renderer, Subject, UnitOfWork
 from stateset_gql.events.models import Event as EventModel
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.customers.types import Customer
+from stateset_gql.graphql.direct import Plan, answers
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.events.types import Event
 from stateset_gql.graphql.internals import core_schema, derived_schema
 from stateset_gql.graphql.inventory.types import InventoryItem
+from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.graphql.objects import loads_related
 from stateset_gql.graphql.orders.types import Order
 from stateset_gql.graphql.representation.convert import to_representation
@@ -76,12 +80,17 @@ class _Kind:
     document: DocumentNode
     # Whether rendering it may load related rows (batched by DataLoaders).
     loads_related: bool
+    # How its answer is built from its row without executing the selection, if it can be.
+    plan: Plan | None
 
 
 class Representation:
-    def __init__(self, engine: GraphQLEngine, settings: Settings) -> None:
+    def __init__(self, engine: GraphQLEngine, settings: Settings, *, direct: bool = True) -> None:
         self.engine = engine
         self.settings = settings
+        # False: every render executes its selection (what the direct answers are
+        # checked against).
+        self.direct = direct
         self._kinds: dict[str, _Kind] = {}
 
     def _kind(self, kind: str) -> _Kind:
@@ -94,7 +103,7 @@ class Representation:
             schema = derived_schema(main, GraphQLSchema(query=type_, types=types))
             document = self.engine.prepare(f"{{ {selection(type_)} }}", schema)
             self._kinds[kind] = _Kind(
-                model, present, type_, schema, document, loads_related(present)
+                model, present, type_, schema, document, loads_related(present), Plan.of(type_)
             )
         return self._kinds[kind]
 
@@ -124,6 +133,16 @@ class Representation:
         """Each subject's representation, in order."""
         await session.flush()
         rows = await self._rows(session, subjects)
+        for subject in subjects:
+            row = rows.get(subject)
+            if row is None or (row.account_id, row.livemode) != (
+                subject.owner.account_id,
+                subject.owner.livemode,
+            ):
+                raise LookupError(f"no {subject.kind} {subject.id} of {subject.owner}")
+        kinds = [self._kind(s.kind) for s in subjects]
+        if self.direct and all(kind.plan is not None for kind in kinds):
+            return await self._direct(session, subjects, kinds, rows)
         contexts = {
             owner: Context(
                 request_id="render",
@@ -135,16 +154,10 @@ class Representation:
         }
 
         async def one(subject: Subject) -> dict[str, Any]:
-            row = rows.get(subject)
-            if row is None or (row.account_id, row.livemode) != (
-                subject.owner.account_id,
-                subject.owner.livemode,
-            ):
-                raise LookupError(f"no {subject.kind} {subject.id} of {subject.owner}")
             kind = self._kind(subject.kind)
             result = await self.engine.execute_trusted(
                 kind.document, {}, contexts[subject.owner], schema=kind.schema,
-                root=kind.present.from_model(row),
+                root=kind.present.from_model(rows[subject]),
             )  # fmt: skip
             if result.errors or result.data is None:
                 error = result.errors[0] if result.errors else None
@@ -158,6 +171,26 @@ class Representation:
             return [await one(s) for s in subjects]
         # Together, so the DataLoaders batch the related rows of every subject.
         return list(await asyncio.gather(*(one(s) for s in subjects)))
+
+    async def _direct(
+        self,
+        session: AsyncSession,
+        subjects: Sequence[Subject],
+        kinds: Sequence[_Kind],
+        rows: dict[Subject, Any],
+    ) -> list[dict[str, Any]]:
+        """What executing each kind's selection would answer, built from the rows."""
+        loaders = {owner: Loaders(session, owner) for owner in {s.owner for s in subjects}}
+        made = await answers(
+            [
+                (kind.plan, kind.present.from_model(rows[subject]), loaders[subject.owner])
+                for subject, kind in zip(subjects, kinds, strict=True)
+                if kind.plan is not None
+            ]
+        )
+        return [
+            to_representation(answer, kind.type_) for answer, kind in zip(made, kinds, strict=True)
+        ]
 
 
 @cache
