@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 from stateset_gql import worker
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pubsub import MemoryHub, RedisHub, Subscription, open_hub
-from tests.redis_support import RedisServer
+from tests.redis_support import RedisServer, free_port
 
 INTERVAL = 0.2  # the hub's health interval in these tests
 
@@ -215,6 +215,32 @@ def test_a_pattern_hears_every_channel_it_matches_and_no_other(redis_server: Red
         ("stateset.events.a.test", "a1"),
         ("stateset.events.b.live", "b1"),
     ]
+
+
+def test_many_messages_go_out_in_one_round_trip_in_order_or_none_is_claimed(
+    redis_server: RedisServer,
+) -> None:
+    sent = [(f"stateset.events.{c}.test", f"{c}{n}") for n in range(3) for c in "ab"]
+
+    async def run() -> tuple[bool, list[tuple[str, str]], bool]:
+        heard = Heard()
+        async with _listening(redis_server.url, heard, patterns=("stateset.events.*",)) as heard_on:
+            await _until(heard_on.healthy)
+            await _patterns_subscribed(redis_server.url)
+            hub = RedisHub(redis_server.url, health_interval=INTERVAL)
+            took = await hub.publish_many(sent)
+            await hub.disconnect()
+            await _until(lambda: len(heard.messages) == len(sent))
+        # Nothing listens on a port just freed: none of them went out.
+        nowhere = RedisHub(f"redis://127.0.0.1:{free_port()}/0", health_interval=INTERVAL)
+        refused = await nowhere.publish_many(sent)
+        await nowhere.disconnect()
+        return took, heard.messages, refused
+
+    took, messages, refused = asyncio.run(run())
+    assert took
+    assert messages == sent
+    assert not refused
 
 
 def test_subscriptions_sharing_a_channel_keep_it_until_the_last_one_leaves(

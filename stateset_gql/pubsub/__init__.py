@@ -29,7 +29,7 @@ unbounded and its subscriber is a private class. What it would still do is one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from stateset_gql.pubsub.memory import MemoryHub
@@ -52,6 +52,10 @@ class Hub(Protocol):
 
     async def publish(self, channel: str, message: str) -> bool:
         """Best effort: whether it went out; a failure is logged, never raised."""
+
+    async def publish_many(self, messages: Sequence[tuple[str, str]]) -> bool:
+        """``(channel, message)`` pairs in order, in one round trip where the broadcast
+        allows: whether all went out (False: any may not have)."""
 
     def subscribe(
         self, *, on_message: OnMessage, on_missed: OnMissed, patterns: Iterable[str] = ()

@@ -7,7 +7,7 @@ process, so a second process hears nothing, as on ``memory://`` it should not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
 from stateset_gql.pubsub.subscription import Kind, OnMessage, OnMissed, Subscription
@@ -35,6 +35,11 @@ class MemoryHub:
                 fnmatchcase(channel, pattern) for pattern in subscription.patterns
             ):
                 subscription.offer(channel, message)
+        return True
+
+    async def publish_many(self, messages: Sequence[tuple[str, str]]) -> bool:
+        for channel, message in messages:
+            await self.publish(channel, message)
         return True
 
     def subscribe(

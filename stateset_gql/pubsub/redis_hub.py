@@ -21,7 +21,7 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -104,11 +104,23 @@ class RedisHub:
 
     async def publish(self, channel: str, message: str) -> bool:
         """Best effort: False (logged, the client rebuilt) on failure."""
+        return await self.publish_many([(channel, message)])
+
+    async def publish_many(self, messages: Sequence[tuple[str, str]]) -> bool:
+        """``(channel, message)`` pairs in order, in one round trip (a pipeline): whether
+        all went out. False (logged, the client rebuilt) when any may not have."""
         client = self._client = self._client or self._new_client()
         try:
-            await asyncio.wait_for(client.publish(channel, message), timeout=PUBLISH_TIMEOUT)
+            if len(messages) == 1:
+                send: Awaitable[Any] = client.publish(*messages[0])
+            else:
+                pipe = client.pipeline(transaction=False)
+                for channel, message in messages:
+                    pipe.publish(channel, message)
+                send = pipe.execute()
+            await asyncio.wait_for(send, timeout=PUBLISH_TIMEOUT)
         except Exception:
-            log.warning("could not publish on %s", channel, exc_info=True)
+            log.warning("could not publish on %s", messages[0][0], exc_info=True)
             # A command cut off mid-way may leave its answer on the wire: start afresh.
             if self._client is client:
                 self._client = self._new_client()
