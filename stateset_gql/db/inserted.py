@@ -45,7 +45,9 @@ def _inserted(session: Session, instance: Any) -> None:
 def _statement(state: ORMExecuteState) -> None:
     statement: Any = state.statement
     if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(getattr(statement, "table", None), "name", "*")
+        # ``select(Model).from_statement(update(...))`` wraps the DML as its ``element``.
+        dml = getattr(statement, "element", statement)
+        table = getattr(getattr(dml, "table", None), "name", "*")
     elif isinstance(statement, TextClause) and _WRITES.search(statement.text):
         table = "*"
     else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Select, inspect
+from sqlalchemy import Column, ColumnElement, Select, bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.db.listing import ListSpec, Page, PageRequest
@@ -26,18 +26,6 @@ def locking(statement: Select[T]) -> Select[T]:
     return statement.with_for_update().execution_options(populate_existing=True)
 
 
-async def one_or_404(
-    session: AsyncSession, statement: Select[T], *, kind: str, object_id: str, lock: bool = False
-) -> T:
-    """The one row ``statement`` finds (already scoped to its owner), or 404."""
-    if lock:
-        statement = locking(statement)
-    row = (await session.execute(statement)).scalar_one_or_none()
-    if row is None:
-        raise not_found(kind, object_id)
-    return row
-
-
 @dataclass(frozen=True)
 class OwnedRows(Generic[M]):
     """One kind of owned row as the API reads it: ``kind`` names it in a 404, ``spec``
@@ -50,10 +38,19 @@ class OwnedRows(Generic[M]):
     visible: ColumnElement[bool] | None = None
 
     @cached_property
-    def _id(self) -> Column[Any]:
-        # The one-column primary key every owned row is found by.
+    def _by_id(self) -> Select[M]:
+        """The row of an id (``object_id``) and owner (``Owner.params``) the API sees;
+        built once, as a statement built per call costs more to build and key than to
+        run. By the one-column primary key every owned row is found by."""
         key: Column[Any] = inspect(self.model).primary_key[0]
-        return key
+        statement = select(self.model).where(
+            self.model.owned_by_params(), key == bindparam("object_id")
+        )
+        return statement if self.visible is None else statement.where(self.visible)
+
+    @cached_property
+    def _by_id_locked(self) -> Select[M]:
+        return locking(self._by_id)
 
     def owned(self, owner: Owner) -> Select[M]:
         """Every row of ``owner`` the API sees: the base of every read."""
@@ -64,8 +61,12 @@ class OwnedRows(Generic[M]):
         self, *, session: AsyncSession, owner: Owner, object_id: str, lock: bool = False
     ) -> M:
         """The owner's row ``object_id``, or 404 (locked, when ``lock``)."""
-        statement = self.owned(owner).where(self._id == object_id)
-        return await one_or_404(session, statement, kind=self.kind, object_id=object_id, lock=lock)
+        statement = self._by_id_locked if lock else self._by_id
+        params = {**owner.params(), "object_id": object_id}
+        row: M | None = (await session.execute(statement, params)).scalar_one_or_none()
+        if row is None:
+            raise not_found(self.kind, object_id)
+        return row
 
     async def list_page(
         self, *, session: AsyncSession, owner: Owner, request: PageRequest

@@ -135,13 +135,17 @@ def _moved(skus: int, on_hand: int, reserved: int, require_available: bool) -> A
     ]
     if require_available:
         allowed.append(InventoryItem.on_hand - InventoryItem.reserved >= wanted)
-    return (
-        update(InventoryItem)
+    # The UPDATE is the table's (Core), its rows loaded as items by the ORM: an ORM-enabled
+    # UPDATE is a new statement each run (the ORM annotates it), keyed for the statement
+    # cache each time.
+    table = InventoryItem.metadata.tables[InventoryItem.__tablename__]
+    moved = (
+        update(table)
         .where(*allowed)
         .values(on_hand=new_on_hand, reserved=new_reserved, updated=bindparam("now"))
-        .returning(InventoryItem)
-        .execution_options(populate_existing=True, synchronize_session=False)
+        .returning(*table.c)
     )
+    return select(InventoryItem).from_statement(moved).execution_options(populate_existing=True)
 
 
 def _move_params(owner: Owner, location: str, quantities: Mapping[str, int]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.customers import service as customers
@@ -114,12 +114,16 @@ async def get(*, session: AsyncSession, owner: Owner, order_id: str, lock: bool 
     return await ORDERS.get(session=session, owner=owner, object_id=order_id, lock=lock)
 
 
+# Built once: a statement made per call costs more to build and key than to run.
+_LINE_ITEMS = (
+    select(OrderLineItem)
+    .where(OrderLineItem.order_id == bindparam("order_id"))
+    .order_by(OrderLineItem.position)
+)
+
+
 async def line_items_of(*, session: AsyncSession, order_id: str) -> list[OrderLineItem]:
-    rows = await session.execute(
-        select(OrderLineItem)
-        .where(OrderLineItem.order_id == order_id)
-        .order_by(OrderLineItem.position)
-    )
+    rows = await session.execute(_LINE_ITEMS, {"order_id": order_id})
     return list(rows.scalars())
 
 

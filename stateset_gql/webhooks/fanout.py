@@ -11,7 +11,6 @@ repeated after a crash makes no second one) and moves the cursor, in one transac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import orjson
 from sqlalchemy import select
@@ -28,22 +27,36 @@ from stateset_gql.webhooks.models import WebhookCursor, WebhookDelivery, Webhook
 
 CURSORS_PER_PASS = 20
 
+# Built once: a pass runs after every commit, and a statement made per call costs more
+# to build and key than to run. The cursors behind their counter, claimed; and an
+# owner's (``Owner.params``) enabled endpoints.
+_BEHIND = (
+    select(WebhookCursor, EventCounter.value)
+    .join(EventCounter, EventCounter.same_owner_as(WebhookCursor))
+    .where(EventCounter.value > WebhookCursor.last_sequence)
+    .order_by(WebhookCursor.account_id, WebhookCursor.livemode)
+    .limit(CURSORS_PER_PASS)
+    .with_for_update(of=WebhookCursor, skip_locked=True)
+)
+_ENDPOINTS = (
+    select(WebhookEndpoint.id, WebhookEndpoint.enabled_events, WebhookEndpoint.start_sequence)
+    .where(WebhookEndpoint.owned_by_params(), WebhookEndpoint.status == "enabled")
+    .order_by(WebhookEndpoint.id)
+)
+# The deliveries, none twice (a pass repeated after a crash), in either dialect.
+_INSERT_POSTGRES = postgresql.insert(WebhookDelivery).on_conflict_do_nothing(
+    index_elements=["endpoint_id", "event_id"]
+)
+_INSERT_SQLITE = sqlite.insert(WebhookDelivery).on_conflict_do_nothing(
+    index_elements=["endpoint_id", "event_id"]
+)
+
 
 async def fan_out(*, db: Database, render: Renderer, retries: int, batch: int = 500) -> int:
     """One pass over the cursors that are behind; how many events it consumed. A pass
     that consumed ``batch`` events of some cursor leaves more for the next."""
     async with db.session(write=True) as session, session.begin():
-        behind = await session.execute(
-            select(WebhookCursor, EventCounter.value)
-            .join(
-                EventCounter,
-                EventCounter.same_owner_as(WebhookCursor),
-            )
-            .where(EventCounter.value > WebhookCursor.last_sequence)
-            .order_by(WebhookCursor.account_id, WebhookCursor.livemode)
-            .limit(CURSORS_PER_PASS)
-            .with_for_update(of=WebhookCursor, skip_locked=True)
-        )
+        behind = await session.execute(_BEHIND)
         consumed = 0
         for cursor, counter in behind.all():
             consumed += await _advance(
@@ -63,15 +76,7 @@ async def _advance(
     batch: int,
 ) -> int:
     owner = cursor.owner
-    endpoints = (
-        await session.execute(
-            select(
-                WebhookEndpoint.id, WebhookEndpoint.enabled_events, WebhookEndpoint.start_sequence
-            )
-            .where(WebhookEndpoint.owned_by(owner), WebhookEndpoint.status == "enabled")
-            .order_by(WebhookEndpoint.id)
-        )
-    ).all()
+    endpoints = (await session.execute(_ENDPOINTS, owner.params())).all()
     if not endpoints:
         # Nobody to send to: nothing to read either.
         consumed = counter - cursor.last_sequence
@@ -98,13 +103,7 @@ async def _advance(
         for event, endpoint_id in wanted
     ]  # fmt: skip
     if rows:
-        insert: Any = sqlite.insert if db.is_sqlite else postgresql.insert
-        await session.execute(
-            insert(WebhookDelivery).on_conflict_do_nothing(
-                index_elements=["endpoint_id", "event_id"]
-            ),
-            rows,
-        )
+        await session.execute(_INSERT_SQLITE if db.is_sqlite else _INSERT_POSTGRES, rows)
     cursor.last_sequence = events[-1].sequence
     return len(events)
 
