@@ -15,11 +15,15 @@ same machine and the same database state. The servers publish through Redis when
 
 ``hot`` is issue 21's flash sale (``bench/hotproduct.py``): every order for one customer
 and the same two SKUs, driven by wrk at each ``--clients`` count, then ``payOrder`` and
-``createCustomer`` at one connection, each with the server's CPU a request (user +
-system of its processes over the run / requests) and, when the server exports
-``stateset_stock_lock_seconds``, how long stock rows stayed locked; beside them the
-database's ceiling, pgbench sending the same statements on the same rows
-(``bench/ceiling.py``), and with ``--workers N`` the hot order (and a small read) on
+``createCustomer`` at one connection, and at the widest count writes that lock no hot
+stock row (orders spread over the 20 SKUs, new customers); each with the server's CPU a
+request (user + system of its processes over the run / requests), how busy the server
+was (that CPU over the run's wall time) and, when the server exports them, how long
+stock rows and the account's event counter stayed locked; beside them the database's
+ceiling, pgbench sending the same statements on the same rows, and the event counter
+alone, which every write takes (``bench/ceiling.py``): a write row whose server is busy
+all the time at a fraction of the counter's rate is bound by the server's Python, not by
+the counter. With ``--workers N``, the hot order (and a small read) on
 ``serve --workers N`` where that checkout's ``serve`` takes it. One table, with the
 issue's targets marked met or not.
 
@@ -36,6 +40,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
@@ -46,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import ceiling, hotproduct, wrk  # noqa: E402
+from bench.counterwatch import CounterWatch  # noqa: E402
 from bench.environment import (  # noqa: E402
     PG_ADMIN,
     SKUS,
@@ -72,6 +78,8 @@ HOT_SKUS = SKUS[:2]
 HOT_ORDER = hotproduct.Target(per_second=500, p99_ms=100, cpu_ms=1.5, clean=True)
 HOT_ORDER_ONE = hotproduct.Target(per_second=250, cpu_ms=1.5)
 PER_WRITE = hotproduct.Target(cpu_ms=1.5)
+# A share of the run above which the counter, or the server's one core, is at its limit.
+SATURATED = 0.9
 
 
 async def create_orders(port: int, key: str, clients: int, seconds: float, name: str) -> Result:
@@ -127,6 +135,10 @@ class Side:
             self.server = None
 
     @property
+    def dsn(self) -> str:
+        return self.url.replace("postgresql+asyncpg://", "postgresql://")
+
+    @property
     def pid(self) -> int:
         assert self.server is not None
         return self.server.pid
@@ -134,12 +146,16 @@ class Side:
 
 def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> None:
     """One wrk run of ``script`` on ``side``'s server into ``row``: its figures, the
-    server's CPU, and the lock histogram's observations meanwhile."""
+    server's CPU and the wall time it was read over, and the lock histograms'
+    observations meanwhile."""
     buckets = hotproduct.lock_buckets(side.base_url)
     counter = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
-    start = tree_cpu_seconds(side.pid)
+    watch = CounterWatch(side.dsn).start()
+    start, began = tree_cpu_seconds(side.pid), time.monotonic()
     row.runs.append(wrk.run(side.base_url + "/graphql", script, row.connections, seconds))
     row.cpu_seconds += tree_cpu_seconds(side.pid) - start
+    row.wall_seconds += time.monotonic() - began
+    row.watch(watch.stop())
     after = hotproduct.lock_buckets(side.base_url)
     if buckets is not None and after is not None:
         row.observe_lock(buckets, after)
@@ -148,13 +164,15 @@ def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> Non
         row.observe_counter(counter, counter_after)
 
 
-async def _first_customer(dsn: str, account_id: str) -> str:
+async def _first_customers(dsn: str, account_id: str, count: int) -> list[str]:
     conn = await asyncpg.connect(dsn)
     try:
-        found = await conn.fetchval(
-            "SELECT id FROM customers WHERE account_id = $1 ORDER BY id LIMIT 1", account_id
+        found = await conn.fetch(
+            "SELECT id FROM customers WHERE account_id = $1 ORDER BY id LIMIT $2",
+            account_id,
+            count,
         )
-        return str(found)
+        return [str(row["id"]) for row in found]
     finally:
         await conn.close()
 
@@ -175,11 +193,22 @@ async def _pending_orders(dsn: str, account_id: str, customer_id: str) -> list[s
 
 def hot(
     sides: list[Side], key: str, account_id: str, args: argparse.Namespace, dsn: str
-) -> list[list[str]]:
-    """The hot-product rows, each alternating the sides ``args.rounds`` times."""
+) -> tuple[list[list[str]], list[str]]:
+    """The hot-product rows, each alternating the sides ``args.rounds`` times, and the
+    lines that compare them with the event counter's ceiling.
+
+    Beside the hot order, writes that lock no hot stock row at the widest concurrency:
+    orders spread over the 20 SKUs, and new customers. Every one of them still takes
+    the account's event counter; when the server is busy all the time (``server busy``
+    near 100%) at a rate well under what the counter lets through (pgbench, the counter
+    alone), the server's Python bounds them, not the counter."""
     counts = [int(c) for c in args.clients.split(",")]
-    customer = asyncio.run(_first_customer(dsn, account_id))
+    wide = max(counts)
+    # The spread orders are another customer's: the hot customer's pending orders are
+    # the hot order's, and its newest is what pgbench sends.
+    customer, other = asyncio.run(_first_customers(dsn, account_id, 2))
     order = hotproduct.create_order_script(key, CREATE_ORDER, customer, HOT_SKUS)
+    spread = hotproduct.spread_order_script(key, CREATE_ORDER, other, SKUS)
     for side in sides:  # warm: prepared statements, caches, the pool's connections
         wrk.run(side.base_url + "/graphql", order, 20, 1)
     done: list[hotproduct.Row] = []
@@ -195,6 +224,8 @@ def hot(
     for connections in counts:
         target = HOT_ORDER if connections >= 20 else HOT_ORDER_ONE
         alternate("createOrder, hot", connections, target, lambda _s, _r: order)
+    if wide > 1:
+        alternate("createOrder, 20 SKUs", wide, hotproduct.Target(), lambda _s, _r: spread)
     pending = asyncio.run(_pending_orders(dsn, account_id, customer))
     share = max(1, len(pending) // (len(sides) * args.rounds))
 
@@ -204,11 +235,41 @@ def hot(
 
     alternate("payOrder", 1, PER_WRITE, pay)
     alternate("createCustomer", 1, PER_WRITE, lambda _s, _r: hotproduct.create_customer_script(key))
+    if wide > 1:
+        alternate("createCustomer", wide, hotproduct.Target(),
+                  lambda _s, _r: hotproduct.create_customer_script(key))  # fmt: skip
     rows = [row.cells() for row in done]
     if args.workers:
         rows += _workers(sides, key, args, order, counts)
-    rows += _ceiling(dsn, account_id, customer, counts, args)
-    return rows
+    ceilings, counter = _ceiling(dsn, account_id, customer, counts, args)
+    return rows + ceilings, _against_counter(done, counter)
+
+
+def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> list[str]:
+    """Each write row at a concurrency the counter was measured at, beside the counter's
+    rate: how busy the server was, how much of the run the counter was held and for how
+    long a write (the share over the rate), and which of the two was at its limit."""
+    lines = []
+    for row in done:
+        allowed = counter.get(row.connections)
+        if allowed is None or row.connections == 1 or not row.per_second:
+            continue
+        held = row.watched.held_share if row.watched is not None else None
+        busy = row.busy
+        if held is not None and held >= SATURATED:
+            reading = "the counter is held nearly all the time: it bounds this row"
+        elif busy is not None and busy >= SATURATED * 100:
+            reading = "the server's CPU bounds this row, not the counter"
+        else:
+            reading = "neither the counter nor the server's CPU is at its limit"
+        per_write = "—" if held is None else f"{held / row.per_second * 1000:.1f} ms"
+        lines.append(
+            f"  {row.name} ({row.side}, {row.connections} conn): {row.per_second:,.0f}/s, "
+            f"server busy {row.busy_cell()}, counter held / queued {row.held()} "
+            f"({per_write} a write); the counter alone: {allowed:,.0f}/s at "
+            f"{row.connections} clients, {allowed / row.per_second:.1f}x. {reading}"
+        )
+    return lines
 
 
 def _workers(
@@ -225,12 +286,12 @@ def _workers(
     for side in sides:
         label = f"{side.name}, {args.workers} workers"
         if "--workers" not in serve_options(side.code):
-            rows.append([f"serve --workers {args.workers}", label, "—", *["—"] * 8,
-                         "skipped: this checkout's serve has no --workers"])  # fmt: skip
+            rows.append(hotproduct.note_row(f"serve --workers {args.workers}", label,
+                        "skipped: this checkout's serve has no --workers"))  # fmt: skip
             continue
         if side.broadcast == "memory://":
-            rows.append([f"serve --workers {args.workers}", label, "—", *["—"] * 8,
-                         "skipped: --workers needs Redis (see --redis)"])  # fmt: skip
+            rows.append(hotproduct.note_row(f"serve --workers {args.workers}", label,
+                        "skipped: --workers needs Redis (see --redis)"))  # fmt: skip
             continue
         single = hotproduct.Row("customers(first: 50)", side.name, 20)
         measure(side, single, read, args.seconds)
@@ -241,11 +302,13 @@ def _workers(
             wrk.run(many.base_url + "/graphql", order, 20, 1)
             for connections in counts:
                 target = HOT_ORDER if connections >= 20 else HOT_ORDER_ONE
-                row = hotproduct.Row("createOrder, hot", label, connections, target=target)
+                row = hotproduct.Row(
+                    "createOrder, hot", label, connections, processes=args.workers, target=target
+                )
                 for _ in range(args.rounds):
                     measure(many, row, order, args.seconds)
                 rows.append(row.cells())
-            row = hotproduct.Row("customers(first: 50)", label, 20)
+            row = hotproduct.Row("customers(first: 50)", label, 20, processes=args.workers)
             measure(many, row, read, args.seconds)
             rows.append(row.cells())
         finally:
@@ -255,25 +318,37 @@ def _workers(
 
 def _ceiling(
     dsn: str, account_id: str, customer: str, counts: list[int], args: argparse.Namespace
-) -> list[list[str]]:
+) -> tuple[list[list[str]], dict[int, float]]:
+    """pgbench's rows: one hot order's statements, and the event counter alone, at each
+    count; and the counter's rate by count."""
     why = ceiling.missing()
     if why is not None:
-        return [["pgbench ceiling", "database", "—", *["—"] * 8, f"skipped: {why}"]]
+        return [hotproduct.note_row("pgbench ceiling", "database", f"skipped: {why}")], {}
     hot_rows = asyncio.run(ceiling.hot_rows(dsn, account_id, customer, HOT_SKUS))
-    rows = []
-    for clients in counts:
-        runs = [ceiling.run(dsn, hot_rows, clients, args.seconds) for _ in range(args.rounds)]
-        transactions = sum(r.transactions for r in runs)
-        per_second = transactions / sum(r.seconds for r in runs)
-        failed = sum(r.failed for r in runs)
-        notes = "; ".join(sorted({r.note for r in runs if r.note}))
-        rows.append([
-            "pgbench: the same statements", "database", str(clients), f"{per_second:,.0f}",
-            f"{sorted(r.p50_ms for r in runs)[len(runs) // 2]:.1f}",
-            f"{max(r.p99_ms for r in runs):.1f}", f"{max(r.max_ms for r in runs):.0f}",
-            f"{failed} failed" if failed else "0", "—", "—", "the ceiling", notes,
-        ])  # fmt: skip
-    return rows
+    rows, counter = [], {}
+    kinds = [
+        ("pgbench: the same statements", ceiling.script, "the ceiling"),
+        ("pgbench: the event counter alone", ceiling.counter_script, "the counter's"),
+    ]
+    for name, make, target in kinds:
+        for clients in counts:
+            runs = [
+                ceiling.run(dsn, hot_rows, clients, args.seconds, make=make)
+                for _ in range(args.rounds)
+            ]
+            transactions = sum(r.transactions for r in runs)
+            per_second = transactions / sum(r.seconds for r in runs)
+            if make is ceiling.counter_script:
+                counter[clients] = per_second
+            failed = sum(r.failed for r in runs)
+            notes = "; ".join(sorted({r.note for r in runs if r.note}))
+            rows.append([
+                name, "database", str(clients), f"{per_second:,.0f}",
+                f"{sorted(r.p50_ms for r in runs)[len(runs) // 2]:.1f}",
+                f"{max(r.p99_ms for r in runs):.1f}", f"{max(r.max_ms for r in runs):.0f}",
+                f"{failed} failed" if failed else "0", "—", "—", "—", "—", "—", target, notes,
+            ])  # fmt: skip
+    return rows, counter
 
 
 def loadgen_rows(sides: list[Side], key: str, chosen: list[str], args: argparse.Namespace) -> None:
@@ -361,12 +436,20 @@ def main() -> int:
         mine = {os.getpid(), *(side.pid for side in sides)}
         load = os.getloadavg()[0]
         if HOT in chosen:
-            rows = hot(sides, key, account_id, args, dsn)
+            rows, against = hot(sides, key, account_id, args, dsn)
             print(f"\nhot product: one customer, {' and '.join(HOT_SKUS)} in every order; wrk, "
                   f"{args.seconds:.0f} s x {args.rounds} a row (p50: the rounds' median; p99 "
-                  "and max: the worst round's); locks: stateset_stock_lock_seconds, "
-                  "stateset_event_counter_lock_seconds\n")  # fmt: skip
+                  "and max: the worst round's); server busy: the server's CPU over the "
+                  "run's wall time, % of one core per server process; locks: "
+                  "stateset_stock_lock_seconds, stateset_event_counter_lock_seconds (the "
+                  "counter's from its statement sent, waiting included, to the "
+                  "commit); counter held / queued: the share of the run a transaction "
+                  "held the event counter, and how many waited for it on average "
+                  "(pg_locks, every 10 ms)\n")  # fmt: skip
             print(hotproduct.table(rows))
+            if against:
+                print("\nthe event counter's ceiling (pgbench, the counter alone) against "
+                      "the writes that take it:\n" + "\n".join(against))  # fmt: skip
             lock = hotproduct.HEADER.index("stock lock p50/p99 ms")
             if all(r[lock] == "—" for r in rows):
                 print(f"\nno {hotproduct.LOCK_METRIC} histogram at /metrics: lock times not shown")

@@ -1,0 +1,102 @@
+"""How much of a run the event counter is held, and how many writers queue for it,
+sampled from PostgreSQL's ``pg_locks``.
+
+Every write of an account updates its ``event_counters`` row and keeps it until its
+commit; the next writer waits. A transaction that updated ``event_counters`` holds a
+``RowExclusiveLock`` on the table until it ends, and so does one that waits for the row,
+which also has a lock not granted (the holder's transaction id). So at any moment the
+counter is *held* when some transaction has the table's ``RowExclusiveLock`` and waits for
+nothing, and the others that have it are *queued*. Sampled every ``INTERVAL`` seconds on
+a connection of its own while a run goes on: held near 100% of the time, the counter
+is what the writes pass through one at a time (whatever holds it so long); well under,
+it is not what bounds them. The bench's one writing account is the only one there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+
+import asyncpg
+
+INTERVAL = 0.01
+
+_SAMPLE = """
+SELECT count(*) FILTER (WHERE NOT waits), count(*) FILTER (WHERE waits)
+FROM (
+    SELECT EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = l.pid AND NOT w.granted) AS waits
+    FROM pg_locks l
+    WHERE l.locktype = 'relation'
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.relation = 'event_counters'::regclass
+      AND l.mode = 'RowExclusiveLock' AND l.granted
+) AS writers
+"""
+
+
+@dataclass
+class Watched:
+    samples: int = 0
+    held: int = 0  # samples in which a transaction held the counter
+    queued: int = 0  # transactions waiting for it, summed over the samples
+
+    @property
+    def held_share(self) -> float | None:
+        return self.held / self.samples if self.samples else None
+
+    @property
+    def mean_queued(self) -> float | None:
+        return self.queued / self.samples if self.samples else None
+
+    def add(self, other: Watched) -> None:
+        self.samples += other.samples
+        self.held += other.held
+        self.queued += other.queued
+
+
+class CounterWatch:
+    """Samples the counter from a thread of its own between ``start`` and ``stop``."""
+
+    def __init__(self, dsn: str, interval: float = INTERVAL) -> None:
+        self.dsn, self.interval = dsn, interval
+        self.watched = Watched()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._sample()), daemon=True)
+
+    def start(self) -> CounterWatch:
+        self._thread.start()
+        self._ready.wait(timeout=10)
+        return self
+
+    def stop(self) -> Watched:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        if self._error is not None:
+            raise self._error
+        return self.watched
+
+    async def _sample(self) -> None:
+        try:
+            conn = await asyncpg.connect(self.dsn, timeout=10)
+        except BaseException as exc:  # noqa: BLE001 - raised by stop
+            self._error = exc
+            self._ready.set()
+            return
+        try:
+            statement = await conn.prepare(_SAMPLE)
+            self._ready.set()
+            while not self._stop.is_set():
+                row = await statement.fetchrow()
+                assert row is not None
+                self.watched.samples += 1
+                self.watched.held += row[0] > 0
+                self.watched.queued += row[1]
+                await asyncio.sleep(self.interval)
+        except BaseException as exc:  # noqa: BLE001 - raised by stop
+            self._error = exc
+        finally:
+            self._ready.set()
+            await conn.close()
