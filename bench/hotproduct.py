@@ -175,6 +175,9 @@ class Row:
     cpu_seconds: float = 0.0
     wall_seconds: float = 0.0  # over which ``cpu_seconds`` were read
     processes: int = 1  # the server's (``serve --workers N``: N)
+    # The whole machine's CPU meanwhile, in clock ticks: busy, and busy + idle.
+    machine_busy: int = 0
+    machine_total: int = 0
     lock: dict[float, float] | None = None  # the lock histogram's buckets, when exported
     counter: dict[float, float] | None = None  # the event counter's, likewise
     watched: Watched | None = None  # the counter held and queued for, from pg_locks
@@ -201,9 +204,19 @@ class Row:
             return None
         return self.cpu_seconds / self.wall_seconds / self.processes * 100
 
+    @property
+    def machine(self) -> float | None:
+        """The whole machine's CPU meanwhile, in % of all its cores: near 100, the
+        server could not have had more whatever bounds it."""
+        if not self.machine_total:
+            return None
+        return self.machine_busy / self.machine_total * 100
+
     def busy_cell(self) -> str:
-        busy = self.busy
-        return "—" if busy is None else f"{busy:.0f}%"
+        busy, machine = self.busy, self.machine
+        if busy is None:
+            return "—"
+        return f"{busy:.0f}%" + ("" if machine is None else f" / {machine:.0f}%")
 
     def observe_lock(self, before: dict[float, float], after: dict[float, float]) -> None:
         self.lock = _added(self.lock, observed(before, after))
@@ -287,7 +300,7 @@ def _p50_p99_ms(buckets: dict[float, float] | None) -> str:
 
 HEADER = [
     "row", "code", "conn", "req/s", "p50 ms", "p99 ms", "max ms", "timeouts/errors",
-    "CPU ms/req", "server busy", "stock lock p50/p99 ms", "event counter p50/p99 ms",
+    "CPU ms/req", "server / machine busy", "stock lock p50/p99 ms", "event counter p50/p99 ms",
     "counter held / queued", "target (issue 21)", "",
 ]  # fmt: skip
 

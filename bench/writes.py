@@ -18,12 +18,13 @@ and the same two SKUs, driven by wrk at each ``--clients`` count, then ``payOrde
 ``createCustomer`` at one connection, and at the widest count writes that lock no hot
 stock row (orders spread over the 20 SKUs, new customers); each with the server's CPU a
 request (user + system of its processes over the run / requests), how busy the server
-was (that CPU over the run's wall time) and, when the server exports them, how long
-stock rows and the account's event counter stayed locked; beside them the database's
-ceiling, pgbench sending the same statements on the same rows, and the event counter
-alone, which every write takes (``bench/ceiling.py``): a write row whose server is busy
-all the time at a fraction of the counter's rate is bound by the server's Python, not by
-the counter. With ``--workers N``, the hot order (and a small read) on
+and the machine were (CPU over the run's wall time), how long stock rows and the
+account's event counter stayed locked (when the server exports it), and how much of
+the run the counter was held, writers queued for it (``bench/counterwatch.py``); beside
+them the database's ceiling, pgbench sending the same statements on the same rows, and
+the event counter alone, which every write takes (``bench/ceiling.py``). A write row
+whose counter is held part of the run while the CPU is busy all of it is bound by CPU,
+not by the counter. With ``--workers N``, the hot order (and a small read) on
 ``serve --workers N`` where that checkout's ``serve`` takes it. One table, with the
 issue's targets marked met or not.
 
@@ -62,7 +63,12 @@ from bench.environment import (  # noqa: E402
     serve_options,
 )
 from bench.loadgen import Connection  # noqa: E402
-from bench.procstats import busiest, cpu_by_process, tree_cpu_seconds  # noqa: E402
+from bench.procstats import (  # noqa: E402
+    busiest,
+    cpu_by_process,
+    machine_jiffies,
+    tree_cpu_seconds,
+)
 from bench.run import (  # noqa: E402
     CREATE_ORDER,
     CUSTOMERS_QUERY,
@@ -151,10 +157,13 @@ def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> Non
     buckets = hotproduct.lock_buckets(side.base_url)
     counter = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
     watch = CounterWatch(side.dsn).start()
-    start, began = tree_cpu_seconds(side.pid), time.monotonic()
+    start, began, machine = tree_cpu_seconds(side.pid), time.monotonic(), machine_jiffies()
     row.runs.append(wrk.run(side.base_url + "/graphql", script, row.connections, seconds))
     row.cpu_seconds += tree_cpu_seconds(side.pid) - start
     row.wall_seconds += time.monotonic() - began
+    busy, total = machine_jiffies()
+    row.machine_busy += busy - machine[0]
+    row.machine_total += total - machine[1]
     row.watch(watch.stop())
     after = hotproduct.lock_buckets(side.base_url)
     if buckets is not None and after is not None:
@@ -199,9 +208,11 @@ def hot(
 
     Beside the hot order, writes that lock no hot stock row at the widest concurrency:
     orders spread over the 20 SKUs, and new customers. Every one of them still takes
-    the account's event counter; when the server is busy all the time (``server busy``
-    near 100%) at a rate well under what the counter lets through (pgbench, the counter
-    alone), the server's Python bounds them, not the counter."""
+    the account's event counter. A row whose counter is held only part of the run, with
+    the server (or the machine) busy all of it, is bound by CPU, not by the counter; one
+    whose counter is held all the run, writers queued for it, is bound by how long the
+    server holds the counter a write, against what PostgreSQL needs for it (pgbench,
+    the counter alone)."""
     counts = [int(c) for c in args.clients.split(",")]
     wide = max(counts)
     # The spread orders are another customer's: the hot customer's pending orders are
@@ -255,17 +266,17 @@ def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> l
         if allowed is None or row.connections == 1 or not row.per_second:
             continue
         held = row.watched.held_share if row.watched is not None else None
-        busy = row.busy
+        cpu = max(row.busy or 0.0, row.machine or 0.0)
         if held is not None and held >= SATURATED:
-            reading = "the counter is held nearly all the time: it bounds this row"
-        elif busy is not None and busy >= SATURATED * 100:
-            reading = "the server's CPU bounds this row, not the counter"
+            reading = "the counter is held nearly all the time: it is what they queue for"
+        elif cpu >= SATURATED * 100:
+            reading = "the CPU (the server's, or the machine's) bounds it, not the counter"
         else:
-            reading = "neither the counter nor the server's CPU is at its limit"
+            reading = "neither the counter nor the CPU is at its limit"
         per_write = "—" if held is None else f"{held / row.per_second * 1000:.1f} ms"
         lines.append(
             f"  {row.name} ({row.side}, {row.connections} conn): {row.per_second:,.0f}/s, "
-            f"server busy {row.busy_cell()}, counter held / queued {row.held()} "
+            f"server / machine busy {row.busy_cell()}, counter held / queued {row.held()} "
             f"({per_write} a write); the counter alone: {allowed:,.0f}/s at "
             f"{row.connections} clients, {allowed / row.per_second:.1f}x. {reading}"
         )
@@ -439,8 +450,9 @@ def main() -> int:
             rows, against = hot(sides, key, account_id, args, dsn)
             print(f"\nhot product: one customer, {' and '.join(HOT_SKUS)} in every order; wrk, "
                   f"{args.seconds:.0f} s x {args.rounds} a row (p50: the rounds' median; p99 "
-                  "and max: the worst round's); server busy: the server's CPU over the "
-                  "run's wall time, % of one core per server process; locks: "
+                  "and max: the worst round's); server / machine busy: the server's CPU "
+                  "over the run's wall time, % of one core per server process / the "
+                  "machine's, % of all its cores; locks: "
                   "stateset_stock_lock_seconds, stateset_event_counter_lock_seconds (the "
                   "counter's from its statement sent, waiting included, to the "
                   "commit); counter held / queued: the share of the run a transaction "

@@ -335,6 +335,8 @@ def test_server_busy_is_its_cpu_over_the_wall_time_per_process() -> None:
     row.runs.append(wrk.Measured(600, 2.0, 0, 0, 0, 0, 30.0, 90.0, 120.0))
     assert row.busy == pytest.approx(75.0)
     cells = row.cells()
-    assert cells[hotproduct.HEADER.index("server busy")] == "75%"
+    assert cells[hotproduct.HEADER.index("server / machine busy")] == "75%"
+    row.machine_busy, row.machine_total = 90, 100
+    assert row.busy_cell() == "75% / 90%"
     assert cells[hotproduct.HEADER.index("CPU ms/req")] == "5.00"
     assert len(cells) == len(hotproduct.HEADER) == len(hotproduct.note_row("a", "b", "c"))
