@@ -9,7 +9,8 @@ counter is *held* when some transaction has the table's ``RowExclusiveLock`` and
 nothing, and the others that have it are *queued*. Sampled every ``INTERVAL`` seconds on
 a connection of its own while a run goes on: held near 100% of the time, the counter
 is what the writes pass through one at a time (whatever holds it so long); well under,
-it is not what bounds them. The bench's one writing account is the only one there.
+it is not what bounds them. Only the bench's accounts write there: with two writing,
+each holds a counter of its own, and the figures are per counter.
 """
 
 from __future__ import annotations
@@ -38,16 +39,17 @@ FROM (
 @dataclass
 class Watched:
     samples: int = 0
-    held: int = 0  # samples in which a transaction held the counter
-    queued: int = 0  # transactions waiting for it, summed over the samples
+    held: int = 0  # transactions holding a counter, summed over the samples
+    queued: int = 0  # transactions waiting for one, likewise
 
-    @property
-    def held_share(self) -> float | None:
-        return self.held / self.samples if self.samples else None
+    def held_share(self, counters: int = 1) -> float | None:
+        """The share of the samples each of ``counters`` (the accounts writing) was
+        held, on average."""
+        return self.held / self.samples / counters if self.samples else None
 
-    @property
-    def mean_queued(self) -> float | None:
-        return self.queued / self.samples if self.samples else None
+    def mean_queued(self, counters: int = 1) -> float | None:
+        """How many transactions waited for each counter, on average."""
+        return self.queued / self.samples / counters if self.samples else None
 
     def add(self, other: Watched) -> None:
         self.samples += other.samples
@@ -92,7 +94,7 @@ class CounterWatch:
                 row = await statement.fetchrow()
                 assert row is not None
                 self.watched.samples += 1
-                self.watched.held += row[0] > 0
+                self.watched.held += row[0]
                 self.watched.queued += row[1]
                 await asyncio.sleep(self.interval)
         except BaseException as exc:  # noqa: BLE001 - raised by stop

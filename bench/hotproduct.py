@@ -175,6 +175,7 @@ class Row:
     cpu_seconds: float = 0.0
     wall_seconds: float = 0.0  # over which ``cpu_seconds`` were read
     processes: int = 1  # the server's (``serve --workers N``: N)
+    accounts: int = 1  # writing at once, each through its own event counter
     # The whole machine's CPU meanwhile, in clock ticks: busy, and busy + idle.
     machine_busy: int = 0
     machine_total: int = 0
@@ -242,7 +243,8 @@ class Row:
         waited for it on average."""
         if self.watched is None:
             return "—"
-        share, queued = self.watched.held_share, self.watched.mean_queued
+        share = self.watched.held_share(self.accounts)
+        queued = self.watched.mean_queued(self.accounts)
         if share is None or queued is None:
             return "none sampled"
         return f"{share * 100:.0f}% / {queued:.1f}"

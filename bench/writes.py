@@ -16,7 +16,8 @@ same machine and the same database state. The servers publish through Redis when
 ``hot`` is issue 21's flash sale (``bench/hotproduct.py``): every order for one customer
 and the same two SKUs, driven by wrk at each ``--clients`` count, then ``payOrder`` and
 ``createCustomer`` at one connection, and at the widest count writes that lock no hot
-stock row (orders spread over the 20 SKUs, new customers); each with the server's CPU a
+stock row (orders spread over the 20 SKUs, new customers on one account, and the same
+load over two accounts: two counters); each with the server's CPU a
 request (user + system of its processes over the run / requests), how busy the server
 and the machine were (CPU over the run's wall time), how long stock rows and the
 account's event counter stayed locked (when the server exports it), and how much of
@@ -78,7 +79,9 @@ from bench.run import (  # noqa: E402
     drive,
     seed,
 )
+from stateset_gql.access.service import create_account  # noqa: E402
 from stateset_gql.db import migrate  # noqa: E402
+from stateset_gql.db.engine import Database  # noqa: E402
 
 HOT_SKUS = SKUS[:2]
 HOT_ORDER = hotproduct.Target(per_second=500, p99_ms=100, cpu_ms=1.5, clean=True)
@@ -150,15 +153,17 @@ class Side:
         return self.server.pid
 
 
-def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> None:
-    """One wrk run of ``script`` on ``side``'s server into ``row``: its figures, the
-    server's CPU and the wall time it was read over, and the lock histograms'
-    observations meanwhile."""
+def measure(side: Side, row: hotproduct.Row, script: str | list[str], seconds: float) -> None:
+    """One wrk run of ``script`` (or of several at once, sharing the row's connections)
+    on ``side``'s server into ``row``: its figures, the server's and the machine's CPU
+    and the wall time they were read over, the lock histograms' observations and the
+    counter's watch meanwhile."""
     buckets = hotproduct.lock_buckets(side.base_url)
     counter = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
     watch = CounterWatch(side.dsn).start()
     start, began, machine = tree_cpu_seconds(side.pid), time.monotonic(), machine_jiffies()
-    row.runs.append(wrk.run(side.base_url + "/graphql", script, row.connections, seconds))
+    url, scripts = side.base_url + "/graphql", [script] if isinstance(script, str) else script
+    row.runs.append(wrk.run_together(url, scripts, row.connections, seconds))
     row.cpu_seconds += tree_cpu_seconds(side.pid) - start
     row.wall_seconds += time.monotonic() - began
     busy, total = machine_jiffies()
@@ -184,6 +189,17 @@ async def _first_customers(dsn: str, account_id: str, count: int) -> list[str]:
         return [str(row["id"]) for row in found]
     finally:
         await conn.close()
+
+
+async def _another_account(url: str) -> str:
+    """A second enterprise account, with nothing in it; its secret test key."""
+    db = Database(url)
+    try:
+        async with db.session(write=True) as session, session.begin():
+            _, keys = await create_account(session=session, name="Bench 2", plan="enterprise")
+        return keys["sk_test"].secret
+    finally:
+        await db.dispose()
 
 
 async def _pending_orders(dsn: str, account_id: str, customer_id: str) -> list[str]:
@@ -224,9 +240,17 @@ def hot(
         wrk.run(side.base_url + "/graphql", order, 20, 1)
     done: list[hotproduct.Row] = []
 
-    def alternate(name: str, connections: int, target: hotproduct.Target,
-                  script: Callable[[Side, int], str]) -> None:  # fmt: skip
-        rows = [hotproduct.Row(name, s.name, connections, target=target) for s in sides]
+    def alternate(
+        name: str,
+        connections: int,
+        target: hotproduct.Target,
+        script: Callable[[Side, int], str | list[str]],
+        accounts: int = 1,
+    ) -> None:
+        rows = [
+            hotproduct.Row(name, s.name, connections, accounts=accounts, target=target)
+            for s in sides
+        ]
         for round_ in range(args.rounds):
             for side, row in zip(sides, rows, strict=True):
                 measure(side, row, script(side, round_), args.seconds)
@@ -249,6 +273,12 @@ def hot(
     if wide > 1:
         alternate("createCustomer", wide, hotproduct.Target(),
                   lambda _s, _r: hotproduct.create_customer_script(key))  # fmt: skip
+        # The same load on two accounts, half the connections each: two counters. What
+        # it gains over one account is what the one counter cost.
+        other = asyncio.run(_another_account(sides[0].url))
+        alternate("createCustomer, 2 accounts", wide, hotproduct.Target(),
+                  lambda _s, _r: [hotproduct.create_customer_script(k) for k in (key, other)],
+                  accounts=2)  # fmt: skip
     rows = [row.cells() for row in done]
     if args.workers:
         rows += _workers(sides, key, args, order, counts)
@@ -265,7 +295,7 @@ def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> l
         allowed = counter.get(row.connections)
         if allowed is None or row.connections == 1 or not row.per_second:
             continue
-        held = row.watched.held_share if row.watched is not None else None
+        held = row.watched.held_share(row.accounts) if row.watched is not None else None
         cpu = max(row.busy or 0.0, row.machine or 0.0)
         if held is not None and held >= SATURATED:
             reading = "the counter is held nearly all the time: it is what they queue for"
@@ -273,7 +303,7 @@ def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> l
             reading = "the CPU (the server's, or the machine's) bounds it, not the counter"
         else:
             reading = "neither the counter nor the CPU is at its limit"
-        per_write = "—" if held is None else f"{held / row.per_second * 1000:.1f} ms"
+        per_write = "—" if held is None else f"{held * row.accounts / row.per_second * 1000:.1f} ms"
         lines.append(
             f"  {row.name} ({row.side}, {row.connections} conn): {row.per_second:,.0f}/s, "
             f"server / machine busy {row.busy_cell()}, counter held / queued {row.held()} "

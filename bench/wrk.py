@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,4 +99,35 @@ def run(url: str, script: str, connections: int, seconds: float) -> Measured:
         requests=requests, seconds=micros / 1e6, socket_errors=connect + read + write,
         non_2xx=status, timeouts=timeouts, graphql_errors=graphql, p50_ms=p50, p99_ms=p99,
         max_ms=most,
+    )  # fmt: skip
+
+
+def run_together(url: str, scripts: list[str], connections: int, seconds: float) -> Measured:
+    """One wrk per script at once, ``connections`` shared out between them, measured as
+    one run: their requests and failures added; p50 their requests-weighted mean, p99
+    and max the worst of them."""
+    if len(scripts) == 1:
+        return run(url, scripts[0], connections, seconds)
+    share = max(1, connections // len(scripts))
+    done: list[Measured | None] = [None] * len(scripts)
+
+    def one(index: int) -> None:
+        done[index] = run(url, scripts[index], share, seconds)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(scripts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    runs = [m for m in done if m is not None]
+    if len(runs) != len(scripts):
+        raise RuntimeError("a wrk run failed")
+    requests = sum(m.requests for m in runs)
+    return Measured(
+        requests=requests, seconds=max(m.seconds for m in runs),
+        socket_errors=sum(m.socket_errors for m in runs),
+        non_2xx=sum(m.non_2xx for m in runs), timeouts=sum(m.timeouts for m in runs),
+        graphql_errors=sum(m.graphql_errors for m in runs),
+        p50_ms=sum(m.p50_ms * m.requests for m in runs) / max(requests, 1),
+        p99_ms=max(m.p99_ms for m in runs), max_ms=max(m.max_ms for m in runs),
     )  # fmt: skip

@@ -251,6 +251,21 @@ def test_spread_orders_take_the_skus_in_turn_without_errors(pg_server: LiveServe
     assert abs(reserved[1] - reserved[3]) <= 2, reserved
 
 
+def test_scripts_run_together_share_the_connections_and_add_up(pg_server: LiveServer) -> None:
+    _needs(wrk.missing())
+    accounts = [new_account(pg_server.database_url) for _ in range(2)]
+    scripts = [hotproduct.create_customer_script(a.sk_test) for a in accounts]
+    measured = wrk.run_together(pg_server.base_url + "/graphql", scripts, 4, 1)
+    assert measured.requests > 0
+    assert measured.errors == 0, measured
+    made = [
+        _query(a, "SELECT count(*) FROM customers WHERE account_id = $1")[0][0] for a in accounts
+    ]
+    assert min(made) > 0  # each script ran, on its own account
+    assert sum(made) >= measured.requests
+    assert measured.p50_ms <= measured.p99_ms <= measured.max_ms
+
+
 def test_the_counter_alone_numbers_the_orders_events_and_writes_nothing_else(
     pg_server: LiveServer,
 ) -> None:
@@ -319,6 +334,10 @@ def test_the_counter_watch_sees_a_holder_and_its_queue(pg_server: LiveServer) ->
     row = hotproduct.Row("createCustomer", "this", 20)
     row.watch(busy)
     assert row.held() == "100% / 1.0"
+    # Two accounts writing: the figures are per counter (one held, the other not).
+    both = hotproduct.Row("createCustomer, 2 accounts", "this", 20, accounts=2)
+    both.watch(busy)
+    assert both.held() == "50% / 0.5"
 
 
 def _watch(dsn: str) -> Watched:
