@@ -1,16 +1,15 @@
-"""How much of a run the event counter is held, and how many writers queue for it,
-sampled from PostgreSQL's ``pg_locks``.
+"""How much of a run the event counters are held, and how many writers queue for
+them, sampled from PostgreSQL.
 
 Every write of an account updates its ``event_counters`` row and keeps it until its
-commit; the next writer waits. A transaction that updated ``event_counters`` holds a
-``RowExclusiveLock`` on the table until it ends, and so does one that waits for the row,
-which also has a lock not granted (the holder's transaction id). So at any moment the
-counter is *held* when some transaction has the table's ``RowExclusiveLock`` and waits for
-nothing, and the others that have it are *queued*. Sampled every ``INTERVAL`` seconds on
-a connection of its own while a run goes on: held near 100% of the time, the counter
-is what the writes pass through one at a time (whatever holds it so long); well under,
-it is not what bounds them. Only the bench's accounts write there: with two writing,
-each holds a counter of its own, and the figures are per counter.
+commit; the next writer waits. While a transaction holds the row, the row's committed
+version carries that transaction's id as its ``xmax``, and the transaction is running
+(``pg_stat_activity.backend_xid``): so a counter is *held* when its ``xmax`` is the id of
+a running transaction. One that waits for the row has the table's ``RowExclusiveLock``
+and a lock not granted (the holder's transaction id, or the row's tuple lock): those are
+*queued*. Sampled every ``INTERVAL`` seconds on a connection of its own while a run goes
+on: a counter held near 100% of the time is what its writes pass through one at a time
+(whatever holds it so long); well under, it is not what bounds them.
 """
 
 from __future__ import annotations
@@ -24,22 +23,22 @@ import asyncpg
 INTERVAL = 0.01
 
 _SAMPLE = """
-SELECT count(*) FILTER (WHERE NOT waits), count(*) FILTER (WHERE waits)
-FROM (
-    SELECT EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = l.pid AND NOT w.granted) AS waits
-    FROM pg_locks l
-    WHERE l.locktype = 'relation'
-      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND l.relation = 'event_counters'::regclass
-      AND l.mode = 'RowExclusiveLock' AND l.granted
-) AS writers
+SELECT
+    (SELECT count(*) FROM event_counters c
+     WHERE EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = c.xmax)),
+    (SELECT count(*) FROM pg_locks l
+     WHERE l.locktype = 'relation'
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND l.relation = 'event_counters'::regclass
+       AND l.mode = 'RowExclusiveLock' AND l.granted
+       AND EXISTS (SELECT 1 FROM pg_locks w WHERE w.pid = l.pid AND NOT w.granted))
 """
 
 
 @dataclass
 class Watched:
     samples: int = 0
-    held: int = 0  # transactions holding a counter, summed over the samples
+    held: int = 0  # counters held, summed over the samples
     queued: int = 0  # transactions waiting for one, likewise
 
     def held_share(self, counters: int = 1) -> float | None:

@@ -87,7 +87,9 @@ HOT_SKUS = SKUS[:2]
 HOT_ORDER = hotproduct.Target(per_second=500, p99_ms=100, cpu_ms=1.5, clean=True)
 HOT_ORDER_ONE = hotproduct.Target(per_second=250, cpu_ms=1.5)
 PER_WRITE = hotproduct.Target(cpu_ms=1.5)
-# A share of the run above which the counter, or the server's one core, is at its limit.
+# A share of the run above which the counter, or the server's one core, is at its limit
+# (a counter is also, whatever its share, when a writer or more waits for it on average:
+# the hand-over from one holder to the next is time it is held by nobody).
 SATURATED = 0.9
 
 
@@ -295,10 +297,12 @@ def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> l
         allowed = counter.get(row.connections)
         if allowed is None or row.connections == 1 or not row.per_second:
             continue
-        held = row.watched.held_share(row.accounts) if row.watched is not None else None
+        watched = row.watched
+        held = watched.held_share(row.accounts) if watched is not None else None
+        queued = watched.mean_queued(row.accounts) if watched is not None else None
         cpu = max(row.busy or 0.0, row.machine or 0.0)
-        if held is not None and held >= SATURATED:
-            reading = "the counter is held nearly all the time: it is what they queue for"
+        if (held is not None and held >= SATURATED) or (queued is not None and queued >= 1):
+            reading = "the counter is saturated: writers queue for it, it bounds the row"
         elif cpu >= SATURATED * 100:
             reading = "the CPU (the server's, or the machine's) bounds it, not the counter"
         else:
