@@ -88,11 +88,11 @@ def run(url: str, script: str, connections: int, seconds: float) -> Measured:
             ["wrk", f"-t{min(connections, 2)}", f"-c{connections}",
              f"-d{max(1, round(seconds))}s", f"--timeout={TIMEOUT_SECONDS}s", "-s", str(path),
              url],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    found = _RESULT.search(out)
-    if found is None:
-        raise RuntimeError(f"wrk said: {out}")
+            capture_output=True, text=True,
+        )  # fmt: skip
+    found = _RESULT.search(out.stdout)
+    if out.returncode != 0 or found is None:
+        raise RuntimeError(f"wrk exited {out.returncode}: {out.stdout}{out.stderr}")
     requests, micros, connect, read, write, status, timeouts, graphql = map(int, found.groups()[:8])
     p50, p99, most = (float(v) / 1e3 for v in found.groups()[8:])
     return Measured(
@@ -110,18 +110,22 @@ def run_together(url: str, scripts: list[str], connections: int, seconds: float)
         return run(url, scripts[0], connections, seconds)
     share = max(1, connections // len(scripts))
     done: list[Measured | None] = [None] * len(scripts)
+    failed: list[Exception] = []
 
     def one(index: int) -> None:
-        done[index] = run(url, scripts[index], share, seconds)
+        try:
+            done[index] = run(url, scripts[index], share, seconds)
+        except Exception as exc:  # noqa: BLE001 - raised below, in the caller's thread
+            failed.append(exc)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(len(scripts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failed:
+        raise failed[0]
     runs = [m for m in done if m is not None]
-    if len(runs) != len(scripts):
-        raise RuntimeError("a wrk run failed")
     requests = sum(m.requests for m in runs)
     return Measured(
         requests=requests, seconds=max(m.seconds for m in runs),
