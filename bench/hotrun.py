@@ -174,9 +174,10 @@ def hot(
 
 
 def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> list[str]:
-    """Each write row at a concurrency the counter was measured at, beside the counter's
-    rate: how busy the server was, how much of the run the counter was held and for how
-    long a write (the share over the rate), and which of the two was at its limit."""
+    """Each write row at a concurrency the counter was measured at: how busy the server
+    and the machine were, how much of the run the counter was held and how many queued
+    for it, the rate the counter allows as the server holds it (a write per hold) and
+    alone (pgbench), and which of counter and CPU was at its limit."""
     lines = []
     for row in done:
         allowed = counter.get(row.connections)
@@ -185,19 +186,27 @@ def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> l
         watched = row.watched
         held = watched.held_share(row.accounts) if watched is not None else None
         queued = watched.mean_queued(row.accounts) if watched is not None else None
-        cpu = max(row.busy or 0.0, row.machine or 0.0)
-        if (held is not None and held >= SATURATED) or (queued is not None and queued >= 1):
+        busy = max(row.busy or 0.0, row.machine or 0.0) >= SATURATED * 100
+        full = (held is not None and held >= SATURATED) or (queued is not None and queued >= 1)
+        if full and busy:
+            reading = (
+                "both at their limit: writers queue for the counter, and the CPU is busy "
+                "all the run (two accounts, two counters, show what the one costs)"
+            )
+        elif full:
             reading = "the counter is saturated: writers queue for it, it bounds the row"
-        elif cpu >= SATURATED * 100:
+        elif busy:
             reading = "the CPU (the server's, or the machine's) bounds it, not the counter"
         else:
             reading = "neither the counter nor the CPU is at its limit"
-        per_write = "—" if held is None else f"{held * row.accounts / row.per_second * 1000:.1f} ms"
+        # The counter as the server holds it lets through a write per hold: the rate
+        # over the share of the run it was held.
+        as_held = "—" if not held else f"{row.per_second * row.accounts / held:,.0f}/s"
         lines.append(
             f"  {row.name} ({row.side}, {row.connections} conn): {row.per_second:,.0f}/s, "
-            f"server / machine busy {row.busy_cell()}, counter held / queued {row.held()} "
-            f"({per_write} a write); the counter alone: {allowed:,.0f}/s at "
-            f"{row.connections} clients, {allowed / row.per_second:.1f}x. {reading}"
+            f"server / machine busy {row.busy_cell()}, counter held / queued {row.held()}; "
+            f"the counter allows {as_held} as the server holds it, {allowed:,.0f}/s alone "
+            f"(pgbench, {row.connections} clients). {reading}"
         )
     return lines
 
