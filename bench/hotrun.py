@@ -199,9 +199,9 @@ def _against_counter(done: list[hotproduct.Row], counter: dict[int, float]) -> l
             reading = "the CPU (the server's, or the machine's) bounds it, not the counter"
         else:
             reading = "neither the counter nor the CPU is at its limit"
-        # The counter as the server holds it lets through a write per hold: the rate
-        # over the share of the run it was held.
-        as_held = "—" if not held else f"{row.per_second * row.accounts / held:,.0f}/s"
+        # The counters as the server holds them let through a write per hold: the rate
+        # over the share of the run each was held (with two accounts, both together).
+        as_held = "—" if not held else f"{row.per_second / held:,.0f}/s"
         lines.append(
             f"  {row.name} ({row.side}, {row.connections} conn): {row.per_second:,.0f}/s, "
             f"server / machine busy {row.busy_cell()}, counter held / queued {row.held()}; "
