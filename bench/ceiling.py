@@ -12,6 +12,12 @@ bodies as the server rendered them) inserted (one statement); then, after the co
 the events marked published in a transaction of their own (``synchronous_commit`` off).
 The script below does that against the same account, customer and stock rows. The
 difference: the event bodies are one literal of the prepared statement, not a parameter.
+
+``counter_script`` is the account's event counter alone: the one statement that bumps it
+and inserts the order's events (what ``UnitOfWork`` sends, ``_COUNT_AND_INSERT``), and
+the commit. Every write of the account takes that row from this statement to its commit,
+one writer after another, so its rate is the most writes a second the counter lets
+through, whatever they write.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
@@ -42,7 +49,8 @@ class HotRows:
 
 
 async def hot_rows(dsn: str, account_id: str, customer_id: str, skus: list[str]) -> HotRows:
-    """The stock rows of ``skus`` and the events of the newest order (which must exist)."""
+    """The stock rows of ``skus`` and the events of ``customer_id``'s newest order
+    (which must exist)."""
     conn = await asyncpg.connect(dsn)
     try:
         items = await conn.fetch(
@@ -53,8 +61,9 @@ async def hot_rows(dsn: str, account_id: str, customer_id: str, skus: list[str])
         )
         newest = await conn.fetchval(
             "SELECT request_id FROM events WHERE account_id = $1 AND type = 'order.created' "
-            "ORDER BY sequence DESC LIMIT 1",
+            "AND data -> 'object' ->> 'customer_id' = $2 ORDER BY sequence DESC LIMIT 1",
             account_id,
+            customer_id,
         )
         events = await conn.fetch(
             "SELECT type, created, data::text AS data FROM events WHERE account_id = $1 "
@@ -98,7 +107,6 @@ def script(rows: HotRows) -> str:
     )
     skus = ", ".join(_literal(sku) for _, sku in rows.items)
     amount = 1999 * len(rows.items)
-    event_id = "('evt_pgb' || CAST(:oid AS text) || '_' || e.position)"
     marks = ", ".join(
         f"'evt_pgb' || CAST(:oid AS text) || '_{n}'" for n in range(1, len(rows.events) + 1)
     )
@@ -122,21 +130,40 @@ UPDATE inventory_items SET reserved = inventory_items.reserved + 1, updated = no
     AND sku IN ({skus}) ORDER BY sku, location FOR UPDATE) AS locked
   WHERE inventory_items.id = locked.id AND inventory_items.on_hand - inventory_items.reserved >= 1
   RETURNING inventory_items.*;
-WITH counter AS (
-  UPDATE event_counters SET value = value + {len(rows.events)}
-  WHERE account_id = {account} AND livemode = false RETURNING value
-)
-INSERT INTO events
-  (id, account_id, livemode, sequence, type, created, data, request_id, idempotency_key)
-SELECT {event_id}, {account}, false, counter.value - {len(rows.events)} + e.position,
-  e.type, e.created, e.data, 'req_pgbench', NULL
-FROM counter, json_to_recordset({_json_literal(rows.events)})
-  AS e(position bigint, type varchar, created timestamptz, data json)
-RETURNING id, sequence;
+{_count_and_insert(rows, "evt_pgb")}
 COMMIT;
 BEGIN ISOLATION LEVEL READ COMMITTED;
 SET LOCAL synchronous_commit TO OFF;
 UPDATE events SET published_at = now() WHERE id = ANY (ARRAY[{marks}]) RETURNING id;
+COMMIT;
+"""
+
+
+def _count_and_insert(rows: HotRows, prefix: str) -> str:
+    """The counter bumped and ``rows.events`` inserted, numbered by it: one statement
+    (ids ``<prefix><oid>_<position>``)."""
+    account, count = _literal(rows.account_id), len(rows.events)
+    event_id = f"({_literal(prefix)} || CAST(:oid AS text) || '_' || e.position)"
+    return f"""WITH counter AS (
+  UPDATE event_counters SET value = value + {count}
+  WHERE account_id = {account} AND livemode = false RETURNING value
+)
+INSERT INTO events
+  (id, account_id, livemode, sequence, type, created, data, request_id, idempotency_key)
+SELECT {event_id}, {account}, false, counter.value - {count} + e.position,
+  e.type, e.created, e.data, 'req_pgbench', NULL
+FROM counter, json_to_recordset({_json_literal(rows.events)})
+  AS e(position bigint, type varchar, created timestamptz, data json)
+RETURNING id, sequence;"""
+
+
+def counter_script(rows: HotRows) -> str:
+    """The event counter alone: bumped, the order's events inserted, committed (``-M
+    prepared``). Nothing else: what the server does after the commit (marking the events
+    published) holds no lock of the account's."""
+    return f"""\\set oid random(1, 999999999999999)
+BEGIN ISOLATION LEVEL READ COMMITTED;
+{_count_and_insert(rows, "evt_pgc")}
 COMMIT;
 """
 
@@ -163,13 +190,20 @@ def missing() -> str | None:
     return "pgbench is not installed (it comes with the postgresql package)"
 
 
-def run(dsn: str, rows: HotRows, clients: int, seconds: float) -> Ceiling:
-    """pgbench with ``script(rows)`` at ``clients`` for ``seconds``; latencies from its
-    per-transaction log."""
+def run(
+    dsn: str,
+    rows: HotRows,
+    clients: int,
+    seconds: float,
+    *,
+    make: Callable[[HotRows], str] = script,
+) -> Ceiling:
+    """pgbench with ``make(rows)`` (one ``createOrder``'s statements unless told) at
+    ``clients`` for ``seconds``; latencies from its per-transaction log."""
     binary = PGBENCH[-1] if PGBENCH else "pgbench"
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "order.sql"
-        path.write_text(script(rows))
+        path.write_text(make(rows))
         done = subprocess.run(
             [binary, "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
              "-T", str(max(1, round(seconds))), "-f", str(path), "-l",

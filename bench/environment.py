@@ -73,6 +73,38 @@ def serve_options(code: Path | None = None) -> str:
     ).stdout  # fmt: skip
 
 
+class Side:
+    """One checkout's code and the server running it."""
+
+    def __init__(self, name: str, code: Path, url: str, broadcast: str) -> None:
+        self.name, self.code, self.url, self.broadcast = name, code, url, broadcast
+        self.port = free_port()
+        self.server: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, extra: tuple[str, ...] = ()) -> Side:
+        self.server = serve(self.url, self.port, self.broadcast, extra, code=self.code)
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
+    @property
+    def dsn(self) -> str:
+        return self.url.replace("postgresql+asyncpg://", "postgresql://")
+
+    @property
+    def pid(self) -> int:
+        assert self.server is not None
+        return self.server.pid
+
+
 def fresh_database(requested: str, name: str) -> tuple[str, str, Callable[[], None]]:
     """A new, empty database for one run: PostgreSQL when it answers (``auto``) or when
     asked for, else a SQLite file. Its kind, its URL, and what drops it afterwards."""

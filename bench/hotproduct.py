@@ -15,6 +15,7 @@ import httpx
 import orjson
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.counterwatch import Watched
 from bench.wrk import Measured, lua_string
 
 LOCK_METRIC = "stateset_stock_lock_seconds"
@@ -60,6 +61,19 @@ def _varying(key: str, before: str, value: str, after: str, table: str = "") -> 
         + f"{lua_string(after)})\n"
         + "end\n"
     )
+
+
+def spread_order_script(key: str, document: str, customer_id: str, skus: list[str]) -> str:
+    """An order of one unit per request, each on the next of ``skus`` in turn (threads
+    interleave: thread t of T takes the t-th, the (t+T)-th...), so concurrent requests
+    seldom want the same stock row: writes that touch no hot one."""
+    item = {"sku": "@SKU@", "name": "Spread", "quantity": 1, "unitAmount": 1999}
+    variables = {"i": {"currency": "USD", "customerId": customer_id, "lineItems": [item]}}
+    body = orjson.dumps({"query": document, "variables": variables}).decode()
+    before, after = body.split("@SKU@")
+    table = "skus = {" + ", ".join(lua_string(sku) for sku in skus) + "}\n"
+    value = "skus[((n - 1) * thread_count + thread_number - 1) % #skus + 1]"
+    return _varying(key, before, value, after, table)
 
 
 def pay_order_script(key: str, order_ids: list[str]) -> str:
@@ -159,8 +173,15 @@ class Row:
     connections: int
     runs: list[Measured] = field(default_factory=list)
     cpu_seconds: float = 0.0
+    wall_seconds: float = 0.0  # over which ``cpu_seconds`` were read
+    processes: int = 1  # the server's (``serve --workers N``: N)
+    accounts: int = 1  # writing at once, each through its own event counter
+    # The whole machine's CPU meanwhile, in clock ticks: busy, and busy + idle.
+    machine_busy: int = 0
+    machine_total: int = 0
     lock: dict[float, float] | None = None  # the lock histogram's buckets, when exported
     counter: dict[float, float] | None = None  # the event counter's, likewise
+    watched: Watched | None = None  # the counter held and queued for, from pg_locks
     target: Target = field(default_factory=Target)
 
     @property
@@ -176,6 +197,28 @@ class Row:
     def cpu_ms(self) -> float:
         return self.cpu_seconds / max(self.requests, 1) * 1000
 
+    @property
+    def busy(self) -> float | None:
+        """The server's CPU over the wall time of the runs, in % of one core per server
+        process: near 100, the server's Python is what bounds the row."""
+        if not self.wall_seconds:
+            return None
+        return self.cpu_seconds / self.wall_seconds / self.processes * 100
+
+    @property
+    def machine(self) -> float | None:
+        """The whole machine's CPU meanwhile, in % of all its cores: near 100, the
+        server could not have had more whatever bounds it."""
+        if not self.machine_total:
+            return None
+        return self.machine_busy / self.machine_total * 100
+
+    def busy_cell(self) -> str:
+        busy, machine = self.busy, self.machine
+        if busy is None:
+            return "—"
+        return f"{busy:.0f}%" + ("" if machine is None else f" / {machine:.0f}%")
+
     def observe_lock(self, before: dict[float, float], after: dict[float, float]) -> None:
         self.lock = _added(self.lock, observed(before, after))
 
@@ -189,6 +232,22 @@ class Row:
     def counter_ms(self) -> str:
         """The event counter's p50 / p99 over every run of the row, in ms."""
         return _p50_p99_ms(self.counter)
+
+    def watch(self, more: Watched) -> None:
+        if self.watched is None:
+            self.watched = Watched()
+        self.watched.add(more)
+
+    def held(self) -> str:
+        """The share of the runs the event counter was held, and how many transactions
+        waited for it on average."""
+        if self.watched is None:
+            return "—"
+        share = self.watched.held_share(self.accounts)
+        queued = self.watched.mean_queued(self.accounts)
+        if share is None or queued is None:
+            return "none sampled"
+        return f"{share * 100:.0f}% / {queued:.1f}"
 
     def failures(self) -> str:
         """Timeouts, socket errors, non-2xx and GraphQL errors, those that happened."""
@@ -218,7 +277,9 @@ class Row:
             self.name, self.side, str(self.connections), f"{self.per_second:,.0f}",
             f"{p50s[len(p50s) // 2]:.1f}", f"{max(m.p99_ms for m in self.runs):.1f}",
             f"{max(m.max_ms for m in self.runs):.0f}", self.failures(), f"{self.cpu_ms:.2f}",
-            self.lock_ms(), self.counter_ms(), self.target.describe(), self.verdict(),
+            self.busy_cell(), self.lock_ms(), self.counter_ms(), self.held(),
+            self.target.describe(),
+            self.verdict(),
         ]  # fmt: skip
 
 
@@ -241,8 +302,14 @@ def _p50_p99_ms(buckets: dict[float, float] | None) -> str:
 
 HEADER = [
     "row", "code", "conn", "req/s", "p50 ms", "p99 ms", "max ms", "timeouts/errors",
-    "CPU ms/req", "stock lock p50/p99 ms", "event counter p50/p99 ms", "target (issue 21)", "",
+    "CPU ms/req", "server / machine busy", "stock lock p50/p99 ms", "event counter p50/p99 ms",
+    "counter held / queued", "target (issue 21)", "",
 ]  # fmt: skip
+
+
+def note_row(name: str, side: str, note: str) -> list[str]:
+    """A row with no figures, only ``note`` in the last column."""
+    return [name, side, *["—"] * (len(HEADER) - 3), note]
 
 
 def table(rows: list[list[str]]) -> str:

@@ -13,15 +13,13 @@ same machine and the same database state. The servers publish through Redis when
     python bench/writes.py [--before /tmp/base] [--seconds 5] [--clients 1,20]
                            [--scenarios hot,createOrder,orders] [--workers 2]
 
-``hot`` is issue 21's flash sale (``bench/hotproduct.py``): every order for one customer
-and the same two SKUs, driven by wrk at each ``--clients`` count, then ``payOrder`` and
-``createCustomer`` at one connection, each with the server's CPU a request (user +
-system of its processes over the run / requests) and, when the server exports
-``stateset_stock_lock_seconds``, how long stock rows stayed locked; beside them the
-database's ceiling, pgbench sending the same statements on the same rows
-(``bench/ceiling.py``), and with ``--workers N`` the hot order (and a small read) on
-``serve --workers N`` where that checkout's ``serve`` takes it. One table, with the
-issue's targets marked met or not.
+``hot`` is issue 21's flash sale (``bench/hotrun.py``): the hot order at each
+``--clients`` count, other writes beside it, the server's and the machine's CPU, the
+lock histograms and the event counter watched from PostgreSQL; the database's ceiling
+from pgbench, for the same statements and for the event counter alone; and with
+``--workers N`` the hot order (and a small read) on ``serve --workers N`` where that
+checkout's ``serve`` takes it. One table, with the issue's targets marked met or not,
+and a line per write row reading it against the counter.
 
 ``createOrder`` spreads single-line orders over 20 SKUs and ``orders`` is
 ``orders(first: 50)`` with each order's lines and customer, as in ``bench/run.py``
@@ -34,32 +32,32 @@ import argparse
 import asyncio
 import os
 import secrets
-import subprocess
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-import asyncpg
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import ceiling, hotproduct, wrk  # noqa: E402
+from bench import hotproduct, wrk  # noqa: E402
 from bench.environment import (  # noqa: E402
     PG_ADMIN,
     SKUS,
-    free_port,
+    Side,
     pg_admin,
     redis_answers,
-    serve,
-    serve_options,
 )
+from bench.hotrun import HOT_SKUS, hot  # noqa: E402
 from bench.loadgen import Connection  # noqa: E402
-from bench.procstats import busiest, cpu_by_process, tree_cpu_seconds  # noqa: E402
+from bench.procstats import (  # noqa: E402
+    busiest,
+    cpu_by_process,
+    tree_cpu_seconds,
+)
 from bench.run import (  # noqa: E402
     CREATE_ORDER,
-    CUSTOMERS_QUERY,
     ORDERS_QUERY,
     Result,
     _table,
@@ -67,11 +65,6 @@ from bench.run import (  # noqa: E402
     seed,
 )
 from stateset_gql.db import migrate  # noqa: E402
-
-HOT_SKUS = SKUS[:2]
-HOT_ORDER = hotproduct.Target(per_second=500, p99_ms=100, cpu_ms=1.5, clean=True)
-HOT_ORDER_ONE = hotproduct.Target(per_second=250, cpu_ms=1.5)
-PER_WRITE = hotproduct.Target(cpu_ms=1.5)
 
 
 async def create_orders(port: int, key: str, clients: int, seconds: float, name: str) -> Result:
@@ -102,178 +95,6 @@ async def read_orders(port: int, key: str, clients: int, seconds: float, name: s
 Scenario = Callable[[int, str, int, float, str], Coroutine[None, None, Result]]
 SCENARIOS: dict[str, Scenario] = {"createOrder": create_orders, "orders": read_orders}
 HOT = "hot"
-
-
-class Side:
-    """One checkout's code and the server running it."""
-
-    def __init__(self, name: str, code: Path, url: str, broadcast: str) -> None:
-        self.name, self.code, self.url, self.broadcast = name, code, url, broadcast
-        self.port = free_port()
-        self.server: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, extra: tuple[str, ...] = ()) -> Side:
-        self.server = serve(self.url, self.port, self.broadcast, extra, code=self.code)
-        return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.terminate()
-            self.server.wait(timeout=30)
-            self.server = None
-
-    @property
-    def pid(self) -> int:
-        assert self.server is not None
-        return self.server.pid
-
-
-def measure(side: Side, row: hotproduct.Row, script: str, seconds: float) -> None:
-    """One wrk run of ``script`` on ``side``'s server into ``row``: its figures, the
-    server's CPU, and the lock histogram's observations meanwhile."""
-    buckets = hotproduct.lock_buckets(side.base_url)
-    counter = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
-    start = tree_cpu_seconds(side.pid)
-    row.runs.append(wrk.run(side.base_url + "/graphql", script, row.connections, seconds))
-    row.cpu_seconds += tree_cpu_seconds(side.pid) - start
-    after = hotproduct.lock_buckets(side.base_url)
-    if buckets is not None and after is not None:
-        row.observe_lock(buckets, after)
-    counter_after = hotproduct.lock_buckets(side.base_url, hotproduct.COUNTER_METRIC)
-    if counter is not None and counter_after is not None:
-        row.observe_counter(counter, counter_after)
-
-
-async def _first_customer(dsn: str, account_id: str) -> str:
-    conn = await asyncpg.connect(dsn)
-    try:
-        found = await conn.fetchval(
-            "SELECT id FROM customers WHERE account_id = $1 ORDER BY id LIMIT 1", account_id
-        )
-        return str(found)
-    finally:
-        await conn.close()
-
-
-async def _pending_orders(dsn: str, account_id: str, customer_id: str) -> list[str]:
-    conn = await asyncpg.connect(dsn)
-    try:
-        rows = await conn.fetch(
-            "SELECT id FROM orders WHERE account_id = $1 AND customer_id = $2 "
-            "AND status = 'pending' ORDER BY id",
-            account_id,
-            customer_id,
-        )
-        return [row["id"] for row in rows]
-    finally:
-        await conn.close()
-
-
-def hot(
-    sides: list[Side], key: str, account_id: str, args: argparse.Namespace, dsn: str
-) -> list[list[str]]:
-    """The hot-product rows, each alternating the sides ``args.rounds`` times."""
-    counts = [int(c) for c in args.clients.split(",")]
-    customer = asyncio.run(_first_customer(dsn, account_id))
-    order = hotproduct.create_order_script(key, CREATE_ORDER, customer, HOT_SKUS)
-    for side in sides:  # warm: prepared statements, caches, the pool's connections
-        wrk.run(side.base_url + "/graphql", order, 20, 1)
-    done: list[hotproduct.Row] = []
-
-    def alternate(name: str, connections: int, target: hotproduct.Target,
-                  script: Callable[[Side, int], str]) -> None:  # fmt: skip
-        rows = [hotproduct.Row(name, s.name, connections, target=target) for s in sides]
-        for round_ in range(args.rounds):
-            for side, row in zip(sides, rows, strict=True):
-                measure(side, row, script(side, round_), args.seconds)
-        done.extend(rows)
-
-    for connections in counts:
-        target = HOT_ORDER if connections >= 20 else HOT_ORDER_ONE
-        alternate("createOrder, hot", connections, target, lambda _s, _r: order)
-    pending = asyncio.run(_pending_orders(dsn, account_id, customer))
-    share = max(1, len(pending) // (len(sides) * args.rounds))
-
-    def pay(side: Side, round_: int) -> str:
-        at = (sides.index(side) * args.rounds + round_) * share
-        return hotproduct.pay_order_script(key, pending[at : at + share] or pending[:1])
-
-    alternate("payOrder", 1, PER_WRITE, pay)
-    alternate("createCustomer", 1, PER_WRITE, lambda _s, _r: hotproduct.create_customer_script(key))
-    rows = [row.cells() for row in done]
-    if args.workers:
-        rows += _workers(sides, key, args, order, counts)
-    rows += _ceiling(dsn, account_id, customer, counts, args)
-    return rows
-
-
-def _workers(
-    sides: list[Side], key: str, args: argparse.Namespace, order: str, counts: list[int]
-) -> list[list[str]]:
-    """The hot order and ``customers(first: 50)`` on ``serve --workers N`` (and the read
-    on the single process too, for the gain), where that side's ``serve`` takes it."""
-    rows: list[list[str]] = []
-    read = (
-        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
-        f"wrk.body = {wrk.lua_string(orjson.dumps({'query': CUSTOMERS_QUERY}).decode())}\n"
-    )
-    for side in sides:
-        label = f"{side.name}, {args.workers} workers"
-        if "--workers" not in serve_options(side.code):
-            rows.append([f"serve --workers {args.workers}", label, "—", *["—"] * 8,
-                         "skipped: this checkout's serve has no --workers"])  # fmt: skip
-            continue
-        if side.broadcast == "memory://":
-            rows.append([f"serve --workers {args.workers}", label, "—", *["—"] * 8,
-                         "skipped: --workers needs Redis (see --redis)"])  # fmt: skip
-            continue
-        single = hotproduct.Row("customers(first: 50)", side.name, 20)
-        measure(side, single, read, args.seconds)
-        rows.append(single.cells())
-        many = Side(side.name, side.code, side.url, side.broadcast)
-        many.start(("--workers", str(args.workers)))
-        try:
-            wrk.run(many.base_url + "/graphql", order, 20, 1)
-            for connections in counts:
-                target = HOT_ORDER if connections >= 20 else HOT_ORDER_ONE
-                row = hotproduct.Row("createOrder, hot", label, connections, target=target)
-                for _ in range(args.rounds):
-                    measure(many, row, order, args.seconds)
-                rows.append(row.cells())
-            row = hotproduct.Row("customers(first: 50)", label, 20)
-            measure(many, row, read, args.seconds)
-            rows.append(row.cells())
-        finally:
-            many.stop()
-    return rows
-
-
-def _ceiling(
-    dsn: str, account_id: str, customer: str, counts: list[int], args: argparse.Namespace
-) -> list[list[str]]:
-    why = ceiling.missing()
-    if why is not None:
-        return [["pgbench ceiling", "database", "—", *["—"] * 8, f"skipped: {why}"]]
-    hot_rows = asyncio.run(ceiling.hot_rows(dsn, account_id, customer, HOT_SKUS))
-    rows = []
-    for clients in counts:
-        runs = [ceiling.run(dsn, hot_rows, clients, args.seconds) for _ in range(args.rounds)]
-        transactions = sum(r.transactions for r in runs)
-        per_second = transactions / sum(r.seconds for r in runs)
-        failed = sum(r.failed for r in runs)
-        notes = "; ".join(sorted({r.note for r in runs if r.note}))
-        rows.append([
-            "pgbench: the same statements", "database", str(clients), f"{per_second:,.0f}",
-            f"{sorted(r.p50_ms for r in runs)[len(runs) // 2]:.1f}",
-            f"{max(r.p99_ms for r in runs):.1f}", f"{max(r.max_ms for r in runs):.0f}",
-            f"{failed} failed" if failed else "0", "—", "—", "the ceiling", notes,
-        ])  # fmt: skip
-    return rows
 
 
 def loadgen_rows(sides: list[Side], key: str, chosen: list[str], args: argparse.Namespace) -> None:
@@ -361,12 +182,21 @@ def main() -> int:
         mine = {os.getpid(), *(side.pid for side in sides)}
         load = os.getloadavg()[0]
         if HOT in chosen:
-            rows = hot(sides, key, account_id, args, dsn)
+            rows, against = hot(sides, key, account_id, args, dsn)
             print(f"\nhot product: one customer, {' and '.join(HOT_SKUS)} in every order; wrk, "
                   f"{args.seconds:.0f} s x {args.rounds} a row (p50: the rounds' median; p99 "
-                  "and max: the worst round's); locks: stateset_stock_lock_seconds, "
-                  "stateset_event_counter_lock_seconds\n")  # fmt: skip
+                  "and max: the worst round's); server / machine busy: the server's CPU "
+                  "over the run's wall time, % of one core per server process / the "
+                  "machine's, % of all its cores; locks: "
+                  "stateset_stock_lock_seconds, stateset_event_counter_lock_seconds (the "
+                  "counter's from its statement sent, waiting included, to the "
+                  "commit); counter held / queued: the share of the run a transaction "
+                  "held the event counter, and how many waited for it on average "
+                  "(pg_locks, every 10 ms)\n")  # fmt: skip
             print(hotproduct.table(rows))
+            if against:
+                print("\nthe event counter's ceiling (pgbench, the counter alone) against "
+                      "the writes that take it:\n" + "\n".join(against))  # fmt: skip
             lock = hotproduct.HEADER.index("stock lock p50/p99 ms")
             if all(r[lock] == "—" for r in rows):
                 print(f"\nno {hotproduct.LOCK_METRIC} histogram at /metrics: lock times not shown")

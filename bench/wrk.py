@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,15 +88,50 @@ def run(url: str, script: str, connections: int, seconds: float) -> Measured:
             ["wrk", f"-t{min(connections, 2)}", f"-c{connections}",
              f"-d{max(1, round(seconds))}s", f"--timeout={TIMEOUT_SECONDS}s", "-s", str(path),
              url],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    found = _RESULT.search(out)
-    if found is None:
-        raise RuntimeError(f"wrk said: {out}")
+            capture_output=True, text=True,
+        )  # fmt: skip
+    found = _RESULT.search(out.stdout)
+    if out.returncode != 0 or found is None:
+        raise RuntimeError(f"wrk exited {out.returncode}: {out.stdout}{out.stderr}")
     requests, micros, connect, read, write, status, timeouts, graphql = map(int, found.groups()[:8])
     p50, p99, most = (float(v) / 1e3 for v in found.groups()[8:])
     return Measured(
         requests=requests, seconds=micros / 1e6, socket_errors=connect + read + write,
         non_2xx=status, timeouts=timeouts, graphql_errors=graphql, p50_ms=p50, p99_ms=p99,
         max_ms=most,
+    )  # fmt: skip
+
+
+def run_together(url: str, scripts: list[str], connections: int, seconds: float) -> Measured:
+    """One wrk per script at once, ``connections`` shared out between them, measured as
+    one run: their requests and failures added; p50 their requests-weighted mean, p99
+    and max the worst of them."""
+    if len(scripts) == 1:
+        return run(url, scripts[0], connections, seconds)
+    share = max(1, connections // len(scripts))
+    done: list[Measured | None] = [None] * len(scripts)
+    failed: list[Exception] = []
+
+    def one(index: int) -> None:
+        try:
+            done[index] = run(url, scripts[index], share, seconds)
+        except Exception as exc:  # noqa: BLE001 - raised below, in the caller's thread
+            failed.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(scripts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
+    runs = [m for m in done if m is not None]
+    requests = sum(m.requests for m in runs)
+    return Measured(
+        requests=requests, seconds=max(m.seconds for m in runs),
+        socket_errors=sum(m.socket_errors for m in runs),
+        non_2xx=sum(m.non_2xx for m in runs), timeouts=sum(m.timeouts for m in runs),
+        graphql_errors=sum(m.graphql_errors for m in runs),
+        p50_ms=sum(m.p50_ms * m.requests for m in runs) / max(requests, 1),
+        p99_ms=max(m.p99_ms for m in runs), max_ms=max(m.max_ms for m in runs),
     )  # fmt: skip

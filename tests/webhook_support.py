@@ -153,8 +153,9 @@ def deliveries(rest: Rest, endpoint_id: str) -> list[dict[str, Any]]:
     return data
 
 
-def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
-    """A ``stateset-gql worker`` process, with retries 0.2 s apart and a short lease."""
+def start_worker(database_url: str, redis_url: str, **environ: str) -> subprocess.Popen[bytes]:
+    """A ``stateset-gql worker`` process, with retries 0.2 s apart and a short lease;
+    ``environ``: more settings (``STATESET_DB_POOL_SIZE="2"``)."""
     env = {
         **os.environ,
         "STATESET_DATABASE_URL": database_url,
@@ -164,6 +165,7 @@ def start_worker(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
         "STATESET_WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2",
         "STATESET_WEBHOOK_POLL_SECONDS": "0.2",
         "STATESET_WEBHOOK_LEASE_SECONDS": LEASE_SECONDS,
+        **environ,
     }
     return subprocess.Popen([sys.executable, "-m", "stateset_gql.cli", "worker"], env=env)
 
