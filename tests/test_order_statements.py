@@ -28,14 +28,16 @@ from tests.support import Account, LiveServer, data, gql, new_account
 # On the request's way, with warm caches (the key authenticated, statements prepared):
 # INSERT orders, INSERT line items, then at the end, the hot rows last: UPDATE the items
 # (locked in sku order by its sub-select, changed only if the stock is there, RETURNING
-# them), UPDATE the event counter and INSERT the events (one statement). Was 15:
-# authentication, the line items, payments and refunds read back twice (answer and
-# event), the counter apart from the events, the published marks; then 5, with the items
-# locked by a SELECT of their own.
-CREATE_ORDER_STATEMENTS = 4
+# them) and INSERT the events (one statement, unnumbered: the commit numbers them from
+# the event counter, migration 0008); after the commit, the events' numbers read back to
+# publish them. Was 15: authentication, the line items, payments and refunds read back
+# twice (answer and event), the counter apart from the events, the published marks; then
+# 5, with the items locked by a SELECT of their own; then 4, the counter taken by the
+# events' statement and held across the round trip to the COMMIT.
+CREATE_ORDER_STATEMENTS = 5
 # Those, BEGIN and COMMIT: a connection back from a request a moment ago is lent without
-# a ping. Was 30 (three transactions, each after a ping of three round trips), then 7.
-CREATE_ORDER_ROUND_TRIPS = 6
+# a ping. Was 30 (three transactions, each after a ping of three round trips), then 7, 6.
+CREATE_ORDER_ROUND_TRIPS = 7
 
 
 @dataclass
@@ -129,13 +131,15 @@ def test_create_order_sends_only_what_its_guarantees_need(on_redis: LiveServer) 
     assert created["createOrder"]["status"] == "PENDING"
     mine = _request_only(statements)
     assert len(mine) == CREATE_ORDER_STATEMENTS, "\n".join(mine)
-    assert [s.split()[0] for s in mine] == ["INSERT", "INSERT", "UPDATE", "WITH"]
+    assert [s.split()[0] for s in mine] == ["INSERT", "INSERT", "UPDATE", "INSERT", "SELECT"]
     assert mine[2].startswith("UPDATE inventory_items")
     # Locked in sku order by the sub-select, then changed, in the one statement.
     assert "ORDER BY inventory_items.sku, inventory_items.location FOR UPDATE" in mine[2]
     assert "RETURNING" in mine[2]
-    assert "UPDATE event_counters" in mine[3]
+    # The events without their numbers: no client statement takes the counter.
     assert "INSERT INTO events" in mine[3]
+    assert not any("event_counters" in statement for statement in mine)
+    assert "SELECT events.id, events.sequence" in mine[4]
     trips_of_request = _request_only(trips)
     assert len(trips_of_request) == CREATE_ORDER_ROUND_TRIPS, "\n".join(trips_of_request)
     assert any("published_at" in s.what for s in statements), "the events were not marked"

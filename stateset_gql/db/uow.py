@@ -10,8 +10,13 @@ object after that change: the next snapshot of the same subject, or the final re
 
 The caller commits once, and ``commit`` writes the events first, in the same
 transaction, so no change is ever without its event and no event without its change.
-The event counter row is locked last, after every other lock the transaction takes,
-which keeps lock order fixed and makes ``sequence`` follow commit order.
+Their ``sequence`` comes from the owner's event counter row, locked last, after every
+other lock the transaction takes, and held to the end, which keeps lock order fixed and
+makes ``sequence`` follow commit order. On PostgreSQL the database takes it at commit
+(a deferred trigger numbers the transaction's events as it commits, migration 0008), so
+the row is held for the commit alone and the events are written unnumbered (the outbox
+reads their numbers back); on SQLite, whose writers the database serializes, the last
+statement takes it.
 
 The rows every writer of a product wants (its stock) are touched last: a service that
 moves stock defers the move (``settle_last``), and ``commit`` renders what it can first,
@@ -66,23 +71,20 @@ _COUNT_EVENTS = (
     .returning(EventCounter.value)
 )
 
-# The same and the events' INSERT in one statement (PostgreSQL). ``data`` is the text
-# ``json.dumps`` wrote, kept verbatim by ``json_to_recordset`` (plain JSON, not JSONB).
-_COUNT_AND_INSERT = text(
+# The events' INSERT in one statement (PostgreSQL), without their ``sequence``: the
+# database numbers them at commit (migration 0008's deferred trigger takes the owner's
+# counter then), in the order inserted. ``data`` is the text ``json.dumps`` wrote, kept
+# verbatim by ``json_to_recordset`` (plain JSON, not JSONB).
+_INSERT_EVENTS = text(
     """
-    WITH counter AS (
-        UPDATE event_counters SET value = value + :count
-        WHERE account_id = :owner_account AND livemode = :owner_livemode
-        RETURNING value
-    )
     INSERT INTO events
-        (id, account_id, livemode, sequence, type, created, data, request_id, idempotency_key)
+        (id, account_id, livemode, type, created, data, request_id, idempotency_key)
     SELECT e.id, CAST(:owner_account AS varchar), CAST(:owner_livemode AS boolean),
-        counter.value - CAST(:count AS bigint) + e.position, e.type, e.created, e.data,
-        CAST(:request_id AS varchar), CAST(:idempotency_key AS varchar)
-    FROM counter, json_to_recordset(CAST(:events AS json))
+        e.type, e.created, e.data, CAST(:request_id AS varchar),
+        CAST(:idempotency_key AS varchar)
+    FROM json_to_recordset(CAST(:events AS json))
         AS e(id varchar, position bigint, type varchar, created timestamptz, data json)
-    RETURNING id, sequence
+    ORDER BY e.position
     """
 )
 
@@ -163,6 +165,7 @@ class UnitOfWork:
     _settlements: list[tuple[Any, Settlement]] = field(default_factory=list)
     _hot_since: float | None = None
     _counter_since: float | None = None
+    _counter_at_commit: bool = False
 
     def settle_last(self, settlement: Settlement) -> None:
         """Run ``settlement`` at commit, after everything else the request does."""
@@ -279,8 +282,12 @@ class UnitOfWork:
                 )
                 for pending, body in batch
             ]
-            if self._in_one_statement():
-                await self._count_and_insert(owner, made)
+            if self._numbered_at_commit():
+                self._counter_at_commit = True
+                if self._in_one_statement():
+                    await self._insert(owner, made)
+                else:
+                    self.session.add_all(made)
             else:
                 await self._count(owner, made)
                 self.session.add_all(made)
@@ -292,6 +299,11 @@ class UnitOfWork:
     def _counter_locked(self) -> None:
         if self._counter_since is None:
             self._counter_since = time.perf_counter()
+
+    def _numbered_at_commit(self) -> bool:
+        """PostgreSQL numbers events as the transaction commits (a deferred trigger);
+        SQLite, whose writers the database serializes, in the transaction."""
+        return self.session.get_bind().dialect.name == "postgresql"
 
     def _in_one_statement(self) -> bool:
         """PostgreSQL, with the JSON columns written as ``json.dumps`` writes them."""
@@ -307,36 +319,33 @@ class UnitOfWork:
         for offset, event in enumerate(events):
             event.sequence = last - len(events) + 1 + offset
 
-    async def _count_and_insert(self, owner: Owner, events: list[Event]) -> None:
-        """``_count`` and the INSERT in one statement, one round trip: the counter row
-        is also held one round trip less."""
+    async def _insert(self, owner: Owner, events: list[Event]) -> None:
+        """The events' INSERT in one statement, one round trip, for the commit to number."""
         rows = [
             {"id": e.id, "position": n, "type": e.type, "created": e.created.isoformat(),
              "data": e.data}
             for n, e in enumerate(events, start=1)
         ]  # fmt: skip
         params = {
-            **owner.params(), "count": len(events), "request_id": self.request_id,
+            **owner.params(), "request_id": self.request_id,
             "idempotency_key": self.idempotency_key, "events": json.dumps(rows),
         }  # fmt: skip
-        self._counter_locked()
-        result = await self.session.execute(_COUNT_AND_INSERT, params)
-        numbered: dict[str, int] = {str(row[0]): int(row[1]) for row in result}
-        if len(numbered) != len(events):
-            raise RuntimeError(f"no event counter for {owner}")
-        for event in events:
-            event.sequence = numbered[event.id]
+        await self.session.execute(_INSERT_EVENTS, params)
 
     async def commit(self) -> list[Event]:
         """Settle, write the events and commit; returns the events now committed."""
         await self.settle()
         events = await self.write_events()
+        if self._counter_at_commit:
+            # The counter is taken by the commit itself: held for its round trip at most.
+            self._counter_locked()
         await self.session.commit()
         done = time.perf_counter()
         if self._hot_since is not None:
             self.hot_locked_for, self._hot_since = done - self._hot_since, None
         if self._counter_since is not None:
             self.counter_locked_for, self._counter_since = done - self._counter_since, None
+        self._counter_at_commit = False
         return events
 
     async def rollback(self) -> None:
@@ -344,6 +353,7 @@ class UnitOfWork:
         self._taken.clear()
         self._settlements.clear()
         self._hot_since = self._counter_since = None
+        self._counter_at_commit = False
         take_notices(self.session)
         if self.session.in_transaction():  # a read answered without it has nothing to undo
             await self.session.rollback()

@@ -15,8 +15,9 @@ from stateset_gql.db.owner import OwnerScoped
 class EventCounter(OwnerScoped, Base):
     """The last ``sequence`` given out for one account and mode.
 
-    A transaction takes this row's lock when it writes its events, as its last write,
-    and holds it until commit: sequences are therefore handed out in commit order, so a
+    A transaction takes this row's lock when its events are numbered, as its last write
+    (on PostgreSQL as it commits: a deferred trigger, migration 0008), and holds it until
+    the commit is visible: sequences are therefore handed out in commit order, so a
     reader resuming after sequence N never misses an event committed later with a
     smaller number.
     """
@@ -50,7 +51,8 @@ class Event(OwnerScoped, Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     livemode: Mapped[bool]
-    sequence: Mapped[int] = mapped_column(BigInteger)
+    # Null only inside the transaction that wrote it, on PostgreSQL: its commit numbers it.
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=True)
     type: Mapped[str] = mapped_column(String(64))
     created: Mapped[datetime]
     # {"object": {...}, "previous_attributes": {...}} in the REST form. Plain JSON, not

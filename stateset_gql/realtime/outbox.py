@@ -25,6 +25,7 @@ from datetime import timedelta
 
 import orjson
 from sqlalchemy import ARRAY, String, any_, bindparam, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
@@ -56,6 +57,23 @@ async def unpublished(*, db: Database, older_than: timedelta, limit: int = 500) 
             .limit(limit)
         )
         return list(rows.scalars())
+
+
+# The numbers the commit gave events written without them (PostgreSQL), by id.
+_SEQUENCES = select(Event.id, Event.sequence).where(Event.id.in_(bindparam("ids", expanding=True)))
+
+
+async def _numbers(session: AsyncSession, events: Sequence[Event]) -> None:
+    """Sets the ``sequence`` of each of ``events`` the database numbered as it committed
+    (one statement for them all; none when every one came numbered)."""
+    unnumbered = {event.id: event for event in events if event.sequence is None}
+    if not unnumbered:
+        return
+    rows = await session.execute(_SEQUENCES, {"ids": list(unnumbered)})
+    for event_id, sequence in rows:
+        unnumbered.pop(event_id).sequence = sequence
+    if unnumbered:
+        raise LookupError(f"no committed events {sorted(unnumbered)}")
 
 
 # Events marked by one UPDATE at most; how long the marks of one wait gather before it.
@@ -128,6 +146,7 @@ class Outbox:
             return []
         try:
             async with self.db.session(write=False) as session:
+                await _numbers(session, events)
                 bodies = await self.render(session, [event_subject(e) for e in events])
             messages = [
                 (channel(owner_of(event)), orjson.dumps(body).decode())
