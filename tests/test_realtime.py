@@ -275,7 +275,8 @@ def test_subscribers_sharing_a_document_share_one_feed_and_no_statement(
     rt_server: LiveServer, rt_client: httpx.Client, shop: Account
 ) -> None:
     """The cost of an event grows with the distinct selections, not the sockets: one
-    execution per feed, and nothing read back from the database to deliver it."""
+    execution per feed, and nothing read back from the database to deliver it (on
+    PostgreSQL the publisher reads the numbers the commit gave the events, once)."""
     same = [subscribed(rt_server, shop.sk_test, EVENTS) for _ in range(20)]
     other = subscribed(rt_server, shop.sk_test, "subscription { events { id } }")
     try:
@@ -290,7 +291,9 @@ def test_subscribers_sharing_a_document_share_one_feed_and_no_statement(
             assert all(s.next_data("1")["events"] == first for s in same[1:])
             assert other.next_data("1")["events"] == {"id": first["id"]}
         reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "events" in s]
-        assert reads == []
+        numbering = [s for s in reads if s.lstrip().startswith("SELECT events.id, events.sequence")]
+        assert len(numbering) == (1 if rt_server.database_url.startswith("postgresql") else 0)
+        assert [s for s in reads if s not in numbering] == []
     finally:
         for sock in [*same, other]:
             sock.close()
