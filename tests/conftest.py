@@ -13,7 +13,9 @@ import secrets
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -86,6 +88,28 @@ class ConnectionPeak:
                 await asyncio.sleep(0.05)
         finally:
             await conn.close()
+
+
+@contextmanager
+def own_database_server(broadcast_url: str, **settings: Any) -> Iterator[LiveServer]:
+    """A server on a PostgreSQL database of its own (dropped after; counted with the
+    session's), publishing on ``broadcast_url``."""
+    name = f"{SESSION_DATABASES}{secrets.token_hex(4)}"
+    try:
+        _postgres_admin(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # noqa: BLE001
+        service_missing("PostgreSQL", exc)
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    server: LiveServer | None = None
+    try:
+        migrate.upgrade(url)
+        server = LiveServer.start(database_url=url, broadcast_url=broadcast_url, **settings)
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -191,14 +191,21 @@ def test_each_create_customer_request_makes_a_customer_of_its_own(
     assert made[0][0] >= measured.requests
 
 
-def test_the_pgbench_ceiling_writes_what_one_create_order_writes(
-    pg_server: LiveServer,
-) -> None:
+def _ordered_for_a_second(pg_server: LiveServer) -> tuple[Account, str, list[str]]:
+    """A hot product's account after a second of its orders from wrk (pgbench and wrk
+    needed)."""
     _needs(ceiling.missing())
     _needs(wrk.missing())
     account, customer, skus = _hot(pg_server)
     order = hotproduct.create_order_script(account.sk_test, CREATE_ORDER, customer, skus)
     wrk.run(pg_server.base_url + "/graphql", order, 1, 1)
+    return account, customer, skus
+
+
+def test_the_pgbench_ceiling_writes_what_one_create_order_writes(
+    pg_server: LiveServer,
+) -> None:
+    account, customer, skus = _ordered_for_a_second(pg_server)
     by_server = _counts(account)
     per_order = (1, by_server[1] // by_server[0], by_server[2] // by_server[0])
     assert per_order == (1, 2, 3)  # the order, two lines; order.created, two inventory.updated
@@ -269,11 +276,7 @@ def test_scripts_run_together_share_the_connections_and_add_up(pg_server: LiveSe
 def test_the_counter_alone_numbers_the_orders_events_and_writes_nothing_else(
     pg_server: LiveServer,
 ) -> None:
-    _needs(ceiling.missing())
-    _needs(wrk.missing())
-    account, customer, skus = _hot(pg_server)
-    order = hotproduct.create_order_script(account.sk_test, CREATE_ORDER, customer, skus)
-    wrk.run(pg_server.base_url + "/graphql", order, 1, 1)
+    account, customer, skus = _ordered_for_a_second(pg_server)
     before = _counts(account)
     dsn = account.database_url.replace("+asyncpg", "")
     rows = asyncio.run(ceiling.hot_rows(dsn, account.id, customer, skus))

@@ -23,8 +23,7 @@ import asyncpg
 import httpx
 import pytest
 
-from stateset_gql.db import migrate
-from tests.conftest import PG_ADMIN_DSN, SESSION_DATABASES, _postgres_admin, service_missing
+from tests.conftest import own_database_server
 from tests.order_support import CREATE, PAY, TEST_CARD, UPDATE, line, stock, unique_sku
 from tests.rest_support import Rest
 from tests.support import CREATE_CUSTOMER, Account, LiveServer, gql, new_account
@@ -58,22 +57,8 @@ EMITS = {
 def production(redis_url: str) -> Iterator[LiveServer]:
     """A server on a database of its own (counted with the session's), publishing on
     Redis: it runs no delivery loops; the test's worker process does."""
-    name = f"{SESSION_DATABASES}race_{secrets.token_hex(4)}"
-    try:
-        _postgres_admin(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # noqa: BLE001
-        service_missing("PostgreSQL", exc)
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    url = f"{base}/{name}"
-    server: LiveServer | None = None
-    try:
-        migrate.upgrade(url)
-        server = LiveServer.start(database_url=url, broadcast_url=redis_url, **SERVER_POOL)
+    with own_database_server(redis_url, **SERVER_POOL) as server:
         yield server
-    finally:
-        if server is not None:
-            server.stop()
-        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # ----------------------------------------------------------------------------- writers

@@ -6,8 +6,6 @@ in-process loops take part; they run once, not per backend.
 
 from __future__ import annotations
 
-import os
-import secrets
 import signal
 import subprocess
 import time
@@ -16,8 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from stateset_gql.db import migrate
-from tests.conftest import PG_ADMIN_DSN, _postgres_admin, service_missing
+from tests.conftest import own_database_server
 from tests.rest_support import Rest
 from tests.support import LiveServer, new_account
 from tests.webhook_support import (
@@ -35,22 +32,8 @@ from tests.webhook_support import (
 def fleet(redis_url: str) -> Iterator[tuple[LiveServer, str]]:
     """An API server on a database of its own, publishing on Redis: it runs no
     delivery loops, only worker processes do."""
-    name = f"stateset_hooks_{os.getpid()}_{secrets.token_hex(4)}"
-    try:
-        _postgres_admin(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # noqa: BLE001
-        service_missing("PostgreSQL", exc)
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    url = f"{base}/{name}"
-    server: LiveServer | None = None
-    try:
-        migrate.upgrade(url)
-        server = LiveServer.start(database_url=url, broadcast_url=redis_url)
+    with own_database_server(redis_url) as server:
         yield server, redis_url
-    finally:
-        if server is not None:
-            server.stop()
-        _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_worker_killed_in_a_burst_loses_no_event(
