@@ -41,8 +41,8 @@ class Pipeline:
         with database_answers():
             return await self.gate.authenticate(secret)
 
-    async def admit(self, principal: Principal) -> Admission:
-        return await self.gate.admit(principal)
+    async def admit(self, principal: Principal, count: int = 1) -> Admission:
+        return await self.gate.admit(principal, count)
 
     def check(
         self,
