@@ -96,6 +96,7 @@ def test_a_thousand_mixed_operations_answer_in_order_each_as_alone(
     operations: list[dict[str, Any]] = []
     for i in range(1000):
         kind = i % 5
+        op: dict[str, Any]
         if kind == 0:
             op = {"method": "POST", "path": "/v1/customers", "body": {"email": _email()}}
         elif kind == 1:
@@ -253,7 +254,7 @@ def test_a_key_without_a_scope_is_refused_in_that_slot_only(
     client: httpx.Client, account: Account
 ) -> None:
     restricted = account.key("rk", ["customers:write"])
-    operations = [
+    operations: list[dict[str, Any]] = [
         {"method": "POST", "path": "/v1/customers", "body": {"email": _email()}},
         {"method": "GET", "path": "/v1/orders"},
         {"method": "POST", "path": "/v1/customers", "body": {"email": _email()}},
