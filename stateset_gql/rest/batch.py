@@ -382,3 +382,100 @@ def _failure(index: int, failed: Rendered) -> tuple[int, bytes]:
     }
     problem["details"] = [named, *(problem.get("details") or [])]
     return failed.status, orjson.dumps(body)
+
+
+# ``/v1/batch`` in OpenAPI (``rest.openapi``): its components, and its path's operation.
+OPENAPI_COMPONENTS: dict[str, Any] = {
+    "BatchOperation": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "method": {"type": "string", "enum": ["GET", "POST", "PATCH", "DELETE"]},
+            "path": {
+                "type": "string",
+                "description": "A /v1 route with its query string (not /v1/batch, /v1/jobs "
+                "or /v1/files)",
+            },
+            "body": {"type": "object", "description": "That route's body"},
+            "idempotency_key": {
+                "type": "string",
+                "maxLength": 255,
+                "description": "That operation's own Idempotency-Key",
+            },
+        },
+        "required": ["method", "path"],
+    },
+    "BatchRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "operations": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_OPERATIONS,
+                "items": {"$ref": "#/components/schemas/BatchOperation"},
+            },
+            "atomic": {"type": "boolean", "default": False},
+        },
+        "required": ["operations"],
+    },
+    "BatchResult": {
+        "type": "object",
+        "properties": {
+            "status": {"type": "integer"},
+            "body": {"description": "What the request alone answers (an Error on failure)"},
+            "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "required": ["status", "body"],
+    },
+    "Batch": {
+        "type": "object",
+        "properties": {
+            "object": {"const": "batch"},
+            "atomic": {"type": "boolean"},
+            "results": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/BatchResult"},
+            },
+        },
+        "required": ["object", "atomic", "results"],
+    },
+}
+
+
+def openapi_operation(error_responses: dict[int, str]) -> dict[str, Any]:
+    """``POST /v1/batch`` as an OpenAPI operation; ``error_responses`` names the shared
+    response component of each error status: any may answer (an atomic batch answers its
+    failing operation's)."""
+    return {
+        "operationId": "batch_create",
+        "tags": ["batch"],
+        "summary": "Run up to 1,000 operations in one call",
+        "description": "Each operation runs as its own request would, in order; with "
+        "atomic, all in one transaction, the first failure keeping nothing. Every "
+        "operation counts toward the rate limits.",
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "schema": {"type": "string", "maxLength": 255},
+                "description": "Retries with the same key replay the whole answer (24 hours)",
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}},
+            },
+            **{
+                str(status): {"$ref": f"#/components/responses/{name}"}
+                for status, name in sorted(error_responses.items())
+            },
+        },
+    }

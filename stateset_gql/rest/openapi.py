@@ -16,6 +16,7 @@ from starlette.responses import Response
 from stateset_gql import __version__
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
+from stateset_gql.rest import batch
 from stateset_gql.rest.describe import (
     ERROR_STATUSES,
     ERROR_TYPES,
@@ -205,6 +206,7 @@ def openapi(schema: Schema) -> dict[str, Any]:
     }
     schemas["Error"] = ERROR_SCHEMA
     schemas["ErrorDetail"] = ERROR_DETAIL_SCHEMA
+    schemas.update(batch.OPENAPI_COMPONENTS)
     paths: dict[str, dict[str, Any]] = {}
     tags: dict[str, None] = {}
     for operation in description.operations:
@@ -214,6 +216,10 @@ def openapi(schema: Schema) -> dict[str, Any]:
         paths.setdefault(operation.route.path, {})[operation.route.method.lower()] = _operation(
             operation
         )
+    # Not a GraphQL field's route: the batch of routes, described by its module.
+    tags[batch.PATH.rsplit("/", 1)[1]] = None
+    errors = {status: STATUS_NAMES[status] for status in ERROR_STATUSES}
+    paths[batch.PATH] = {"post": batch.openapi_operation(errors)}
     return {
         "openapi": "3.1.0",
         "info": {
