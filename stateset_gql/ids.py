@@ -19,8 +19,21 @@ _last_random = 0
 
 PREFIXES = frozenset(
     {
-        "acct", "key", "cus", "ord", "pay", "re", "inv", "ret", "sub", "evt", "we", "wd", "job",
-        "file", "req",
+        "acct",
+        "key",
+        "cus",
+        "ord",
+        "pay",
+        "re",
+        "inv",
+        "ret",
+        "sub",
+        "evt",
+        "we",
+        "wd",
+        "job",
+        "file",
+        "req",
     }
 )
 
