@@ -11,7 +11,8 @@ a failed upload stays behind. ``ALLOWANCES`` gives ``POST /v1/files`` the only b
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from starlette.requests import Request
@@ -218,3 +219,128 @@ class FileRoutes:
             raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))
         file_id = unquote(request.path_params["id"])
         return await service.get(db=self.db, owner=principal.owner, file_id=file_id)
+
+
+# -- OpenAPI: the three routes, described here since the route table does not hold them ----
+
+FILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An uploaded file; kept 7 days after its creation",
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"const": "file"},
+        "purpose": {"type": "string", "enum": list(PURPOSES)},
+        "filename": {"type": "string"},
+        "size": {"type": "integer", "description": "bytes"},
+        "sha256": {"type": "string", "description": "hex digest of the bytes"},
+        "created": {"type": "string", "format": "date-time"},
+        "expires_at": {"type": "string", "format": "date-time"},
+        "livemode": {"type": "boolean"},
+    },
+    "required": [
+        "id", "object", "purpose", "filename", "size", "sha256", "created", "expires_at",
+        "livemode",
+    ],
+}  # fmt: skip
+
+
+def _errors(
+    names: Mapping[int, str], *statuses: int, inline: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Responses by reference to the shared error responses (``names``: their component
+    names), and ``inline`` ones whose description is this route's own."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    found: dict[str, Any] = {
+        str(s): {"$ref": f"#/components/responses/{names[s]}"} for s in statuses
+    }
+    for status, text in (inline or {}).items():
+        found[str(status)] = {"description": text, "content": error}
+    return dict(sorted(found.items()))
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_COMMON = (400, 401, 403, 429, 500, 503)
+
+
+def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:
+    """The path items of ``/v1/files``, for ``rest/openapi.py`` (``status_names``: the
+    components of its shared error responses)."""
+    file_ref = {"$ref": "#/components/schemas/File"}
+    return {
+        "/v1/files": {
+            "post": {
+                "operationId": "files_create",
+                "tags": ["files"],
+                "summary": "Upload a file",
+                "description": "multipart/form-data with `purpose` and `file`: up to 100 MB, "
+                "streamed; refused with 413 while it is read past the limit. Scope "
+                "`files:write`.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "purpose": {"type": "string", "enum": list(PURPOSES)},
+                                    "file": {"type": "string", "format": "binary"},
+                                },
+                                "required": ["purpose", "file"],
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "content": {"application/json": {"schema": file_ref}},
+                    },
+                    **_errors(
+                        status_names,
+                        *_COMMON,
+                        422,
+                        inline={
+                            413: "File over 100 MB",
+                            415: "Body that is not multipart/form-data",
+                        },
+                    ),
+                },
+            }
+        },
+        "/v1/files/{id}": {
+            "get": {
+                "operationId": "files_retrieve",
+                "tags": ["files"],
+                "summary": "Retrieve one file",
+                "description": "Scope `files:read`; an expired file is not found.",
+                "parameters": [_ID],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": file_ref}},
+                    },
+                    **_errors(status_names, *_COMMON, 404),
+                },
+            }
+        },
+        "/v1/files/{id}/contents": {
+            "get": {
+                "operationId": "files_contents",
+                "tags": ["files"],
+                "summary": "Download a file's bytes",
+                "description": "Streamed as they were uploaded. Scope `files:read`.",
+                "parameters": [_ID],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
+                    },
+                    **_errors(status_names, *_COMMON, 404),
+                },
+            }
+        },
+    }
