@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import socket
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -429,3 +432,28 @@ def test_a_101_mb_upload_is_a_413_while_it_is_read_and_stores_nothing(
     assert after - before < MEMORY_BOUND
     # Only the warm-up's file: nothing of the refused one stays.
     assert stored(sqlite_url, account.id) == (1, 3)
+
+
+def test_a_client_that_goes_away_mid_upload_leaves_nothing(
+    server: LiveServer, account: Account, database_url: str
+) -> None:
+    head = _form(("purpose", None, b"bulk_input"), ("file", "a.jsonl", b""), close=False)
+    head = head[: -len(b"\r\n")]  # the file part open, its bytes to follow
+    sent = head + b"q" * (3 * MB)
+    address = urlsplit(server.base_url)
+    request = (
+        f"POST /v1/files HTTP/1.1\r\nHost: {address.netloc}\r\n"
+        f"Authorization: Bearer {account.sk_test}\r\n"
+        f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+        f"Content-Length: {len(sent) + 5 * MB}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((address.hostname, address.port)) as sock:
+        sock.sendall(request + sent)
+        deadline = time.monotonic() + 10
+        while stored(database_url, account.id)[1] < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stored(database_url, account.id)[1] >= 2  # chunks were being written
+    deadline = time.monotonic() + 10
+    while stored(database_url, account.id) != (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stored(database_url, account.id) == (0, 0)
