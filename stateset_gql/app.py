@@ -46,6 +46,7 @@ from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
 from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.rest.endpoint import rest_routes
+from stateset_gql.rest.files import ALLOWANCES, FileRoutes
 from stateset_gql.rest.openapi import openapi_json
 from stateset_gql.settings import Settings
 from stateset_gql.webhooks.worker import DeliveryWorker
@@ -225,6 +226,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         Route("/schema.graphql", ops.schema_sdl(state.schema), methods=["GET"]),
         Route("/openapi.json", openapi_json(state.schema), methods=["GET"]),
         *rest_routes(state.pipeline, state.schema),
+        *FileRoutes(pipeline=state.pipeline, db=state.db).routes(),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(
@@ -233,6 +235,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
                 RawPathRouting(router),
                 max_bytes=state.settings.max_body_bytes,
                 timeout_seconds=state.settings.body_timeout_seconds,
+                allowances=ALLOWANCES,
             ),
             limit=state.settings.max_requests_in_flight,
         ),

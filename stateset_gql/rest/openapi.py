@@ -16,6 +16,7 @@ from starlette.responses import Response
 from stateset_gql import __version__
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
+from stateset_gql.rest import files
 from stateset_gql.rest.describe import (
     ERROR_STATUSES,
     ERROR_TYPES,
@@ -214,6 +215,10 @@ def openapi(schema: Schema) -> dict[str, Any]:
         paths.setdefault(operation.route.path, {})[operation.route.method.lower()] = _operation(
             operation
         )
+    # The routes outside the route table, each described by its own module.
+    paths.update(files.openapi_paths(STATUS_NAMES))
+    schemas["File"] = files.FILE_SCHEMA
+    tags["files"] = None
     return {
         "openapi": "3.1.0",
         "info": {
