@@ -48,6 +48,7 @@ from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.rest.batch import PATH as BATCH_PATH
 from stateset_gql.rest.batch import Batch
 from stateset_gql.rest.endpoint import rest_routes
+from stateset_gql.rest.files import ALLOWANCES, FileRoutes
 from stateset_gql.rest.openapi import openapi_json
 from stateset_gql.settings import Settings
 from stateset_gql.webhooks.worker import DeliveryWorker
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         Route("/openapi.json", openapi_json(state.schema), methods=["GET"]),
         *rest,
         Route(BATCH_PATH, Batch(state.pipeline, rest).handle, methods=["POST"]),
+        *FileRoutes(pipeline=state.pipeline, db=state.db).routes(),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(
@@ -237,6 +239,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
                 RawPathRouting(router),
                 max_bytes=state.settings.max_body_bytes,
                 timeout_seconds=state.settings.body_timeout_seconds,
+                allowances=ALLOWANCES,
             ),
             limit=state.settings.max_requests_in_flight,
         ),

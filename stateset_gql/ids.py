@@ -18,7 +18,23 @@ _last_ms = 0
 _last_random = 0
 
 PREFIXES = frozenset(
-    {"acct", "key", "cus", "ord", "pay", "re", "inv", "ret", "sub", "evt", "we", "wd", "job", "req"}
+    {
+        "acct",
+        "key",
+        "cus",
+        "ord",
+        "pay",
+        "re",
+        "inv",
+        "ret",
+        "sub",
+        "evt",
+        "we",
+        "wd",
+        "job",
+        "file",
+        "req",
+    }
 )
 
 

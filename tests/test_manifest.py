@@ -14,8 +14,9 @@ import orjson
 import pytest
 
 from stateset_gql.graphql.schema import build_schema
+from stateset_gql.rest import files
 from stateset_gql.rest.manifest import export, manifest
-from stateset_gql.rest.openapi import openapi
+from stateset_gql.rest.openapi import STATUS_NAMES, openapi
 from stateset_gql.rest.routes import ROUTES
 
 SDKS = Path(__file__).resolve().parent.parent / "sdks"
@@ -29,6 +30,10 @@ SDK_RESOURCES = {
     "webhook_endpoints", "webhook_deliveries", "api_keys", "jobs", "files", "request_logs",
     "batch",
 }  # fmt: skip
+# Routes outside the route table, described in OpenAPI by their own module and not in
+# the manifest: an upload needs SDK code of its own (multipart, streamed bytes), not yet
+# written.
+OUTSIDE_THE_TABLE = set(files.openapi_paths(STATUS_NAMES))
 
 
 def _methods() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -38,8 +43,11 @@ def _methods() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """The route table's operations (``/v1/batch``, no GraphQL field's, is tested alone)."""
+    """OpenAPI's operations of the route table's routes (``/v1/batch``, no GraphQL
+    field's, is tested alone)."""
     for path, item in OPENAPI["paths"].items():
+        if path in OUTSIDE_THE_TABLE:
+            continue
         for verb, operation in item.items():
             if path != "/v1/batch":
                 yield path, verb, operation
@@ -185,7 +193,7 @@ def test_every_openapi_reference_resolves_to_a_component() -> None:
 def test_each_operation_is_tagged_and_documents_its_errors() -> None:
     tags = {tag["name"] for tag in OPENAPI["tags"]}
     # /v1/batch is no GraphQL field's route: OpenAPI describes it, the SDKs do not yet.
-    assert tags == {*MANIFEST["resources"], "batch"}
+    assert tags == set(MANIFEST["resources"]) | {"files", "batch"}
     assert "batch" not in MANIFEST["resources"]
     for path, verb, operation in _operations():
         assert len(operation["tags"]) == 1
@@ -221,3 +229,28 @@ def test_lists_answer_a_named_list_component(path: str) -> None:
     listed = OPENAPI["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert listed["properties"]["object"] == {"const": "list"}
     assert orjson.dumps(listed["properties"]["data"]["items"]).startswith(b'{"$ref"')
+
+
+def test_the_file_routes_are_described_in_openapi_and_left_out_of_the_manifest() -> None:
+    assert {"/v1/files", "/v1/files/{id}", "/v1/files/{id}/contents"} == OUTSIDE_THE_TABLE
+    assert "files" not in MANIFEST["resources"]
+    operations = {
+        operation["operationId"]: (path, verb, operation)
+        for path in OUTSIDE_THE_TABLE
+        for verb, operation in OPENAPI["paths"][path].items()
+    }
+    assert set(operations) == {"files_create", "files_retrieve", "files_contents"}
+    table_ids = {operation["operationId"] for _, _, operation in _operations()}
+    assert table_ids.isdisjoint(operations)
+    for path, verb, operation in operations.values():
+        assert operation["tags"] == ["files"]
+        responses = operation["responses"]
+        for status in ("400", "401", "403", "429", "500", "503"):
+            assert "$ref" in responses[status], (verb, path, status)
+        assert ("404" in responses) == ("{" in path), (verb, path)
+    create = operations["files_create"][2]
+    assert set(create["requestBody"]["content"]) == {"multipart/form-data"}
+    assert {"201", "413", "415", "422"} <= set(create["responses"])
+    contents = operations["files_contents"][2]["responses"]["200"]["content"]
+    assert set(contents) == {"application/octet-stream"}
+    assert "File" in OPENAPI["components"]["schemas"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-RESOURCES = ("customers", "orders", "inventory", "returns", "subscriptions", "webhooks", "api_keys")
+RESOURCES = (
+    "customers", "orders", "inventory", "returns", "subscriptions", "webhooks", "api_keys", "files",
+)  # fmt: skip
 ALL_SCOPES: frozenset[str] = frozenset(
     [f"{r}:{a}" for r in RESOURCES for a in ("read", "write")] + ["events:read"]
 )

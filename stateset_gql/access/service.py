@@ -216,7 +216,8 @@ async def authenticate(*, session: AsyncSession, secret: str | None) -> Principa
         owner=Owner(account_id=key.account_id, livemode=key.livemode),
         key_id=key.id,
         key_type=key.type,
-        scopes=frozenset(key.scopes),
+        # A secret key may do everything, also what scopes were added after it was made.
+        scopes=scopes_for_type(key.type, key.scopes),
         plan=account.plan,
         account_name=account.name,
         limits=effective_limits(account.plan, account.limits),

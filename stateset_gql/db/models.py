@@ -4,6 +4,7 @@ from stateset_gql.access.models import Account, ApiKey, IdempotencyRecord
 from stateset_gql.customers.models import Customer
 from stateset_gql.db.base import Base
 from stateset_gql.events.models import Event, EventCounter
+from stateset_gql.files.models import File, FileChunk
 from stateset_gql.inventory.models import InventoryItem
 from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.payments.models import Payment, Refund
@@ -19,6 +20,8 @@ __all__ = [
     "CustomerSubscription",
     "Event",
     "EventCounter",
+    "File",
+    "FileChunk",
     "IdempotencyRecord",
     "InventoryItem",
     "Order",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import anyio
 from starlette.exceptions import HTTPException
@@ -53,32 +56,60 @@ def _is_graphql(scope: Scope) -> bool:
     return str(scope.get("path", "")).rstrip("/") == "/graphql"
 
 
+@dataclass(frozen=True)
+class BodyAllowance:
+    """A route's own body limit and time to send it, in place of the defaults: only
+    ``POST /v1/files`` has one (100 MB, API.md section 13)."""
+
+    max_bytes: int
+    timeout_seconds: float
+
+
 class BodyLimitMiddleware:
     """413 for a body over the limit, judged while reading: never buffers past it; 408
     for a body that has not fully arrived within ``timeout_seconds`` of the request's
-    start, answered with ``Connection: close`` so a slow sender loses its connection."""
+    start, answered with ``Connection: close`` so a slow sender loses its connection.
+    ``allowances`` give a route (its method and path, as the client sent the path) a
+    limit of its own."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        timeout_seconds: float = 30.0,
+        allowances: Mapping[tuple[str, str], BodyAllowance] | None = None,
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
-        self.timeout_seconds = timeout_seconds
+        self.default = BodyAllowance(max_bytes=max_bytes, timeout_seconds=timeout_seconds)
+        self.allowances = dict(allowances or {})
+
+    def allowance(self, scope: Scope) -> BodyAllowance:
+        """The limits of the request's route (routed on the raw path, as the router does)."""
+        if not self.allowances:
+            return self.default
+        raw: Any = scope.get("raw_path")
+        path = raw.decode("latin-1").split("?", 1)[0] if raw else str(scope.get("path", ""))
+        return self.allowances.get((str(scope.get("method", "")), path), self.default)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limits = self.allowance(scope)
+        max_bytes = limits.max_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.max_bytes:
-                    raise self._too_large()
+                if declared > max_bytes:
+                    raise _too_large(max_bytes)
         received = 0
         complete = False
         timed_out = False
-        deadline = time.monotonic() + self.timeout_seconds
+        deadline = time.monotonic() + limits.timeout_seconds
 
         async def limited_receive() -> Message:
             nonlocal received, complete, timed_out
@@ -90,12 +121,12 @@ class BodyLimitMiddleware:
             if waiting.cancelled_caught:
                 timed_out = True
                 raise RequestTimeout(
-                    f"The request body did not arrive within {self.timeout_seconds:g} seconds"
+                    f"The request body did not arrive within {limits.timeout_seconds:g} seconds"
                 )
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise self._too_large()
+                if received > max_bytes:
+                    raise _too_large(max_bytes)
                 complete = not message.get("more_body", False)
             return message
 
@@ -107,9 +138,10 @@ class BodyLimitMiddleware:
 
         await self.app(scope, limited_receive, closing_send)
 
-    def _too_large(self) -> RequestTooLarge:
-        megabytes = self.max_bytes // (1024 * 1024)
-        return RequestTooLarge(f"Request bodies can be at most {megabytes} MB")
+
+def _too_large(max_bytes: int) -> RequestTooLarge:
+    megabytes = max_bytes // (1024 * 1024)
+    return RequestTooLarge(f"Request bodies can be at most {megabytes} MB")
 
 
 class RequestMiddleware:

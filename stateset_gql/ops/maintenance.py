@@ -1,6 +1,7 @@
-"""Housekeeping every API process runs now and then: events past 30 days and idempotency
-keys past 24 hours are deleted. Deleting twice is harmless, so any number of processes
-may run it at once."""
+"""Housekeeping every API process runs now and then: events past 30 days, idempotency
+keys past 24 hours, and files past their ``expires_at`` (with uploads a dead process left
+unfinished) are deleted. Deleting twice is harmless, so any number of processes may run
+it at once."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from stateset_gql.access.idempotency import purge_expired
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
 from stateset_gql.events.models import Event
+from stateset_gql.files.service import purge_expired as purge_expired_files
 from stateset_gql.settings import Settings
 
 log = logging.getLogger("stateset_gql.maintenance")
@@ -27,6 +29,7 @@ INTERVAL_SECONDS = 3600
 class Purged:
     events: int
     idempotency_keys: int
+    files: int = 0
 
 
 async def purge_once(*, db: Database, settings: Settings) -> Purged:
@@ -36,18 +39,20 @@ async def purge_once(*, db: Database, settings: Settings) -> Purged:
         )
     events = int(getattr(result, "rowcount", 0) or 0)
     keys = await purge_expired(db=db, ttl_seconds=settings.idempotency_ttl_seconds)
-    return Purged(events=events, idempotency_keys=keys)
+    files = await purge_expired_files(db=db)
+    return Purged(events=events, idempotency_keys=keys, files=files)
 
 
 async def run_forever(*, db: Database, settings: Settings) -> None:
     while True:
         try:
             purged = await purge_once(db=db, settings=settings)
-            if purged.events or purged.idempotency_keys:
+            if purged.events or purged.idempotency_keys or purged.files:
                 log.info(
-                    "purged %s events and %s idempotency keys",
+                    "purged %s events, %s idempotency keys and %s files",
                     purged.events,
                     purged.idempotency_keys,
+                    purged.files,
                 )
         except Exception:
             log.exception("maintenance failed; trying again later")

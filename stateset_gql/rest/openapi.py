@@ -16,7 +16,7 @@ from starlette.responses import Response
 from stateset_gql import __version__
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
-from stateset_gql.rest import batch
+from stateset_gql.rest import batch, files
 from stateset_gql.rest.describe import (
     ERROR_STATUSES,
     ERROR_TYPES,
@@ -216,7 +216,10 @@ def openapi(schema: Schema) -> dict[str, Any]:
         paths.setdefault(operation.route.path, {})[operation.route.method.lower()] = _operation(
             operation
         )
-    # Not a GraphQL field's route: the batch of routes, described by its module.
+    # The routes outside the route table, each described by its own module.
+    paths.update(files.openapi_paths(STATUS_NAMES))
+    schemas["File"] = files.FILE_SCHEMA
+    tags["files"] = None
     tags[batch.PATH.rsplit("/", 1)[1]] = None
     errors = {status: STATUS_NAMES[status] for status in ERROR_STATUSES}
     paths[batch.PATH] = {"post": batch.openapi_operation(errors)}

@@ -1,0 +1,346 @@
+"""``/v1/files`` (API.md section 13): upload, retrieve, download.
+
+These three routes are outside the route table (``rest/routes.py``): the table's routes
+each run a GraphQL field on a JSON body, and a file is neither JSON going in nor coming
+out. They pass the same gate as every request (authenticate, admit, the key's scope) and
+answer errors in the contract's format. An upload is read as it arrives
+(``http/multipart``) and stored a chunk at a time (``files/service.Upload``); nothing of
+a failed upload stays behind. ``ALLOWANCES`` gives ``POST /v1/files`` the only body over
+10 MB, through the body-limit middleware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from stateset_gql.access.principal import Principal
+from stateset_gql.db.engine import Database
+from stateset_gql.errors import BadRequest, ErrorDetail, StateSetError, ValidationFailed, shown
+from stateset_gql.files import service
+from stateset_gql.files.models import File
+from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Upload, file_fields
+from stateset_gql.http.auth import secret_from_headers
+from stateset_gql.http.middleware import BodyAllowance
+from stateset_gql.http.multipart import PartEnd, PartStart, read_form
+from stateset_gql.http.responses import JSONResponse, error_response
+from stateset_gql.http.routing import Route
+from stateset_gql.http.serve import request_id_of
+from stateset_gql.pipeline.door import Pipeline
+from stateset_gql.pipeline.runner import database_answers
+
+# The form around the file (boundaries, part headers, ``purpose``) on top of its bytes.
+FORM_OVERHEAD = 64 * 1024
+# A 100 MB upload must arrive within this long (the default 30 s would need 3.4 MB/s).
+UPLOAD_SECONDS = 600.0
+ALLOWANCES = {
+    ("POST", "/v1/files"): BodyAllowance(
+        max_bytes=MAX_FILE_BYTES + FORM_OVERHEAD, timeout_seconds=UPLOAD_SECONDS
+    )
+}
+# A form field's value (``purpose``) is a word, not a document.
+MAX_FIELD_BYTES = 1024
+MAX_FILENAME = 255
+
+Handler = Callable[[Request, Principal], Awaitable[Response]]
+
+
+def _invalid(param: str, code: str, message: str) -> ValidationFailed:
+    return ValidationFailed.from_details([ErrorDetail(param, code, message)])
+
+
+def _check_purpose(value: str) -> None:
+    if value not in PURPOSES:
+        raise _invalid(
+            "purpose",
+            "INVALID_FIELD_FORMAT",
+            f"purpose must be one of: {', '.join(PURPOSES)} (got '{shown(value)}')",
+        )
+
+
+def _check_filename(filename: str | None) -> str:
+    if filename is None:
+        raise _invalid("file", "INVALID_FIELD_FORMAT", "file must be a file part, with a filename")
+    if "\x00" in filename:
+        raise _invalid("file", "INVALID_FIELD_FORMAT", "file's filename holds a NUL character")
+    if len(filename) > MAX_FILENAME:
+        raise _invalid(
+            "file",
+            "INVALID_FIELD_FORMAT",
+            f"file's filename can be at most {MAX_FILENAME} characters",
+        )
+    return filename
+
+
+class _Endpoint:
+    """An ASGI endpoint behind the gate: the key authenticated and admitted, its scope
+    checked, then ``handle``; the admission is released once the answer is sent (after
+    the last byte of a download)."""
+
+    def __init__(self, pipeline: Pipeline, scope: str, handle: Handler) -> None:
+        self.pipeline = pipeline
+        self.scope = scope
+        self.handle = handle
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        request_id = request_id_of(request)
+        try:
+            principal = await self.pipeline.authenticate(secret_from_headers(request.headers))
+        except StateSetError as error:
+            await error_response(error, request_id)(scope, receive, send)
+            return
+        admission = await self.pipeline.admit(principal)
+        headers = dict(admission.headers)
+        try:
+            response: Response
+            if admission.refused is not None:
+                response = error_response(admission.refused, request_id, headers=headers)
+            else:
+                try:
+                    principal.require(self.scope)
+                    with database_answers():
+                        response = await self.handle(request, principal)
+                    response.headers.update(headers)
+                except StateSetError as error:
+                    response = error_response(
+                        error, request_id, headers={**headers, **error.headers}
+                    )
+            await response(scope, receive, send)
+        finally:
+            await admission.release()
+
+
+class FileRoutes:
+    def __init__(self, *, pipeline: Pipeline, db: Database) -> None:
+        self.pipeline = pipeline
+        self.db = db
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(
+                "/v1/files",
+                _Endpoint(self.pipeline, "files:write", self.create),
+                methods=["POST"],
+            ),
+            Route(
+                "/v1/files/{id}",
+                _Endpoint(self.pipeline, "files:read", self.retrieve),
+                methods=["GET"],
+            ),
+            Route(
+                "/v1/files/{id}/contents",
+                _Endpoint(self.pipeline, "files:read", self.contents),
+                methods=["GET"],
+            ),
+        ]
+
+    async def create(self, request: Request, principal: Principal) -> Response:
+        """Reads the form as it arrives: ``purpose`` checked as soon as it is in (before
+        the file, when it comes first), the file stored a chunk at a time."""
+        purpose: str | None = None
+        field = bytearray()
+        upload: Upload | None = None
+        reading: str | None = None
+        try:
+            async for event in read_form(request):
+                if isinstance(event, bytes):
+                    if reading == "file" and upload is not None:
+                        await upload.write(event)
+                        continue
+                    field += event
+                    if len(field) > MAX_FIELD_BYTES:
+                        raise _invalid(
+                            shown(reading or ""),
+                            "INVALID_FIELD_FORMAT",
+                            f"{shown(reading or '')} can be at most {MAX_FIELD_BYTES} bytes",
+                        )
+                elif isinstance(event, PartStart):
+                    reading = event.name
+                    if event.name == "file":
+                        if upload is not None:
+                            raise _invalid("file", "VALIDATION_ERROR", "Send one file")
+                        upload = Upload(
+                            db=self.db,
+                            owner=principal.owner,
+                            filename=_check_filename(event.filename),
+                        )
+                        await upload.start()
+                    elif event.name == "purpose":
+                        if purpose is not None:
+                            raise _invalid("purpose", "VALIDATION_ERROR", "Send one purpose")
+                        field.clear()
+                    else:
+                        raise _invalid(
+                            shown(event.name),
+                            "VALIDATION_ERROR",
+                            f"Received unknown parameter: {shown(event.name)}",
+                        )
+                elif isinstance(event, PartEnd):
+                    if reading == "purpose":
+                        purpose = field.decode("utf-8", "replace")
+                        _check_purpose(purpose)
+                    reading = None
+            if purpose is None or upload is None:
+                raise ValidationFailed.from_details(
+                    [
+                        ErrorDetail(name, "MISSING_REQUIRED_FIELD", f"{name} is required")
+                        for name, value in (("purpose", purpose), ("file", upload))
+                        if value is None
+                    ]
+                )
+            stored = await upload.finish(purpose=purpose)
+        except BaseException:
+            if upload is not None:
+                await upload.abort()
+            raise
+        return JSONResponse(file_fields(stored), status_code=201)
+
+    async def retrieve(self, request: Request, principal: Principal) -> Response:
+        file = await self._file(request, principal)
+        return JSONResponse(file_fields(file))
+
+    async def contents(self, request: Request, principal: Principal) -> Response:
+        file = await self._file(request, principal)
+        return StreamingResponse(
+            service.contents(db=self.db, file=file),
+            media_type="application/octet-stream",
+            headers={"Content-Length": str(file.size)},
+        )
+
+    async def _file(self, request: Request, principal: Principal) -> File:
+        if request.query_params:
+            key = next(iter(request.query_params))
+            raise BadRequest(f"Unknown parameter '{shown(key)}'", param=shown(key))
+        file_id = unquote(request.path_params["id"])
+        return await service.get(db=self.db, owner=principal.owner, file_id=file_id)
+
+
+# -- OpenAPI: the three routes, described here since the route table does not hold them ----
+
+FILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An uploaded file; kept 7 days after its creation",
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"const": "file"},
+        "purpose": {"type": "string", "enum": list(PURPOSES)},
+        "filename": {"type": "string"},
+        "size": {"type": "integer", "description": "bytes"},
+        "sha256": {"type": "string", "description": "hex digest of the bytes"},
+        "created": {"type": "string", "format": "date-time"},
+        "expires_at": {"type": "string", "format": "date-time"},
+        "livemode": {"type": "boolean"},
+    },
+    "required": [
+        "id", "object", "purpose", "filename", "size", "sha256", "created", "expires_at",
+        "livemode",
+    ],
+}  # fmt: skip
+
+
+def _errors(
+    names: Mapping[int, str], *statuses: int, inline: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Responses by reference to the shared error responses (``names``: their component
+    names), and ``inline`` ones whose description is this route's own."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    found: dict[str, Any] = {
+        str(s): {"$ref": f"#/components/responses/{names[s]}"} for s in statuses
+    }
+    for status, text in (inline or {}).items():
+        found[str(status)] = {"description": text, "content": error}
+    return dict(sorted(found.items()))
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_COMMON = (400, 401, 403, 429, 500, 503)
+
+
+def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:
+    """The path items of ``/v1/files``, for ``rest/openapi.py`` (``status_names``: the
+    components of its shared error responses)."""
+    file_ref = {"$ref": "#/components/schemas/File"}
+    return {
+        "/v1/files": {
+            "post": {
+                "operationId": "files_create",
+                "tags": ["files"],
+                "summary": "Upload a file",
+                "description": "multipart/form-data with `purpose` and `file`: up to 100 MB, "
+                "streamed; refused with 413 while it is read past the limit. Scope "
+                "`files:write`.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "purpose": {"type": "string", "enum": list(PURPOSES)},
+                                    "file": {"type": "string", "format": "binary"},
+                                },
+                                "required": ["purpose", "file"],
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "content": {"application/json": {"schema": file_ref}},
+                    },
+                    **_errors(
+                        status_names,
+                        *_COMMON,
+                        422,
+                        inline={
+                            413: "File over 100 MB",
+                            415: "Body that is not multipart/form-data",
+                        },
+                    ),
+                },
+            }
+        },
+        "/v1/files/{id}": {
+            "get": {
+                "operationId": "files_retrieve",
+                "tags": ["files"],
+                "summary": "Retrieve one file",
+                "description": "Scope `files:read`; an expired file is not found.",
+                "parameters": [_ID],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": file_ref}},
+                    },
+                    **_errors(status_names, *_COMMON, 404),
+                },
+            }
+        },
+        "/v1/files/{id}/contents": {
+            "get": {
+                "operationId": "files_contents",
+                "tags": ["files"],
+                "summary": "Download a file's bytes",
+                "description": "Streamed as they were uploaded. Scope `files:read`.",
+                "parameters": [_ID],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
+                    },
+                    **_errors(status_names, *_COMMON, 404),
+                },
+            }
+        },
+    }
