@@ -69,6 +69,7 @@ bench: install-dev
 	$(BIN)/python bench/writes.py --scenarios hot
 	$(BIN)/python bench/subscribers.py
 	$(BIN)/python bench/sdks.py
+	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/workers.py
 
 clean:

@@ -45,6 +45,8 @@ from stateset_gql.pipeline.runner import Runner
 from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
 from stateset_gql.realtime.outbox import Outbox
+from stateset_gql.rest.batch import PATH as BATCH_PATH
+from stateset_gql.rest.batch import Batch
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.files import ALLOWANCES, FileRoutes
 from stateset_gql.rest.openapi import openapi_json
@@ -214,6 +216,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             await state.db.dispose()
 
     graphql = GraphQLEndpoint(state.pipeline)
+    rest = rest_routes(state.pipeline, state.schema)
     routes = [
         Route("/graphql", graphql.handle, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", state.websockets.handle),
@@ -225,7 +228,8 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         Route("/metrics", ops.metrics(state.metrics), methods=["GET"]),
         Route("/schema.graphql", ops.schema_sdl(state.schema), methods=["GET"]),
         Route("/openapi.json", openapi_json(state.schema), methods=["GET"]),
-        *rest_routes(state.pipeline, state.schema),
+        *rest,
+        Route(BATCH_PATH, Batch(state.pipeline, rest).handle, methods=["POST"]),
         *FileRoutes(pipeline=state.pipeline, db=state.db).routes(),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)

@@ -6,6 +6,11 @@ window's end is when the count starts again. A request is counted in every windo
 when all of them admit it, so refused requests use up nothing. ``concurrent`` is a slot
 held from admission until ``release``.
 
+``take`` may count several requests at once (``count``: a batch's operations, API.md
+section 12): all of them toward the minute and the day, or none when they do not all
+fit. The second's ``burst`` and ``concurrent`` count the one HTTP request that carried
+them, whose operations run one after another.
+
 ``RedisCounter`` decides in one Lua script, one round trip, atomically for every process
 on the same Redis; concurrency slots there expire after ``SLOT_SECONDS`` so that a
 process that died never holds them for good. ``MemoryCounter`` is its in-process twin
@@ -47,7 +52,7 @@ class Decision:
 
 
 class Counter(Protocol):
-    async def take(self, key_id: str, limits: PlanLimits) -> Decision: ...
+    async def take(self, key_id: str, limits: PlanLimits, count: int = 1) -> Decision: ...
 
     async def release(self, key_id: str, slot: str) -> None: ...
 
@@ -63,6 +68,11 @@ def _window_limits(limits: PlanLimits) -> list[tuple[str, int, int]]:
     return [(name, values[name] or 0, length) for name, length in WINDOWS]
 
 
+def _amount(name: str, count: int) -> int:
+    """What ``count`` requests carried by one HTTP request take from the window ``name``."""
+    return 1 if name == "burst" else count
+
+
 class MemoryCounter:
     """Per process: what ``memory://`` counts with."""
 
@@ -72,31 +82,32 @@ class MemoryCounter:
         self._slots: dict[str, int] = {}
         self._next_sweep = 0.0
 
-    async def take(self, key_id: str, limits: PlanLimits) -> Decision:
+    async def take(self, key_id: str, limits: PlanLimits, count: int = 1) -> Decision:
         now = time.monotonic() * 1000
         self._sweep(now)
         checked: list[tuple[str, int, int, float]] = []
         for name, limit, length in _window_limits(limits):
             if not limit:
                 continue
-            count, ends = self._windows.get((key_id, name), (0, now + length))
+            used, ends = self._windows.get((key_id, name), (0, now + length))
             if ends <= now:
-                count, ends = 0, now + length
-            if count >= limit:
+                used, ends = 0, now + length
+            if used + _amount(name, count) > limit:
                 windows = tuple(Window(n, lim, c, math.ceil(e - now)) for n, lim, c, e in checked)
-                window = Window(name, limit, count, math.ceil(ends - now))
+                window = Window(name, limit, used, math.ceil(ends - now))
                 return Decision(False, (*windows, window), name, math.ceil(ends - now))
-            checked.append((name, limit, count, ends))
+            checked.append((name, limit, used, ends))
         if limits.concurrent and self._slots.get(key_id, 0) >= limits.concurrent:
             windows = tuple(Window(n, lim, c, math.ceil(e - now)) for n, lim, c, e in checked)
             return Decision(False, windows, "concurrent", 1_000)
-        for name, _limit, count, ends in checked:
-            self._windows[(key_id, name)] = (count + 1, ends)
+        taken = [(n, lim, c + _amount(n, count), e) for n, lim, c, e in checked]
+        for name, _limit, used, ends in taken:
+            self._windows[(key_id, name)] = (used, ends)
         slot = None
         if limits.concurrent:
             self._slots[key_id] = self._slots.get(key_id, 0) + 1
             slot = key_id
-        windows = tuple(Window(n, lim, c + 1, math.ceil(e - now)) for n, lim, c, e in checked)
+        windows = tuple(Window(n, lim, c, math.ceil(e - now)) for n, lim, c, e in taken)
         return Decision(True, windows, slot=slot)
 
     async def release(self, key_id: str, slot: str) -> None:
@@ -119,7 +130,8 @@ class MemoryCounter:
 
 # KEYS: burst, minute and day counters, the concurrency set.
 # ARGV: the three window limits (0: unlimited), their lengths in ms, the concurrency
-# limit (0: unlimited), the slot's name, now and the slot's lifetime in ms.
+# limit (0: unlimited), the slot's name, now and the slot's lifetime in ms, then what the
+# request takes from each window (1, or a batch's operations).
 # Returns {refused (0 or the 1-based window, 4 for concurrent), retry ms,
 #          then count and ms-to-reset for each window}.
 TAKE_SCRIPT = """
@@ -131,7 +143,7 @@ for i = 1, 3 do
     counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
     local ttl = redis.call('PTTL', KEYS[i])
     if ttl > 0 then resets[i] = ttl end
-    if counts[i] >= limit then
+    if counts[i] + tonumber(ARGV[i + 10]) > limit then
       return {i, resets[i], counts[1], resets[1], counts[2], resets[2], counts[3], resets[3]}
     end
   end
@@ -148,8 +160,9 @@ if concurrent > 0 then
 end
 for i = 1, 3 do
   if tonumber(ARGV[i]) > 0 then
-    counts[i] = redis.call('INCR', KEYS[i])
-    if counts[i] == 1 then redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i + 3])) end
+    local amount = tonumber(ARGV[i + 10])
+    counts[i] = redis.call('INCRBY', KEYS[i], amount)
+    if counts[i] == amount then redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i + 3])) end
   end
 end
 return {0, 0, counts[1], resets[1], counts[2], resets[2], counts[3], resets[3]}
@@ -183,13 +196,14 @@ class RedisCounter:
         # One hash tag per key: every counter of a key lives on one Redis Cluster slot.
         return [f"ratelimit:{{{key_id}}}:{name}" for name in ("s", "m", "d", "slots")]
 
-    async def take(self, key_id: str, limits: PlanLimits) -> Decision:
+    async def take(self, key_id: str, limits: PlanLimits, count: int = 1) -> Decision:
         self._client()
         windows = _window_limits(limits)
         slot = secrets.token_hex(8) if limits.concurrent else None
         args: list[int | str] = [limit for _, limit, _ in windows]
         args += [length for _, _, length in windows]
         args += [limits.concurrent or 0, slot or "", int(time.time() * 1000), SLOT_SECONDS * 1000]
+        args += [_amount(name, count) for name, _, _ in windows]
         result = await self._script(keys=self._keys(key_id), args=args)
         refused, retry_ms = int(result[0]), int(result[1])
         states = tuple(

@@ -139,12 +139,14 @@ Settlement = Callable[[], Awaitable[None]]
 
 class Unsettled(Exception):
     """A deferred move failed at settlement: ``error`` (a domain error, say 409 for stock
-    no longer there) of the root field ``field`` that deferred it."""
+    no longer there) of the root field ``field`` that deferred it, in the ``operation``
+    running then (a batch's index; None outside a batch)."""
 
-    def __init__(self, field: Any, error: Exception) -> None:
+    def __init__(self, field: Any, error: Exception, operation: Any = None) -> None:
         super().__init__(str(error))
         self.field = field
         self.error = error
+        self.operation = operation
 
 
 @dataclass
@@ -157,19 +159,22 @@ class UnitOfWork:
     # Who a deferred move belongs to, as the caller names it (the root field running now:
     # the runner answers a failed move as that field's error).
     current_field: Any = None
+    # Which of several operations sharing this unit of work runs now (an atomic batch's
+    # index), named to a deferred move's failure likewise.
+    current_operation: Any = None
     # Seconds the hot rows were held, from their lock to the commit (None: none locked),
     # and the account's event counter likewise.
     hot_locked_for: float | None = None
     counter_locked_for: float | None = None
     _taken: dict[Subject, list[dict[str, Any]]] = field(default_factory=dict)
-    _settlements: list[tuple[Any, Settlement]] = field(default_factory=list)
+    _settlements: list[tuple[Any, Any, Settlement]] = field(default_factory=list)
     _hot_since: float | None = None
     _counter_since: float | None = None
     _counter_at_commit: bool = False
 
     def settle_last(self, settlement: Settlement) -> None:
         """Run ``settlement`` at commit, after everything else the request does."""
-        self._settlements.append((self.current_field, settlement))
+        self._settlements.append((self.current_field, self.current_operation, settlement))
 
     def hot_rows_locked(self) -> None:
         """The transaction now holds a hot row's lock (kept until it ends)."""
@@ -183,11 +188,11 @@ class UnitOfWork:
             return
         await self._prerender()
         settlements, self._settlements = self._settlements, []
-        for field_name, settlement in settlements:
+        for field_name, operation, settlement in settlements:
             try:
                 await settlement()
             except Exception as exc:
-                raise Unsettled(field_name, exc) from exc
+                raise Unsettled(field_name, exc, operation) from exc
 
     async def _prerender(self) -> None:
         """Each pending event's object as of now, for subjects no settlement touches."""

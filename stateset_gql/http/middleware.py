@@ -35,6 +35,23 @@ CLIENT_CLOSED_REQUEST = 499
 _GONE = (ClientDisconnect, anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError)
 
 
+def not_found(method: str, path: str) -> NotFound:
+    """No route has this path (what a batch's operation is told too)."""
+    return NotFound(f"Unrecognized request URL ({method} {path})")
+
+
+def not_allowed(method: str, path: str, allow: str) -> MethodNotAllowed:
+    """The path's route takes other methods (answered with ``Allow``)."""
+    return MethodNotAllowed(f"{method} is not allowed on {path}; allowed: {allow}")
+
+
+def internal_error() -> InternalError:
+    """The contract's 500: nothing of the internals (they are logged with the request id)."""
+    return InternalError(
+        "An internal error occurred. Retry later; quote the request id if it persists."
+    )
+
+
 def _is_graphql(scope: Scope) -> bool:
     return str(scope.get("path", "")).rstrip("/") == "/graphql"
 
@@ -176,18 +193,13 @@ class RequestMiddleware:
             if isinstance(exc, StateSetError):
                 error = exc
             elif isinstance(exc, HTTPException) and exc.status_code == 404:
-                error = NotFound(f"Unrecognized request URL ({scope['method']} {scope['path']})")
+                error = not_found(scope["method"], scope["path"])
             elif isinstance(exc, HTTPException) and exc.status_code == 405:
                 headers = dict(exc.headers or {})
-                error = MethodNotAllowed(
-                    f"{scope['method']} is not allowed on {scope['path']}; "
-                    f"allowed: {headers.get('Allow', '')}"
-                )
+                error = not_allowed(scope["method"], scope["path"], headers.get("Allow", ""))
             else:
                 log.exception("unhandled error")
-                error = InternalError(
-                    "An internal error occurred. Retry later; quote the request id if it persists."
-                )
+                error = internal_error()
             response = error_response(
                 error, request_id, graphql=_is_graphql(scope), headers=headers
             )

@@ -11,15 +11,17 @@ and how an error about the operation is answered: REST with the error's status,
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Protocol
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from stateset_gql.access.principal import Principal
 from stateset_gql.errors import StateSetError
 from stateset_gql.http.auth import secret_from_headers
-from stateset_gql.http.responses import JSONResponse, error_response
+from stateset_gql.http.responses import JSONResponse, error_body, error_response
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import Call
 
@@ -41,6 +43,59 @@ def request_id_of(request: Request) -> str:
     return request_id
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What one request's operation answered, before the admission's headers join it."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    replayed: bool = False
+    committed: bool = False
+    shown_once: frozenset[str] = frozenset()
+
+
+async def answer(
+    pipeline: Pipeline,
+    request: Request,
+    surface: Surface,
+    principal: Principal,
+    *,
+    idempotency_key: str | None,
+) -> Answered:
+    """An authenticated, admitted request's answer: the surface reads it into a call,
+    the door runs it (a batch's operations are answered by this too)."""
+    request_id = request_id_of(request)
+    try:
+        call = await surface.prepare(request, principal)
+    except StateSetError as error:
+        body = orjson.dumps(error_body(error, request_id, graphql=surface.graphql))
+        return Answered(error.status, body, dict(error.headers))
+    headers = dict(call.headers)
+    try:
+        rendered = await pipeline.run(
+            principal=principal,
+            request_id=request_id,
+            call=call,
+            idempotency_key=idempotency_key,
+        )
+    except StateSetError as error:
+        headers.update(error.headers)
+        status, body = surface.answer_error(error, request_id)
+        return Answered(status, body, headers)
+    if rendered.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    headers["X-StateSet-Engine"] = rendered.engine
+    return Answered(
+        rendered.status,
+        rendered.body,
+        headers,
+        replayed=rendered.replayed,
+        committed=rendered.committed,
+        shown_once=rendered.shown_once,
+    )
+
+
 async def serve_request(pipeline: Pipeline, request: Request, surface: Surface) -> Response:
     request_id = request_id_of(request)
     try:
@@ -60,37 +115,17 @@ async def serve_request(pipeline: Pipeline, request: Request, surface: Surface) 
             media_type=surface.media_type,
         )
     try:
-        try:
-            call = await surface.prepare(request, principal)
-        except StateSetError as error:
-            return error_response(
-                error,
-                request_id,
-                graphql=surface.graphql,
-                headers=headers,
-                media_type=surface.media_type,
-            )
-        headers.update(call.headers)
-        try:
-            rendered = await pipeline.run(
-                principal=principal,
-                request_id=request_id,
-                call=call,
-                idempotency_key=request.headers.get("idempotency-key"),
-            )
-        except StateSetError as error:
-            headers.update(error.headers)
-            status, body = surface.answer_error(error, request_id)
-            return JSONResponse(
-                body, status_code=status, headers=headers, media_type=surface.media_type
-            )
-        if rendered.replayed:
-            headers["Idempotent-Replayed"] = "true"
-        headers["X-StateSet-Engine"] = rendered.engine
+        answered = await answer(
+            pipeline,
+            request,
+            surface,
+            principal,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
         return JSONResponse(
-            rendered.body,
-            status_code=rendered.status,
-            headers=headers,
+            answered.body,
+            status_code=answered.status,
+            headers={**headers, **answered.headers},
             media_type=surface.media_type,
         )
     finally:

@@ -8,7 +8,9 @@ The stages, in order, each decided in one place:
 3. check — ``document.check``: the request's shape, the engine's limits and validation,
    the kinds of operation the transport carries, the root fields' scopes, the input
    boundary
-4. run — ``Runner.run``: the Idempotency-Key, the transaction, the after-commit work
+4. run — ``Runner.run``: the Idempotency-Key, the transaction, the after-commit work;
+   several calls in one transaction (an atomic batch) by ``run_together``, and several
+   runs' answer under one key by ``run_claimed`` (``pipeline/together.py``)
 
 Nothing here knows a transport. Each reads its own request into these stages and
 answers in its own words: ``http/serve.py`` (``/graphql`` and the REST routes) and
@@ -18,14 +20,17 @@ answers in its own words: ``http/serve.py`` (``/graphql`` and the REST routes) a
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
+from stateset_gql.errors import StateSetError
 from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.pipeline import document
 from stateset_gql.pipeline.document import Over
 from stateset_gql.pipeline.gate import Admission, Gate
 from stateset_gql.pipeline.runner import Call, Rendered, Runner, database_answers
+from stateset_gql.pipeline.together import Answer, Step, run_claimed, run_together
 
 
 class Pipeline:
@@ -41,8 +46,8 @@ class Pipeline:
         with database_answers():
             return await self.gate.authenticate(secret)
 
-    async def admit(self, principal: Principal) -> Admission:
-        return await self.gate.admit(principal)
+    async def admit(self, principal: Principal, count: int = 1) -> Admission:
+        return await self.gate.admit(principal, count)
 
     def check(
         self,
@@ -68,11 +73,74 @@ class Pipeline:
         idempotency_key: str | None = None,
     ) -> Rendered:
         """Runs ``call``; a document the server wrote has its input checked first."""
-        key = idempotency_key
-        checked_key = idempotency.check_key(key) if call.write and key is not None else None
-        if call.operation.checked is None:
-            operation = document.check_server(self.engine, call.operation)
-            call = dataclasses.replace(call, operation=operation)
+        checked_key = _checked_key(call, idempotency_key)
         return await self.runner.run(
-            principal=principal, request_id=request_id, call=call, idempotency_key=checked_key
+            principal=principal,
+            request_id=request_id,
+            call=self._input_checked(call),
+            idempotency_key=checked_key,
         )
+
+    def _input_checked(self, call: Call) -> Call:
+        """A document the server wrote, with its client's input put through the boundary."""
+        if call.operation.checked is not None:
+            return call
+        operation = document.check_server(self.engine, call.operation)
+        return dataclasses.replace(call, operation=operation)
+
+    async def run_together(
+        self,
+        *,
+        principal: Principal,
+        request_id: str,
+        steps: list[Step],
+        answer: Answer,
+        fingerprint: tuple[str, str, object],
+        idempotency_key: str | None = None,
+    ) -> Rendered:
+        """The steps in one transaction (``pipeline.together``), each checked as ``run``
+        checks a call; a step whose key is refused fails there."""
+        checked: list[Step] = []
+        for step in steps:
+            call = step.call
+            if isinstance(call, Call):
+                try:
+                    key = _checked_key(call, step.idempotency_key)
+                    step = dataclasses.replace(
+                        step, call=self._input_checked(call), idempotency_key=key
+                    )
+                except StateSetError as error:
+                    step = dataclasses.replace(step, call=Rendered(*step.answer_error(error)))
+            checked.append(step)
+        return await run_together(
+            self.runner,
+            principal=principal,
+            request_id=request_id,
+            steps=checked,
+            answer=answer,
+            fingerprint=fingerprint,
+            idempotency_key=idempotency.check_key(idempotency_key) if idempotency_key else None,
+        )
+
+    async def run_claimed(
+        self,
+        *,
+        principal: Principal,
+        idempotency_key: str | None,
+        fingerprint: tuple[str, str, object],
+        work: Callable[[], Awaitable[Rendered]],
+    ) -> Rendered:
+        """``work`` (runs of its own) with its answer kept under ``idempotency_key``."""
+        key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
+        return await run_claimed(
+            self.runner,
+            principal=principal,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+            work=work,
+        )
+
+
+def _checked_key(call: Call, key: str | None) -> str | None:
+    """A write's Idempotency-Key, checked; a read ignores one."""
+    return idempotency.check_key(key) if call.write and key is not None else None

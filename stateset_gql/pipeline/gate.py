@@ -63,13 +63,13 @@ class Admission:
 
 
 class RateLimiter(Protocol):
-    async def admit(self, principal: Principal) -> Admission: ...
+    async def admit(self, principal: Principal, count: int = 1) -> Admission: ...
 
     async def close(self) -> None: ...
 
 
 class Unlimited:
-    async def admit(self, principal: Principal) -> Admission:
+    async def admit(self, principal: Principal, count: int = 1) -> Admission:
         return Admission()
 
     async def close(self) -> None:
@@ -119,7 +119,16 @@ MESSAGES = {
 }
 
 
-def _refusal(decision: Decision, principal: Principal, retry_after: str) -> RateLimited:
+# A batch's operations over what is left of a window (API.md section 12).
+BATCH_MESSAGES = {
+    "per_minute": "one minute",
+    "per_day": "one day",
+}
+
+
+def _refusal(
+    decision: Decision, principal: Principal, retry_after: str, count: int = 1
+) -> RateLimited:
     name = decision.refused_by or "per_minute"
     limits = principal.limits
     limit = {
@@ -132,6 +141,21 @@ def _refusal(decision: Decision, principal: Principal, retry_after: str) -> Rate
         f"Too many requests: this API key made {MESSAGES[name].format(limit=limit)}. "
         f"Retry after {retry_after} s."
     )
+    if count > 1 and name in BATCH_MESSAGES and limit is not None:
+        window = BATCH_MESSAGES[name]
+        used = next((w.used for w in decision.windows if w.name == name), 0)
+        if count > limit:
+            message = (
+                f"Too many requests: a batch of {count} operations is more than this API "
+                f"key's {limit} requests in {window}; send fewer operations at once, or "
+                "larger work to /v1/jobs."
+            )
+        else:
+            message = (
+                f"Too many requests: a batch of {count} operations does not fit in the "
+                f"{max(0, limit - used)} of this API key's {limit} requests in {window} "
+                f"left now. Retry after {retry_after} s, or send fewer operations."
+            )
     detail = ErrorDetail(
         param=name,
         code="RATE_LIMIT_EXCEEDED",
@@ -150,12 +174,13 @@ class CountingLimiter:
         self._skip_until = 0.0
         self._releasing: set[asyncio.Task[None]] = set()
 
-    async def admit(self, principal: Principal) -> Admission:
+    async def admit(self, principal: Principal, count: int = 1) -> Admission:
+        """``count`` requests at once (a batch's operations) are admitted all or none."""
         limits = principal.limits
         if limits.unlimited or time.monotonic() < self._skip_until:
             return Admission()
         try:
-            decision = await self.counter.take(principal.key_id, limits)
+            decision = await self.counter.take(principal.key_id, limits, count)
         except Exception:
             self._skip_until = time.monotonic() + FAIL_OPEN_SECONDS
             log.warning(
@@ -166,7 +191,8 @@ class CountingLimiter:
             return Admission()
         headers = rate_limit_headers(decision, principal)
         if not decision.admitted:
-            return Admission(headers, _refusal(decision, principal, headers["Retry-After"]))
+            refused = _refusal(decision, principal, headers["Retry-After"], count)
+            return Admission(headers, refused)
         slot = decision.slot
         if slot is None:
             return Admission(headers)
@@ -231,9 +257,10 @@ class Gate:
             if notice.channel == KEYS_CHANNEL:
                 self.forget(notice.message)
 
-    async def admit(self, principal: Principal) -> Admission:
-        """The key's admission: ``refused`` (429) when it is over a limit."""
-        return await self.limiter.admit(principal)
+    async def admit(self, principal: Principal, count: int = 1) -> Admission:
+        """The key's admission for ``count`` requests (a batch's operations, all or
+        none): ``refused`` (429) when they do not fit."""
+        return await self.limiter.admit(principal, count)
 
     async def revoked(self, key_ids: Iterable[str]) -> set[str]:
         """Which of these keys are revoked now."""

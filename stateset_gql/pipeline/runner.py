@@ -77,6 +77,10 @@ class Rendered:
     replayed: bool = False
     # Which engine answered: "compiled" (one SQL statement per root field) or "resolver".
     engine: str = "resolver"
+    # Whether this run committed a change (a replay committed nothing new).
+    committed: bool = False
+    # Secrets the body shows once, never to be stored (a new key's).
+    shown_once: frozenset[str] = frozenset()
 
 
 class Runner:
@@ -130,11 +134,9 @@ class Runner:
             # transaction: one pooled connection runs its statements.
             compiled = await self.engine.read(call.operation, principal, self.db.reader)
             if compiled is not None:
-                outcome = self._outcome(
-                    compiled, False, request_id, core_schema(self.engine.schema)
-                )
+                outcome = self.outcome(compiled, False, request_id)
                 status, body = call.render(outcome)
-                self._count(outcome)
+                self.count(outcome)
                 return Rendered(status=status, body=body, engine="compiled")
         claim: idempotency.Claim | None = None
         if call.write and idempotency_key is not None:
@@ -151,7 +153,7 @@ class Runner:
             claim = claimed
         events: list[Event] = []
         notices: list[Notice] = []
-        stored = False
+        stored = committed = False
         lease = self.settings.idempotency_lock_seconds
         try:
             # The claim's lease is renewed while the request runs: only a dead process's
@@ -170,9 +172,7 @@ class Runner:
                     request_id=request_id, principal=principal, uow=uow, settings=self.settings
                 )
                 result = await self.engine.execute(call.operation, context, write=call.write)
-                outcome = self._outcome(
-                    result, call.write, request_id, core_schema(self.engine.schema)
-                )
+                outcome = self.outcome(result, call.write, request_id)
                 status, body = call.render(outcome)
                 if outcome.committed:
                     if claim is not None:
@@ -190,11 +190,11 @@ class Runner:
                         # A move deferred to the end failed there (the stock went first):
                         # nothing is kept, and the field answers that error.
                         await uow.rollback()
-                        outcome = self._unsettled(unsettled, call.write, request_id)
+                        outcome = self.unsettled(unsettled, call.write, request_id)
                         status, body = call.render(outcome)
                     else:
                         notices = take_notices(session)
-                        stored = claim is not None
+                        stored, committed = claim is not None, True
                 else:
                     await uow.rollback()
         finally:
@@ -202,6 +202,19 @@ class Runner:
                 # Changed nothing: the key is free again, at once if the database answers
                 # now, else as soon as it does (a retry is told 409 until then).
                 await idempotency.release(db=self.db, claim=claim, lock_seconds=lease)
+        self.count(outcome)
+        await self.finished(uow, events, notices)
+        return Rendered(
+            status=status,
+            body=body,
+            engine="resolver",
+            committed=committed,
+            shown_once=frozenset(context.shown_once),
+        )
+
+    async def finished(self, uow: UnitOfWork, events: list[Event], notices: list[Notice]) -> None:
+        """After a unit of work ended, its connection back in the pool: the commit's
+        notices, the measures, then the after-commit work on its events."""
         for handle in self.on_notices if notices else ():
             await handle(notices)
         self.metrics.events.inc(len(events))
@@ -209,20 +222,19 @@ class Runner:
             self.metrics.hot_rows_held.observe(uow.hot_locked_for)
         if uow.counter_locked_for is not None:
             self.metrics.event_counter_held.observe(uow.counter_locked_for)
-        self._count(outcome)
         for hook in self.after_commit if events else ():
             try:
                 await hook(events)
             except Exception:
                 # Committed is committed: the relay republishes what a hook missed.
                 log.exception("after-commit work failed")
-        return Rendered(status=status, body=body, engine="resolver")
 
-    def _count(self, outcome: Outcome) -> None:
+    def count(self, outcome: Outcome) -> None:
         kind = "mutation" if outcome.write else "query"
         self.metrics.operations.labels(kind, "error" if outcome.errors else "ok").inc()
 
-    def _unsettled(self, unsettled: Unsettled, write: bool, request_id: str) -> Outcome:
+    def unsettled(self, unsettled: Unsettled, write: bool, request_id: str) -> Outcome:
+        """The outcome of the field whose deferred move failed at commit: its error."""
         if not isinstance(unsettled.error, StateSetError):
             raise unsettled.error
         field = unsettled.field if isinstance(unsettled.field, RootField) else None
@@ -233,26 +245,31 @@ class Runner:
             original_error=unsettled.error,
         )
         result = ExecutionResult(data=None, errors=[error])
-        return self._outcome(result, write, request_id, core_schema(self.engine.schema))
+        return self.outcome(result, write, request_id)
 
-    @staticmethod
-    def _outcome(
-        result: ExecutionResult, write: bool, request_id: str, schema: GraphQLSchema
-    ) -> Outcome:
-        outcome = Outcome(result=result, write=write)
-        # Execution places every error it meets at a field; a request error has no path.
-        outcome.executed = result.data is not None or any(
-            error.path is not None for error in result.errors or ()
-        )
-        for error, domain in to_domain_errors(list(result.errors or []), schema):
-            if domain.code == "INTERNAL_ERROR" and unavailable(error.original_error or error):
-                # Not this field's fault: the whole request is answered 503 (and rolled back).
-                raise _unavailable() from error.original_error
-            if domain.code == "INTERNAL_ERROR":
-                log_unexpected(error, request_id)
-            outcome.errors.append((error, domain))
-        outcome.committed = write and all(domain.commits for _, domain in outcome.errors)
-        return outcome
+    def outcome(self, result: ExecutionResult, write: bool, request_id: str) -> Outcome:
+        """What the engine's ``result`` comes to: its errors as domain errors, and
+        whether a write commits."""
+        return _outcome(result, write, request_id, core_schema(self.engine.schema))
+
+
+def _outcome(
+    result: ExecutionResult, write: bool, request_id: str, schema: GraphQLSchema
+) -> Outcome:
+    outcome = Outcome(result=result, write=write)
+    # Execution places every error it meets at a field; a request error has no path.
+    outcome.executed = result.data is not None or any(
+        error.path is not None for error in result.errors or ()
+    )
+    for error, domain in to_domain_errors(list(result.errors or []), schema):
+        if domain.code == "INTERNAL_ERROR" and unavailable(error.original_error or error):
+            # Not this field's fault: the whole request is answered 503 (and rolled back).
+            raise _unavailable() from error.original_error
+        if domain.code == "INTERNAL_ERROR":
+            log_unexpected(error, request_id)
+        outcome.errors.append((error, domain))
+    outcome.committed = write and all(domain.commits for _, domain in outcome.errors)
+    return outcome
 
 
 @contextmanager

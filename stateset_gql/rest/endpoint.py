@@ -196,7 +196,18 @@ class RestSurface:
         return variables, False, False
 
 
-def rest_routes(pipeline: Pipeline, schema: Schema, table: list[RestRoute] = ROUTES) -> list[Route]:
+class RestPath(Route):
+    """The router's route for one path template, with the surface of each method (a
+    batch's operation finds its surface by matching these, as the router does)."""
+
+    def __init__(self, path: str, endpoint: Any, surfaces: dict[str, RestSurface]) -> None:
+        super().__init__(path, endpoint, methods=list(surfaces))
+        self.surfaces = surfaces
+
+
+def rest_routes(
+    pipeline: Pipeline, schema: Schema, table: list[RestRoute] = ROUTES
+) -> list[RestPath]:
     """One router route per path template; the router answers 405 with its ``Allow``."""
     by_path: dict[str, dict[str, RestSurface]] = {}
     for route in table:
@@ -210,7 +221,4 @@ def rest_routes(pipeline: Pipeline, schema: Schema, table: list[RestRoute] = ROU
 
         return serve
 
-    return [
-        Route(path, endpoint(surfaces), methods=list(surfaces))
-        for path, surfaces in by_path.items()
-    ]
+    return [RestPath(path, endpoint(surfaces), surfaces) for path, surfaces in by_path.items()]

@@ -1,0 +1,481 @@
+"""``POST /v1/batch``: up to 1,000 REST requests in one call (API.md section 12).
+
+Each operation is read into a request of its own — its method, its path with the query
+string as the client wrote it, its body as JSON — and finds its route by the router's own
+matching over the REST paths (``rest.endpoint.RestPath``): no route is a 404, another
+method a 405, as alone. Its route's surface then reads and runs it exactly as it would
+that request alone (``http.serve.answer``: the scope first, the body, the variables, the
+door's run with the operation's ``idempotency_key`` as its Idempotency-Key), so each
+result's ``body`` is byte for byte what the request alone answers, its own request id
+aside.
+
+What is the batch's and what is an operation's:
+- the batch's own faults answer the whole call: a body that is no JSON object (400
+  ``INVALID_JSON``, 415 for another media type), ``operations`` missing, not a list, empty
+  or over ``MAX_OPERATIONS`` (400 ``VALIDATION_ERROR``, param ``operations``, naming the
+  limit and ``/v1/jobs``), ``atomic`` not a boolean, an unknown top-level key;
+- an operation's own faults are its result: not an object, ``method`` or ``path`` not a
+  string, an unknown key, a ``path`` that is no ``/v1`` route or one a batch does not
+  carry (``/v1/batch``, ``/v1/jobs...``, ``/v1/files...``) answer 400 ``VALIDATION_ERROR``
+  naming ``operations[i][...]``; an unknown ``/v1`` path 404, a method its path does not
+  take 405 (with ``Allow``), a key or scope refused 400/403 — whatever alone would say.
+
+Admission: the key is authenticated, then the body read, then every operation admitted
+at once (``Pipeline.admit(count=N)``): the batch is refused 429 before anything runs when
+they do not all fit in the minute's and the day's limits, and its rate-limit headers
+show what is left after all N. A body that is not a batch counts as one request.
+
+Not atomic (default), the operations run one after another, each its own request id and
+transaction, its events published after its commit, and a failure does not stop the
+rest. ``atomic: true`` runs them in one transaction (``pipeline.together``) under the
+batch's request id; at the first failure nothing is kept and the answer is that
+operation's status and error body, its ``details`` led by ``{"param": "operations[i]",
+"code", "message"}``. The batch's Idempotency-Key replays the whole answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import Message, Scope
+
+from stateset_gql.access.principal import Principal
+from stateset_gql.errors import BadRequest, StateSetError, shown
+from stateset_gql.http.auth import secret_from_headers
+from stateset_gql.http.body import read_json_object
+from stateset_gql.http.middleware import internal_error, not_allowed, not_found
+from stateset_gql.http.responses import JSONResponse, error_body, error_response
+from stateset_gql.http.serve import Answered, answer, request_id_of
+from stateset_gql.ids import new_id
+from stateset_gql.pipeline.door import Pipeline
+from stateset_gql.pipeline.runner import Call, Rendered
+from stateset_gql.pipeline.together import Step, Together
+from stateset_gql.rest.endpoint import RestPath, RestSurface
+
+log = logging.getLogger("stateset_gql.batch")
+
+PATH = "/v1/batch"
+MAX_OPERATIONS = 1000
+# What a batch does not carry: itself, and the routes for work larger than one call.
+NOT_BATCHED = ("/v1/batch", "/v1/jobs", "/v1/files")
+OPERATION_KEYS = ("method", "path", "body", "idempotency_key")
+BATCH_KEYS = ("operations", "atomic")
+# An operation's response headers its result shows; the rest are the batch's.
+RESULT_HEADERS = ("Allow", "Deprecation", "Idempotent-Replayed", "Retry-After")
+# What a path may hold unquoted: a client alone would have percent-encoded the rest.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
+
+
+def _too_many(count: int) -> BadRequest:
+    return BadRequest(
+        f"A batch holds 1 to {MAX_OPERATIONS} operations, not {count}; send larger work "
+        "to POST /v1/jobs",
+        param="operations",
+    ).as_named()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    operations: list[Any]
+    atomic: bool
+
+
+def parse_batch(body: dict[str, Any]) -> Parsed:
+    """The batch's own shape; raises the 400 that answers the whole call."""
+    for key in body:
+        if key not in BATCH_KEYS:
+            raise BadRequest(
+                f"Received unknown parameter: {shown(key)}", param=shown(key)
+            ).as_named()
+    operations = body.get("operations")
+    if not isinstance(operations, list):
+        raise BadRequest(
+            "operations must be a list of 1 to "
+            f"{MAX_OPERATIONS} operations ({{method, path, body, idempotency_key}})",
+            param="operations",
+        ).as_named()
+    if not 1 <= len(operations) <= MAX_OPERATIONS:
+        raise _too_many(len(operations))
+    atomic = body.get("atomic", False)
+    if not isinstance(atomic, bool):
+        raise BadRequest("atomic must be true or false", param="atomic").as_named()
+    return Parsed(operations, atomic)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An operation read as its own request: its route's surface and that request, or
+    the error that answers it before any route."""
+
+    request: Request | None
+    surface: RestSurface | None
+    idempotency_key: str | None
+    refused: StateSetError | None = None
+    allow: str | None = None
+
+
+def _invalid(index: int, name: str, message: str) -> BadRequest:
+    param = f"operations[{index}][{name}]" if name else f"operations[{index}]"
+    return BadRequest(message, param=param).as_named()
+
+
+def _request(
+    method: str, path: str, body: bytes, request_id: str, match: Scope | None = None
+) -> Request:
+    raw, _, query = path.partition("?")
+    scope: Scope = {
+        "type": "http",
+        "method": method,
+        "path": raw,
+        "raw_path": raw.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json")],
+        "state": {"request_id": request_id},
+        **(match or {}),
+    }
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(scope, receive)
+
+
+class Batch:
+    """The ``/v1/batch`` endpoint over the REST paths it routes operations among."""
+
+    def __init__(self, pipeline: Pipeline, paths: Sequence[RestPath]) -> None:
+        self.pipeline = pipeline
+        self.paths = list(paths)
+
+    def prepare(self, index: int, operation: object, request_id: str) -> Prepared:
+        """The operation as its own request on its route, or why it is none."""
+        if not isinstance(operation, dict):
+            error = _invalid(index, "", "Each operation must be an object {method, path, ...}")
+            return Prepared(None, None, None, error)
+        for key in operation:
+            if key not in OPERATION_KEYS:
+                error = _invalid(index, shown(key), f"Received unknown parameter: {shown(key)}")
+                return Prepared(None, None, None, error)
+        method, path = operation.get("method"), operation.get("path")
+        key = operation.get("idempotency_key")
+        if not isinstance(method, str) or not method:
+            error = _invalid(index, "method", "method must be GET, POST, PATCH or DELETE")
+            return Prepared(None, None, None, error)
+        if not isinstance(path, str) or not path.startswith("/v1/"):
+            error = _invalid(index, "path", "path must be a /v1 route, e.g. /v1/customers")
+            return Prepared(None, None, None, error)
+        if key is not None and not isinstance(key, str):
+            error = _invalid(index, "idempotency_key", "idempotency_key must be a string")
+            return Prepared(None, None, None, error)
+        path = quote(path, safe=_PATH_SAFE)
+        route_path = path.split("?", 1)[0]
+        if any(route_path == p or route_path.startswith(f"{p}/") for p in NOT_BATCHED):
+            error = _invalid(index, "path", f"{shown(route_path)} can not be called inside a batch")
+            return Prepared(None, None, None, error)
+        method = method.upper()
+        body = orjson.dumps(operation["body"]) if "body" in operation else b""
+        request = _request(method, path, body, request_id)
+        allowed: RestPath | None = None
+        for route in self.paths:
+            match, child = route.matches(request.scope)
+            if match is Match.FULL and method in route.surfaces:
+                request = _request(method, path, body, request_id, child)
+                return Prepared(request, route.surfaces[method], key)
+            if match is not Match.NONE and allowed is None:
+                allowed = route
+        if allowed is not None:
+            return Prepared(
+                None, None, None, not_allowed(method, route_path, allowed.allow), allowed.allow
+            )
+        return Prepared(None, None, None, not_found(method, route_path))
+
+    async def handle(self, request: Request) -> Response:
+        request_id = request_id_of(request)
+        try:
+            principal = await self.pipeline.authenticate(secret_from_headers(request.headers))
+        except StateSetError as error:
+            return error_response(error, request_id)
+        refused: StateSetError | None = None
+        parsed: Parsed | None = None
+        body: dict[str, Any] = {}
+        try:
+            body = await read_json_object(request)
+            parsed = parse_batch(body)
+        except StateSetError as error:
+            refused = error
+        admission = await self.pipeline.admit(principal, len(parsed.operations) if parsed else 1)
+        headers = dict(admission.headers)
+        try:
+            if admission.refused is not None:
+                return error_response(admission.refused, request_id, headers=headers)
+            if refused is not None or parsed is None:
+                assert refused is not None
+                return error_response(refused, request_id, headers=headers)
+            batch, key = parsed, request.headers.get("idempotency-key")
+            fingerprint = (request.method, request.url.path, body)
+            try:
+                if parsed.atomic:
+                    rendered = await self._atomic(principal, request_id, parsed, fingerprint, key)
+                else:
+                    rendered = await self.pipeline.run_claimed(
+                        principal=principal,
+                        idempotency_key=key,
+                        fingerprint=fingerprint,
+                        work=lambda: self._each(principal, batch),
+                    )
+            except StateSetError as error:
+                return error_response(error, request_id, headers=headers)
+            if rendered.replayed:
+                headers["Idempotent-Replayed"] = "true"
+            return JSONResponse(rendered.body, status_code=rendered.status, headers=headers)
+        finally:
+            await admission.release()
+
+    async def _each(self, principal: Principal, parsed: Parsed) -> Rendered:
+        """Not atomic: each operation as its own request, one after another."""
+        results: list[dict[str, Any]] = []
+        committed = False
+        shown_once: set[str] = set()
+        for index, operation in enumerate(parsed.operations):
+            answered = await self._one(principal, index, operation)
+            committed = committed or answered.committed
+            shown_once |= answered.shown_once
+            results.append(_result(answered.status, answered.body, answered.headers))
+        body = orjson.dumps({"object": "batch", "atomic": False, "results": results})
+        return Rendered(200, body, committed=committed, shown_once=frozenset(shown_once))
+
+    async def _one(self, principal: Principal, index: int, operation: object) -> Answered:
+        request_id = new_id("req")
+        prepared = self.prepare(index, operation, request_id)
+        if prepared.refused is not None:
+            return _refusal(prepared, request_id)
+        assert prepared.request is not None
+        assert prepared.surface is not None
+        try:
+            return await answer(
+                self.pipeline,
+                prepared.request,
+                prepared.surface,
+                principal,
+                idempotency_key=prepared.idempotency_key,
+            )
+        except Exception:
+            # Alone, the middleware's last resort would answer it: here only its slot.
+            log.exception("unhandled error in a batch's operation %d", index)
+            error = internal_error()
+            return Answered(error.status, _error_bytes(error, request_id))
+
+    async def _atomic(
+        self,
+        principal: Principal,
+        request_id: str,
+        parsed: Parsed,
+        fingerprint: tuple[str, str, object],
+        key: str | None,
+    ) -> Rendered:
+        steps: list[Step] = []
+        calls: list[Call | None] = []
+        for index, operation in enumerate(parsed.operations):
+            step, call = await self._step(principal, index, operation, request_id)
+            steps.append(step)
+            calls.append(call)
+
+        def whole(together: Together) -> tuple[int, bytes]:
+            if together.failed is not None:
+                return _failure(together.failed, together.results[-1])
+            results = [
+                _result(r.status, r.body, _headers(r, call))
+                for r, call in zip(together.results, calls, strict=True)
+            ]
+            return 200, orjson.dumps({"object": "batch", "atomic": True, "results": results})
+
+        return await self.pipeline.run_together(
+            principal=principal,
+            request_id=request_id,
+            steps=steps,
+            answer=whole,
+            fingerprint=fingerprint,
+            idempotency_key=key,
+        )
+
+    async def _step(
+        self, principal: Principal, index: int, operation: object, request_id: str
+    ) -> tuple[Step, Call | None]:
+        prepared = self.prepare(index, operation, request_id)
+        surface = prepared.surface
+        if prepared.refused is not None or surface is None or prepared.request is None:
+            refusal = _refusal(prepared, request_id)
+            return Step(Rendered(refusal.status, refusal.body), _plain(request_id)), None
+
+        def answer_error(error: StateSetError) -> tuple[int, bytes]:
+            assert surface is not None
+            return surface.answer_error(error, request_id)
+
+        try:
+            call = await surface.prepare(prepared.request, principal)
+        except StateSetError as error:
+            refused = Rendered(error.status, _error_bytes(error, request_id))
+            return Step(refused, answer_error), None
+        return Step(call, answer_error, prepared.idempotency_key), call
+
+
+def _error_bytes(error: StateSetError, request_id: str) -> bytes:
+    """An error answered as alone, before any route's surface renamed it."""
+    return orjson.dumps(error_body(error, request_id, graphql=False))
+
+
+def _plain(request_id: str) -> Callable[[StateSetError], tuple[int, bytes]]:
+    def answer_error(error: StateSetError) -> tuple[int, bytes]:
+        return error.status, _error_bytes(error, request_id)
+
+    return answer_error
+
+
+def _refusal(prepared: Prepared, request_id: str) -> Answered:
+    error = prepared.refused
+    assert error is not None
+    headers = {"Allow": prepared.allow} if prepared.allow else {}
+    return Answered(error.status, _error_bytes(error, request_id), headers)
+
+
+def _headers(rendered: Rendered, call: Call | None) -> dict[str, str]:
+    headers = dict(call.headers) if call is not None else {}
+    if rendered.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return headers
+
+
+def _result(status: int, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": status, "body": orjson.Fragment(body)}
+    shown_headers = {k: v for k, v in headers.items() if k in RESULT_HEADERS}
+    if shown_headers:
+        result["headers"] = shown_headers
+    return result
+
+
+def _failure(index: int, failed: Rendered) -> tuple[int, bytes]:
+    """An atomic batch's answer when operation ``index`` failed: its status and error,
+    with ``details`` led by the operation's index."""
+    body = orjson.loads(failed.body)
+    problem = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(problem, dict):
+        problem = {"type": "api_error", "code": "INTERNAL_ERROR", "message": "", "details": []}
+        body = {"error": problem}
+    named = {
+        "param": f"operations[{index}]",
+        "code": problem.get("code"),
+        "message": f"operations[{index}] failed: {problem.get('message', '')}",
+    }
+    problem["details"] = [named, *(problem.get("details") or [])]
+    return failed.status, orjson.dumps(body)
+
+
+# ``/v1/batch`` in OpenAPI (``rest.openapi``): its components, and its path's operation.
+OPENAPI_COMPONENTS: dict[str, Any] = {
+    "BatchOperation": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "method": {"type": "string", "enum": ["GET", "POST", "PATCH", "DELETE"]},
+            "path": {
+                "type": "string",
+                "description": "A /v1 route with its query string (not /v1/batch, /v1/jobs "
+                "or /v1/files)",
+            },
+            "body": {"type": "object", "description": "That route's body"},
+            "idempotency_key": {
+                "type": "string",
+                "maxLength": 255,
+                "description": "That operation's own Idempotency-Key",
+            },
+        },
+        "required": ["method", "path"],
+    },
+    "BatchRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "operations": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_OPERATIONS,
+                "items": {"$ref": "#/components/schemas/BatchOperation"},
+            },
+            "atomic": {"type": "boolean", "default": False},
+        },
+        "required": ["operations"],
+    },
+    "BatchResult": {
+        "type": "object",
+        "properties": {
+            "status": {"type": "integer"},
+            "body": {"description": "What the request alone answers (an Error on failure)"},
+            "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "required": ["status", "body"],
+    },
+    "Batch": {
+        "type": "object",
+        "properties": {
+            "object": {"const": "batch"},
+            "atomic": {"type": "boolean"},
+            "results": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/BatchResult"},
+            },
+        },
+        "required": ["object", "atomic", "results"],
+    },
+}
+
+
+def openapi_operation(error_responses: dict[int, str]) -> dict[str, Any]:
+    """``POST /v1/batch`` as an OpenAPI operation; ``error_responses`` names the shared
+    response component of each error status: any may answer (an atomic batch answers its
+    failing operation's)."""
+    return {
+        "operationId": "batch_create",
+        "tags": ["batch"],
+        "summary": "Run up to 1,000 operations in one call",
+        "description": "Each operation runs as its own request would, in order; with "
+        "atomic, all in one transaction, the first failure keeping nothing. Every "
+        "operation counts toward the rate limits.",
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "schema": {"type": "string", "maxLength": 255},
+                "description": "Retries with the same key replay the whole answer (24 hours)",
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}},
+            },
+            **{
+                str(status): {"$ref": f"#/components/responses/{name}"}
+                for status, name in sorted(error_responses.items())
+            },
+        },
+    }
