@@ -11,20 +11,23 @@ a failed upload stays behind. ``ALLOWANCES`` gives ``POST /v1/files`` the only b
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
 from stateset_gql.errors import BadRequest, ErrorDetail, StateSetError, ValidationFailed, shown
 from stateset_gql.files import service
 from stateset_gql.files.models import File
-from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Upload, file_fields
+from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Received, Upload, file_fields
 from stateset_gql.http.auth import secret_from_headers
 from stateset_gql.http.middleware import BodyAllowance
 from stateset_gql.http.multipart import PartEnd, PartStart, read_form
@@ -33,6 +36,7 @@ from stateset_gql.http.routing import Route
 from stateset_gql.http.serve import request_id_of
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import database_answers
+from stateset_gql.settings import Settings
 
 # The form around the file (boundaries, part headers, ``purpose``) on top of its bytes.
 FORM_OVERHEAD = 64 * 1024
@@ -77,6 +81,80 @@ def _check_filename(filename: str | None) -> str:
     return filename
 
 
+R = TypeVar("R", bound=Received)
+
+
+async def _read(request: Request, receive: Callable[[str], R]) -> tuple[str, R]:
+    """The form's ``purpose`` and its file, whose bytes go to ``receive(filename)`` as
+    they arrive; ``purpose`` is checked as soon as it is in (before the file, when it
+    comes first). Whatever was received is aborted if the form fails."""
+    purpose: str | None = None
+    field = bytearray()
+    received: R | None = None
+    reading: str | None = None
+    try:
+        async for event in read_form(request):
+            if isinstance(event, bytes):
+                if reading == "file" and received is not None:
+                    await received.write(event)
+                    continue
+                field += event
+                if len(field) > MAX_FIELD_BYTES:
+                    raise _invalid(
+                        shown(reading or ""),
+                        "INVALID_FIELD_FORMAT",
+                        f"{shown(reading or '')} can be at most {MAX_FIELD_BYTES} bytes",
+                    )
+            elif isinstance(event, PartStart):
+                reading = event.name
+                if event.name == "file":
+                    if received is not None:
+                        raise _invalid("file", "VALIDATION_ERROR", "Send one file")
+                    received = receive(_check_filename(event.filename))
+                    await received.start()
+                elif event.name == "purpose":
+                    if purpose is not None:
+                        raise _invalid("purpose", "VALIDATION_ERROR", "Send one purpose")
+                    field.clear()
+                else:
+                    raise _invalid(
+                        shown(event.name),
+                        "VALIDATION_ERROR",
+                        f"Received unknown parameter: {shown(event.name)}",
+                    )
+            elif isinstance(event, PartEnd):
+                if reading == "purpose":
+                    purpose = field.decode("utf-8", "replace")
+                    _check_purpose(purpose)
+                reading = None
+        if purpose is None or received is None:
+            raise ValidationFailed.from_details(
+                [
+                    ErrorDetail(name, "MISSING_REQUIRED_FIELD", f"{name} is required")
+                    for name, value in (("purpose", purpose), ("file", received))
+                    if value is None
+                ]
+            )
+    except BaseException:
+        if received is not None:
+            await received.abort()
+        raise
+    return purpose, received
+
+
+def _fingerprint(request: Request, purpose: str, received: Received) -> str:
+    """An upload's Idempotency-Key fingerprint: method, path, purpose, filename and the
+    file's size and sha256. Not the multipart bytes: curl, httpx and browsers draw a new
+    boundary for every request, so a retry of the very same file would never match."""
+    form = {
+        "purpose": purpose,
+        "filename": received.filename,
+        "size": received.size,
+        "sha256": received.sha256,
+    }
+    return idempotency.fingerprint(request.method, request.url.path, form)
+
+
 class _Endpoint:
     """An ASGI endpoint behind the gate: the key authenticated and admitted, its scope
     checked, then ``handle``; the admission is released once the answer is sent (after
@@ -117,9 +195,10 @@ class _Endpoint:
 
 
 class FileRoutes:
-    def __init__(self, *, pipeline: Pipeline, db: Database) -> None:
+    def __init__(self, *, pipeline: Pipeline, db: Database, settings: Settings) -> None:
         self.pipeline = pipeline
         self.db = db
+        self.settings = settings
 
     def routes(self) -> list[Route]:
         return [
@@ -141,65 +220,68 @@ class FileRoutes:
         ]
 
     async def create(self, request: Request, principal: Principal) -> Response:
-        """Reads the form as it arrives: ``purpose`` checked as soon as it is in (before
-        the file, when it comes first), the file stored a chunk at a time."""
-        purpose: str | None = None
-        field = bytearray()
-        upload: Upload | None = None
-        reading: str | None = None
+        """An upload; with an Idempotency-Key, its key claimed before the body is read, so
+        a concurrent retry is told 409 at once. A retry after the first stored its answer
+        reads its body, stores none of it, and is answered the first file or 400."""
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            return await self._upload(request, principal, claim=None)
+        lease = self.settings.idempotency_lock_seconds
+        claimed = await idempotency.claim_unread(
+            db=self.db,
+            api_key_id=principal.key_id,
+            key=idempotency.check_key(key),
+            ttl_seconds=self.settings.idempotency_ttl_seconds,
+            lock_seconds=lease,
+        )
+        if isinstance(claimed, idempotency.Answered):
+            purpose, received = await _read(request, lambda name: Received(filename=name))
+            replay = claimed.replay(_fingerprint(request, purpose, received))
+            return JSONResponse(
+                replay.body, status_code=replay.status, headers={"Idempotent-Replayed": "true"}
+            )
+        stored = False
         try:
-            async for event in read_form(request):
-                if isinstance(event, bytes):
-                    if reading == "file" and upload is not None:
-                        await upload.write(event)
-                        continue
-                    field += event
-                    if len(field) > MAX_FIELD_BYTES:
-                        raise _invalid(
-                            shown(reading or ""),
-                            "INVALID_FIELD_FORMAT",
-                            f"{shown(reading or '')} can be at most {MAX_FIELD_BYTES} bytes",
-                        )
-                elif isinstance(event, PartStart):
-                    reading = event.name
-                    if event.name == "file":
-                        if upload is not None:
-                            raise _invalid("file", "VALIDATION_ERROR", "Send one file")
-                        upload = Upload(
-                            db=self.db,
-                            owner=principal.owner,
-                            filename=_check_filename(event.filename),
-                        )
-                        await upload.start()
-                    elif event.name == "purpose":
-                        if purpose is not None:
-                            raise _invalid("purpose", "VALIDATION_ERROR", "Send one purpose")
-                        field.clear()
-                    else:
-                        raise _invalid(
-                            shown(event.name),
-                            "VALIDATION_ERROR",
-                            f"Received unknown parameter: {shown(event.name)}",
-                        )
-                elif isinstance(event, PartEnd):
-                    if reading == "purpose":
-                        purpose = field.decode("utf-8", "replace")
-                        _check_purpose(purpose)
-                    reading = None
-            if purpose is None or upload is None:
-                raise ValidationFailed.from_details(
-                    [
-                        ErrorDetail(name, "MISSING_REQUIRED_FIELD", f"{name} is required")
-                        for name, value in (("purpose", purpose), ("file", upload))
-                        if value is None
-                    ]
+            # Renewed while the body arrives (up to UPLOAD_SECONDS), as a JSON request's is
+            # while it runs: only a dead process's claim ever lapses.
+            async with idempotency.kept(db=self.db, claim=claimed, lock_seconds=lease):
+                response = await self._upload(request, principal, claim=claimed)
+            stored = True
+        finally:
+            if not stored:
+                # Nothing committed (413, 422, the client gone): the key is free again.
+                # Shielded, like the upload's own abort, so a cancelled request still does.
+                await asyncio.shield(
+                    idempotency.release(db=self.db, claim=claimed, lock_seconds=lease)
                 )
-            stored = await upload.finish(purpose=purpose)
+        return response
+
+    async def _upload(
+        self, request: Request, principal: Principal, *, claim: idempotency.Claim | None
+    ) -> Response:
+        """Stores the file; its row becomes complete in the transaction that stores the
+        response under ``claim``, so a file is visible exactly when its answer is kept."""
+
+        def upload(filename: str) -> Upload:
+            return Upload(db=self.db, owner=principal.owner, filename=filename)
+
+        purpose, received = await _read(request, upload)
+        try:
+            async with self.db.session(write=True) as session, session.begin():
+                file = await received.finish(purpose=purpose, session=session)
+                body = orjson.dumps(file_fields(file))
+                if claim is not None:
+                    await idempotency.store(
+                        session=session,
+                        claim=claim,
+                        status=201,
+                        body=body,
+                        fingerprint=_fingerprint(request, purpose, received),
+                    )
         except BaseException:
-            if upload is not None:
-                await upload.abort()
+            await received.abort()
             raise
-        return JSONResponse(file_fields(stored), status_code=201)
+        return JSONResponse(body, status_code=201)
 
     async def retrieve(self, request: Request, principal: Principal) -> Response:
         file = await self._file(request, principal)
