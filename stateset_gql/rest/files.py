@@ -357,6 +357,15 @@ def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:
                 "description": "multipart/form-data with `purpose` and `file`: up to 100 MB, "
                 "streamed; refused with 413 while it is read past the limit. Scope "
                 "`files:write`.",
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "schema": {"type": "string", "maxLength": 255},
+                        "description": "Retries with the same key and the same purpose, "
+                        "filename and file bytes replay the first answer (24 hours)",
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -380,6 +389,7 @@ def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:
                     **_errors(
                         status_names,
                         *_COMMON,
+                        409,
                         422,
                         inline={
                             413: "File over 100 MB",
