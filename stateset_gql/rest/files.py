@@ -4,16 +4,18 @@ These three routes are outside the route table (``rest/routes.py``): the table's
 each run a GraphQL field on a JSON body, and a file is neither JSON going in nor coming
 out. They pass the same gate as every request (authenticate, admit, the key's scope) and
 answer errors in the contract's format. An upload is read as it arrives
-(``http/multipart``) and stored a chunk at a time (``files/service.Upload``); nothing of
-a failed upload stays behind. ``ALLOWANCES`` gives ``POST /v1/files`` the only body over
-10 MB, through the body-limit middleware.
+(``rest/upload_form``) and stored a chunk at a time (``files/service.Upload``); nothing of
+a failed upload stays behind. With an Idempotency-Key, the key is claimed before the body
+is read and the answer stored as the file becomes complete (``access/idempotency``:
+``claim_unread``). ``ALLOWANCES`` gives ``POST /v1/files`` the only body over 10 MB,
+through the body-limit middleware.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote
 
 import orjson
@@ -24,18 +26,18 @@ from starlette.types import Receive, Scope, Send
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
-from stateset_gql.errors import BadRequest, ErrorDetail, StateSetError, ValidationFailed, shown
+from stateset_gql.errors import BadRequest, StateSetError, shown
 from stateset_gql.files import service
 from stateset_gql.files.models import File
 from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Received, Upload, file_fields
 from stateset_gql.http.auth import secret_from_headers
 from stateset_gql.http.middleware import BodyAllowance
-from stateset_gql.http.multipart import PartEnd, PartStart, read_form
 from stateset_gql.http.responses import JSONResponse, error_response
 from stateset_gql.http.routing import Route
 from stateset_gql.http.serve import request_id_of
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import database_answers
+from stateset_gql.rest.upload_form import read_upload, upload_fingerprint
 from stateset_gql.settings import Settings
 
 # The form around the file (boundaries, part headers, ``purpose``) on top of its bytes.
@@ -47,112 +49,7 @@ ALLOWANCES = {
         max_bytes=MAX_FILE_BYTES + FORM_OVERHEAD, timeout_seconds=UPLOAD_SECONDS
     )
 }
-# A form field's value (``purpose``) is a word, not a document.
-MAX_FIELD_BYTES = 1024
-MAX_FILENAME = 255
-
 Handler = Callable[[Request, Principal], Awaitable[Response]]
-
-
-def _invalid(param: str, code: str, message: str) -> ValidationFailed:
-    return ValidationFailed.from_details([ErrorDetail(param, code, message)])
-
-
-def _check_purpose(value: str) -> None:
-    if value not in PURPOSES:
-        raise _invalid(
-            "purpose",
-            "INVALID_FIELD_FORMAT",
-            f"purpose must be one of: {', '.join(PURPOSES)} (got '{shown(value)}')",
-        )
-
-
-def _check_filename(filename: str | None) -> str:
-    if filename is None:
-        raise _invalid("file", "INVALID_FIELD_FORMAT", "file must be a file part, with a filename")
-    if "\x00" in filename:
-        raise _invalid("file", "INVALID_FIELD_FORMAT", "file's filename holds a NUL character")
-    if len(filename) > MAX_FILENAME:
-        raise _invalid(
-            "file",
-            "INVALID_FIELD_FORMAT",
-            f"file's filename can be at most {MAX_FILENAME} characters",
-        )
-    return filename
-
-
-R = TypeVar("R", bound=Received)
-
-
-async def _read(request: Request, receive: Callable[[str], R]) -> tuple[str, R]:
-    """The form's ``purpose`` and its file, whose bytes go to ``receive(filename)`` as
-    they arrive; ``purpose`` is checked as soon as it is in (before the file, when it
-    comes first). Whatever was received is aborted if the form fails."""
-    purpose: str | None = None
-    field = bytearray()
-    received: R | None = None
-    reading: str | None = None
-    try:
-        async for event in read_form(request):
-            if isinstance(event, bytes):
-                if reading == "file" and received is not None:
-                    await received.write(event)
-                    continue
-                field += event
-                if len(field) > MAX_FIELD_BYTES:
-                    raise _invalid(
-                        shown(reading or ""),
-                        "INVALID_FIELD_FORMAT",
-                        f"{shown(reading or '')} can be at most {MAX_FIELD_BYTES} bytes",
-                    )
-            elif isinstance(event, PartStart):
-                reading = event.name
-                if event.name == "file":
-                    if received is not None:
-                        raise _invalid("file", "VALIDATION_ERROR", "Send one file")
-                    received = receive(_check_filename(event.filename))
-                    await received.start()
-                elif event.name == "purpose":
-                    if purpose is not None:
-                        raise _invalid("purpose", "VALIDATION_ERROR", "Send one purpose")
-                    field.clear()
-                else:
-                    raise _invalid(
-                        shown(event.name),
-                        "VALIDATION_ERROR",
-                        f"Received unknown parameter: {shown(event.name)}",
-                    )
-            elif isinstance(event, PartEnd):
-                if reading == "purpose":
-                    purpose = field.decode("utf-8", "replace")
-                    _check_purpose(purpose)
-                reading = None
-        if purpose is None or received is None:
-            raise ValidationFailed.from_details(
-                [
-                    ErrorDetail(name, "MISSING_REQUIRED_FIELD", f"{name} is required")
-                    for name, value in (("purpose", purpose), ("file", received))
-                    if value is None
-                ]
-            )
-    except BaseException:
-        if received is not None:
-            await received.abort()
-        raise
-    return purpose, received
-
-
-def _fingerprint(request: Request, purpose: str, received: Received) -> str:
-    """An upload's Idempotency-Key fingerprint: method, path, purpose, filename and the
-    file's size and sha256. Not the multipart bytes: curl, httpx and browsers draw a new
-    boundary for every request, so a retry of the very same file would never match."""
-    form = {
-        "purpose": purpose,
-        "filename": received.filename,
-        "size": received.size,
-        "sha256": received.sha256,
-    }
-    return idempotency.fingerprint(request.method, request.url.path, form)
 
 
 class _Endpoint:
@@ -235,8 +132,8 @@ class FileRoutes:
             lock_seconds=lease,
         )
         if isinstance(claimed, idempotency.Answered):
-            purpose, received = await _read(request, lambda name: Received(filename=name))
-            replay = claimed.replay(_fingerprint(request, purpose, received))
+            purpose, received = await read_upload(request, lambda name: Received(filename=name))
+            replay = claimed.replay(upload_fingerprint(request, purpose, received))
             return JSONResponse(
                 replay.body, status_code=replay.status, headers={"Idempotent-Replayed": "true"}
             )
@@ -265,7 +162,7 @@ class FileRoutes:
         def upload(filename: str) -> Upload:
             return Upload(db=self.db, owner=principal.owner, filename=filename)
 
-        purpose, received = await _read(request, upload)
+        purpose, received = await read_upload(request, upload)
         try:
             async with self.db.session(write=True) as session, session.begin():
                 file = await received.finish(purpose=purpose, session=session)
@@ -276,7 +173,7 @@ class FileRoutes:
                         claim=claim,
                         status=201,
                         body=body,
-                        fingerprint=_fingerprint(request, purpose, received),
+                        fingerprint=upload_fingerprint(request, purpose, received),
                     )
         except BaseException:
             await received.abort()
