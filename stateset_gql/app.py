@@ -230,7 +230,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         Route("/openapi.json", openapi_json(state.schema), methods=["GET"]),
         *rest,
         Route(BATCH_PATH, Batch(state.pipeline, rest).handle, methods=["POST"]),
-        *FileRoutes(pipeline=state.pipeline, db=state.db).routes(),
+        *FileRoutes(pipeline=state.pipeline, db=state.db, settings=state.settings).routes(),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(

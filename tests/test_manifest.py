@@ -250,7 +250,8 @@ def test_the_file_routes_are_described_in_openapi_and_left_out_of_the_manifest()
         assert ("404" in responses) == ("{" in path), (verb, path)
     create = operations["files_create"][2]
     assert set(create["requestBody"]["content"]) == {"multipart/form-data"}
-    assert {"201", "413", "415", "422"} <= set(create["responses"])
+    assert {"201", "409", "413", "415", "422"} <= set(create["responses"])
+    assert [p["name"] for p in create["parameters"]] == ["Idempotency-Key"]
     contents = operations["files_contents"][2]["responses"]["200"]["content"]
     assert set(contents) == {"application/octet-stream"}
     assert "File" in OPENAPI["components"]["schemas"]

@@ -15,6 +15,12 @@ retry's.
 
 A secret shown once (a new API key's) is never stored: the stored body holds ``null``
 in its place, so a replay answers the key without it.
+
+An upload's fingerprint is known only once its body is read, and its body may be 100 MB:
+``claim_unread`` claims the key before reading (so a concurrent duplicate is told 409 at
+once, unread), with the fingerprint ``UNREAD`` until ``store`` writes the real one beside
+the response. A later retry finds that response as ``Answered``: it reads its body (to
+discard it) and ``Answered.replay`` tells the same request from another.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ from stateset_gql.errors import BadRequest, IdempotencyKeyInUse, IdempotencyKeyM
 log = logging.getLogger("stateset_gql.idempotency")
 
 MAX_KEY_LENGTH = 255
+# The fingerprint of a claim made before its request was read (``claim_unread``).
+UNREAD = ""
 # A running request renews its lease this many times per lease.
 RENEWALS_PER_LEASE = 3
 
@@ -57,6 +65,21 @@ class Claim:
 class Replay:
     status: int
     body: bytes
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A stored response, found before the retry's body was read (``claim_unread``)."""
+
+    fingerprint: str
+    status: int
+    body: bytes
+
+    def replay(self, fingerprint: str) -> Replay:
+        """The response, for a retry whose request, read, has ``fingerprint``; else 400."""
+        if fingerprint != self.fingerprint:
+            raise _mismatch()
+        return Replay(status=self.status, body=self.body)
 
 
 def fingerprint(method: str, path: str, body: object) -> str:
@@ -84,6 +107,44 @@ async def claim(
     ttl_seconds: int,
     lock_seconds: int,
 ) -> Claim | Replay:
+    """The key, claimed for the request ``fingerprint`` names, or its stored response."""
+    found = await _claim(
+        db=db,
+        api_key_id=api_key_id,
+        key=key,
+        fingerprint=fingerprint,
+        ttl_seconds=ttl_seconds,
+        lock_seconds=lock_seconds,
+    )
+    return found.replay(fingerprint) if isinstance(found, Answered) else found
+
+
+async def claim_unread(
+    *, db: Database, api_key_id: str, key: str, ttl_seconds: int, lock_seconds: int
+) -> Claim | Answered:
+    """The key, claimed before the request's body is read (its fingerprint is ``store``d
+    with its response), or the response stored under it, which the caller replays only
+    once the body it read has the first request's fingerprint (``Answered.replay``)."""
+    return await _claim(
+        db=db,
+        api_key_id=api_key_id,
+        key=key,
+        fingerprint=None,
+        ttl_seconds=ttl_seconds,
+        lock_seconds=lock_seconds,
+    )
+
+
+async def _claim(
+    *,
+    db: Database,
+    api_key_id: str,
+    key: str,
+    fingerprint: str | None,
+    ttl_seconds: int,
+    lock_seconds: int,
+) -> Claim | Answered:
+    """``fingerprint`` None: not known until the request is read (``claim_unread``)."""
     now = utcnow()
     async with db.session(write=True) as session, session.begin():
         record = (
@@ -98,27 +159,29 @@ async def claim(
             await session.flush()
             record = None
         if record is not None:
-            if record.fingerprint != fingerprint:
-                raise IdempotencyKeyMismatch(
-                    "Keys for idempotent requests can only be used with the same method, "
-                    "path and body as the first request",
-                    param="Idempotency-Key",
-                )
+            if fingerprint is not None and record.fingerprint != fingerprint:
+                raise _mismatch()
             if record.response_status is not None and record.response_body is not None:
-                return Replay(status=record.response_status, body=record.response_body)
+                return Answered(
+                    fingerprint=record.fingerprint,
+                    status=record.response_status,
+                    body=record.response_body,
+                )
             if record.locked_until is not None and record.locked_until > now:
                 raise _in_use()
             # Its request stopped renewing the lease, so it is gone (its process died):
-            # take over, under a new token that fences the old one out.
+            # take over, under a new token that fences the old one out. It stored
+            # nothing, so the key is this request's now, whatever the other one was.
             token = _token()
             record.locked_until = now + timedelta(seconds=lock_seconds)
             record.claim_token = token
+            record.fingerprint = UNREAD if fingerprint is None else fingerprint
             return Claim(record_id=record.id, key=key, token=token)
         token = _token()
         record = IdempotencyRecord(
             api_key_id=api_key_id,
             key=key,
-            fingerprint=fingerprint,
+            fingerprint=UNREAD if fingerprint is None else fingerprint,
             created=now,
             locked_until=now + timedelta(seconds=lock_seconds),
             claim_token=token,
@@ -133,6 +196,14 @@ async def claim(
 
 def _token() -> str:
     return secrets.token_hex(16)
+
+
+def _mismatch() -> IdempotencyKeyMismatch:
+    return IdempotencyKeyMismatch(
+        "Keys for idempotent requests can only be used with the same method, "
+        "path and body as the first request",
+        param="Idempotency-Key",
+    )
 
 
 def _in_use() -> IdempotencyKeyInUse:
@@ -209,11 +280,14 @@ async def store(
     status: int,
     body: bytes,
     shown_once: Iterable[str] = (),
+    fingerprint: str | None = None,
 ) -> None:
-    """Keep the response, inside the transaction that commits the request's change.
+    """Keep the response, inside the transaction that commits the request's change, and
+    for a claim made unread (``claim_unread``) the request's ``fingerprint``, read.
 
     Fenced: if the claim was taken over, nothing is stored and ``IdempotencyKeyInUse``
     is raised, so the caller rolls its change back instead of committing it."""
+    read = {} if fingerprint is None else {"fingerprint": fingerprint}
     result = await session.execute(
         update(IdempotencyRecord)
         .where(*_ours(claim))
@@ -221,6 +295,7 @@ async def store(
             response_status=status,
             response_body=without_secrets(body, shown_once),
             locked_until=None,
+            **read,
         )
         .execution_options(synchronize_session=False)
     )

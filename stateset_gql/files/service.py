@@ -4,9 +4,10 @@ An upload is written as it arrives: the file's row first (``complete`` false, se
 request), then each ``CHUNK_BYTES`` of its bytes in a transaction of its own, so a long
 upload never holds a write transaction (on SQLite, the database's one write lock) for
 longer than one chunk's insert. ``finish`` marks the row complete with its size and
-sha256; ``abort`` deletes what was written. A process that dies mid-upload leaves an
-incomplete row, which ``purge_expired`` removes once it is older than any upload may
-take. Reading streams the chunks one query each, so no file is ever whole in memory.
+sha256 in the caller's transaction; ``abort`` deletes what was written. A process that
+dies mid-upload leaves an incomplete row, which ``purge_expired`` removes once it is
+older than any upload may take. Reading streams the chunks one query each, so no file
+is ever whole in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
@@ -57,7 +59,35 @@ def too_large(limit: int = MAX_FILE_BYTES) -> RequestTooLarge:
     return RequestTooLarge(f"Files can be at most {limit // MEGABYTE} MB", param="file")
 
 
-class Upload:
+class Received:
+    """A file's bytes counted and hashed as they come, kept nowhere; past ``max_bytes``
+    ``write`` raises 413. What a retried upload's body is read into: only to learn that
+    it is the upload its Idempotency-Key first stored."""
+
+    def __init__(self, *, filename: str, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.filename = filename
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._hash = hashlib.sha256()
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    async def start(self) -> None:
+        """Called when the file's part begins, before its bytes."""
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise too_large(self.max_bytes)
+        self._hash.update(data)
+
+    async def abort(self) -> None:
+        """Called when the request fails: nothing to undo here."""
+
+
+class Upload(Received):
     """One file's bytes on their way into the database, counted and hashed as they come;
     past ``max_bytes`` ``write`` raises 413 and the caller ``abort``s."""
 
@@ -70,14 +100,11 @@ class Upload:
         max_bytes: int = MAX_FILE_BYTES,
         chunk_bytes: int = CHUNK_BYTES,
     ) -> None:
+        super().__init__(filename=filename, max_bytes=max_bytes)
         self.db = db
         self.owner = owner
-        self.filename = filename
-        self.max_bytes = max_bytes
         self.chunk_bytes = chunk_bytes
-        self.size = 0
         self.chunks = 0
-        self._hash = hashlib.sha256()
         self._pending = bytearray()
         self._file: File | None = None
 
@@ -102,38 +129,36 @@ class Upload:
         self._file = file
 
     async def write(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.max_bytes:
-            raise too_large(self.max_bytes)
-        self._hash.update(data)
+        await super().write(data)
         self._pending += data
         while len(self._pending) >= self.chunk_bytes:
             await self._flush(bytes(self._pending[: self.chunk_bytes]))
             del self._pending[: self.chunk_bytes]
 
-    async def finish(self, *, purpose: str) -> File:
-        """The file, complete: its last chunk written, its size and sha256 recorded."""
+    async def finish(self, *, purpose: str, session: AsyncSession) -> File:
+        """The file, complete: its last chunk written (in a transaction of its own), its
+        size and sha256 recorded in ``session``'s, which the caller commits, with what
+        else must become visible with the file (its Idempotency-Key's response)."""
         file = self._started()
         if self._pending:
             await self._flush(bytes(self._pending))
             self._pending.clear()
         file.purpose = purpose
         file.size = self.size
-        file.sha256 = self._hash.hexdigest()
+        file.sha256 = self.sha256
         file.chunks = self.chunks
         file.complete = True
-        async with self.db.session(write=True) as session, session.begin():
-            await session.execute(
-                update(File)
-                .where(File.id == file.id)
-                .values(
-                    purpose=purpose,
-                    size=file.size,
-                    sha256=file.sha256,
-                    chunks=file.chunks,
-                    complete=True,
-                )
+        await session.execute(
+            update(File)
+            .where(File.id == file.id)
+            .values(
+                purpose=purpose,
+                size=file.size,
+                sha256=file.sha256,
+                chunks=file.chunks,
+                complete=True,
             )
+        )
         return file
 
     async def abort(self) -> None:

@@ -4,35 +4,41 @@ These three routes are outside the route table (``rest/routes.py``): the table's
 each run a GraphQL field on a JSON body, and a file is neither JSON going in nor coming
 out. They pass the same gate as every request (authenticate, admit, the key's scope) and
 answer errors in the contract's format. An upload is read as it arrives
-(``http/multipart``) and stored a chunk at a time (``files/service.Upload``); nothing of
-a failed upload stays behind. ``ALLOWANCES`` gives ``POST /v1/files`` the only body over
-10 MB, through the body-limit middleware.
+(``rest/upload_form``) and stored a chunk at a time (``files/service.Upload``); nothing of
+a failed upload stays behind. With an Idempotency-Key, the key is claimed before the body
+is read and the answer stored as the file becomes complete (``access/idempotency``:
+``claim_unread``). ``ALLOWANCES`` gives ``POST /v1/files`` the only body over 10 MB,
+through the body-limit middleware.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
-from stateset_gql.errors import BadRequest, ErrorDetail, StateSetError, ValidationFailed, shown
+from stateset_gql.errors import BadRequest, StateSetError, shown
 from stateset_gql.files import service
 from stateset_gql.files.models import File
-from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Upload, file_fields
+from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Received, Upload, file_fields
 from stateset_gql.http.auth import secret_from_headers
 from stateset_gql.http.middleware import BodyAllowance
-from stateset_gql.http.multipart import PartEnd, PartStart, read_form
 from stateset_gql.http.responses import JSONResponse, error_response
 from stateset_gql.http.routing import Route
 from stateset_gql.http.serve import request_id_of
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import database_answers
+from stateset_gql.rest.upload_form import read_upload, upload_fingerprint
+from stateset_gql.settings import Settings
 
 # The form around the file (boundaries, part headers, ``purpose``) on top of its bytes.
 FORM_OVERHEAD = 64 * 1024
@@ -43,38 +49,7 @@ ALLOWANCES = {
         max_bytes=MAX_FILE_BYTES + FORM_OVERHEAD, timeout_seconds=UPLOAD_SECONDS
     )
 }
-# A form field's value (``purpose``) is a word, not a document.
-MAX_FIELD_BYTES = 1024
-MAX_FILENAME = 255
-
 Handler = Callable[[Request, Principal], Awaitable[Response]]
-
-
-def _invalid(param: str, code: str, message: str) -> ValidationFailed:
-    return ValidationFailed.from_details([ErrorDetail(param, code, message)])
-
-
-def _check_purpose(value: str) -> None:
-    if value not in PURPOSES:
-        raise _invalid(
-            "purpose",
-            "INVALID_FIELD_FORMAT",
-            f"purpose must be one of: {', '.join(PURPOSES)} (got '{shown(value)}')",
-        )
-
-
-def _check_filename(filename: str | None) -> str:
-    if filename is None:
-        raise _invalid("file", "INVALID_FIELD_FORMAT", "file must be a file part, with a filename")
-    if "\x00" in filename:
-        raise _invalid("file", "INVALID_FIELD_FORMAT", "file's filename holds a NUL character")
-    if len(filename) > MAX_FILENAME:
-        raise _invalid(
-            "file",
-            "INVALID_FIELD_FORMAT",
-            f"file's filename can be at most {MAX_FILENAME} characters",
-        )
-    return filename
 
 
 class _Endpoint:
@@ -117,9 +92,10 @@ class _Endpoint:
 
 
 class FileRoutes:
-    def __init__(self, *, pipeline: Pipeline, db: Database) -> None:
+    def __init__(self, *, pipeline: Pipeline, db: Database, settings: Settings) -> None:
         self.pipeline = pipeline
         self.db = db
+        self.settings = settings
 
     def routes(self) -> list[Route]:
         return [
@@ -141,65 +117,68 @@ class FileRoutes:
         ]
 
     async def create(self, request: Request, principal: Principal) -> Response:
-        """Reads the form as it arrives: ``purpose`` checked as soon as it is in (before
-        the file, when it comes first), the file stored a chunk at a time."""
-        purpose: str | None = None
-        field = bytearray()
-        upload: Upload | None = None
-        reading: str | None = None
+        """An upload; with an Idempotency-Key, its key claimed before the body is read, so
+        a concurrent retry is told 409 at once. A retry after the first stored its answer
+        reads its body, stores none of it, and is answered the first file or 400."""
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            return await self._upload(request, principal, claim=None)
+        lease = self.settings.idempotency_lock_seconds
+        claimed = await idempotency.claim_unread(
+            db=self.db,
+            api_key_id=principal.key_id,
+            key=idempotency.check_key(key),
+            ttl_seconds=self.settings.idempotency_ttl_seconds,
+            lock_seconds=lease,
+        )
+        if isinstance(claimed, idempotency.Answered):
+            purpose, received = await read_upload(request, lambda name: Received(filename=name))
+            replay = claimed.replay(upload_fingerprint(request, purpose, received))
+            return JSONResponse(
+                replay.body, status_code=replay.status, headers={"Idempotent-Replayed": "true"}
+            )
+        stored = False
         try:
-            async for event in read_form(request):
-                if isinstance(event, bytes):
-                    if reading == "file" and upload is not None:
-                        await upload.write(event)
-                        continue
-                    field += event
-                    if len(field) > MAX_FIELD_BYTES:
-                        raise _invalid(
-                            shown(reading or ""),
-                            "INVALID_FIELD_FORMAT",
-                            f"{shown(reading or '')} can be at most {MAX_FIELD_BYTES} bytes",
-                        )
-                elif isinstance(event, PartStart):
-                    reading = event.name
-                    if event.name == "file":
-                        if upload is not None:
-                            raise _invalid("file", "VALIDATION_ERROR", "Send one file")
-                        upload = Upload(
-                            db=self.db,
-                            owner=principal.owner,
-                            filename=_check_filename(event.filename),
-                        )
-                        await upload.start()
-                    elif event.name == "purpose":
-                        if purpose is not None:
-                            raise _invalid("purpose", "VALIDATION_ERROR", "Send one purpose")
-                        field.clear()
-                    else:
-                        raise _invalid(
-                            shown(event.name),
-                            "VALIDATION_ERROR",
-                            f"Received unknown parameter: {shown(event.name)}",
-                        )
-                elif isinstance(event, PartEnd):
-                    if reading == "purpose":
-                        purpose = field.decode("utf-8", "replace")
-                        _check_purpose(purpose)
-                    reading = None
-            if purpose is None or upload is None:
-                raise ValidationFailed.from_details(
-                    [
-                        ErrorDetail(name, "MISSING_REQUIRED_FIELD", f"{name} is required")
-                        for name, value in (("purpose", purpose), ("file", upload))
-                        if value is None
-                    ]
+            # Renewed while the body arrives (up to UPLOAD_SECONDS), as a JSON request's is
+            # while it runs: only a dead process's claim ever lapses.
+            async with idempotency.kept(db=self.db, claim=claimed, lock_seconds=lease):
+                response = await self._upload(request, principal, claim=claimed)
+            stored = True
+        finally:
+            if not stored:
+                # Nothing committed (413, 422, the client gone): the key is free again.
+                # Shielded, like the upload's own abort, so a cancelled request still does.
+                await asyncio.shield(
+                    idempotency.release(db=self.db, claim=claimed, lock_seconds=lease)
                 )
-            stored = await upload.finish(purpose=purpose)
+        return response
+
+    async def _upload(
+        self, request: Request, principal: Principal, *, claim: idempotency.Claim | None
+    ) -> Response:
+        """Stores the file; its row becomes complete in the transaction that stores the
+        response under ``claim``, so a file is visible exactly when its answer is kept."""
+
+        def upload(filename: str) -> Upload:
+            return Upload(db=self.db, owner=principal.owner, filename=filename)
+
+        purpose, received = await read_upload(request, upload)
+        try:
+            async with self.db.session(write=True) as session, session.begin():
+                file = await received.finish(purpose=purpose, session=session)
+                body = orjson.dumps(file_fields(file))
+                if claim is not None:
+                    await idempotency.store(
+                        session=session,
+                        claim=claim,
+                        status=201,
+                        body=body,
+                        fingerprint=upload_fingerprint(request, purpose, received),
+                    )
         except BaseException:
-            if upload is not None:
-                await upload.abort()
+            await received.abort()
             raise
-        return JSONResponse(file_fields(stored), status_code=201)
+        return JSONResponse(body, status_code=201)
 
     async def retrieve(self, request: Request, principal: Principal) -> Response:
         file = await self._file(request, principal)
@@ -275,6 +254,15 @@ def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:
                 "description": "multipart/form-data with `purpose` and `file`: up to 100 MB, "
                 "streamed; refused with 413 while it is read past the limit. Scope "
                 "`files:write`.",
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "schema": {"type": "string", "maxLength": 255},
+                        "description": "Retries with the same key and the same purpose, "
+                        "filename and file bytes replay the first answer (24 hours)",
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -298,6 +286,7 @@ def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:
                     **_errors(
                         status_names,
                         *_COMMON,
+                        409,
                         422,
                         inline={
                             413: "File over 100 MB",
