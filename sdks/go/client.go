@@ -19,6 +19,11 @@ import (
 type Client struct {
 	Resources
 
+	// Batch runs many requests in one call (batch.go).
+	Batch *BatchService
+	// Files uploads files, streamed, and reads them back (files.go).
+	Files *FilesService
+
 	apiKey     string
 	baseURL    string
 	timeout    time.Duration
@@ -78,6 +83,8 @@ func NewClient(apiKey string, options ...Option) *Client {
 		option(c)
 	}
 	c.Resources = newResources(c)
+	c.Batch = &BatchService{client: c}
+	c.Files = &FilesService{client: c}
 	return c
 }
 
@@ -90,6 +97,10 @@ type request struct {
 	body           []byte
 	maxRetries     int
 	idempotencyKey string
+	// upload, when set, makes each attempt's body afresh (files.go); body is unused.
+	upload func() (io.Reader, error)
+	// stream keeps a 2xx answer's body unread, for the caller to read and close.
+	stream bool
 }
 
 func isWrite(method string) bool {
@@ -145,62 +156,95 @@ func (c *Client) prepare(method, path string, query url.Values, payload interfac
 // send runs r until an answer is final or the retries are spent: the 2xx answer, or the
 // error it carries, or a *ConnectionError when no answer came.
 func (c *Client) send(ctx context.Context, r *request) (*LastResponse, error) {
+	answer, _, err := c.sendStream(ctx, r)
+	return answer, err
+}
+
+// sendStream is send, also answering a 2xx answer's unread body when r.stream is set.
+func (c *Client) sendStream(ctx context.Context, r *request) (*LastResponse, io.ReadCloser, error) {
 	for retry := 0; ; retry++ {
-		answer, failure := c.attempt(ctx, r)
+		answer, stream, failure := c.attempt(ctx, r)
 		var delay time.Duration
 		var again bool
+		if stream != nil {
+			return answer, stream, nil
+		}
 		if failure != nil {
 			if ctx.Err() != nil {
-				return nil, &ConnectionError{Method: r.method, URL: r.url, Attempts: retry + 1, Err: ctx.Err()}
+				return nil, nil, &ConnectionError{Method: r.method, URL: r.url, Attempts: retry + 1, Err: ctx.Err()}
 			}
 			delay, again = failureDelay(r.maxRetries, retry)
 			if !again {
-				return nil, &ConnectionError{Method: r.method, URL: r.url, Attempts: retry + 1, Err: failure}
+				return nil, nil, &ConnectionError{Method: r.method, URL: r.url, Attempts: retry + 1, Err: failure}
 			}
 		} else {
 			delay, again = answerDelay(r.maxRetries, retry, answer.HTTPStatus, answer.Header, answer.RawJSON)
 			if !again {
-				return read(answer)
+				answer, err := read(answer)
+				return answer, nil, err
 			}
 		}
 		if err := sleep(ctx, delay); err != nil {
-			return nil, &ConnectionError{Method: r.method, URL: r.url, Attempts: retry + 1, Err: err}
+			return nil, nil, &ConnectionError{Method: r.method, URL: r.url, Attempts: retry + 1, Err: err}
 		}
 	}
 }
 
-// attempt sends r once and reads its whole answer, within the client's timeout.
-func (c *Client) attempt(ctx context.Context, r *request) (*LastResponse, error) {
+// attempt sends r once and reads its whole answer, within the client's timeout; with
+// r.stream, a 2xx answer's body is handed back unread (closing it ends the timeout).
+func (c *Client) attempt(ctx context.Context, r *request) (*LastResponse, io.ReadCloser, error) {
+	cancel := context.CancelFunc(func() {})
 	if c.timeout > 0 {
-		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
 	}
 	var body io.Reader
-	if r.body != nil {
+	if r.upload != nil {
+		var err error
+		if body, err = r.upload(); err != nil {
+			cancel()
+			return nil, nil, err
+		}
+	} else if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
 	if err != nil {
-		return nil, err
+		cancel()
+		return nil, nil, err
 	}
 	req.Header = r.header.Clone()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		cancel()
+		return nil, nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	return &LastResponse{
+	answer := &LastResponse{
 		RequestID:      resp.Header.Get("X-Request-Id"),
 		HTTPStatus:     resp.StatusCode,
 		Header:         resp.Header,
 		IdempotencyKey: r.idempotencyKey,
-		RawJSON:        raw,
-	}, nil
+	}
+	if r.stream && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return answer, &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}, nil
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	if answer.RawJSON, err = io.ReadAll(resp.Body); err != nil {
+		return nil, nil, err
+	}
+	return answer, nil, nil
+}
+
+// cancelOnClose is an answer's body whose Close also ends its attempt's timeout.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -88,3 +88,18 @@ export async function graphqlAndSubscriptions(): Promise<void> {
     console.log(result.events.sequence, result.events.type);
   }
 }
+
+export async function batchAndFiles(stream: NodeJS.ReadableStream & AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const batch = await stateset.batch.create({
+    operations: [
+      { method: 'POST', path: '/v1/customers', body: { email: 'ann@example.com' } },
+      { method: 'GET', path: '/v1/customers?limit=1' },
+    ],
+    atomic: false,
+  });
+  console.log(batch.results.map((r) => r.status), batch.lastResponse.requestId);
+  const fromPath = await stateset.files.create({ file: 'customers.jsonl', purpose: 'bulk_input' });
+  const fromStream = await stateset.files.create({ file: stream, filename: 'customers.jsonl' });
+  console.log(fromPath.sha256 === fromStream.sha256, (await stateset.files.retrieve(fromPath.id)).size);
+  return stateset.files.contents(fromPath.id);
+}

@@ -1,3 +1,4 @@
+import type { BatchResource, FilesResource } from './bulk.js';
 import type { ClientOptions, LastResponse, RequestOptions } from './core.js';
 import type { errors } from './errors.js';
 import { Resources } from './resources.js';
@@ -10,6 +11,11 @@ export declare class Stateset extends Resources {
 
   constructor(options?: ClientOptions);
   constructor(apiKey: string, options?: Omit<ClientOptions, 'apiKey'>);
+
+  /** POST /v1/batch: many requests in one call. */
+  readonly batch: BatchResource;
+  /** /v1/files: uploads streamed, their objects and bytes. */
+  readonly files: FilesResource;
 
   /** The configuration in force (the API key is not shown). */
   readonly config: Readonly<Omit<Required<ClientOptions>, 'apiKey' | 'fetch'>>;

@@ -3,6 +3,7 @@
  * (emitted from the manifest into resources.js), `graphql()` and `subscribe()`.
  */
 
+import { BatchResource, FilesResource } from './bulk.js';
 import { errors } from './errors.js';
 import { Page, pagePromise } from './page.js';
 import {
@@ -34,6 +35,8 @@ export class Stateset extends Resources {
   constructor(options = {}, more = {}) {
     super();
     this.#config = configOf(typeof options === 'string' ? { ...more, apiKey: options } : options);
+    this.batch = new BatchResource(this);
+    this.files = new FilesResource(this);
   }
 
   /** The configuration in force (the API key is not shown). */
@@ -51,6 +54,28 @@ export class Stateset extends Resources {
     const prepared = prepare(this.#config, method, url, { query, body, options });
     const answer = await send(this.#config, prepared);
     return withResponse(answer.body, answer.lastResponse);
+  }
+
+  /**
+   * POST /v1/files with a multipart form (bulk.js); a form whose bytes cannot be read
+   * again is sent once.
+   */
+  async _upload(form, options) {
+    const prepared = prepare(this.#config, 'POST', '/v1/files', { options });
+    const answer = await send(this.#config, {
+      ...prepared,
+      headers: { ...prepared.headers, 'content-type': form.contentType },
+      body: form.body,
+      maxRetries: form.rewindable ? prepared.maxRetries : 0,
+    });
+    return withResponse(answer.body, answer.lastResponse);
+  }
+
+  /** One REST call answering bytes: resolves to a Buffer. */
+  async _bytes(template, { path, options } = {}) {
+    const prepared = prepare(this.#config, 'GET', fillPath(template, path), { options });
+    const answer = await send(this.#config, { ...prepared, raw: true });
+    return answer.body;
   }
 
   /** One REST call answering a list: the promise of its first page, iterable over every page. */

@@ -24,4 +24,5 @@ export {
 } from './errors.js';
 export type * from './types.js';
 export type * from './resources.js';
+export type * from './bulk.js';
 export default Stateset;

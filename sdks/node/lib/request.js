@@ -183,15 +183,23 @@ function parse(text) {
 async function attempt(config, prepared) {
   try {
     const fetch = config.fetch;
-    const response = await fetch(prepared.url, {
+    // An upload's body is made afresh for each attempt (a stream is read once).
+    const body = typeof prepared.body === 'function' ? prepared.body() : prepared.body;
+    const init = {
       method: prepared.method,
       headers: prepared.headers,
-      body: prepared.body,
+      body,
       signal: AbortSignal.timeout(prepared.timeout),
       redirect: 'manual',
-    });
-    const text = await response.text();
+    };
+    if (body && typeof body[Symbol.asyncIterator] === 'function') init.duplex = 'half';
+    const response = await fetch(prepared.url, init);
     const headers = Object.fromEntries(response.headers);
+    if (prepared.raw && response.ok) {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return { status: response.status, headers, text: '', body: bytes };
+    }
+    const text = await response.text();
     return { status: response.status, headers, text, body: parse(text) };
   } catch (failure) {
     return { failure };

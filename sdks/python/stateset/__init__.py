@@ -8,6 +8,7 @@ order = client.orders.pay(order.id, card={...})
 """
 
 from . import _types as types
+from ._bulk import Batch, BatchOperation, BatchResult, File, FileInput
 from ._client import AsyncClient, Client
 from ._core import NOT_GIVEN, LastResponse, NotGiven, RequestOptions
 from ._errors import (
@@ -41,9 +42,14 @@ __all__ = [
     "AsyncPage",
     "AsyncSubscription",
     "AuthenticationError",
+    "Batch",
+    "BatchOperation",
+    "BatchResult",
     "CardError",
     "Client",
     "ConflictError",
+    "File",
+    "FileInput",
     "IdempotencyError",
     "InvalidRequestError",
     "LastResponse",

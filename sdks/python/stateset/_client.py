@@ -14,6 +14,8 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import _core, _subscribe
+from ._bulk import AsyncBatchResource, AsyncFilesResource, BatchResource, File, FilesResource
+from ._bulk import Upload as _Upload
 from ._core import Config, LastResponse, Prepared, RequestOptions
 from ._objects import AsyncPage, Page, StatesetObject, page_fields
 from ._resources import AsyncResources, Resources
@@ -57,6 +59,10 @@ def _send_kwargs(prepared: Prepared) -> dict[str, Any]:
     }
 
 
+def _upload_kwargs(prepared: Prepared) -> dict[str, Any]:
+    return {"params": prepared.params, "headers": prepared.headers, "timeout": prepared.timeout}
+
+
 class Client(Resources):
     """The StateSet API, synchronously: ``client.orders.create(...)``."""
 
@@ -72,14 +78,23 @@ class Client(Resources):
         self.config = _config(api_key, base_url, timeout, max_retries)
         self._http = http_client or httpx.Client()
         super().__init__(self)
+        self.batch = BatchResource(self)
+        self.files = FilesResource(self)
 
-    def _send(self, prepared: Prepared) -> tuple[Any, LastResponse]:
+    def _respond(self, prepared: Prepared, upload: _Upload | None = None) -> httpx.Response:
+        """The answer after the retries the rules allow (its body read)."""
         retry = 0
         while True:
             try:
-                response = self._http.request(
-                    prepared.method, prepared.url, **_send_kwargs(prepared)
-                )
+                if upload is None:
+                    response = self._http.request(
+                        prepared.method, prepared.url, **_send_kwargs(prepared)
+                    )
+                else:
+                    with upload.form() as form:
+                        response = self._http.request(
+                            prepared.method, prepared.url, **_upload_kwargs(prepared), **form
+                        )
             except httpx.TransportError as failure:
                 delay = _core.retry_delay(prepared, retry, failure=failure)
                 if delay is None:
@@ -87,9 +102,26 @@ class Client(Resources):
             else:
                 delay = _core.retry_delay(prepared, retry, response=response)
                 if delay is None:
-                    return _core.read(prepared, response)
+                    return response
             time.sleep(delay)
             retry += 1
+
+    def _send(self, prepared: Prepared) -> tuple[Any, LastResponse]:
+        return _core.read(prepared, self._respond(prepared))
+
+    def _upload(
+        self,
+        upload: _Upload,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> File:
+        prepared = _core.prepare_upload(self.config, upload, idempotency_key, options)
+        return File.construct(*_core.read(prepared, self._respond(prepared, upload)))
+
+    def _bytes(self, path: str, options: RequestOptions | None = None) -> bytes:
+        prepared = _core.prepare(self.config, "GET", path, options=options)
+        return _core.read_bytes(prepared, self._respond(prepared))
 
     def _object(
         self,
@@ -186,14 +218,23 @@ class AsyncClient(AsyncResources):
         self.config = _config(api_key, base_url, timeout, max_retries)
         self._http = http_client or httpx.AsyncClient()
         super().__init__(self)
+        self.batch = AsyncBatchResource(self)
+        self.files = AsyncFilesResource(self)
 
-    async def _send(self, prepared: Prepared) -> tuple[Any, LastResponse]:
+    async def _respond(self, prepared: Prepared, upload: _Upload | None = None) -> httpx.Response:
+        """The answer after the retries the rules allow (its body read)."""
         retry = 0
         while True:
             try:
-                response = await self._http.request(
-                    prepared.method, prepared.url, **_send_kwargs(prepared)
-                )
+                if upload is None:
+                    response = await self._http.request(
+                        prepared.method, prepared.url, **_send_kwargs(prepared)
+                    )
+                else:
+                    with upload.form() as form:
+                        response = await self._http.request(
+                            prepared.method, prepared.url, **_upload_kwargs(prepared), **form
+                        )
             except httpx.TransportError as failure:
                 delay = _core.retry_delay(prepared, retry, failure=failure)
                 if delay is None:
@@ -201,9 +242,26 @@ class AsyncClient(AsyncResources):
             else:
                 delay = _core.retry_delay(prepared, retry, response=response)
                 if delay is None:
-                    return _core.read(prepared, response)
+                    return response
             await asyncio.sleep(delay)
             retry += 1
+
+    async def _send(self, prepared: Prepared) -> tuple[Any, LastResponse]:
+        return _core.read(prepared, await self._respond(prepared))
+
+    async def _upload(
+        self,
+        upload: _Upload,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> File:
+        prepared = _core.prepare_upload(self.config, upload, idempotency_key, options)
+        return File.construct(*_core.read(prepared, await self._respond(prepared, upload)))
+
+    async def _bytes(self, path: str, options: RequestOptions | None = None) -> bytes:
+        prepared = _core.prepare(self.config, "GET", path, options=options)
+        return _core.read_bytes(prepared, await self._respond(prepared))
 
     async def _object(
         self,

@@ -7,12 +7,13 @@ exception an answer raises) is made here, once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, TypedDict
+from typing import Any, Final, Protocol, TypedDict
 from urllib.parse import quote
 
 import httpx
@@ -163,6 +164,27 @@ def prepare(
     )
 
 
+class Rewindable(Protocol):
+    @property
+    def rewindable(self) -> bool: ...
+
+
+def prepare_upload(
+    config: Config,
+    upload: Rewindable,
+    idempotency_key: str | None,
+    options: RequestOptions | None,
+) -> Prepared:
+    """POST /v1/files: the multipart body is httpx's to frame; an upload that cannot be
+    sent again whole (a stream that cannot seek) gets no retry."""
+    prepared = prepare(
+        config, "POST", "/v1/files", idempotency_key=idempotency_key, options=options
+    )
+    headers = {k: v for k, v in prepared.headers.items() if k != "Content-Type"}
+    retries = prepared.max_retries if upload.rewindable else 0
+    return dataclasses.replace(prepared, headers=headers, content=None, max_retries=retries)
+
+
 def backoff(retry: int) -> float:
     """Seconds before retry number ``retry`` (0 first): 0.5 s doubling, at most 8 s,
     with jitter (between half and all of it, never under 0.5 s)."""
@@ -252,6 +274,13 @@ def read(prepared: Prepared, response: httpx.Response) -> tuple[Any, LastRespons
             )
         return body, last
     raise _error_of(body, response)
+
+
+def read_bytes(prepared: Prepared, response: httpx.Response) -> bytes:
+    """The answer's bytes, or the error it carries, raised."""
+    if response.is_success:
+        return response.content
+    raise _error_of(_json(response), response)
 
 
 def _error_of(body: Any, response: httpx.Response) -> StatesetError:

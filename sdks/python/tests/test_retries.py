@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -180,3 +181,77 @@ def test_request_options_override_the_key_and_retries(slept: list[float]) -> Non
         client.account.retrieve(request_options={"max_retries": 0, "api_key": "rk_test_y"})
     assert sent[0].headers["authorization"] == "Bearer rk_test_y"
     assert slept == []
+
+
+FILE = {
+    "id": "file_1",
+    "object": "file",
+    "purpose": "bulk_input",
+    "filename": "a.jsonl",
+    "size": 9,
+    "sha256": "x",
+    "created": "2025-01-01T00:00:00Z",
+    "expires_at": "2025-01-08T00:00:00Z",
+    "livemode": False,
+}
+
+
+class Stream:
+    """A binary stream that cannot seek (a pipe, a socket, a download)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        size = len(self._data) if size < 0 else size
+        chunk, self._data = self._data[:size], self._data[size:]
+        return chunk
+
+    def seekable(self) -> bool:
+        return False
+
+
+def uploads_of(answers: list[httpx.Response | Exception]) -> tuple[stateset.Client, list[bytes]]:
+    """A client whose uploads are read whole by the transport, then answered in turn."""
+    bodies: list[bytes] = []
+    client, _ = client_of(answers)
+
+    def read(request: httpx.Request) -> None:
+        bodies.append(request.read())
+
+    client._http.event_hooks["request"] = [read]
+    return client, bodies
+
+
+@pytest.mark.parametrize("kind", ["bytes", "path", "seekable"])
+def test_an_upload_that_can_be_read_again_is_retried_whole_with_one_key(
+    kind: str, slept: list[float], tmp_path: Path
+) -> None:
+    data = b"abc\n" * 1000
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    client, bodies = uploads_of([httpx.ConnectError("reset"), httpx.Response(201, json=FILE)])
+    with path.open("rb") as opened:
+        sources: dict[str, stateset.FileInput] = {"bytes": data, "path": path, "seekable": opened}
+        source = sources[kind]
+        assert client.files.create(file=source).id == "file_1"
+    assert len(bodies) == 2
+    assert all(data in body for body in bodies)  # each attempt sent the whole file
+    assert len(bodies[0]) == len(bodies[1])
+    assert b'name="purpose"\r\n\r\nbulk_input' in bodies[0]
+
+
+def test_an_upload_from_a_stream_that_cannot_seek_is_sent_once(slept: list[float]) -> None:
+    client, bodies = uploads_of([httpx.ConnectError("reset"), httpx.Response(201, json=FILE)])
+    with pytest.raises(stateset.APIConnectionError, match="after 1 attempt"):
+        client.files.create(file=Stream(b"abc\n" * 1000))
+    assert (len(bodies), slept) == (1, [])
+
+
+def test_an_upload_sends_one_idempotency_key_across_its_attempts(slept: list[float]) -> None:
+    client, sent = client_of(
+        [httpx.Response(503, json={"error": {"type": "api_error"}}), httpx.Response(201, json=FILE)]
+    )
+    client.files.create(file=b"abc", idempotency_key="upload-1")
+    assert [r.headers["idempotency-key"] for r in sent] == ["upload-1", "upload-1"]
+    assert sent[0].headers["content-type"].startswith("multipart/form-data; boundary=")

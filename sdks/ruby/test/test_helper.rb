@@ -65,7 +65,7 @@ class StubServer
         name, value = header.split(":", 2)
         headers[name.downcase] = value.strip
       end
-      body = connection.read(headers["content-length"].to_i)
+      body = headers["transfer-encoding"] == "chunked" ? chunked(connection) : connection.read(headers["content-length"].to_i)
       path, query = target.split("?", 2)
       answer, count = @lock.synchronize do
         @seen << Seen.new(method: method, path: path, query: URI.decode_www_form(query.to_s).to_h,
@@ -80,6 +80,16 @@ class StubServer
     nil
   ensure
     connection.close
+  end
+
+  def chunked(connection)
+    body = +""
+    while (size = connection.gets.to_s.strip.to_i(16)).positive?
+      body << connection.read(size)
+      connection.gets
+    end
+    connection.gets
+    body
   end
 
   def reply(connection, count, status, headers, body)

@@ -75,6 +75,37 @@ module Stateset
       Page.construct(body, klass, last, following)
     end
 
+    # +client.batch+: many requests in one call (bulk.rb).
+    # @return [Stateset::Resources::Batch]
+    def batch
+      @batch ||= Resources::Batch.new(self)
+    end
+
+    # +client.files+: uploads, streamed, and their bytes (bulk.rb).
+    # @return [Stateset::Resources::Files]
+    def files
+      @files ||= Resources::Files.new(self)
+    end
+
+    # POST /v1/files with +upload+'s multipart form; one that cannot be sent again whole
+    # gets no retry.
+    def request_upload(upload, idempotency_key: nil, request_options: nil)
+      request = Requests.build(config, "POST", "/v1/files", idempotency_key: idempotency_key,
+                                                            options: request_options)
+      request.headers.delete("Content-Type")
+      request.body = upload
+      request.max_retries = 0 unless upload.rewindable?
+      Stateset::File.construct(*execute(request))
+    end
+
+    # One request answering bytes: the body, a binary String.
+    def request_bytes(path, request_options = nil)
+      request = Requests.build(config, "GET", path, options: request_options)
+      status, headers, raw = respond(request)
+      Answers.read(request, status, headers, raw) unless (200..299).cover?(status) # raises
+      raw.b
+    end
+
     # Closes the client's idle connections.
     def close
       @transport.close
@@ -89,6 +120,11 @@ module Stateset
     # Sends +request+, retrying as Retries decides with the same Idempotency-Key;
     # answers [parsed body, LastResponse] or raises.
     def execute(request)
+      Answers.read(request, *respond(request))
+    end
+
+    # Sends +request+ with its retries; answers the final [status, headers, raw body].
+    def respond(request)
       attempt = 0
       loop do
         @on_request&.call(request)
@@ -99,7 +135,7 @@ module Stateset
           raise Answers.connection_error(request, e, config.base_url) if delay.nil?
         else
           delay = Retries.after_answer(request, attempt, status, headers, raw)
-          return Answers.read(request, status, headers, raw) if delay.nil?
+          return [status, headers, raw] if delay.nil?
         end
         pause(delay)
         attempt += 1

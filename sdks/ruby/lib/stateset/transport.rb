@@ -25,8 +25,12 @@ module Stateset
     def call(request)
       http = checkout(request.timeout)
       outgoing = VERBS.fetch(request.method).new(request.target, request.headers)
-      outgoing.body = request.body if request.body
-      response = http.request(outgoing)
+      response = if request.body.is_a?(Upload)
+                   upload(http, outgoing, request.body)
+                 else
+                   outgoing.body = request.body if request.body
+                   http.request(outgoing)
+                 end
       checkin(http)
       [response.code.to_i, headers_of(response), response.body.to_s]
     rescue StandardError
@@ -41,6 +45,16 @@ module Stateset
     end
 
     private
+
+    # A multipart upload, chunked so that Net::HTTP streams it from its IO as it reads
+    # (rather than into a temporary file first).
+    def upload(http, outgoing, upload)
+      upload.form do |form|
+        outgoing.set_form(form, "multipart/form-data")
+        outgoing["Transfer-Encoding"] = "chunked"
+        http.request(outgoing)
+      end
+    end
 
     def checkout(timeout)
       http = @lock.synchronize { @idle.pop } || connection
