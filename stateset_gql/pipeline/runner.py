@@ -97,14 +97,21 @@ GATHER_EVENTS = 500
 @dataclass
 class Gathered:
     """Several runs' committed events, in commit order, whose after-commit work runs
-    once for them all (``Runner.hand_on``) rather than after each commit."""
+    once for them all (``Runner.hand_on``) rather than after each commit: whoever runs
+    them hands them on whenever ``due`` between runs, and before their answer."""
 
     events: list[Event] = field(default_factory=list)
     # When the oldest event held was committed (``time.monotonic``).
     since: float = 0.0
 
+    def hold(self, events: Sequence[Event]) -> None:
+        if events and not self.events:
+            self.since = time.monotonic()
+        self.events.extend(events)
+
     def due(self) -> bool:
-        """Whether what is held should go now."""
+        """Whether what is held should go now (asked between runs: a run that commits
+        nothing, a read, ends as late as one that does)."""
         return len(self.events) >= GATHER_EVENTS or (
             bool(self.events) and time.monotonic() - self.since >= GATHER_SECONDS
         )
@@ -252,7 +259,7 @@ class Runner:
     ) -> None:
         """After a unit of work ended, its connection back in the pool: the commit's
         notices, the measures, then the after-commit work on its events — or, with
-        ``gathered``, on those held there once they are due."""
+        ``gathered``, its events held there for ``hand_on``."""
         for handle in self.on_notices if notices else ():
             await handle(notices)
         self.metrics.events.inc(len(events))
@@ -262,12 +269,8 @@ class Runner:
             self.metrics.event_counter_held.observe(uow.counter_locked_for)
         if gathered is None:
             await self._after_commit(events)
-            return
-        if events and not gathered.events:
-            gathered.since = time.monotonic()
-        gathered.events.extend(events)
-        if gathered.due():
-            await self.hand_on(gathered)
+        else:
+            gathered.hold(events)
 
     async def hand_on(self, gathered: Gathered) -> None:
         """The after-commit work on the events ``gathered`` holds, at once, in commit

@@ -258,6 +258,8 @@ class Batch:
         try:
             for index, operation in enumerate(parsed.operations):
                 answered = await self._one(principal, index, operation, gathered)
+                if gathered.due():
+                    await self.pipeline.hand_on(gathered)
                 committed = committed or answered.committed
                 shown_once |= answered.shown_once
                 results.append(_result(answered.status, answered.body, answered.headers))
