@@ -9,20 +9,27 @@ once or refused before anything runs.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import threading
+import time
 from typing import Any
 
 import httpx
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.access.ratelimits import PlanLimits
 from stateset_gql.db.engine import Database
+from stateset_gql.db.owner import Owner
 from stateset_gql.events.models import Event
+from stateset_gql.pipeline.runner import GATHER_EVENTS
+from stateset_gql.realtime.outbox import channel
 from tests.rest_support import Rest
-from tests.support import Account, LiveServer, new_account
+from tests.support import Account, LiveServer, new_account, unpublished_of
+from tests.ws_support import GraphQLSocket
 
 
 def _email() -> str:
@@ -486,3 +493,53 @@ def test_the_memory_counter_takes_n_at_once_or_none() -> None:
 
 def test_the_redis_counter_takes_n_at_once_or_none(redis_url: str) -> None:
     _take_many(RedisCounter(redis_url))
+
+
+def test_a_subscriber_hears_every_event_of_a_batch_once_in_order_before_its_answer(
+    rt_server: LiveServer, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Not atomic, the operations' events are published several at once (more than one
+    hand-off here: over ``GATHER_EVENTS``), still each once, in commit order, all before
+    the answer, and marked published so the relay sends none again."""
+    shop = new_account(rt_server.database_url)
+    emails = [_email() for _ in range(GATHER_EVENTS + 20)]
+    operations: list[dict[str, Any]] = [
+        {"method": "POST", "path": "/v1/customers", "body": {"email": e}} for e in emails
+    ]
+    operations.insert(7, {"method": "POST", "path": "/v1/customers", "body": {"email": emails[0]}})
+    operations.insert(9, {"method": "GET", "path": "/v1/customers?limit=1"})
+    listener = None
+    if backend == "postgres":  # beside Redis: a listener of its own on the channel
+        listener = redis.Redis.from_url(request.getfixturevalue("redis_url")).pubsub()
+        listener.subscribe(channel(Owner(shop.id, livemode=False)))
+        listener.get_message(timeout=2)  # the subscription's confirmation
+    events = "subscription { events { id type sequence data } }"
+    with (
+        GraphQLSocket(rt_server.base_url) as sock,
+        httpx.Client(base_url=rt_server.base_url, timeout=120) as client,
+    ):
+        assert sock.init(shop.sk_test)["type"] == "connection_ack"
+        sock.subscribe("1", events)
+        sock.send({"type": "ping"})
+        assert sock.ws.recv(timeout=10)  # pong: the subscription is in place
+        answered = results(batch(client, shop.sk_test, operations))
+        if listener is not None:
+            # Published before the answer: on loopback, already waiting to be read.
+            heard = []
+            while (message := listener.get_message(timeout=0)) is not None:
+                heard.append(json.loads(message["data"])["id"])
+            listener.close()
+        created = [r["body"]["id"] for r in answered if r["status"] == 201]
+        assert [r["status"] for r in answered[6:10]] == [201, 409, 201, 200]
+        assert len(created) == len(emails)
+        received = [sock.next_data("1")["events"] for _ in created]
+        assert [e["data"]["object"]["id"] for e in received] == created
+        sequences = [e["sequence"] for e in received]
+        assert sequences == list(range(sequences[0], sequences[0] + len(created)))
+        assert sock.silent(0.3)
+        if listener is not None:
+            assert heard == [e["id"] for e in received]
+    deadline = time.monotonic() + 1.5
+    while unpublished_of(shop) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert unpublished_of(shop) == []

@@ -23,7 +23,7 @@ from stateset_gql.errors import StateSetError
 from stateset_gql.http.auth import secret_from_headers
 from stateset_gql.http.responses import JSONResponse, error_body, error_response
 from stateset_gql.pipeline.door import Pipeline
-from stateset_gql.pipeline.runner import Call
+from stateset_gql.pipeline.runner import Call, Gathered
 
 
 class Surface(Protocol):
@@ -62,9 +62,11 @@ async def answer(
     principal: Principal,
     *,
     idempotency_key: str | None,
+    gathered: Gathered | None = None,
 ) -> Answered:
     """An authenticated, admitted request's answer: the surface reads it into a call,
-    the door runs it (a batch's operations are answered by this too)."""
+    the door runs it (a batch's operations are answered by this too, their after-commit
+    work held in ``gathered`` for the batch to hand on before its answer)."""
     request_id = request_id_of(request)
     try:
         call = await surface.prepare(request, principal)
@@ -78,6 +80,7 @@ async def answer(
             request_id=request_id,
             call=call,
             idempotency_key=idempotency_key,
+            gathered=gathered,
         )
     except StateSetError as error:
         headers.update(error.headers)

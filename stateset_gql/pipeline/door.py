@@ -29,7 +29,7 @@ from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.pipeline import document
 from stateset_gql.pipeline.document import Over
 from stateset_gql.pipeline.gate import Admission, Gate
-from stateset_gql.pipeline.runner import Call, Rendered, Runner, database_answers
+from stateset_gql.pipeline.runner import Call, Gathered, Rendered, Runner, database_answers
 from stateset_gql.pipeline.together import Answer, Step, run_claimed, run_together
 
 
@@ -71,15 +71,22 @@ class Pipeline:
         request_id: str,
         call: Call,
         idempotency_key: str | None = None,
+        gathered: Gathered | None = None,
     ) -> Rendered:
-        """Runs ``call``; a document the server wrote has its input checked first."""
+        """Runs ``call``; a document the server wrote has its input checked first. With
+        ``gathered``, its after-commit work waits for ``hand_on``."""
         checked_key = _checked_key(call, idempotency_key)
         return await self.runner.run(
             principal=principal,
             request_id=request_id,
             call=self._input_checked(call),
             idempotency_key=checked_key,
+            gathered=gathered,
         )
+
+    async def hand_on(self, gathered: Gathered) -> None:
+        """The after-commit work on what ``gathered`` holds: before the runs' answer."""
+        await self.runner.hand_on(gathered)
 
     def _input_checked(self, call: Call) -> Call:
         """A document the server wrote, with its client's input put through the boundary."""

@@ -4,8 +4,11 @@
 execute, renders, stores the idempotent response and commits the change with its events
 — or rolls everything back — and only once the connection is back in the pool runs the
 after-commit work: first the commit's notices (a key revoked: this process forgets it,
-then every other one is told), then publishing the events. It knows nothing of HTTP: a
-surface hands it a ``Call`` and gets a ``Rendered`` back. A query the compiled read engine
+then every other one is told), then publishing the events. Runs one after another that
+answer together (a batch that is not atomic) may hand their events to a ``Gathered``
+instead: the after-commit work then runs on several commits' events at once, in commit
+order, before the answer they share. It knows nothing of HTTP: a surface hands it a
+``Call`` and gets a ``Rendered`` back. A query the compiled read engine
 answers whole needs none of that: it runs first, on a pooled connection, with no session.
 
 A mutation commits when every field succeeded, or when its only errors are ones that
@@ -16,6 +19,7 @@ failed request leaves the database as it was.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -83,6 +87,36 @@ class Rendered:
     shown_once: frozenset[str] = frozenset()
 
 
+# How long a ``Gathered`` holds its oldest commit's events, and how many it holds at
+# most, before handing them on: well inside the relay's grace (2 s) and the outbox's
+# mark (1,000 events), so held events are never taken for ones a crash left.
+GATHER_SECONDS = 0.25
+GATHER_EVENTS = 500
+
+
+@dataclass
+class Gathered:
+    """Several runs' committed events, in commit order, whose after-commit work runs
+    once for them all (``Runner.hand_on``) rather than after each commit: whoever runs
+    them hands them on whenever ``due`` between runs, and before their answer."""
+
+    events: list[Event] = field(default_factory=list)
+    # When the oldest event held was committed (``time.monotonic``).
+    since: float = 0.0
+
+    def hold(self, events: Sequence[Event]) -> None:
+        if events and not self.events:
+            self.since = time.monotonic()
+        self.events.extend(events)
+
+    def due(self) -> bool:
+        """Whether what is held should go now (asked between runs: a run that commits
+        nothing, a read, ends as late as one that does)."""
+        return len(self.events) >= GATHER_EVENTS or (
+            bool(self.events) and time.monotonic() - self.since >= GATHER_SECONDS
+        )
+
+
 class Runner:
     def __init__(
         self,
@@ -110,15 +144,18 @@ class Runner:
         request_id: str,
         call: Call,
         idempotency_key: str | None = None,
+        gathered: Gathered | None = None,
     ) -> Rendered:
         """The call's answer; ``ServiceUnavailable`` (503) when the database refused or
-        lost its connection on the way, whatever part of the request it stopped."""
+        lost its connection on the way, whatever part of the request it stopped. With
+        ``gathered``, its events join those held there (see ``hand_on``)."""
         with database_answers():
             return await self._run(
                 principal=principal,
                 request_id=request_id,
                 call=call,
                 idempotency_key=idempotency_key,
+                gathered=gathered,
             )
 
     async def _run(
@@ -128,6 +165,7 @@ class Runner:
         request_id: str,
         call: Call,
         idempotency_key: str | None,
+        gathered: Gathered | None,
     ) -> Rendered:
         if not call.write:
             # A query the compiled engine answers whole needs no session, unit of work or
@@ -203,7 +241,7 @@ class Runner:
                 # now, else as soon as it does (a retry is told 409 until then).
                 await idempotency.release(db=self.db, claim=claim, lock_seconds=lease)
         self.count(outcome)
-        await self.finished(uow, events, notices)
+        await self.finished(uow, events, notices, gathered)
         return Rendered(
             status=status,
             body=body,
@@ -212,9 +250,16 @@ class Runner:
             shown_once=frozenset(context.shown_once),
         )
 
-    async def finished(self, uow: UnitOfWork, events: list[Event], notices: list[Notice]) -> None:
+    async def finished(
+        self,
+        uow: UnitOfWork,
+        events: list[Event],
+        notices: list[Notice],
+        gathered: Gathered | None = None,
+    ) -> None:
         """After a unit of work ended, its connection back in the pool: the commit's
-        notices, the measures, then the after-commit work on its events."""
+        notices, the measures, then the after-commit work on its events — or, with
+        ``gathered``, its events held there for ``hand_on``."""
         for handle in self.on_notices if notices else ():
             await handle(notices)
         self.metrics.events.inc(len(events))
@@ -222,6 +267,18 @@ class Runner:
             self.metrics.hot_rows_held.observe(uow.hot_locked_for)
         if uow.counter_locked_for is not None:
             self.metrics.event_counter_held.observe(uow.counter_locked_for)
+        if gathered is None:
+            await self._after_commit(events)
+        else:
+            gathered.hold(events)
+
+    async def hand_on(self, gathered: Gathered) -> None:
+        """The after-commit work on the events ``gathered`` holds, at once, in commit
+        order; it holds none after. Called before the answer the runs share."""
+        events, gathered.events = gathered.events, []
+        await self._after_commit(events)
+
+    async def _after_commit(self, events: list[Event]) -> None:
         for hook in self.after_commit if events else ():
             try:
                 await hook(events)
