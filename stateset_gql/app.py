@@ -45,8 +45,8 @@ from stateset_gql.pipeline.runner import Runner
 from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
 from stateset_gql.realtime.outbox import Outbox
-from stateset_gql.rest.batch import PATH as BATCH_PATH
 from stateset_gql.rest.batch import Batch
+from stateset_gql.rest.batch_input import PATH as BATCH_PATH
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.files import ALLOWANCES, FileRoutes
 from stateset_gql.rest.openapi import openapi_json

@@ -312,14 +312,7 @@ func (c *Client) call(ctx context.Context, method, template string, ids []string
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(answer.RawJSON, out); err != nil {
-		return &Error{
-			Type: ErrorTypeAPI, Message: "cannot decode the answer: " + err.Error(),
-			RequestID: answer.RequestID, HTTPStatus: answer.HTTPStatus, Header: answer.Header,
-		}
-	}
-	out.setLastResponse(answer)
-	return nil
+	return decode(answer, out)
 }
 
 // expand replaces each {name} of a route's path by the next id, escaped; an empty id
@@ -355,4 +348,16 @@ func newUUID4() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// decode reads a 2xx answer into out, with its LastResponse.
+func decode(answer *LastResponse, out lastResponseSetter) error {
+	if err := json.Unmarshal(answer.RawJSON, out); err != nil {
+		return &Error{
+			Type: ErrorTypeAPI, Message: "cannot decode the answer: " + err.Error(),
+			RequestID: answer.RequestID, HTTPStatus: answer.HTTPStatus, Header: answer.Header,
+		}
+	}
+	out.setLastResponse(answer)
+	return nil
 }

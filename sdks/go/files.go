@@ -2,7 +2,6 @@ package stateset
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -197,16 +196,4 @@ func baseName(path string) string {
 		}
 	}
 	return path
-}
-
-// decode reads a 2xx answer into out, with its LastResponse.
-func decode(answer *LastResponse, out lastResponseSetter) error {
-	if err := json.Unmarshal(answer.RawJSON, out); err != nil {
-		return &Error{
-			Type: ErrorTypeAPI, Message: "cannot decode the answer: " + err.Error(),
-			RequestID: answer.RequestID, HTTPStatus: answer.HTTPStatus, Header: answer.Header,
-		}
-	}
-	out.setLastResponse(answer)
-	return nil
 }

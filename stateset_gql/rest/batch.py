@@ -41,121 +41,36 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
-from starlette.types import Message, Scope
 
 from stateset_gql.access.principal import Principal
-from stateset_gql.errors import BadRequest, StateSetError, shown
+from stateset_gql.errors import StateSetError
 from stateset_gql.http.auth import secret_from_headers
 from stateset_gql.http.body import read_json_object
-from stateset_gql.http.middleware import internal_error, not_allowed, not_found
+from stateset_gql.http.middleware import internal_error
 from stateset_gql.http.responses import JSONResponse, error_body, error_response
 from stateset_gql.http.serve import Answered, answer, request_id_of
 from stateset_gql.ids import new_id
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import Call, Gathered, Rendered
 from stateset_gql.pipeline.together import Step, Together
-from stateset_gql.rest.endpoint import RestPath, RestSurface
+from stateset_gql.rest.batch_input import (
+    MAX_OPERATIONS,
+    Parsed,
+    Prepared,
+    parse_batch,
+    prepare,
+)
+from stateset_gql.rest.endpoint import RestPath
 
 log = logging.getLogger("stateset_gql.batch")
 
-PATH = "/v1/batch"
-MAX_OPERATIONS = 1000
-# What a batch does not carry: itself, and the routes for work larger than one call.
-NOT_BATCHED = ("/v1/batch", "/v1/jobs", "/v1/files")
-OPERATION_KEYS = ("method", "path", "body", "idempotency_key")
-BATCH_KEYS = ("operations", "atomic")
 # An operation's response headers its result shows; the rest are the batch's.
 RESULT_HEADERS = ("Allow", "Deprecation", "Idempotent-Replayed", "Retry-After")
-# What a path may hold unquoted: a client alone would have percent-encoded the rest.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
-
-
-def _too_many(count: int) -> BadRequest:
-    return BadRequest(
-        f"A batch holds 1 to {MAX_OPERATIONS} operations, not {count}; send larger work "
-        "to POST /v1/jobs",
-        param="operations",
-    ).as_named()
-
-
-@dataclass(frozen=True)
-class Parsed:
-    operations: list[Any]
-    atomic: bool
-
-
-def parse_batch(body: dict[str, Any]) -> Parsed:
-    """The batch's own shape; raises the 400 that answers the whole call."""
-    for key in body:
-        if key not in BATCH_KEYS:
-            raise BadRequest(
-                f"Received unknown parameter: {shown(key)}", param=shown(key)
-            ).as_named()
-    operations = body.get("operations")
-    if not isinstance(operations, list):
-        raise BadRequest(
-            "operations must be a list of 1 to "
-            f"{MAX_OPERATIONS} operations ({{method, path, body, idempotency_key}})",
-            param="operations",
-        ).as_named()
-    if not 1 <= len(operations) <= MAX_OPERATIONS:
-        raise _too_many(len(operations))
-    atomic = body.get("atomic", False)
-    if not isinstance(atomic, bool):
-        raise BadRequest("atomic must be true or false", param="atomic").as_named()
-    return Parsed(operations, atomic)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An operation read as its own request: its route's surface and that request, or
-    the error that answers it before any route."""
-
-    request: Request | None
-    surface: RestSurface | None
-    idempotency_key: str | None
-    refused: StateSetError | None = None
-    allow: str | None = None
-
-
-def _invalid(index: int, name: str, message: str) -> BadRequest:
-    param = f"operations[{index}][{name}]" if name else f"operations[{index}]"
-    return BadRequest(message, param=param).as_named()
-
-
-def _request(
-    method: str, path: str, body: bytes, request_id: str, match: Scope | None = None
-) -> Request:
-    raw, _, query = path.partition("?")
-    scope: Scope = {
-        "type": "http",
-        "method": method,
-        "path": raw,
-        "raw_path": raw.encode("latin-1"),
-        "query_string": query.encode("latin-1"),
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json")],
-        "state": {"request_id": request_id},
-        **(match or {}),
-    }
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(scope, receive)
 
 
 class Batch:
@@ -164,48 +79,6 @@ class Batch:
     def __init__(self, pipeline: Pipeline, paths: Sequence[RestPath]) -> None:
         self.pipeline = pipeline
         self.paths = list(paths)
-
-    def prepare(self, index: int, operation: object, request_id: str) -> Prepared:
-        """The operation as its own request on its route, or why it is none."""
-        if not isinstance(operation, dict):
-            error = _invalid(index, "", "Each operation must be an object {method, path, ...}")
-            return Prepared(None, None, None, error)
-        for key in operation:
-            if key not in OPERATION_KEYS:
-                error = _invalid(index, shown(key), f"Received unknown parameter: {shown(key)}")
-                return Prepared(None, None, None, error)
-        method, path = operation.get("method"), operation.get("path")
-        key = operation.get("idempotency_key")
-        if not isinstance(method, str) or not method:
-            error = _invalid(index, "method", "method must be GET, POST, PATCH or DELETE")
-            return Prepared(None, None, None, error)
-        if not isinstance(path, str) or not path.startswith("/v1/"):
-            error = _invalid(index, "path", "path must be a /v1 route, e.g. /v1/customers")
-            return Prepared(None, None, None, error)
-        if key is not None and not isinstance(key, str):
-            error = _invalid(index, "idempotency_key", "idempotency_key must be a string")
-            return Prepared(None, None, None, error)
-        path = quote(path, safe=_PATH_SAFE)
-        route_path = path.split("?", 1)[0]
-        if any(route_path == p or route_path.startswith(f"{p}/") for p in NOT_BATCHED):
-            error = _invalid(index, "path", f"{shown(route_path)} can not be called inside a batch")
-            return Prepared(None, None, None, error)
-        method = method.upper()
-        body = orjson.dumps(operation["body"]) if "body" in operation else b""
-        request = _request(method, path, body, request_id)
-        allowed: RestPath | None = None
-        for route in self.paths:
-            match, child = route.matches(request.scope)
-            if match is Match.FULL and method in route.surfaces:
-                request = _request(method, path, body, request_id, child)
-                return Prepared(request, route.surfaces[method], key)
-            if match is not Match.NONE and allowed is None:
-                allowed = route
-        if allowed is not None:
-            return Prepared(
-                None, None, None, not_allowed(method, route_path, allowed.allow), allowed.allow
-            )
-        return Prepared(None, None, None, not_found(method, route_path))
 
     async def handle(self, request: Request) -> Response:
         request_id = request_id_of(request)
@@ -273,7 +146,7 @@ class Batch:
         self, principal: Principal, index: int, operation: object, gathered: Gathered
     ) -> Answered:
         request_id = new_id("req")
-        prepared = self.prepare(index, operation, request_id)
+        prepared = prepare(self.paths, index, operation, request_id)
         if prepared.refused is not None:
             return _refusal(prepared, request_id)
         assert prepared.request is not None
@@ -329,7 +202,7 @@ class Batch:
     async def _step(
         self, principal: Principal, index: int, operation: object, request_id: str
     ) -> tuple[Step, Call | None]:
-        prepared = self.prepare(index, operation, request_id)
+        prepared = prepare(self.paths, index, operation, request_id)
         surface = prepared.surface
         if prepared.refused is not None or surface is None or prepared.request is None:
             refusal = _refusal(prepared, request_id)

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 import stateset
-from live import Live, live_server
+from live import Live
 
 CARD: stateset.types.CardInput = {
     "number": "4242424242424242",
@@ -36,17 +36,6 @@ DECLINED: stateset.types.CardInput = {**CARD, "number": "4000000000000002"}
 EVENTS = """subscription($since: ID) {
   events(types: ["customer.created"], since: $since) { id type sequence }
 }"""
-
-
-@pytest.fixture
-def live() -> Live:
-    return live_server()
-
-
-@pytest.fixture
-def client(live: Live) -> Iterator[stateset.Client]:
-    with stateset.Client(api_key=live.api_key, base_url=live.base_url) as client:
-        yield client
 
 
 def unique_email() -> str:

@@ -9,26 +9,14 @@ import asyncio
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import stateset
-from live import Live, live_server
+from live import Live
 
 SMALL = b"".join(b'{"email": "c%04d@files.example"}\n' % n for n in range(120))
 LARGE_SIZE = 5 * 1024 * 1024
-
-
-@pytest.fixture
-def live() -> Live:
-    return live_server()
-
-
-@pytest.fixture
-def client(live: Live) -> Iterator[stateset.Client]:
-    with stateset.Client(api_key=live.api_key, base_url=live.base_url) as client:
-        yield client
 
 
 def unique_email() -> str:
