@@ -576,12 +576,19 @@ def _difference(who: str, got: list[tuple[int, str]], stored: list[tuple[int, st
     )
 
 
+# How late the receiver may note the arrival of a request the dying worker had already
+# sent (on the wire, or waiting for the receiver's thread on a loaded machine).
+SENT_BEFORE_NOTED = 0.25
+
+
 def in_flight_at(hooks: HookReceiver, moment: float, margin: float = 1.0) -> set[str]:
     """The events whose attempt a worker dying at ``moment`` may have had in flight: the
-    receiver had them and had not answered, or answered just before."""
+    receiver had them (or noted them just after: sent before) and had not answered, or
+    answered just before."""
     return {
         event_id
         for event_id, arrivals in hooks.events().items()
         for a in arrivals
-        if a.arrived <= moment and (a.answered is None or a.answered >= moment - margin)
+        if a.arrived <= moment + SENT_BEFORE_NOTED
+        and (a.answered is None or a.answered >= moment - margin)
     }
