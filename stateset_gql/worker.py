@@ -25,6 +25,7 @@ from stateset_gql.realtime.outbox import Outbox
 from stateset_gql.realtime.relay import Relay
 from stateset_gql.webhooks.worker import DeliveryWorker
 
+
 class Loop(Protocol):
     """A background loop that runs until told to stop, and can be woken early (the job
     runner, ``pipeline/jobs.py``, assembled by the app above this layer)."""

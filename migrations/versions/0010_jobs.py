@@ -37,7 +37,6 @@ def upgrade() -> None:
         sa.Column("failed", sa.BigInteger(), nullable=False),
         sa.Column("error", JSONType, nullable=True),
         sa.Column("validated", sa.Boolean(), nullable=False),
-        sa.Column("next_line", sa.BigInteger(), nullable=False),
         sa.Column("cursor", sa.Text(), nullable=True),
         sa.Column("parts", sa.Integer(), nullable=False),
         sa.Column("cancel_requested", sa.Boolean(), nullable=False),

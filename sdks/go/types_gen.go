@@ -296,7 +296,7 @@ type InventoryItem struct {
 	Metadata          map[string]interface{} `json:"metadata"`
 }
 
-// Job is a bulk job: a mutation run once per line of variables, or a query's connection exported whole. Its results: `GET /v1/jobs/{id}/results` (JSONL).
+// Job is a bulk job: a mutation run once a line of variables, or a query exported. Its results: `GET /v1/jobs/{id}/results` (JSONL).
 type Job struct {
 	APIResource
 

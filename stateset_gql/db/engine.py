@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.ext.asyncio import (
@@ -85,6 +85,18 @@ class Pool:
 SERVER_SETTINGS = {"jit": "off"}
 
 
+class _OneSavepointName(Connection):
+    """Every savepoint named alike. SQLAlchemy numbers a connection's savepoints
+    (``sa_savepoint_1``, ``_2``...), and asyncpg prepares each statement text once per
+    connection in a cache of 100: a bulk job's chunk, a savepoint a line, prepared 200
+    new statements a chunk and pushed every other statement out of the cache. The
+    savepoints SQLAlchemy takes are released or rolled back last-in first-out, which is
+    what PostgreSQL does with a name used more than once (the newest one is meant)."""
+
+    def _savepoint_impl(self, name: str | None = None) -> str:
+        return super()._savepoint_impl(name or "stateset_savepoint")
+
+
 def _postgres_engine(url: str, *, echo: bool, pool: Pool) -> AsyncEngine:
     engine = create_async_engine(
         url,
@@ -99,6 +111,7 @@ def _postgres_engine(url: str, *, echo: bool, pool: Pool) -> AsyncEngine:
         # spare ones age and are pinged (or recycled) when next needed.
         pool_use_lifo=True,
     )
+    engine.sync_engine._connection_cls = _OneSavepointName
     event.listen(engine.sync_engine, "checkout", _ping_if_idle)
     event.listen(engine.sync_engine, "checkin", _returned)
     return engine

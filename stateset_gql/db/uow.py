@@ -137,6 +137,17 @@ def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[s
 Settlement = Callable[[], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Mark:
+    """How far a unit of work had come (``UnitOfWork.mark``): what to forget when the
+    changes since are rolled back to a savepoint."""
+
+    pending: int
+    settlements: int
+    taken: dict[Subject, int]
+    notices: int
+
+
 class Unsettled(Exception):
     """A deferred move failed at settlement: ``error`` (a domain error, say 409 for stock
     no longer there) of the root field ``field`` that deferred it, in the ``operation``
@@ -171,6 +182,30 @@ class UnitOfWork:
     _hot_since: float | None = None
     _counter_since: float | None = None
     _counter_at_commit: bool = False
+
+    def mark(self) -> Mark:
+        """Where the unit of work stands, for ``rewind``."""
+        return Mark(
+            pending=len(self.pending),
+            settlements=len(self._settlements),
+            taken={subject: len(bodies) for subject, bodies in self._taken.items()},
+            notices=len(self.session.info.get(_NOTICES, ())),
+        )
+
+    def rewind(self, mark: Mark) -> None:
+        """Forgets the events, deferred moves, snapshots and notices announced since
+        ``mark``: the caller rolled their changes back (to a savepoint taken with it)."""
+        del self.pending[mark.pending :]
+        del self._settlements[mark.settlements :]
+        for subject in list(self._taken):
+            kept = mark.taken.get(subject, 0)
+            if kept:
+                del self._taken[subject][kept:]
+            else:
+                del self._taken[subject]
+        notices = self.session.info.get(_NOTICES)
+        if notices is not None:
+            del notices[mark.notices :]
 
     def settle_last(self, settlement: Settlement) -> None:
         """Run ``settlement`` at commit, after everything else the request does."""

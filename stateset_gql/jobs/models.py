@@ -32,8 +32,9 @@ ERROR_POLICIES = ("continue", "stop")
 
 
 class Job(OwnerScoped, Base):
-    """A job. ``next_line`` (a mutation's) and ``cursor`` (a query's) say where the
-    recorded results end: a worker taking a job over starts there. ``lease_token`` and
+    """A job. Its recorded result parts (a mutation's, one a chunk of lines, numbered by
+    the chunk) and ``cursor`` (a query's) say what is done: a worker taking a job over
+    runs the rest. ``lease_token`` and
     ``lease_until`` say which worker runs it, until when; only that worker's records
     count."""
 
@@ -61,7 +62,6 @@ class Job(OwnerScoped, Base):
     failed: Mapped[int] = mapped_column(BigInteger, default=0)
     error: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     validated: Mapped[bool] = mapped_column(Boolean, default=False)
-    next_line: Mapped[int] = mapped_column(BigInteger, default=1)
     cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
     parts: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -76,7 +76,9 @@ class Job(OwnerScoped, Base):
 
 
 class JobResultPart(Base):
-    """The ``number``-th piece of a job's results: JSONL, whole lines."""
+    """A piece of a job's results: JSONL, whole lines. A mutation's ``number`` is its
+    chunk's (lines ``number * CHUNK_LINES + 1`` on), so a chunk is recorded once; an
+    export's count up page by page."""
 
     __tablename__ = "job_result_parts"
 

@@ -10,9 +10,11 @@ sixth job. The worker renews its lease while it runs the job; every record it wr
 fenced by its token, so a worker that lost its lease (stalled past it, and another took
 the job over) writes nothing more.
 
-A chunk's record is one transaction: its results' part, the counts, where the next chunk
-starts. A line that ran but whose chunk was not recorded runs again under the same
-idempotency key, which answers what it answered the first time.
+A chunk's record (its results' part, the counts, where the next chunk starts) is written
+in the transaction of the chunk's lines (``pipeline.together.run_chunk``): a chunk is
+recorded with its changes or not at all, and a chunk not recorded runs again whole, so
+each line runs once. A worker that lost its lease finds its record refused, and its
+chunk rolled back with it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
@@ -55,7 +58,6 @@ class Claimed:
     token: str
     validated: bool
     total: int
-    next_line: int
     cursor: str | None
     parts: int
     cancel_requested: bool
@@ -100,7 +102,6 @@ async def claim(*, db: Database, lease: timedelta, max_running: int) -> Claimed 
             token=token,
             validated=job.validated,
             total=job.total,
-            next_line=job.next_line,
             cursor=job.cursor,
             parts=job.parts,
             cancel_requested=job.cancel_requested,
@@ -157,52 +158,65 @@ async def validated(*, db: Database, job: Claimed, total: int) -> None:
     job.validated, job.total = True, total
 
 
-async def record(
-    *,
-    db: Database,
-    job: Claimed,
-    results: bytes,
-    processed: int,
-    succeeded: int,
-    failed: int,
-    next_line: int | None = None,
-    cursor: str | None = None,
-    total: int | None = None,
-    lease: timedelta,
+@dataclass(frozen=True)
+class Progress:
+    """What a chunk adds to its job: its results (JSONL) as part ``part`` and its counts;
+    an export's page, the cursor after it."""
+
+    results: bytes
+    part: int
+    processed: int
+    succeeded: int
+    failed: int
+    cursor: str | None = None
+    total: int | None = None
+
+
+async def record(*, db: Database, job: Claimed, progress: Progress, lease: timedelta) -> None:
+    """A chunk's record in a transaction of its own (an export's pages, which change
+    nothing else)."""
+    async with db.session(write=True) as session, session.begin():
+        await record_in(session, job=job, progress=progress, lease=lease)
+    recorded(job, progress)
+
+
+async def record_in(
+    session: AsyncSession, *, job: Claimed, progress: Progress, lease: timedelta
 ) -> None:
-    """A chunk's results and counts, in one transaction; ``LeaseLost`` if the job is no
-    longer this worker's (nothing written). Learns whether a cancel was asked for."""
+    """A chunk's results and counts, in ``session``'s transaction (the chunk's own, beside
+    its lines' changes); ``LeaseLost`` if the job is no longer this worker's (the caller
+    rolls back: nothing of the chunk is kept). Learns whether a cancel was asked for;
+    ``recorded`` once the transaction committed."""
     values: dict[str, Any] = {
-        "processed": Job.processed + processed,
-        "succeeded": Job.succeeded + succeeded,
-        "failed": Job.failed + failed,
-        "parts": Job.parts + (1 if results else 0),
+        "processed": Job.processed + progress.processed,
+        "succeeded": Job.succeeded + progress.succeeded,
+        "failed": Job.failed + progress.failed,
+        "parts": Job.parts + (1 if progress.results else 0),
         "lease_until": utcnow() + lease,
     }
-    if next_line is not None:
-        values["next_line"] = next_line
-    if cursor is not None:
-        values["cursor"] = cursor
-    if total is not None:
-        values["total"] = total
-    async with db.session(write=True) as session, session.begin():
-        row = (
-            await session.execute(_fenced(job).values(**values).returning(Job.cancel_requested))
-        ).one_or_none()
-        if row is None:
-            raise LeaseLost(job.id)
-        if results:
-            await session.execute(
-                insert(JobResultPart).values(job_id=job.id, number=job.parts, data=results)
-            )
+    if progress.cursor is not None:
+        values["cursor"] = progress.cursor
+    if progress.total is not None:
+        values["total"] = progress.total
+    row = (
+        await session.execute(_fenced(job).values(**values).returning(Job.cancel_requested))
+    ).one_or_none()
+    if row is None:
+        raise LeaseLost(job.id)
+    if progress.results:
+        await session.execute(
+            insert(JobResultPart).values(job_id=job.id, number=progress.part, data=progress.results)
+        )
     job.cancel_requested = bool(row[0])
-    job.parts += 1 if results else 0
-    for name, count in (("processed", processed), ("succeeded", succeeded), ("failed", failed)):
-        job.counts[name] = job.counts.get(name, 0) + count
-    if next_line is not None:
-        job.next_line = next_line
-    if cursor is not None:
-        job.cursor = cursor
+
+
+def recorded(job: Claimed, progress: Progress) -> None:
+    """The worker's copy of its job, once a chunk's record committed."""
+    job.parts += 1 if progress.results else 0
+    for name in ("processed", "succeeded", "failed"):
+        job.counts[name] = job.counts.get(name, 0) + getattr(progress, name)
+    if progress.cursor is not None:
+        job.cursor = progress.cursor
 
 
 async def release(*, db: Database, job: Claimed) -> None:
@@ -211,9 +225,20 @@ async def release(*, db: Database, job: Claimed) -> None:
         await session.execute(_fenced(job).values(lease_until=utcnow()))
 
 
-async def results(*, db: Database, job_id: str, parts: int) -> Any:
-    """The job's results, a part at a time, each read on its own."""
-    for number in range(parts):
+async def recorded_parts(*, db: Database, job_id: str) -> list[int]:
+    """The numbers of the job's recorded result parts, in order."""
+    async with db.session(write=False) as session:
+        found = await session.execute(
+            select(JobResultPart.number)
+            .where(JobResultPart.job_id == job_id)
+            .order_by(JobResultPart.number)
+        )
+        return list(found.scalars())
+
+
+async def results(*, db: Database, job_id: str) -> Any:
+    """The job's results, a part at a time in order, each read on its own."""
+    for number in await recorded_parts(db=db, job_id=job_id):
         async with db.session(write=False) as session:
             data = (
                 await session.execute(

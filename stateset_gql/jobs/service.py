@@ -110,7 +110,6 @@ async def create(*, uow: UnitOfWork, owner: Owner, api_key_id: str, data: JobReq
         succeeded=0,
         failed=0,
         validated=False,
-        next_line=1,
         parts=0,
         cancel_requested=False,
         request_id=uow.request_id,

@@ -30,7 +30,14 @@ from stateset_gql.pipeline import document
 from stateset_gql.pipeline.document import Over
 from stateset_gql.pipeline.gate import Admission, Gate
 from stateset_gql.pipeline.runner import Call, Gathered, Rendered, Runner, database_answers
-from stateset_gql.pipeline.together import Answer, Step, run_claimed, run_together
+from stateset_gql.pipeline.together import (
+    Answer,
+    Record,
+    Step,
+    run_chunk,
+    run_claimed,
+    run_together,
+)
 
 
 class Pipeline:
@@ -127,6 +134,26 @@ class Pipeline:
             answer=answer,
             fingerprint=fingerprint,
             idempotency_key=idempotency.check_key(idempotency_key) if idempotency_key else None,
+        )
+
+    async def run_chunk(
+        self,
+        *,
+        principal: Principal,
+        request_id: str,
+        steps: list[Call | Rendered],
+        record: Record,
+        stop_at_failure: bool = False,
+    ) -> list[Rendered]:
+        """A bulk job's chunk of client-checked calls in one transaction with its
+        ``record`` (``pipeline.together.run_chunk``)."""
+        return await run_chunk(
+            self.runner,
+            principal=principal,
+            request_id=request_id,
+            steps=steps,
+            record=record,
+            stop_at_failure=stop_at_failure,
         )
 
     async def run_claimed(

@@ -25,19 +25,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import timedelta
 from typing import Any
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from stateset_gql.access.principal import Principal
 from stateset_gql.access.service import principal_of_key
 from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import UnitOfWork
-from stateset_gql.errors import IdempotencyKeyInUse, ServiceUnavailable, StateSetError
+from stateset_gql.errors import StateSetError
 from stateset_gql.files import service as files
 from stateset_gql.graphql.context import Checker
 from stateset_gql.graphql.errors import in_graphql_names
@@ -54,10 +55,10 @@ from stateset_gql.jobs.models import (
     SUCCEEDED,
     Job,
 )
-from stateset_gql.jobs.queue import Claimed, LeaseLost
+from stateset_gql.jobs.queue import Claimed, LeaseLost, Progress
 from stateset_gql.pipeline.document import Over, checker
 from stateset_gql.pipeline.door import Pipeline
-from stateset_gql.pipeline.runner import Call, Outcome
+from stateset_gql.pipeline.runner import Call, Outcome, Rendered
 from stateset_gql.settings import Settings
 
 log = logging.getLogger("stateset_gql.jobs")
@@ -69,8 +70,6 @@ CHUNK_LINES = 100
 EXPORT_ROWS = 1000
 # At most this many running jobs an account and mode (API.md section 14).
 MAX_RUNNING = 5
-# How long a line whose idempotency key another worker holds waits before asking again.
-_IN_USE_WAIT = 0.2
 
 
 class JobFailed(Exception):
@@ -218,57 +217,83 @@ class JobWorker:
             if total == 0:
                 raise JobFailed({"code": "VALIDATION_ERROR", "message": "The file holds no lines"})
             await queue.validated(db=self.db, job=job, total=total)
-        stop_on_failure = job.error_policy == "stop"
-        width = 1 if stop_on_failure else self.settings.job_concurrency
+        done = set(await queue.recorded_parts(db=self.db, job_id=job.id))
+        width = 1 if job.error_policy == "stop" else self.settings.job_concurrency
+        running: set[asyncio.Task[None]] = set()
+        try:
+            async for part, lines in self._chunks(job, skip=done):
+                while len(running) >= width:
+                    finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                    running -= finished
+                    for task in finished:
+                        task.result()  # the first chunk to end the job ends the loop
+                task = asyncio.create_task(self._chunk(job, principal, bulk, part, lines, stop))
+                running.add(task)
+        finally:
+            # Chunks under way finish (what they ran stays done) before the job ends.
+            ended = await asyncio.gather(*running, return_exceptions=True)
+        for outcome in ended:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _chunks(
+        self, job: Claimed, *, skip: set[int]
+    ) -> AsyncIterator[tuple[int, list[tuple[int, Any]]]]:
+        """The job's lines in chunks, each with its part number, but those in ``skip``."""
         chunk: list[tuple[int, Any]] = []
-        async for number, variables in self._lines(job, start=job.next_line):
+        async for number, variables in self._lines(job, start=1, skip=skip):
             chunk.append((number, variables))
-            if len(chunk) == CHUNK_LINES:
-                await self._chunk(job, principal, bulk, chunk, width, stop)
+            if number % CHUNK_LINES == 0:
+                yield (number - 1) // CHUNK_LINES, chunk
                 chunk = []
         if chunk:
-            await self._chunk(job, principal, bulk, chunk, width, stop)
+            yield (chunk[0][0] - 1) // CHUNK_LINES, chunk
 
     async def _chunk(
         self,
         job: Claimed,
         principal: Principal,
         bulk: BulkMutation,
+        part: int,
         lines: list[tuple[int, Any]],
-        width: int,
         stop: asyncio.Event,
     ) -> None:
-        """Runs a chunk's lines (``width`` at once) and records them; under ``stop`` the
-        chunk ends at its first failed line, and so does the job."""
-        results: list[tuple[int, int, bytes]] = []
-        if width == 1:
-            for number, variables in lines:
-                results.append(await self._line(job, principal, bulk, number, variables))
-                if results[-1][1] != 200:
-                    break
-        else:
-            gate = asyncio.Semaphore(width)
+        """Runs a chunk's lines and records them in one transaction, as result part
+        ``part``; under ``stop`` the chunk ends at its first failed line, and so does the
+        job."""
+        request_id = new_id("req")
+        steps = [self._call(bulk, principal, variables, request_id) for _, variables in lines]
+        stop_on_failure = job.error_policy == "stop"
+        progress: list[Progress] = []
 
-            async def one(number: int, variables: Any) -> tuple[int, int, bytes]:
-                async with gate:
-                    return await self._line(job, principal, bulk, number, variables)
+        async def record(session: AsyncSession, answers: list[Rendered]) -> None:
+            numbered = [(number, a) for (number, _), a in zip(lines, answers, strict=False)]
+            failed = sum(1 for _, a in numbered if a.status != 200)
+            progress[:] = [
+                Progress(
+                    results=b"".join(
+                        b'{"line":%d,%s\n' % (number, a.body[1:]) for number, a in numbered
+                    ),
+                    part=part,
+                    processed=len(numbered),
+                    succeeded=len(numbered) - failed,
+                    failed=failed,
+                )
+            ]
+            await queue.record_in(session, job=job, progress=progress[0], lease=self.lease)
 
-            results = list(await asyncio.gather(*(one(n, v) for n, v in lines)))
-        failed = [r for r in results if r[1] != 200]
-        body = b"".join(b'{"line":%d,%s\n' % (number, data[1:]) for number, _, data in results)
-        await queue.record(
-            db=self.db,
-            job=job,
-            results=body,
-            processed=len(results),
-            succeeded=len(results) - len(failed),
-            failed=len(failed),
-            next_line=results[-1][0] + 1,
-            lease=self.lease,
+        answers = await self.pipeline.run_chunk(
+            principal=principal,
+            request_id=request_id,
+            steps=steps,
+            record=record,
+            stop_at_failure=stop_on_failure,
         )
-        if failed and job.error_policy == "stop":
-            number, _, data = failed[0]
-            error = orjson.loads(data)["error"]
+        queue.recorded(job, progress[0])
+        failures = [(n, a) for (n, _), a in zip(lines, answers, strict=False) if a.status != 200]
+        if failures and stop_on_failure:
+            number, answer = failures[0]
+            error = orjson.loads(answer.body)["error"]
             raise JobFailed({"code": error["code"], "line": number, "message": error["message"]})
         self._between_chunks(job, stop)
 
@@ -278,62 +303,43 @@ class JobWorker:
         if stop.is_set():
             raise _Stopping
 
-    async def _line(
-        self, job: Claimed, principal: Principal, bulk: BulkMutation, number: int, variables: Any
-    ) -> tuple[int, int, bytes]:
-        """Runs one line (once, whatever worker asks: its idempotency key answers a
-        repeat); its number, status and result."""
-        request_id = new_id("req")
+    def _call(
+        self, bulk: BulkMutation, principal: Principal, variables: Any, request_id: str
+    ) -> Call | Rendered:
+        """One line as a request of its own would run, or the answer refusing it."""
         try:
             operation = self.pipeline.check(
                 bulk.text, variables, None, over=Over.POST, principal=principal
             )
         except StateSetError as error:
-            return number, error.status, orjson.dumps({"error": error.to_payload(request_id)})
-        call = Call(
+            return Rendered(error.status, orjson.dumps({"error": error.to_payload(request_id)}))
+        return Call(
             operation=operation,
             write=True,
             render=lambda outcome: _line_body(outcome, request_id),
-            fingerprint=(
-                "POST",
-                "/graphql",
-                {"query": bulk.text, "variables": variables, "operationName": None},
-            ),
         )
-        while True:
-            try:
-                rendered = await self.pipeline.run(
-                    principal=principal,
-                    request_id=request_id,
-                    call=call,
-                    idempotency_key=f"{job.id}:{number}",
-                )
-            except IdempotencyKeyInUse:
-                # A worker that lost this job is still running the line: its answer will
-                # be kept under the key.
-                await asyncio.sleep(_IN_USE_WAIT)
-                continue
-            except ServiceUnavailable:
-                # Not the line's fault: the job stops here, and is taken up again (this
-                # line with it) once its lease lapses.
-                raise
-            except StateSetError as error:
-                return number, error.status, orjson.dumps({"error": error.to_payload(request_id)})
-            return number, rendered.status, rendered.body
 
-    async def _lines(self, job: Claimed, *, start: int) -> AsyncIterator[tuple[int, Any]]:
-        """The job's lines from number ``start``, each parsed (``JobFailed`` names a line
-        that is no JSON, met in the check before anything runs)."""
+    async def _lines(
+        self,
+        job: Claimed,
+        *,
+        start: int = 1,
+        skip: Collection[int] = (),
+    ) -> AsyncIterator[tuple[int, Any]]:
+        """The job's lines from number ``start``, each parsed, but those of the chunks in
+        ``skip`` (``JobFailed`` names a line that is no JSON, met in the check before
+        anything runs)."""
         if job.variables is not None:
             for number, variables in enumerate(job.variables[start - 1 :], start=start):
-                yield number, variables
+                if (number - 1) // CHUNK_LINES not in skip:
+                    yield number, variables
             return
         number = 0
         async for raw in self._file_lines(job):
             number += 1
             if number % 1000 == 0:
                 await asyncio.sleep(0)  # a long file leaves the loop to others
-            if number < start:
+            if number < start or (number - 1) // CHUNK_LINES in skip:
                 continue
             try:
                 yield number, orjson.loads(raw)
@@ -383,17 +389,16 @@ class JobWorker:
             last = after is None
             if len(held) >= EXPORT_ROWS or last:
                 count = len(held)
-                await queue.record(
-                    db=self.db,
-                    job=job,
+                progress = Progress(
                     results=b"".join(held),
+                    part=job.parts,
                     processed=count,
                     succeeded=count,
                     failed=0,
                     cursor=after,
                     total=job.counts.get("processed", 0) + count,
-                    lease=self.lease,
                 )
+                await queue.record(db=self.db, job=job, progress=progress, lease=self.lease)
                 held = []
                 if not last:
                     self._between_chunks(job, stop)

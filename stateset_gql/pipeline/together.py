@@ -12,6 +12,11 @@ nothing is committed, no event written, every claim released, and ``Together.fai
 is its index. Any error fails a step here, even one that commits alone (a recorded
 card decline): in one transaction, a failure keeps nothing.
 
+``run_chunk`` runs a bulk job's chunk of lines in one transaction, each line in a
+savepoint of its own, and the job's record of them (``Record``) in the same transaction:
+a line that fails is rolled back alone and answers its error, the others commit with
+their events and the record, all or nothing (API.md section 14).
+
 ``run_claimed`` keeps the answer of work that commits in several transactions (a batch
 that is not atomic) under one Idempotency-Key: claimed before it, stored after it in a
 transaction of its own when any of it committed, else released.
@@ -23,12 +28,14 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.uow import Notice, UnitOfWork, Unsettled, take_notices
 from stateset_gql.errors import StateSetError
 from stateset_gql.events.models import Event
-from stateset_gql.graphql.context import Context
+from stateset_gql.graphql.context import Checker, Context
 from stateset_gql.pipeline import document
 from stateset_gql.pipeline.runner import Call, Rendered, Runner, database_answers
 
@@ -245,6 +252,107 @@ def _unsettled(
     outcome = runner.unsettled(unsettled, call.write, request_id)
     status, body = call.render(outcome)
     return Together([*together.results[:index], Rendered(status, body)], index)
+
+
+# What a chunk's transaction records beside its lines' changes (the job's results and
+# progress), given their answers; raising keeps nothing of the chunk.
+Record = Callable[[AsyncSession, list[Rendered]], Awaitable[None]]
+
+
+async def run_chunk(
+    runner: Runner,
+    *,
+    principal: Principal,
+    request_id: str,
+    steps: Sequence[Call | Rendered],
+    record: Record,
+    stop_at_failure: bool = False,
+) -> list[Rendered]:
+    """Each step's answer, in order; every step that succeeded, and ``record``, committed
+    together. A step already answered (refused before it could run) is passed through.
+    Each call runs in a savepoint: one that fails and commits nothing alone (a recorded
+    card decline commits) is rolled back to it, its events and deferred moves forgotten.
+    A deferred move that fails at commit rolls everything back; its step answers its
+    error and the chunk runs again without it. ``stop_at_failure``: the chunk ends at its
+    first failed step (whose answer is recorded). 503 when the database is out of reach."""
+    with database_answers():
+        answered = {i: step for i, step in enumerate(steps) if isinstance(step, Rendered)}
+        while True:
+            done = await _run_chunk(
+                runner, principal, request_id, steps, answered, record, stop_at_failure
+            )
+            if done is not None:
+                return done
+
+
+async def _run_chunk(
+    runner: Runner,
+    principal: Principal,
+    request_id: str,
+    steps: Sequence[Call | Rendered],
+    answered: dict[int, Rendered],
+    record: Record,
+    stop_at_failure: bool,
+) -> list[Rendered] | None:
+    """One attempt; None when a deferred move failed at commit (now in ``answered``)."""
+    check = document.checker(runner.engine, principal)
+    async with runner.db.session(write=True) as session:
+        uow = UnitOfWork(session=session, render=runner.render, request_id=request_id)
+        results: list[Rendered] = []
+        for index, step in enumerate(steps):
+            if index in answered or isinstance(step, Rendered):
+                results.append(answered[index])
+            else:
+                results.append(await _savepointed(runner, principal, uow, index, step, check))
+            if stop_at_failure and results[-1].status >= 300:
+                break
+        await record(session, results)
+        try:
+            events = await uow.commit()
+        except Unsettled as unsettled:
+            await uow.rollback()
+            index = unsettled.operation
+            failing = steps[index] if isinstance(index, int) else None
+            if not isinstance(failing, Call):
+                raise unsettled.error from unsettled
+            outcome = runner.unsettled(unsettled, True, request_id)
+            answered[index] = Rendered(*failing.render(outcome))
+            return None
+        notices = take_notices(session)
+    await runner.finished(uow, events, notices)
+    return results
+
+
+async def _savepointed(
+    runner: Runner,
+    principal: Principal,
+    uow: UnitOfWork,
+    index: int,
+    call: Call,
+    check: Checker,
+) -> Rendered:
+    mark = uow.mark()
+    savepoint = await uow.session.begin_nested()
+    request_id = uow.request_id or ""
+    context = Context(
+        request_id=request_id,
+        principal=principal,
+        uow=uow,
+        settings=runner.settings,
+        check=check,
+    )
+    uow.current_operation = index
+    result = await runner.engine.execute(call.operation, context, write=True)
+    outcome = runner.outcome(result, True, request_id)
+    if outcome.committed:
+        await uow.session.flush()
+        await savepoint.commit()
+    else:
+        await savepoint.rollback()
+        uow.rewind(mark)
+    runner.count(outcome)
+    status, body = call.render(outcome)
+    return Rendered(status, body, committed=outcome.committed)
 
 
 async def run_claimed(

@@ -54,9 +54,7 @@ class JobRoutes:
                 f"{job.results_expires_at.isoformat()}",
                 param="id",
             )
-        return StreamingResponse(
-            queue.results(db=self.db, job_id=job.id, parts=job.parts), media_type=JSONL
-        )
+        return StreamingResponse(queue.results(db=self.db, job_id=job.id), media_type=JSONL)
 
 
 def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:

@@ -151,8 +151,8 @@ export interface InventoryItem {
 }
 
 /**
- * A bulk job: a mutation run once per line of variables, or a query's connection exported whole.
- * Its results: `GET /v1/jobs/{id}/results` (JSONL).
+ * A bulk job: a mutation run once a line of variables, or a query exported. Its results: `GET
+ * /v1/jobs/{id}/results` (JSONL).
  */
 export interface Job {
   id: string;

@@ -41,8 +41,8 @@ class JobErrorPolicy(Enum):
 
 
 @strawberry.type(
-    description="A bulk job: a mutation run once per line of variables, or a query's "
-    "connection exported whole. Its results: `GET /v1/jobs/{id}/results` (JSONL)."
+    description="A bulk job: a mutation run once a line of variables, or a query exported. "
+    "Its results: `GET /v1/jobs/{id}/results` (JSONL)."
 )
 class Job(Node, Mapped):
     id: strawberry.ID

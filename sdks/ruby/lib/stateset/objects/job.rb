@@ -3,8 +3,8 @@
 # Generated from sdks/manifest.json by sdks/generate.py: do not edit by hand.
 
 module Stateset
-  # A bulk job: a mutation run once per line of variables, or a query's connection exported whole.
-  # Its results: `GET /v1/jobs/{id}/results` (JSONL).
+  # A bulk job: a mutation run once a line of variables, or a query exported. Its results: `GET
+  # /v1/jobs/{id}/results` (JSONL).
   class Job < StatesetObject
     # @!attribute [r] id
     #   @return [String]
