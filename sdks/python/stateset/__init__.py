@@ -27,6 +27,7 @@ from ._errors import (
     SubscriberTooSlowError,
 )
 from ._objects import AsyncPage, Page, StatesetObject
+from ._streams import AsyncByteStream, ByteStream
 from ._subscribe import AsyncSubscription, Subscription
 from ._version import VERSION
 from ._webhook import Webhook, WebhookSignature
@@ -38,6 +39,7 @@ __all__ = [
     "VERSION",
     "APIConnectionError",
     "APIError",
+    "AsyncByteStream",
     "AsyncClient",
     "AsyncPage",
     "AsyncSubscription",
@@ -45,6 +47,7 @@ __all__ = [
     "Batch",
     "BatchOperation",
     "BatchResult",
+    "ByteStream",
     "CardError",
     "Client",
     "ConflictError",

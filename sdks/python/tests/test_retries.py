@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -255,3 +255,39 @@ def test_an_upload_sends_one_idempotency_key_across_its_attempts(slept: list[flo
     client.files.create(file=b"abc", idempotency_key="upload-1")
     assert [r.headers["idempotency-key"] for r in sent] == ["upload-1", "upload-1"]
     assert sent[0].headers["content-type"].startswith("multipart/form-data; boundary=")
+
+
+class CutBody(httpx.SyncByteStream):
+    """An answer's body that sends ``parts`` and then loses its connection."""
+
+    def __init__(self, *parts: bytes) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.parts
+        raise httpx.ReadError("connection reset mid-body")
+
+
+def test_a_streamed_download_is_retried_until_its_answer_comes_then_never(
+    slept: list[float],
+) -> None:
+    client, sent = client_of(
+        [
+            httpx.ConnectError("refused"),
+            httpx.Response(503, json={"error": {"type": "api_error"}}),
+            httpx.Response(200, content=b"abc" * 100),
+        ],
+        max_retries=2,
+    )
+    with client.files.stream_contents("file_1") as stream:
+        assert b"".join(stream) == b"abc" * 100
+    assert (len(sent), len(slept)) == (3, 2)
+
+    client, sent = client_of([httpx.Response(200, stream=CutBody(b"abc", b"def"))])
+    received: list[bytes] = []
+    with (
+        client.files.stream_contents("file_1") as stream,
+        pytest.raises(stateset.APIConnectionError, match="cut after 6 bytes"),
+    ):
+        received.extend(stream)
+    assert (received, len(sent)) == ([b"abc", b"def"], 1)  # nothing yielded twice
