@@ -3,6 +3,8 @@
  * (emitted from the manifest into resources.js), `graphql()` and `subscribe()`.
  */
 
+import { Readable } from 'node:stream';
+
 import { BatchResource, FilesResource } from './bulk.js';
 import { errors } from './errors.js';
 import { Page, pagePromise } from './page.js';
@@ -76,6 +78,16 @@ export class Stateset extends Resources {
     const prepared = prepare(this.#config, 'GET', fillPath(template, path), { options });
     const answer = await send(this.#config, { ...prepared, raw: true });
     return answer.body;
+  }
+
+  /**
+   * One REST call whose 2xx answer is read as it arrives: resolves, once its headers
+   * came, to a Readable of its body's Buffers, with its lastResponse.
+   */
+  async _stream(template, { path, options } = {}) {
+    const prepared = prepare(this.#config, 'GET', fillPath(template, path), { options });
+    const answer = await send(this.#config, { ...prepared, stream: true });
+    return withResponse(Readable.from(answer.body, { objectMode: false }), answer.lastResponse);
   }
 
   /** One REST call answering a list: the promise of its first page, iterable over every page. */
