@@ -27,6 +27,7 @@ from stateset_gql import worker
 from stateset_gql.access.authcache import KEYS_CHANNEL, AuthCache
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
 from stateset_gql.db.engine import Database
+from stateset_gql.db.uow import Notice
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.render import Representation
@@ -37,10 +38,12 @@ from stateset_gql.http.graphql_endpoint import GraphQLEndpoint
 from stateset_gql.http.middleware import BodyLimitMiddleware, RequestMiddleware
 from stateset_gql.http.routing import RawPathRouting, Route
 from stateset_gql.http.websocket import Subscriptions, WebSocketEndpoint
+from stateset_gql.jobs.service import JOBS_CHANNEL
 from stateset_gql.ops import maintenance
 from stateset_gql.ops.metrics import Metrics
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.gate import RECHECK_SECONDS, CountingLimiter, Gate, RateLimiter
+from stateset_gql.pipeline.jobs import JobWorker
 from stateset_gql.pipeline.runner import Runner
 from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
@@ -49,6 +52,7 @@ from stateset_gql.rest.batch import Batch
 from stateset_gql.rest.batch_input import PATH as BATCH_PATH
 from stateset_gql.rest.endpoint import rest_routes
 from stateset_gql.rest.files import ALLOWANCES, FileRoutes
+from stateset_gql.rest.jobs import JobRoutes
 from stateset_gql.rest.openapi import openapi_json
 from stateset_gql.settings import Settings
 from stateset_gql.webhooks.worker import DeliveryWorker
@@ -70,6 +74,7 @@ class AppState:
     websockets: WebSocketEndpoint
     listener: Subscription
     deliveries: DeliveryWorker
+    jobs: JobWorker
 
     def worker_loops(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
         """The worker's loops over this assembly (``stateset-gql worker``, or ``serve``
@@ -78,6 +83,7 @@ class AppState:
             db=self.db,
             outbox=self.outbox,
             deliveries=self.deliveries,
+            jobs=self.jobs,
             hub=self.hub,
             stop=stop,
         )
@@ -119,6 +125,12 @@ def build_state(settings: Settings) -> AppState:
         # fanned out at once; a worker process hears of them through Redis.
         deliveries.notify()
 
+    async def wake_jobs(notices: Sequence[Notice]) -> None:
+        # A job was queued: this process's job loop (memory://) looks now; a worker
+        # process hears the notice through Redis.
+        if any(notice.channel == JOBS_CHANNEL for notice in notices):
+            jobs.notify()
+
     auth_cache = AuthCache(seconds=settings.auth_cache_seconds)
     gate = Gate(db=db, limiter=build_limiter(settings), cache=auth_cache)
     runner = Runner(
@@ -129,9 +141,10 @@ def build_state(settings: Settings) -> AppState:
         metrics=metrics,
         after_commit=[outbox.committed, wake_deliveries],
         # This process forgets a revoked key before it answers; then the others are told.
-        on_notices=[gate.committed, outbox.notices],
+        on_notices=[gate.committed, outbox.notices, wake_jobs],
     )
     pipeline = Pipeline(gate=gate, runner=runner)
+    jobs = JobWorker(db=db, settings=settings, pipeline=pipeline)
     fanout = FanOut(db=db, render=representation.render, metrics=metrics)
 
     def on_message(channel: str, message: str) -> None:
@@ -163,7 +176,7 @@ def build_state(settings: Settings) -> AppState:
         settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
         representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
         fanout=fanout, websockets=websockets, listener=listener,
-        deliveries=deliveries,
+        deliveries=deliveries, jobs=jobs,
     )  # fmt: skip
 
 
@@ -231,6 +244,7 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         *rest,
         Route(BATCH_PATH, Batch(state.pipeline, rest).handle, methods=["POST"]),
         *FileRoutes(pipeline=state.pipeline, db=state.db, settings=state.settings).routes(),
+        *JobRoutes(pipeline=state.pipeline, db=state.db).routes(),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(

@@ -75,6 +75,16 @@ class Settings:
     # How long a worker holds a claimed delivery; a dead worker's come due again after
     # it. Longer than an attempt may take (30 s).
     webhook_lease_seconds: float = 60.0
+    # A bulk job's lease: its worker renews it (three times a lease) while it runs the job;
+    # a dead worker's job is taken over this long after its last renewal.
+    job_lease_seconds: float = 30.0
+    # How often a worker looks for a job besides the wake-up a new job sends it.
+    job_poll_seconds: float = 1.0
+    # Jobs one worker process runs at once, and lines one job runs at once: what bounds a
+    # job's share of the database beside interactive requests (a job's lines spend no
+    # rate limit). SQLite runs one write at a time whatever these say.
+    job_slots: int = 2
+    job_concurrency: int = 4
     env: str = "development"
     allow_embedded: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
@@ -155,6 +165,10 @@ class Settings:
             webhook_retry_schedule=schedule,
             webhook_poll_seconds=_seconds(env, "STATESET_WEBHOOK_POLL_SECONDS", 1.0),
             webhook_lease_seconds=_seconds(env, "STATESET_WEBHOOK_LEASE_SECONDS", 60.0),
+            job_lease_seconds=_seconds(env, "STATESET_JOB_LEASE_SECONDS", 30.0),
+            job_poll_seconds=_seconds(env, "STATESET_JOB_POLL_SECONDS", 1.0),
+            job_slots=_whole(env, "STATESET_JOB_SLOTS", 2),
+            job_concurrency=_whole(env, "STATESET_JOB_CONCURRENCY", 4),
             env=env.get("STATESET_ENV", "development"),
             allow_embedded=env.get("STATESET_ALLOW_EMBEDDED", "") == "1",
             log_level=env.get("STATESET_LOG_LEVEL", "INFO").upper(),

@@ -59,6 +59,7 @@ class LiveServer:
         # Webhook retries and polls short enough for tests to wait on.
         extra.setdefault("webhook_retry_schedule", (0.2, 0.2, 0.2))
         extra.setdefault("webhook_poll_seconds", 0.2)
+        extra.setdefault("job_poll_seconds", 0.2)
         # Keys stay authenticated for the whole test, so no statement count depends on
         # whether a cached key expired in between; revocations drop them at once.
         extra.setdefault("auth_cache_seconds", 600.0)

@@ -3,7 +3,7 @@ key order, what executing the representation's selection answers, for every obje
 every kind an account's life makes: customers with and without an address (and deleted),
 orders at every step with payments (a declined one too), refunds and a customer,
 returns approved, received, processed and rejected, subscriptions active and cancelled,
-stock items, and the events of it all."""
+stock items, jobs ended every way but cancelled, and the events of it all."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from tests.rest_support import Rest
 from tests.returns_support import APPROVE, RECEIVE, REJECT, act, new_return, order
 from tests.returns_support import PROCESS as PROCESS_RETURN
 from tests.support import Account, create_customer, data, gql
+from tests.test_jobs import CREATE_CUSTOMER, create_job, wait_for
 from tests.test_subscriptions import CANCEL, subscribe
 
 
@@ -70,6 +71,16 @@ def _life(client: httpx.Client, key: str) -> None:
     active = subscribe(client, key, ada["id"])
     subscribe(client, key, ada["id"], plan="team", interval="YEAR", metadata={"seats": "5"})
     data(gql(client, key, CANCEL, {"id": active["id"]}))
+    for body in (
+        {
+            "type": "bulk_mutation",
+            "mutation": CREATE_CUSTOMER,
+            "variables": [{"input": {"email": "job@example.com"}}],
+        },
+        {"type": "bulk_mutation", "mutation": CREATE_CUSTOMER, "variables": [{"x": 1}]},
+        {"type": "bulk_query", "query": "{ customers { nodes { id } } }"},
+    ):
+        wait_for(client, key, create_job(client, key, body)["id"])
 
 
 async def _both(database_url: str, owner: Owner) -> list[tuple[str, Any, Any]]:

@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from stateset_gql.graphql.schema import build_schema
-from stateset_gql.rest import files
+from stateset_gql.rest import files, jobs
 from stateset_gql.rest.manifest import export, manifest
 from stateset_gql.rest.openapi import STATUS_NAMES, openapi
 from stateset_gql.rest.routes import ROUTES
@@ -33,8 +33,8 @@ SDK_RESOURCES = {
 # Routes outside the route table, described in OpenAPI by their own module and not in
 # the manifest: an upload needs SDK code of its own (multipart, streamed bytes), written by
 # hand in each SDK beside the generated resources (python _bulk.py, node lib/bulk.js, go
-# files.go, ruby bulk.rb).
-OUTSIDE_THE_TABLE = set(files.openapi_paths(STATUS_NAMES))
+# files.go, ruby bulk.rb); a job's results likewise (JSONL, streamed).
+OUTSIDE_THE_TABLE = set(files.openapi_paths(STATUS_NAMES)) | set(jobs.openapi_paths(STATUS_NAMES))
 
 
 def _methods() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -234,18 +234,20 @@ def test_lists_answer_a_named_list_component(path: str) -> None:
 
 
 def test_the_file_routes_are_described_in_openapi_and_left_out_of_the_manifest() -> None:
-    assert {"/v1/files", "/v1/files/{id}", "/v1/files/{id}/contents"} == OUTSIDE_THE_TABLE
+    assert {
+        "/v1/files", "/v1/files/{id}", "/v1/files/{id}/contents", "/v1/jobs/{id}/results",
+    } == OUTSIDE_THE_TABLE  # fmt: skip
     assert "files" not in MANIFEST["resources"]
     operations = {
         operation["operationId"]: (path, verb, operation)
         for path in OUTSIDE_THE_TABLE
         for verb, operation in OPENAPI["paths"][path].items()
     }
-    assert set(operations) == {"files_create", "files_retrieve", "files_contents"}
+    assert set(operations) == {"files_create", "files_retrieve", "files_contents", "jobs_results"}
     table_ids = {operation["operationId"] for _, _, operation in _operations()}
     assert table_ids.isdisjoint(operations)
     for path, verb, operation in operations.values():
-        assert operation["tags"] == ["files"]
+        assert operation["tags"] == [path.split("/")[2]]
         responses = operation["responses"]
         for status in ("400", "401", "403", "429", "500", "503"):
             assert "$ref" in responses[status], (verb, path, status)
@@ -257,3 +259,5 @@ def test_the_file_routes_are_described_in_openapi_and_left_out_of_the_manifest()
     contents = operations["files_contents"][2]["responses"]["200"]["content"]
     assert set(contents) == {"application/octet-stream"}
     assert "File" in OPENAPI["components"]["schemas"]
+    results = operations["jobs_results"][2]["responses"]["200"]["content"]
+    assert set(results) == {"application/x-ndjson"}

@@ -326,7 +326,9 @@ def test_a_worker_is_woken_by_each_event_published_and_after_a_restart(
         hub = RedisHub(redis_server.url, health_interval=INTERVAL)
         await hub.connect()
         stop = asyncio.Event()
-        listening = asyncio.create_task(worker.listen(hub, lambda: woken.append(1), stop))
+        listening = asyncio.create_task(
+            worker.listen(hub, lambda: woken.append(1), lambda: None, stop)
+        )
         try:
             await _patterns_subscribed(redis_server.url)
             await _publish(redis_server.url, "stateset.keys", "not an event")

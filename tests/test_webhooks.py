@@ -129,7 +129,7 @@ def test_every_event_type_and_family_is_accepted(client: httpx.Client, account: 
     rest = Rest(client, account.sk_test)
     events = [*EVENT_TYPES, "customer.subscription.*", "inventory.*", "*"]
     body = {"url": "http://127.0.0.1:9/h", "enabled_events": events}
-    assert len(EVENT_TYPES) == 22
+    assert len(EVENT_TYPES) == 25
     assert rest.ok(rest.post("/v1/webhook_endpoints", body), 201)["enabled_events"] == events
 
 

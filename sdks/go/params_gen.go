@@ -937,6 +937,74 @@ type WebhookDeliveryRedeliverParams struct {
 	Params `json:"-"`
 }
 
+// JobListParams is what filters, sorts and sizes the pages of client.Jobs.List (GET /v1/jobs).
+type JobListParams struct {
+	Params `json:"-"`
+
+	// 1 to 100; 10 when not given.
+	Limit *int64 `url:"limit"`
+	// `next_cursor` of the previous page; not with `offset`.
+	Cursor *string `url:"cursor"`
+	// 0 to 10000.
+	Offset *int64 `url:"offset"`
+	// Deprecated: offset = (page-1) * limit; at least 1.
+	Page         *int64 `url:"page"`
+	IncludeTotal *bool  `url:"include_total"`
+	// Comma list, `-` for descending; of: id, created.
+	Sort           *string     `url:"sort"`
+	IDBetween      []string    `url:"id_between"`
+	IDIlike        *string     `url:"id_ilike"`
+	IDLike         *string     `url:"id_like"`
+	IDGte          *string     `url:"id_gte"`
+	IDLte          *string     `url:"id_lte"`
+	IDEq           *string     `url:"id_eq"`
+	IDNe           *string     `url:"id_ne"`
+	IDGt           *string     `url:"id_gt"`
+	IDLt           *string     `url:"id_lt"`
+	IDIn           []string    `url:"id_in"`
+	TypeEq         JobType     `url:"type_eq"`
+	TypeNe         JobType     `url:"type_ne"`
+	TypeIn         []JobType   `url:"type_in"`
+	StatusEq       JobStatus   `url:"status_eq"`
+	StatusNe       JobStatus   `url:"status_ne"`
+	StatusIn       []JobStatus `url:"status_in"`
+	CreatedBetween []string    `url:"created_between"`
+	CreatedGte     *string     `url:"created_gte"`
+	CreatedLte     *string     `url:"created_lte"`
+	CreatedEq      *string     `url:"created_eq"`
+	CreatedNe      *string     `url:"created_ne"`
+	CreatedGt      *string     `url:"created_gt"`
+	CreatedLt      *string     `url:"created_lt"`
+	CreatedIn      []string    `url:"created_in"`
+}
+
+// JobRetrieveParams is the options of client.Jobs.Retrieve (GET /v1/jobs/{id}).
+type JobRetrieveParams struct {
+	Params `json:"-"`
+}
+
+// JobCreateParams is the body of client.Jobs.Create (POST /v1/jobs).
+type JobCreateParams struct {
+	Params `json:"-"`
+
+	Type JobType `json:"type,omitempty"`
+	// `BULK_MUTATION`: a mutation document with exactly one root field.
+	Mutation *string `json:"mutation,omitempty"`
+	// `BULK_QUERY`: a query whose one root field is a connection.
+	Query *string `json:"query,omitempty"`
+	// A `bulk_input` file (`POST /v1/files`): JSONL, one object of variables a line.
+	VariablesFile *string `json:"variables_file,omitempty"`
+	// Lines of variables, one object a run (at most 1,000; more as `variablesFile`).
+	Variables []map[string]interface{} `json:"variables,omitempty"`
+	// `CONTINUE` (default) runs every line; `STOP` ends the job at the first failed line.
+	ErrorPolicy JobErrorPolicy `json:"error_policy,omitempty"`
+}
+
+// JobCancelParams is the options of client.Jobs.Cancel (POST /v1/jobs/{id}/cancel).
+type JobCancelParams struct {
+	Params `json:"-"`
+}
+
 // APIKeyListParams is what filters, sorts and sizes the pages of client.APIKeys.List (GET /v1/api_keys).
 type APIKeyListParams struct {
 	Params `json:"-"`

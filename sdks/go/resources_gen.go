@@ -15,6 +15,7 @@ type Resources struct {
 	Events            *EventsService
 	WebhookEndpoints  *WebhookEndpointsService
 	WebhookDeliveries *WebhookDeliveriesService
+	Jobs              *JobsService
 	APIKeys           *APIKeysService
 }
 
@@ -29,6 +30,7 @@ func newResources(c *Client) Resources {
 	r.Events = &EventsService{client: c}
 	r.WebhookEndpoints = &WebhookEndpointsService{client: c}
 	r.WebhookDeliveries = &WebhookDeliveriesService{client: c}
+	r.Jobs = &JobsService{client: c}
 	r.APIKeys = &APIKeysService{client: c}
 	return r
 }
@@ -617,6 +619,58 @@ func (s *WebhookDeliveriesService) Redeliver(ctx context.Context, id string, par
 	}
 	out := &WebhookDelivery{}
 	err := s.client.call(ctx, "POST", "/v1/webhook_deliveries/{id}/redeliver", []string{id}, &params.Params, params, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// JobsService is client.Jobs: /v1/jobs.
+type JobsService struct {
+	client *Client
+}
+
+// List sends GET /v1/jobs: list jobs, one page per request as the iterator is walked.
+func (s *JobsService) List(ctx context.Context, params *JobListParams) *Iter[Job] {
+	if params == nil {
+		params = &JobListParams{}
+	}
+	return newIter[Job](ctx, s.client, "/v1/jobs", nil, &params.Params, queryOf(params))
+}
+
+// Retrieve sends GET /v1/jobs/{id}: retrieve one job.
+func (s *JobsService) Retrieve(ctx context.Context, id string, params *JobRetrieveParams) (*Job, error) {
+	if params == nil {
+		params = &JobRetrieveParams{}
+	}
+	out := &Job{}
+	err := s.client.call(ctx, "GET", "/v1/jobs/{id}", []string{id}, &params.Params, params, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Create sends POST /v1/jobs: create a job.
+func (s *JobsService) Create(ctx context.Context, params *JobCreateParams) (*Job, error) {
+	if params == nil {
+		params = &JobCreateParams{}
+	}
+	out := &Job{}
+	err := s.client.call(ctx, "POST", "/v1/jobs", nil, &params.Params, params, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Cancel sends POST /v1/jobs/{id}/cancel: cancel.
+func (s *JobsService) Cancel(ctx context.Context, id string, params *JobCancelParams) (*Job, error) {
+	if params == nil {
+		params = &JobCancelParams{}
+	}
+	out := &Job{}
+	err := s.client.call(ctx, "POST", "/v1/jobs/{id}/cancel", []string{id}, &params.Params, params, out)
 	if err != nil {
 		return nil, err
 	}

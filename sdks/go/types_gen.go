@@ -33,6 +33,36 @@ const (
 	CustomerSubscriptionStatusCancelled CustomerSubscriptionStatus = "cancelled"
 )
 
+// JobErrorPolicy is a string REST sends and accepts: one of the constants below.
+type JobErrorPolicy string
+
+// The values of JobErrorPolicy.
+const (
+	JobErrorPolicyContinue JobErrorPolicy = "continue"
+	JobErrorPolicyStop     JobErrorPolicy = "stop"
+)
+
+// JobStatus is a string REST sends and accepts: one of the constants below.
+type JobStatus string
+
+// The values of JobStatus.
+const (
+	JobStatusQueued    JobStatus = "queued"
+	JobStatusRunning   JobStatus = "running"
+	JobStatusSucceeded JobStatus = "succeeded"
+	JobStatusFailed    JobStatus = "failed"
+	JobStatusCancelled JobStatus = "cancelled"
+)
+
+// JobType is a string REST sends and accepts: one of the constants below.
+type JobType string
+
+// The values of JobType.
+const (
+	JobTypeBulkMutation JobType = "bulk_mutation"
+	JobTypeBulkQuery    JobType = "bulk_query"
+)
+
 // Mode is a string REST sends and accepts: one of the constants below.
 type Mode string
 
@@ -264,6 +294,29 @@ type InventoryItem struct {
 	// `inventory.low_stock` fires when `available` falls to this or below.
 	LowStockThreshold int64                  `json:"low_stock_threshold"`
 	Metadata          map[string]interface{} `json:"metadata"`
+}
+
+// Job is a bulk job: a mutation run once per line of variables, or a query's connection exported whole. Its results: `GET /v1/jobs/{id}/results` (JSONL).
+type Job struct {
+	APIResource
+
+	ID     string    `json:"id"`
+	Object string    `json:"object"`
+	Type   JobType   `json:"type"`
+	Status JobStatus `json:"status"`
+	// Lines to run (a mutation's, known once every line was checked); rows exported so far (a query's).
+	Total       int64          `json:"total"`
+	Processed   int64          `json:"processed"`
+	Succeeded   int64          `json:"succeeded"`
+	Failed      int64          `json:"failed"`
+	ErrorPolicy JobErrorPolicy `json:"error_policy"`
+	// Why the whole job failed: `code`, `message` and, for a line, `line`.
+	Error            map[string]interface{} `json:"error"`
+	Created          time.Time              `json:"created"`
+	StartedAt        time.Time              `json:"started_at"`
+	FinishedAt       time.Time              `json:"finished_at"`
+	ResultsExpiresAt time.Time              `json:"results_expires_at"`
+	Livemode         bool                   `json:"livemode"`
 }
 
 // LineItem is a LineItem as REST answers it.

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 RESOURCES = (
     "customers", "orders", "inventory", "returns", "subscriptions", "webhooks", "api_keys", "files",
+    "jobs",
 )  # fmt: skip
 ALL_SCOPES: frozenset[str] = frozenset(
     [f"{r}:{a}" for r in RESOURCES for a in ("read", "write")] + ["events:read"]

@@ -212,6 +212,25 @@ async def authenticate(*, session: AsyncSession, secret: str | None) -> Principa
         raise AuthenticationFailed("Invalid API key provided: the key is revoked")
     if (key.type, key.livemode) != (shape.key_type, shape.livemode):
         raise AuthenticationFailed("Invalid API key provided")
+    return _principal(key, account)
+
+
+async def principal_of_key(*, session: AsyncSession, key_id: str) -> Principal:
+    """The principal of a key by its id (work a key began, carried on by the worker), or
+    401 once the key is revoked."""
+    row = (
+        await session.execute(
+            select(ApiKey, Account)
+            .join(Account, Account.id == ApiKey.account_id)
+            .where(ApiKey.id == key_id)
+        )
+    ).one_or_none()
+    if row is None or row[0].revoked_at is not None:
+        raise AuthenticationFailed("The API key is revoked")
+    return _principal(*row)
+
+
+def _principal(key: ApiKey, account: Account) -> Principal:
     return Principal(
         owner=Owner(account_id=key.account_id, livemode=key.livemode),
         key_id=key.id,

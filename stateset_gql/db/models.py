@@ -6,6 +6,7 @@ from stateset_gql.db.base import Base
 from stateset_gql.events.models import Event, EventCounter
 from stateset_gql.files.models import File, FileChunk
 from stateset_gql.inventory.models import InventoryItem
+from stateset_gql.jobs.models import Job, JobResultPart
 from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.payments.models import Payment, Refund
 from stateset_gql.returns.models import Return, ReturnItem
@@ -24,6 +25,8 @@ __all__ = [
     "FileChunk",
     "IdempotencyRecord",
     "InventoryItem",
+    "Job",
+    "JobResultPart",
     "Order",
     "OrderLineItem",
     "Payment",

@@ -11,6 +11,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "inventory.low_stock", "inventory.out_of_stock", "inventory.updated", "inventory.transfer",
     "customer.created", "customer.updated", "customer.deleted",
     "customer.subscription.created", "customer.subscription.cancelled",
+    "job.succeeded", "job.failed", "job.cancelled",
 )  # fmt: skip
 
 # Every family a pattern may name: ``order``, ``customer``, ``customer.subscription``...

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphql import FieldNode
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,13 @@ from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
 from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.settings import Settings
+
+if TYPE_CHECKING:
+    from stateset_gql.graphql.engine import Operation
+
+# Checks a document of the client's (and its variables) as a request's document is
+# checked: its limits, validation, the key's scopes, its input (``pipeline.document``).
+Checker = Callable[[str, dict[str, Any] | None], "Operation"]
 
 
 class RootField(NamedTuple):
@@ -33,6 +41,8 @@ class Context:
     settings: Settings
     # Secrets this response shows once (a new key's): an idempotent replay answers null.
     shown_once: set[str] = field(default_factory=set)
+    # How a field that takes a document of the client's (a bulk job's) checks it.
+    check: Checker | None = None
 
     @property
     def session(self) -> AsyncSession:

@@ -19,7 +19,7 @@ import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
@@ -43,7 +43,9 @@ from stateset_gql.graphql.compiled.execute import CompiledReads
 from stateset_gql.graphql.context import Context
 from stateset_gql.graphql.internals import core_schema, execution_context_class_kwargs
 from stateset_gql.graphql.representation.form import GRAPHQL, Form
-from stateset_gql.graphql.schema import Schema
+
+if TYPE_CHECKING:
+    from stateset_gql.graphql.schema import Schema
 
 CACHED_DOCUMENTS = 1024
 RULES = tuple(specified_rules)

@@ -39,6 +39,7 @@ from stateset_gql.graphql.engine import GraphQLEngine
 from stateset_gql.graphql.events.types import Event
 from stateset_gql.graphql.internals import core_schema, derived_schema
 from stateset_gql.graphql.inventory.types import InventoryItem
+from stateset_gql.graphql.jobs.types import Job
 from stateset_gql.graphql.loaders import Loaders
 from stateset_gql.graphql.objects import loads_related
 from stateset_gql.graphql.orders.types import Order
@@ -48,6 +49,7 @@ from stateset_gql.graphql.returns.types import Return
 from stateset_gql.graphql.schema import build_schema
 from stateset_gql.graphql.subscriptions.types import CustomerSubscription
 from stateset_gql.inventory.models import InventoryItem as InventoryItemModel
+from stateset_gql.jobs.models import Job as JobModel
 from stateset_gql.orders.models import Order as OrderModel
 from stateset_gql.returns.models import Return as ReturnModel
 from stateset_gql.settings import Settings
@@ -61,6 +63,7 @@ KINDS: dict[str, tuple[Any, Any]] = {
     "return": (ReturnModel, Return),
     "customer_subscription": (SubscriptionModel, CustomerSubscription),
     "event": (EventModel, Event),
+    "job": (JobModel, Job),
 }
 
 

@@ -19,6 +19,8 @@ from stateset_gql.graphql.customers.queries import CustomerQuery, customer_by_id
 from stateset_gql.graphql.events.queries import EventQuery, event_by_id
 from stateset_gql.graphql.inventory.mutations import InventoryMutation
 from stateset_gql.graphql.inventory.queries import InventoryQuery, inventory_item_by_id
+from stateset_gql.graphql.jobs.mutations import JobMutation
+from stateset_gql.graphql.jobs.queries import JobQuery, job_by_id
 from stateset_gql.graphql.node import Node
 from stateset_gql.graphql.orders.mutations import OrderMutation
 from stateset_gql.graphql.orders.queries import (
@@ -55,13 +57,14 @@ NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "sub": subscription_by_id,
     "we": webhook_endpoint_by_id,
     "wd": webhook_delivery_by_id,
+    "job": job_by_id,
 }
 
 
 # ``node(id)`` on the compiled read engine: the prefixes whose type it reads by id.
 for _prefix, _field in (("cus", "customer"), ("evt", "event"), ("ord", "order"),
                         ("inv", "inventoryItem"), ("ret", "return"),
-                        ("sub", "customerSubscription")):  # fmt: skip
+                        ("sub", "customerSubscription"), ("job", "job")):  # fmt: skip
     compiled.node(_prefix, _field)
 
 
@@ -89,6 +92,7 @@ QUERIES: tuple[type, ...] = (
     ReturnQuery,
     CustomerSubscriptionQuery,
     WebhookQuery,
+    JobQuery,
     NodeQuery,
 )
 MUTATIONS: tuple[type, ...] = (
@@ -99,6 +103,7 @@ MUTATIONS: tuple[type, ...] = (
     ReturnMutation,
     CustomerSubscriptionMutation,
     WebhookMutation,
+    JobMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

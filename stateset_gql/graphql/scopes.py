@@ -115,6 +115,17 @@ def operation_refusal(
     return tuple(errors)
 
 
+def operation_fields(document: DocumentNode, operation_name: str | None) -> list[FieldNode]:
+    """The root fields of the document's operation, through fragments."""
+    operation = _operation(document, operation_name)
+    if operation is None:
+        return []
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return _root_fields(operation.selection_set, fragments, set())
+
+
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:

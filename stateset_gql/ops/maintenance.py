@@ -6,6 +6,7 @@ it at once."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,7 @@ from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
 from stateset_gql.events.models import Event
 from stateset_gql.files.service import purge_expired as purge_expired_files
+from stateset_gql.jobs.queue import purge_expired_results
 from stateset_gql.settings import Settings
 
 log = logging.getLogger("stateset_gql.maintenance")
@@ -30,6 +32,7 @@ class Purged:
     events: int
     idempotency_keys: int
     files: int = 0
+    job_results: int = 0
 
 
 async def purge_once(*, db: Database, settings: Settings) -> Purged:
@@ -40,19 +43,18 @@ async def purge_once(*, db: Database, settings: Settings) -> Purged:
     events = int(getattr(result, "rowcount", 0) or 0)
     keys = await purge_expired(db=db, ttl_seconds=settings.idempotency_ttl_seconds)
     files = await purge_expired_files(db=db)
-    return Purged(events=events, idempotency_keys=keys, files=files)
+    job_results = await purge_expired_results(db=db)
+    return Purged(events=events, idempotency_keys=keys, files=files, job_results=job_results)
 
 
 async def run_forever(*, db: Database, settings: Settings) -> None:
     while True:
         try:
             purged = await purge_once(db=db, settings=settings)
-            if purged.events or purged.idempotency_keys or purged.files:
+            if any(dataclasses.astuple(purged)):
                 log.info(
-                    "purged %s events, %s idempotency keys and %s files",
-                    purged.events,
-                    purged.idempotency_keys,
-                    purged.files,
+                    "purged %s events, %s idempotency keys, %s files and %s jobs' results",
+                    *dataclasses.astuple(purged),
                 )
         except Exception:
             log.exception("maintenance failed; trying again later")

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import dataclasses
 from enum import Enum
+from typing import Any
 
 from graphql import GraphQLError, OperationType
 
 from stateset_gql.access.principal import Principal
 from stateset_gql.errors import BadRequest, MethodNotAllowed, StateSetError
 from stateset_gql.graphql.boundary import check_input
+from stateset_gql.graphql.context import Checker
 from stateset_gql.graphql.engine import Checked, GraphQLEngine, Operation
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.graphql.realtime.schema import OVER_WEBSOCKET
@@ -90,6 +92,16 @@ def check(
             checked = dataclasses.replace(checked, document=None, errors=denied)
             return dataclasses.replace(operation, checked=checked)
     return _input_checked(engine, operation, checked)
+
+
+def checker(engine: GraphQLEngine, principal: Principal) -> Checker:
+    """How a document of the client's inside a request (a bulk job's) is checked: as the
+    document of a request sent with POST, for ``principal``."""
+
+    def check_client(query: str, variables: dict[str, Any] | None) -> Operation:
+        return check(engine, Operation(query=query, variables=variables), Over.POST, principal)
+
+    return check_client
 
 
 def check_server(engine: GraphQLEngine, operation: Operation) -> Operation:

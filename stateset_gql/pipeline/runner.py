@@ -39,6 +39,7 @@ from stateset_gql.graphql.engine import GraphQLEngine, Operation
 from stateset_gql.graphql.errors import log_unexpected, to_domain_errors
 from stateset_gql.graphql.internals import core_schema
 from stateset_gql.ops.metrics import Metrics
+from stateset_gql.pipeline import document
 from stateset_gql.settings import Settings
 
 log = logging.getLogger("stateset_gql.runner")
@@ -207,7 +208,11 @@ class Runner:
                     idempotency_key=claim.key if claim else None,
                 )
                 context = Context(
-                    request_id=request_id, principal=principal, uow=uow, settings=self.settings
+                    request_id=request_id,
+                    principal=principal,
+                    uow=uow,
+                    settings=self.settings,
+                    check=document.checker(self.engine, principal),
                 )
                 result = await self.engine.execute(call.operation, context, write=call.write)
                 outcome = self.outcome(result, call.write, request_id)

@@ -29,6 +29,7 @@ from stateset_gql.db.uow import Notice, UnitOfWork, Unsettled, take_notices
 from stateset_gql.errors import StateSetError
 from stateset_gql.events.models import Event
 from stateset_gql.graphql.context import Context
+from stateset_gql.pipeline import document
 from stateset_gql.pipeline.runner import Call, Rendered, Runner, database_answers
 
 
@@ -200,7 +201,11 @@ async def _execute(
         assert isinstance(call, Call)
         request_id = uow.request_id or ""
         context = Context(
-            request_id=request_id, principal=principal, uow=uow, settings=runner.settings
+            request_id=request_id,
+            principal=principal,
+            uow=uow,
+            settings=runner.settings,
+            check=document.checker(runner.engine, principal),
         )
         uow.current_operation = index
         result = await runner.engine.execute(call.operation, context, write=call.write)

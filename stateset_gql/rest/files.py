@@ -14,29 +14,26 @@ through the body-limit middleware.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
 
 from stateset_gql.access import idempotency
 from stateset_gql.access.principal import Principal
 from stateset_gql.db.engine import Database
-from stateset_gql.errors import BadRequest, StateSetError, shown
+from stateset_gql.errors import BadRequest, shown
 from stateset_gql.files import service
 from stateset_gql.files.models import File
 from stateset_gql.files.service import MAX_FILE_BYTES, PURPOSES, Received, Upload, file_fields
-from stateset_gql.http.auth import secret_from_headers
+from stateset_gql.http.gated import GatedEndpoint
 from stateset_gql.http.middleware import BodyAllowance
-from stateset_gql.http.responses import JSONResponse, error_response
+from stateset_gql.http.responses import JSONResponse
 from stateset_gql.http.routing import Route
-from stateset_gql.http.serve import request_id_of
 from stateset_gql.pipeline.door import Pipeline
-from stateset_gql.pipeline.runner import database_answers
 from stateset_gql.rest.upload_form import read_upload, upload_fingerprint
 from stateset_gql.settings import Settings
 
@@ -49,46 +46,6 @@ ALLOWANCES = {
         max_bytes=MAX_FILE_BYTES + FORM_OVERHEAD, timeout_seconds=UPLOAD_SECONDS
     )
 }
-Handler = Callable[[Request, Principal], Awaitable[Response]]
-
-
-class _Endpoint:
-    """An ASGI endpoint behind the gate: the key authenticated and admitted, its scope
-    checked, then ``handle``; the admission is released once the answer is sent (after
-    the last byte of a download)."""
-
-    def __init__(self, pipeline: Pipeline, scope: str, handle: Handler) -> None:
-        self.pipeline = pipeline
-        self.scope = scope
-        self.handle = handle
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        request_id = request_id_of(request)
-        try:
-            principal = await self.pipeline.authenticate(secret_from_headers(request.headers))
-        except StateSetError as error:
-            await error_response(error, request_id)(scope, receive, send)
-            return
-        admission = await self.pipeline.admit(principal)
-        headers = dict(admission.headers)
-        try:
-            response: Response
-            if admission.refused is not None:
-                response = error_response(admission.refused, request_id, headers=headers)
-            else:
-                try:
-                    principal.require(self.scope)
-                    with database_answers():
-                        response = await self.handle(request, principal)
-                    response.headers.update(headers)
-                except StateSetError as error:
-                    response = error_response(
-                        error, request_id, headers={**headers, **error.headers}
-                    )
-            await response(scope, receive, send)
-        finally:
-            await admission.release()
 
 
 class FileRoutes:
@@ -101,17 +58,17 @@ class FileRoutes:
         return [
             Route(
                 "/v1/files",
-                _Endpoint(self.pipeline, "files:write", self.create),
+                GatedEndpoint(self.pipeline, "files:write", self.create),
                 methods=["POST"],
             ),
             Route(
                 "/v1/files/{id}",
-                _Endpoint(self.pipeline, "files:read", self.retrieve),
+                GatedEndpoint(self.pipeline, "files:read", self.retrieve),
                 methods=["GET"],
             ),
             Route(
                 "/v1/files/{id}/contents",
-                _Endpoint(self.pipeline, "files:read", self.contents),
+                GatedEndpoint(self.pipeline, "files:read", self.contents),
                 methods=["GET"],
             ),
         ]
@@ -239,6 +196,12 @@ def _errors(
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 _COMMON = (400, 401, 403, 429, 500, 503)
+
+
+def error_responses(names: Mapping[int, str], *statuses: int) -> dict[str, Any]:
+    """The error responses of a route outside the table: those every request may meet,
+    and ``statuses``."""
+    return _errors(names, *_COMMON, *statuses)
 
 
 def openapi_paths(status_names: Mapping[int, str]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from stateset_gql import __version__
 from stateset_gql.graphql.schema import Schema
 from stateset_gql.http.responses import JSONResponse
-from stateset_gql.rest import batch, batch_input, files
+from stateset_gql.rest import batch, batch_input, files, jobs
 from stateset_gql.rest.describe import (
     ERROR_STATUSES,
     ERROR_TYPES,
@@ -218,6 +218,7 @@ def openapi(schema: Schema) -> dict[str, Any]:
         )
     # The routes outside the route table, each described by its own module.
     paths.update(files.openapi_paths(STATUS_NAMES))
+    paths.update(jobs.openapi_paths(STATUS_NAMES))
     schemas["File"] = files.FILE_SCHEMA
     tags["files"] = None
     tags[batch_input.PATH.rsplit("/", 1)[1]] = None

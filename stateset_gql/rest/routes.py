@@ -110,6 +110,8 @@ ROUTES: list[RestRoute] = [
         "POST", "/v1/webhook_deliveries/{id}/redeliver", "redeliverWebhook",
         summary="Attempt a delivery once more, now",
     ),
+    *_resource("jobs", "/v1/jobs", one="job", create="createJob"),
+    *_actions("/v1/jobs", {"cancel": "cancelJob"}),
     RestRoute("GET", "/v1/api_keys", "apiKeys", summary="List API keys"),
     RestRoute("POST", "/v1/api_keys", "createApiKey", status=201, summary="Create an API key"),
     RestRoute("DELETE", "/v1/api_keys/{id}", "revokeApiKey", summary="Revoke an API key"),
@@ -118,4 +120,6 @@ ROUTES: list[RestRoute] = [
 # Root fields served by GraphQL alone, and why.
 EXCLUDED: dict[str, str] = {
     "node": "GraphQL's global lookup; REST addresses each resource by its own path",
+    "runBulkMutation": "GraphQL's spelling of POST /v1/jobs with type bulk_mutation",
+    "runBulkQuery": "GraphQL's spelling of POST /v1/jobs with type bulk_query",
 }

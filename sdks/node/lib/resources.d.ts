@@ -263,6 +263,23 @@ export declare class WebhookDeliveriesResource {
   redeliver(id: string, options?: RequestOptions): Promise<Response<types.WebhookDelivery>>;
 }
 
+/** `stateset.jobs`: /v1/jobs. */
+export declare class JobsResource {
+  private constructor();
+
+  /** List jobs: GET /v1/jobs. */
+  list(params?: types.JobListParams, options?: RequestOptions): PagePromise<types.Job>;
+
+  /** Retrieve one job: GET /v1/jobs/{id}. */
+  retrieve(id: string, options?: RequestOptions): Promise<Response<types.Job>>;
+
+  /** Create a job: POST /v1/jobs. */
+  create(params: types.JobCreateParams, options?: RequestOptions): Promise<Response<types.Job>>;
+
+  /** Cancel: POST /v1/jobs/{id}/cancel. */
+  cancel(id: string, options?: RequestOptions): Promise<Response<types.Job>>;
+}
+
 /** `stateset.apiKeys`: /v1/api_keys. */
 export declare class ApiKeysResource {
   private constructor();
@@ -300,6 +317,8 @@ export declare class Resources {
   readonly webhookEndpoints: WebhookEndpointsResource;
   /** /v1/webhook_deliveries */
   readonly webhookDeliveries: WebhookDeliveriesResource;
+  /** /v1/jobs */
+  readonly jobs: JobsResource;
   /** /v1/api_keys */
   readonly apiKeys: ApiKeysResource;
 }

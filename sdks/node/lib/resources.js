@@ -367,6 +367,35 @@ export class WebhookDeliveriesResource {
   }
 }
 
+/** `stateset.jobs`: /v1/jobs. */
+export class JobsResource {
+  #client;
+
+  constructor(client) {
+    this.#client = client;
+  }
+
+  /** List jobs: GET /v1/jobs. */
+  list(params, options) {
+    return this.#client._list('GET', '/v1/jobs', { query: params, options });
+  }
+
+  /** Retrieve one job: GET /v1/jobs/{id}. */
+  retrieve(id, options) {
+    return this.#client._request('GET', '/v1/jobs/{id}', { path: { id }, options });
+  }
+
+  /** Create a job: POST /v1/jobs. */
+  create(params, options) {
+    return this.#client._request('POST', '/v1/jobs', { body: params, options });
+  }
+
+  /** Cancel: POST /v1/jobs/{id}/cancel. */
+  cancel(id, options) {
+    return this.#client._request('POST', '/v1/jobs/{id}/cancel', { path: { id }, options });
+  }
+}
+
 /** `stateset.apiKeys`: /v1/api_keys. */
 export class ApiKeysResource {
   #client;
@@ -403,6 +432,7 @@ export class Resources {
     this.events = new EventsResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);
     this.webhookDeliveries = new WebhookDeliveriesResource(this);
+    this.jobs = new JobsResource(this);
     this.apiKeys = new ApiKeysResource(this);
   }
 }

@@ -4,6 +4,9 @@
 export type ApiKeyType = 'sk' | 'rk' | 'pk';
 export type CustomerSubscriptionInterval = 'week' | 'month' | 'year';
 export type CustomerSubscriptionStatus = 'active' | 'cancelled';
+export type JobErrorPolicy = 'continue' | 'stop';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type JobType = 'bulk_mutation' | 'bulk_query';
 export type Mode = 'test' | 'live';
 export type OrderStatus =
   | 'pending'
@@ -145,6 +148,33 @@ export interface InventoryItem {
   /** `inventory.low_stock` fires when `available` falls to this or below. */
   low_stock_threshold: number;
   metadata: any;
+}
+
+/**
+ * A bulk job: a mutation run once per line of variables, or a query's connection exported whole.
+ * Its results: `GET /v1/jobs/{id}/results` (JSONL).
+ */
+export interface Job {
+  id: string;
+  object: string;
+  type: JobType;
+  status: JobStatus;
+  /**
+   * Lines to run (a mutation's, known once every line was checked); rows exported so far (a
+   * query's).
+   */
+  total: number;
+  processed: number;
+  succeeded: number;
+  failed: number;
+  error_policy: JobErrorPolicy;
+  /** Why the whole job failed: `code`, `message` and, for a line, `line`. */
+  error: any;
+  created: string;
+  started_at: string | null;
+  finished_at: string | null;
+  results_expires_at: string | null;
+  livemode: boolean;
 }
 
 /** A LineItem as REST answers it. */
@@ -377,6 +407,21 @@ export interface CreateInventoryItemInput {
   /** Defaults to 0 (only running out is reported). */
   low_stock_threshold?: number | null;
   metadata?: any;
+}
+
+/** A job, as `POST /v1/jobs` takes it. */
+export interface CreateJobInput {
+  type: JobType;
+  /** `BULK_MUTATION`: a mutation document with exactly one root field. */
+  mutation?: string | null;
+  /** `BULK_QUERY`: a query whose one root field is a connection. */
+  query?: string | null;
+  /** A `bulk_input` file (`POST /v1/files`): JSONL, one object of variables a line. */
+  variables_file?: string | null;
+  /** Lines of variables, one object a run (at most 1,000; more as `variablesFile`). */
+  variables?: Array<any> | null;
+  /** `CONTINUE` (default) runs every line; `STOP` ends the job at the first failed line. */
+  error_policy?: JobErrorPolicy | null;
 }
 
 /** The body of CreateOrderInput. */
@@ -1386,6 +1431,67 @@ export interface WebhookEndpointDeliveriesParams {
   created_lt?: string;
   /** comma list */
   created_in?: Array<string>;
+}
+
+/** Query filters of GET /v1/jobs (List jobs). */
+export interface JobListParams {
+  limit?: number;
+  /** `next_cursor` of the previous page; not with `offset` */
+  cursor?: string;
+  offset?: number;
+  /**
+   * Deprecated: offset = (page-1) * limit
+   * @deprecated
+   */
+  page?: number;
+  include_total?: boolean;
+  /** Comma list, `-` for descending; of: id, created */
+  sort?: string;
+  /** low,high */
+  id_between?: Array<string>;
+  id_ilike?: string;
+  id_like?: string;
+  id_gte?: string;
+  id_lte?: string;
+  id_eq?: string;
+  id_ne?: string;
+  id_gt?: string;
+  id_lt?: string;
+  /** comma list */
+  id_in?: Array<string>;
+  type_eq?: JobType;
+  type_ne?: JobType;
+  /** comma list */
+  type_in?: Array<JobType>;
+  status_eq?: JobStatus;
+  status_ne?: JobStatus;
+  /** comma list */
+  status_in?: Array<JobStatus>;
+  /** low,high */
+  created_between?: Array<string>;
+  created_gte?: string;
+  created_lte?: string;
+  created_eq?: string;
+  created_ne?: string;
+  created_gt?: string;
+  created_lt?: string;
+  /** comma list */
+  created_in?: Array<string>;
+}
+
+/** Body fields of POST /v1/jobs (Create a job). */
+export interface JobCreateParams {
+  type: JobType;
+  /** `BULK_MUTATION`: a mutation document with exactly one root field. */
+  mutation?: string | null;
+  /** `BULK_QUERY`: a query whose one root field is a connection. */
+  query?: string | null;
+  /** A `bulk_input` file (`POST /v1/files`): JSONL, one object of variables a line. */
+  variables_file?: string | null;
+  /** Lines of variables, one object a run (at most 1,000; more as `variablesFile`). */
+  variables?: Array<any> | null;
+  /** `CONTINUE` (default) runs every line; `STOP` ends the job at the first failed line. */
+  error_policy?: JobErrorPolicy | null;
 }
 
 /** Query filters of GET /v1/api_keys (List API keys). */

@@ -20,6 +20,10 @@ from ._types import (
     DeletedObject,
     Event,
     InventoryItem,
+    Job,
+    JobErrorPolicy,
+    JobStatus,
+    JobType,
     LineItemInput,
     Order,
     OrderStatus,
@@ -2008,6 +2012,146 @@ class WebhookDeliveriesResource:
             WebhookDelivery,
             "POST",
             f"/v1/webhook_deliveries/{path_segment(id)}/redeliver",
+            idempotency_key=idempotency_key,
+            options=request_options,
+        )
+
+
+class JobsResource:
+    """`client.jobs`: /v1/jobs."""
+
+    def __init__(self, client: SyncRequester) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        offset: int | None = None,
+        page: int | None = None,
+        include_total: bool | None = None,
+        sort: str | None = None,
+        id_between: builtins.list[str] | None = None,
+        id_ilike: str | None = None,
+        id_like: str | None = None,
+        id_gte: str | None = None,
+        id_lte: str | None = None,
+        id_eq: str | None = None,
+        id_ne: str | None = None,
+        id_gt: str | None = None,
+        id_lt: str | None = None,
+        id_in: builtins.list[str] | None = None,
+        type_eq: JobType | None = None,
+        type_ne: JobType | None = None,
+        type_in: builtins.list[JobType] | None = None,
+        status_eq: JobStatus | None = None,
+        status_ne: JobStatus | None = None,
+        status_in: builtins.list[JobStatus] | None = None,
+        created_between: builtins.list[str] | None = None,
+        created_gte: str | None = None,
+        created_lte: str | None = None,
+        created_eq: str | None = None,
+        created_ne: str | None = None,
+        created_gt: str | None = None,
+        created_lt: str | None = None,
+        created_in: builtins.list[str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[Job]:
+        """List jobs: GET /v1/jobs."""
+        return self._client._page(
+            Job,
+            "/v1/jobs",
+            query_of(
+                limit=limit,
+                cursor=cursor,
+                offset=offset,
+                page=page,
+                include_total=include_total,
+                sort=sort,
+                id_between=id_between,
+                id_ilike=id_ilike,
+                id_like=id_like,
+                id_gte=id_gte,
+                id_lte=id_lte,
+                id_eq=id_eq,
+                id_ne=id_ne,
+                id_gt=id_gt,
+                id_lt=id_lt,
+                id_in=id_in,
+                type_eq=type_eq,
+                type_ne=type_ne,
+                type_in=type_in,
+                status_eq=status_eq,
+                status_ne=status_ne,
+                status_in=status_in,
+                created_between=created_between,
+                created_gte=created_gte,
+                created_lte=created_lte,
+                created_eq=created_eq,
+                created_ne=created_ne,
+                created_gt=created_gt,
+                created_lt=created_lt,
+                created_in=created_in,
+            ),
+            request_options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Retrieve one job: GET /v1/jobs/{id}."""
+        return self._client._object(
+            Job,
+            "GET",
+            f"/v1/jobs/{path_segment(id)}",
+            options=request_options,
+        )
+
+    def create(
+        self,
+        *,
+        type: JobType,
+        mutation: str | NotGiven | None = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        variables_file: str | NotGiven | None = NOT_GIVEN,
+        variables: builtins.list[Any] | NotGiven | None = NOT_GIVEN,
+        error_policy: JobErrorPolicy | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Create a job: POST /v1/jobs."""
+        return self._client._object(
+            Job,
+            "POST",
+            "/v1/jobs",
+            body=body_of(
+                type=type,
+                mutation=mutation,
+                query=query,
+                variables_file=variables_file,
+                variables=variables,
+                error_policy=error_policy,
+            ),
+            idempotency_key=idempotency_key,
+            options=request_options,
+        )
+
+    def cancel(
+        self,
+        id: str,
+        *,
+        idempotency_key: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Cancel: POST /v1/jobs/{id}/cancel."""
+        return self._client._object(
+            Job,
+            "POST",
+            f"/v1/jobs/{path_segment(id)}/cancel",
             idempotency_key=idempotency_key,
             options=request_options,
         )
@@ -4127,6 +4271,146 @@ class AsyncWebhookDeliveriesResource:
         )
 
 
+class AsyncJobsResource:
+    """`client.jobs`: /v1/jobs."""
+
+    def __init__(self, client: AsyncRequester) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        offset: int | None = None,
+        page: int | None = None,
+        include_total: bool | None = None,
+        sort: str | None = None,
+        id_between: builtins.list[str] | None = None,
+        id_ilike: str | None = None,
+        id_like: str | None = None,
+        id_gte: str | None = None,
+        id_lte: str | None = None,
+        id_eq: str | None = None,
+        id_ne: str | None = None,
+        id_gt: str | None = None,
+        id_lt: str | None = None,
+        id_in: builtins.list[str] | None = None,
+        type_eq: JobType | None = None,
+        type_ne: JobType | None = None,
+        type_in: builtins.list[JobType] | None = None,
+        status_eq: JobStatus | None = None,
+        status_ne: JobStatus | None = None,
+        status_in: builtins.list[JobStatus] | None = None,
+        created_between: builtins.list[str] | None = None,
+        created_gte: str | None = None,
+        created_lte: str | None = None,
+        created_eq: str | None = None,
+        created_ne: str | None = None,
+        created_gt: str | None = None,
+        created_lt: str | None = None,
+        created_in: builtins.list[str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPage[Job]:
+        """List jobs: GET /v1/jobs."""
+        return await self._client._page(
+            Job,
+            "/v1/jobs",
+            query_of(
+                limit=limit,
+                cursor=cursor,
+                offset=offset,
+                page=page,
+                include_total=include_total,
+                sort=sort,
+                id_between=id_between,
+                id_ilike=id_ilike,
+                id_like=id_like,
+                id_gte=id_gte,
+                id_lte=id_lte,
+                id_eq=id_eq,
+                id_ne=id_ne,
+                id_gt=id_gt,
+                id_lt=id_lt,
+                id_in=id_in,
+                type_eq=type_eq,
+                type_ne=type_ne,
+                type_in=type_in,
+                status_eq=status_eq,
+                status_ne=status_ne,
+                status_in=status_in,
+                created_between=created_between,
+                created_gte=created_gte,
+                created_lte=created_lte,
+                created_eq=created_eq,
+                created_ne=created_ne,
+                created_gt=created_gt,
+                created_lt=created_lt,
+                created_in=created_in,
+            ),
+            request_options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Retrieve one job: GET /v1/jobs/{id}."""
+        return await self._client._object(
+            Job,
+            "GET",
+            f"/v1/jobs/{path_segment(id)}",
+            options=request_options,
+        )
+
+    async def create(
+        self,
+        *,
+        type: JobType,
+        mutation: str | NotGiven | None = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        variables_file: str | NotGiven | None = NOT_GIVEN,
+        variables: builtins.list[Any] | NotGiven | None = NOT_GIVEN,
+        error_policy: JobErrorPolicy | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Create a job: POST /v1/jobs."""
+        return await self._client._object(
+            Job,
+            "POST",
+            "/v1/jobs",
+            body=body_of(
+                type=type,
+                mutation=mutation,
+                query=query,
+                variables_file=variables_file,
+                variables=variables,
+                error_policy=error_policy,
+            ),
+            idempotency_key=idempotency_key,
+            options=request_options,
+        )
+
+    async def cancel(
+        self,
+        id: str,
+        *,
+        idempotency_key: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Cancel: POST /v1/jobs/{id}/cancel."""
+        return await self._client._object(
+            Job,
+            "POST",
+            f"/v1/jobs/{path_segment(id)}/cancel",
+            idempotency_key=idempotency_key,
+            options=request_options,
+        )
+
+
 class AsyncApiKeysResource:
     """`client.api_keys`: /v1/api_keys."""
 
@@ -4274,6 +4558,7 @@ class Resources:
         self.events = EventsResource(client)
         self.webhook_endpoints = WebhookEndpointsResource(client)
         self.webhook_deliveries = WebhookDeliveriesResource(client)
+        self.jobs = JobsResource(client)
         self.api_keys = ApiKeysResource(client)
 
 
@@ -4290,4 +4575,5 @@ class AsyncResources:
         self.events = AsyncEventsResource(client)
         self.webhook_endpoints = AsyncWebhookEndpointsResource(client)
         self.webhook_deliveries = AsyncWebhookDeliveriesResource(client)
+        self.jobs = AsyncJobsResource(client)
         self.api_keys = AsyncApiKeysResource(client)

@@ -11,6 +11,9 @@ from ._objects import StatesetObject
 ApiKeyType = Literal["sk", "rk", "pk"]
 CustomerSubscriptionInterval = Literal["week", "month", "year"]
 CustomerSubscriptionStatus = Literal["active", "cancelled"]
+JobErrorPolicy = Literal["continue", "stop"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobType = Literal["bulk_mutation", "bulk_query"]
 Mode = Literal["test", "live"]
 OrderStatus = Literal[
     "pending",
@@ -162,6 +165,29 @@ class InventoryItem(StatesetObject):
     available: int
     low_stock_threshold: int
     metadata: Any
+
+
+@dataclass(kw_only=True)
+class Job(StatesetObject):
+    """A bulk job: a mutation run once per line of variables, or a query's connection exported whole.
+    Its results: `GET /v1/jobs/{id}/results` (JSONL).
+    """
+
+    id: str
+    object: str
+    type: JobType
+    status: JobStatus
+    total: int
+    processed: int
+    succeeded: int
+    failed: int
+    error_policy: JobErrorPolicy
+    error: Any
+    created: str
+    started_at: str | None
+    finished_at: str | None
+    results_expires_at: str | None
+    livemode: bool
 
 
 @dataclass(kw_only=True)
@@ -411,6 +437,17 @@ class CreateInventoryItemInput(TypedDict):
     on_hand: NotRequired[int | None]
     low_stock_threshold: NotRequired[int | None]
     metadata: NotRequired[Any]
+
+
+class CreateJobInput(TypedDict):
+    """A job, as `POST /v1/jobs` takes it."""
+
+    type: JobType
+    mutation: NotRequired[str | None]
+    query: NotRequired[str | None]
+    variables_file: NotRequired[str | None]
+    variables: NotRequired[list[Any] | None]
+    error_policy: NotRequired[JobErrorPolicy | None]
 
 
 class CreateOrderInput(TypedDict):

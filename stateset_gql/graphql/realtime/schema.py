@@ -17,6 +17,7 @@ from stateset_gql.errors import BadRequest
 from stateset_gql.graphql.context import Info
 from stateset_gql.graphql.events.types import Event
 from stateset_gql.graphql.inventory.types import InventoryItem
+from stateset_gql.graphql.jobs.types import Job
 from stateset_gql.graphql.orders.types import Order
 from stateset_gql.graphql.scopes import Needs
 
@@ -71,5 +72,17 @@ class Subscription:
     async def inventory_updated(
         self, info: Info, sku: str | None = None, location: str | None = None
     ) -> AsyncGenerator[InventoryItem, None]:
+        raise _websocket_only()
+        yield  # pragma: no cover - makes this an async generator
+
+    @strawberry.subscription(
+        description="The job as of each of its events: when it ends (`job.succeeded`, "
+        "`job.failed`, `job.cancelled`); every job when `id` is omitted. Its progress while it "
+        "runs: `job(id)`. Needs `jobs:read`.",
+        extensions=[Needs("jobs:read")],
+    )
+    async def job_updated(
+        self, info: Info, id: strawberry.ID | None = None
+    ) -> AsyncGenerator[Job, None]:
         raise _websocket_only()
         yield  # pragma: no cover - makes this an async generator

@@ -52,6 +52,7 @@ KINDS: dict[str, str | None] = {
     "events": None,
     "orderUpdated": "order",
     "inventoryUpdated": "inventory_item",
+    "jobUpdated": "job",
 }
 
 

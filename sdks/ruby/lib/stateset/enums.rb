@@ -26,6 +26,30 @@ module Stateset
     VALUES = [ACTIVE, CANCELLED].freeze
   end
 
+  # The values of JobErrorPolicy.
+  module JobErrorPolicy
+    CONTINUE = "continue"
+    STOP = "stop"
+    VALUES = [CONTINUE, STOP].freeze
+  end
+
+  # The values of JobStatus.
+  module JobStatus
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    VALUES = [QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED].freeze
+  end
+
+  # The values of JobType.
+  module JobType
+    BULK_MUTATION = "bulk_mutation"
+    BULK_QUERY = "bulk_query"
+    VALUES = [BULK_MUTATION, BULK_QUERY].freeze
+  end
+
   # The values of Mode.
   module Mode
     TEST = "test"

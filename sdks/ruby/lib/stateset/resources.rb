@@ -12,6 +12,7 @@ require_relative "resources/subscriptions"
 require_relative "resources/events"
 require_relative "resources/webhook_endpoints"
 require_relative "resources/webhook_deliveries"
+require_relative "resources/jobs"
 require_relative "resources/api_keys"
 
 module Stateset
@@ -61,6 +62,11 @@ module Stateset
       # @return [Stateset::Resources::WebhookDeliveries]
       def webhook_deliveries
         @webhook_deliveries ||= WebhookDeliveries.new(self)
+      end
+
+      # @return [Stateset::Resources::Jobs]
+      def jobs
+        @jobs ||= Jobs.new(self)
       end
 
       # @return [Stateset::Resources::ApiKeys]
