@@ -27,7 +27,7 @@ from ._errors import (
     SubscriberTooSlowError,
 )
 from ._objects import AsyncPage, Page, StatesetObject
-from ._streams import AsyncByteStream, ByteStream
+from ._streams import AsyncByteStream, AsyncJsonLines, ByteStream, JsonLines
 from ._subscribe import AsyncSubscription, Subscription
 from ._version import VERSION
 from ._webhook import Webhook, WebhookSignature
@@ -41,6 +41,7 @@ __all__ = [
     "APIError",
     "AsyncByteStream",
     "AsyncClient",
+    "AsyncJsonLines",
     "AsyncPage",
     "AsyncSubscription",
     "AuthenticationError",
@@ -55,6 +56,7 @@ __all__ = [
     "FileInput",
     "IdempotencyError",
     "InvalidRequestError",
+    "JsonLines",
     "LastResponse",
     "NotFoundError",
     "NotGiven",

@@ -17,6 +17,7 @@ from . import _core, _subscribe
 from ._bulk import AsyncBatchResource, AsyncFilesResource, BatchResource, File, FilesResource
 from ._bulk import Upload as _Upload
 from ._core import Config, LastResponse, Prepared, RequestOptions
+from ._jobs import AsyncJobsResource, JobsResource
 from ._objects import AsyncPage, Page, StatesetObject, page_fields
 from ._resources import AsyncResources, Resources
 from ._streams import AsyncByteStream, ByteStream
@@ -81,6 +82,7 @@ class Client(Resources):
         super().__init__(self)
         self.batch = BatchResource(self)
         self.files = FilesResource(self)
+        self.jobs: JobsResource = JobsResource(self)
 
     def _respond(
         self, prepared: Prepared, upload: _Upload | None = None, *, stream: bool = False
@@ -236,6 +238,7 @@ class AsyncClient(AsyncResources):
         super().__init__(self)
         self.batch = AsyncBatchResource(self)
         self.files = AsyncFilesResource(self)
+        self.jobs: AsyncJobsResource = AsyncJobsResource(self)
 
     async def _respond(
         self, prepared: Prepared, upload: _Upload | None = None, *, stream: bool = False

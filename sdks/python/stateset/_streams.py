@@ -1,4 +1,4 @@
-"""An answer read as it arrives: a file's contents (and a job's results).
+"""An answer read as it arrives: a file's contents, a job's results (JSONL).
 
 Only the request is retried (as any GET is, until a 2xx answer's headers come); its body
 is then handed over unread, so a 100 MB file never sits whole in memory. A body cut
@@ -13,15 +13,16 @@ the end closes it too).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
-from typing import IO, Self, TypeVar
+from typing import IO, Any, Self, TypeVar
 
 import httpx
 
 from ._core import LastResponse
-from ._errors import APIConnectionError
+from ._errors import APIConnectionError, APIError
 
 # Where ``write_to`` writes: a path (created or truncated), or a binary file open for writing.
 Destination = str | os.PathLike[str] | IO[bytes]
@@ -142,6 +143,78 @@ class AsyncByteStream:
 
     async def close(self) -> None:
         await self._response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+def _object_of(line: str, number: int, last: LastResponse) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except ValueError as error:
+        raise APIError(
+            f"line {number} of the answer is not JSON: {error}", request_id=last.request_id
+        ) from error
+    if not isinstance(value, dict):
+        raise APIError(f"line {number} of the answer is not an object", request_id=last.request_id)
+    return value
+
+
+class JsonLines:
+    """A JSONL answer (``application/x-ndjson``) as it arrives: iterate it for one parsed
+    object (a dict) per line. ``last_response`` is the answer's. Reading to the end closes
+    it; ``with`` closes it when you stop before."""
+
+    def __init__(self, stream: ByteStream) -> None:
+        self._stream = stream
+        self.last_response = stream.last_response
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for number, line in enumerate(self._stream.iter_lines(), start=1):
+            yield _object_of(line, number, self.last_response)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncJsonLines:
+    """A JSONL answer as it arrives, on asyncio: ``async for obj in lines``, one parsed
+    object per line. Reading to the end closes it; ``async with`` when you stop before."""
+
+    def __init__(self, stream: AsyncByteStream) -> None:
+        self._stream = stream
+        self.last_response = stream.last_response
+
+    async def _objects(self) -> AsyncIterator[dict[str, Any]]:
+        number = 0
+        async for line in self._stream.iter_lines():
+            number += 1
+            yield _object_of(line, number, self.last_response)
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._objects()
+
+    async def close(self) -> None:
+        await self._stream.close()
 
     async def __aenter__(self) -> Self:
         return self

@@ -169,8 +169,8 @@ class InventoryItem(StatesetObject):
 
 @dataclass(kw_only=True)
 class Job(StatesetObject):
-    """A bulk job: a mutation run once per line of variables, or a query's connection exported whole.
-    Its results: `GET /v1/jobs/{id}/results` (JSONL).
+    """A bulk job: a mutation run once per line of variables, or a query's connection exported
+    whole. Its results: `GET /v1/jobs/{id}/results` (JSONL).
     """
 
     id: str

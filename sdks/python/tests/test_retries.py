@@ -291,3 +291,16 @@ def test_a_streamed_download_is_retried_until_its_answer_comes_then_never(
     ):
         received.extend(stream)
     assert (received, len(sent)) == ([b"abc", b"def"], 1)  # nothing yielded twice
+
+
+def test_job_results_are_parsed_a_line_at_a_time_as_they_arrive() -> None:
+    body = CutBody(b'{"line": 1, "data": {}}\n{"line": 2, "err', b'or": {"code": "X"}}\n\n')
+    client, _ = client_of([httpx.Response(200, stream=body)])
+    found: list[dict[str, object]] = []
+    with pytest.raises(stateset.APIConnectionError, match="cut after"):
+        found.extend(client.jobs.results("job_1"))
+    assert found == [{"line": 1, "data": {}}, {"line": 2, "error": {"code": "X"}}]
+
+    client, _ = client_of([httpx.Response(200, content=b'{"line": 1}\n<html>\n')])
+    with pytest.raises(stateset.APIError, match="line 2 of the answer is not JSON"):
+        list(client.jobs.results("job_1"))
