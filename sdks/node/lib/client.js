@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 
 import { BatchResource, FilesResource } from './bulk.js';
 import { errors } from './errors.js';
+import { JobsResource } from './jobs.js';
 import { Page, pagePromise } from './page.js';
 import {
   configOf,
@@ -39,6 +40,7 @@ export class Stateset extends Resources {
     this.#config = configOf(typeof options === 'string' ? { ...more, apiKey: options } : options);
     this.batch = new BatchResource(this);
     this.files = new FilesResource(this);
+    this.jobs = new JobsResource(this);
   }
 
   /** The configuration in force (the API key is not shown). */
