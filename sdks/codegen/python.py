@@ -71,7 +71,8 @@ def docstring(text: str, indent: str) -> list[str]:
     one = f'{indent}"""{text}"""'
     if len(one) <= WIDTH:
         return [one]
-    lines = textwrap.wrap(text, WIDTH - len(indent))
+    # The first line also holds the opening quotes.
+    lines = textwrap.wrap(text, WIDTH - len(indent) - 3)
     return [f'{indent}"""{lines[0]}', *(f"{indent}{line}" for line in lines[1:]), f'{indent}"""']
 
 

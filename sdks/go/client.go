@@ -191,11 +191,20 @@ func (c *Client) sendStream(ctx context.Context, r *request) (*LastResponse, io.
 }
 
 // attempt sends r once and reads its whole answer, within the client's timeout; with
-// r.stream, a 2xx answer's body is handed back unread (closing it ends the timeout).
-func (c *Client) attempt(ctx context.Context, r *request) (*LastResponse, io.ReadCloser, error) {
-	cancel := context.CancelFunc(func() {})
-	if c.timeout > 0 {
+// r.stream, a 2xx answer's body is handed back unread (see streamBody).
+func (c *Client) attempt(parent context.Context, r *request) (*LastResponse, io.ReadCloser, error) {
+	ctx := parent
+	var cancel context.CancelFunc
+	var idle *time.Timer
+	switch {
+	case r.stream && c.timeout > 0:
+		// Bounds the wait for the answer, then each wait for the body's next chunk.
+		ctx, cancel = context.WithCancel(ctx)
+		idle = time.AfterFunc(c.timeout, cancel)
+	case c.timeout > 0:
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+	default:
+		ctx, cancel = context.WithCancel(ctx)
 	}
 	var body io.Reader
 	if r.upload != nil {
@@ -225,7 +234,10 @@ func (c *Client) attempt(ctx context.Context, r *request) (*LastResponse, io.Rea
 		IdempotencyKey: r.idempotencyKey,
 	}
 	if r.stream && resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return answer, &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}, nil
+		if idle != nil {
+			idle.Stop()
+		}
+		return answer, &streamBody{body: resp.Body, r: r, parent: parent, ctx: ctx, cancel: cancel, idle: idle, timeout: c.timeout}, nil
 	}
 	defer cancel()
 	defer resp.Body.Close()
@@ -235,14 +247,42 @@ func (c *Client) attempt(ctx context.Context, r *request) (*LastResponse, io.Rea
 	return answer, nil, nil
 }
 
-// cancelOnClose is an answer's body whose Close also ends its attempt's timeout.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
+// streamBody is a 2xx answer's body read as it arrives: the client's timeout bounds each
+// Read (restarted at each, stopped between them), not the whole body; a body cut or
+// stalled mid-way is a *ConnectionError naming how much had arrived (never retried: the
+// caller has those bytes already); Close ends the request.
+type streamBody struct {
+	body     io.ReadCloser
+	r        *request
+	parent   context.Context
+	ctx      context.Context
+	cancel   context.CancelFunc
+	idle     *time.Timer
+	timeout  time.Duration
+	received int64
 }
 
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
+func (b *streamBody) Read(p []byte) (int, error) {
+	if b.idle != nil {
+		b.idle.Reset(b.timeout)
+		defer b.idle.Stop()
+	}
+	n, err := b.body.Read(p)
+	b.received += int64(n)
+	if err != nil && err != io.EOF {
+		if b.ctx.Err() != nil && b.parent.Err() == nil { // the idle timer, not the caller
+			err = fmt.Errorf("nothing arrived within %s: %w", b.timeout, context.DeadlineExceeded)
+		}
+		return n, &ConnectionError{Method: b.r.method, URL: b.r.url, Attempts: 1, Err: err, Cut: true, Received: b.received}
+	}
+	return n, err
+}
+
+func (b *streamBody) Close() error {
+	err := b.body.Close()
+	if b.idle != nil {
+		b.idle.Stop()
+	}
 	b.cancel()
 	return err
 }

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stateset/stateset-go"
 )
@@ -164,6 +165,55 @@ func TestConformanceUploadsMatchTheirBytes(t *testing.T) {
 		t.Error("the contents differ from the bytes sent")
 	}
 	if _, err := client.Files.Retrieve(ctx, "file_missing", nil); !errors.Is(err, stateset.ErrNotFound) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A 5 MB file read back as it arrives, hashed chunk by chunk (never whole in memory),
+// on a client whose timeout is shorter than the whole read may take: it bounds each
+// chunk's wait, not the download.
+func TestConformanceContentsStreamChunkByChunk(t *testing.T) {
+	client := direct(t, stateset.WithTimeout(2*time.Second))
+	ctx := context.Background()
+	large := make([]byte, 5*1024*1024)
+	if _, err := rand.Read(large); err != nil {
+		t.Fatal(err)
+	}
+	file, err := client.Files.Create(ctx, &stateset.FileCreateParams{File: bytes.NewReader(large), Filename: "large.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := client.Files.Contents(ctx, file.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer body.Close()
+	digest := sha256.New()
+	buffer := make([]byte, 64*1024)
+	reads := 0
+	for {
+		n, err := body.Read(buffer)
+		digest.Write(buffer[:n])
+		if n > 0 {
+			reads++
+		}
+		if reads == 10 {
+			time.Sleep(2500 * time.Millisecond) // longer than the timeout, between two reads
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d reads: %v", reads, err)
+		}
+	}
+	if got := hex.EncodeToString(digest.Sum(nil)); got != file.Sha256 || got != sha256Hex(large) {
+		t.Fatalf("sha256 %s, want %s", got, file.Sha256)
+	}
+	if reads < 80 {
+		t.Errorf("%d reads of at most 64 KB for 5 MB", reads)
+	}
+	if _, err := client.Files.Contents(ctx, "file_missing", nil); !errors.Is(err, stateset.ErrNotFound) {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -170,16 +170,23 @@ func stringOf(v interface{}) string {
 }
 
 // ConnectionError is returned when no answer came: the connection failed or was cut,
-// or an attempt timed out, on every attempt. errors.Is(err, ErrConnection) is true, and
-// the last attempt's failure is wrapped.
+// or an attempt timed out, on every attempt; or, with Cut, when a streamed answer's body
+// (Files.Contents) stopped mid-way after Received bytes. errors.Is(err, ErrConnection)
+// is true, and the last attempt's failure is wrapped.
 type ConnectionError struct {
 	Method   string
 	URL      string
 	Attempts int
 	Err      error
+	Cut      bool
+	Received int64
 }
 
 func (e *ConnectionError) Error() string {
+	if e.Cut {
+		return fmt.Sprintf("stateset: the answer to %s %s was cut after %d bytes: %v",
+			e.Method, e.URL, e.Received, e.Err)
+	}
 	return fmt.Sprintf("stateset: %s %s got no answer after %d attempt(s): %v",
 		e.Method, e.URL, e.Attempts, e.Err)
 }

@@ -105,8 +105,11 @@ func (s *FilesService) Retrieve(ctx context.Context, id string, params *Params) 
 	return out, nil
 }
 
-// Contents returns the file's bytes as they arrive: GET /v1/files/{id}/contents. The
-// caller reads and closes it (closing ends the request).
+// Contents returns the file's bytes as they arrive, never whole in memory: GET
+// /v1/files/{id}/contents. The caller reads and closes it (closing ends the request).
+// The request is retried as any GET until its answer comes; then the client's timeout
+// bounds each Read, not the whole body, and a body cut or stalled mid-way is a
+// *ConnectionError with Cut and Received (the bytes that had arrived), never retried.
 func (s *FilesService) Contents(ctx context.Context, id string, params *Params) (io.ReadCloser, error) {
 	path, err := expand("/v1/files/{id}/contents", []string{id})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const fileJSON = `{"id":"file_1","object":"file","purpose":"bulk_input","filename":"a.jsonl","size":4000,"sha256":"x","created":"2026-01-01T00:00:00Z","expires_at":"2026-01-08T00:00:00Z","livemode":false}`
@@ -84,5 +85,49 @@ func TestAnUploadFromAStreamIsSentOnce(t *testing.T) {
 	}
 	if _, bodies := seen(); len(bodies) != 1 {
 		t.Errorf("%d attempts, want 1", len(bodies))
+	}
+}
+
+// sixBytes answers a 200 promising 100 bytes, sends 6, then closes the connection (cut)
+// or holds it open past the client's timeout (stall).
+func sixBytes(t *testing.T, stall bool) *httptest.Server {
+	release := make(chan struct{})
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(200)
+		io.WriteString(w, "abcdef")
+		w.(http.Flusher).Flush()
+		if stall {
+			<-release
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	t.Cleanup(func() { close(release); server.Close() })
+	return server
+}
+
+func TestAStreamedBodyCutOrStalledMidWayIsAConnectionErrorNamingWhatArrived(t *testing.T) {
+	for _, stall := range []bool{false, true} {
+		client := NewClient("sk_test_x", WithBaseURL(sixBytes(t, stall).URL), WithTimeout(300*time.Millisecond))
+		body, err := client.Files.Contents(context.Background(), "file_1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(body)
+		body.Close()
+		var conn *ConnectionError
+		if string(got) != "abcdef" || !errors.As(err, &conn) || !conn.Cut || conn.Received != 6 || !errors.Is(err, ErrConnection) {
+			t.Fatalf("stall %v: read %q, err %#v", stall, got, err)
+		}
+		if stall != errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("stall %v: err %v", stall, err)
+		}
+		if !strings.Contains(err.Error(), "was cut after 6 bytes") {
+			t.Errorf("message %q", err)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import Stateset, {
   ConflictError,
   type Customer,
   type Event,
+  type Job,
+  type JobStatus,
   type Order,
   type OrderCreateParams,
   type OrderStatus,
@@ -102,4 +104,28 @@ export async function batchAndFiles(stream: NodeJS.ReadableStream & AsyncIterabl
   const fromStream = await stateset.files.create({ file: stream, filename: 'customers.jsonl' });
   console.log(fromPath.sha256 === fromStream.sha256, (await stateset.files.retrieve(fromPath.id)).size);
   return stateset.files.contents(fromPath.id);
+}
+
+export async function streamsAndJobs(fileId: string): Promise<number> {
+  const contents = await stateset.files.streamContents(fileId);
+  let size = 0;
+  for await (const chunk of contents) size += (chunk as Buffer).length;
+  console.log(contents.lastResponse.requestId);
+
+  const job: Response<Job> = await stateset.jobs.create({
+    type: 'bulk_mutation',
+    mutation: 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    variables_file: fileId,
+    error_policy: 'continue',
+  });
+  const ended = await stateset.jobs.wait(job.id, { timeout: 60_000 });
+  const status: JobStatus = ended.status;
+  for await (const result of stateset.jobs.results(job.id)) {
+    const line: number = result.line;
+    console.log(line, result.error?.code ?? result.data);
+  }
+  const results = await stateset.jobs.results<{ id: string }>(job.id);
+  for await (const node of results) console.log(node.id, results.lastResponse.httpStatus);
+  console.log(status);
+  return size;
 }

@@ -85,6 +85,15 @@ export declare class FilesResource {
   /** One file: GET /v1/files/{id}. */
   retrieve(id: string, options?: RequestOptions): Promise<Response<File>>;
 
-  /** The file's bytes: GET /v1/files/{id}/contents. */
+  /** The file's bytes, all in memory: GET /v1/files/{id}/contents. */
   contents(id: string, options?: Omit<RequestOptions, 'idempotencyKey'>): Promise<Buffer>;
+
+  /**
+   * The file's bytes as they arrive (Buffers), never whole in memory: GET
+   * /v1/files/{id}/contents. `destroy()` the stream to stop early.
+   */
+  streamContents(
+    id: string,
+    options?: Omit<RequestOptions, 'idempotencyKey'>,
+  ): Promise<Response<Readable>>;
 }

@@ -131,8 +131,21 @@ export class FilesResource {
     return this.#client._request('GET', '/v1/files/{id}', { path: { id }, options });
   }
 
-  /** The file's bytes, as a Buffer: GET /v1/files/{id}/contents. */
+  /**
+   * The file's bytes, all in memory, as a Buffer: GET /v1/files/{id}/contents (for a
+   * large file, `streamContents`).
+   */
   contents(id, options) {
     return this.#client._bytes('/v1/files/{id}/contents', { path: { id }, options });
+  }
+
+  /**
+   * The file's bytes as they arrive, never whole in memory: GET /v1/files/{id}/contents.
+   * Resolves, once the answer's headers came, to a Readable of Buffers (`for await`,
+   * `pipeline(stream, createWriteStream(path))`) with its `lastResponse`; `destroy()` it
+   * to stop early. A body cut mid-way errors the stream with APIConnectionError.
+   */
+  streamContents(id, options) {
+    return this.#client._stream('/v1/files/{id}/contents', { path: { id }, options });
   }
 }

@@ -3,8 +3,11 @@
  * (emitted from the manifest into resources.js), `graphql()` and `subscribe()`.
  */
 
+import { Readable } from 'node:stream';
+
 import { BatchResource, FilesResource } from './bulk.js';
 import { errors } from './errors.js';
+import { JobsResource } from './jobs.js';
 import { Page, pagePromise } from './page.js';
 import {
   configOf,
@@ -37,6 +40,7 @@ export class Stateset extends Resources {
     this.#config = configOf(typeof options === 'string' ? { ...more, apiKey: options } : options);
     this.batch = new BatchResource(this);
     this.files = new FilesResource(this);
+    this.jobs = new JobsResource(this);
   }
 
   /** The configuration in force (the API key is not shown). */
@@ -76,6 +80,16 @@ export class Stateset extends Resources {
     const prepared = prepare(this.#config, 'GET', fillPath(template, path), { options });
     const answer = await send(this.#config, { ...prepared, raw: true });
     return answer.body;
+  }
+
+  /**
+   * One REST call whose 2xx answer is read as it arrives: resolves, once its headers
+   * came, to a Readable of its body's Buffers, with its lastResponse.
+   */
+  async _stream(template, { path, options } = {}) {
+    const prepared = prepare(this.#config, 'GET', fillPath(template, path), { options });
+    const answer = await send(this.#config, { ...prepared, stream: true });
+    return withResponse(Readable.from(answer.body, { objectMode: false }), answer.lastResponse);
   }
 
   /** One REST call answering a list: the promise of its first page, iterable over every page. */

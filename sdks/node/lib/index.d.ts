@@ -25,4 +25,5 @@ export {
 export type * from './types.js';
 export type * from './resources.js';
 export type * from './bulk.js';
+export type * from './jobs.js';
 export default Stateset;

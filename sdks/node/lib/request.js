@@ -179,8 +179,72 @@ function parse(text) {
   }
 }
 
+/**
+ * An attempt's timeout: aborts its fetch when `ms` pass with nothing arriving. A streamed
+ * body restarts it before each read and pauses it while the caller holds a chunk, so a
+ * long download is bounded chunk by chunk, not as a whole.
+ */
+class Deadline {
+  #controller = new AbortController();
+  #ms;
+  #timer = null;
+
+  constructor(ms) {
+    this.#ms = ms;
+    this.restart();
+  }
+
+  get signal() {
+    return this.#controller.signal;
+  }
+
+  restart() {
+    this.pause();
+    const reason = new DOMException(`nothing arrived within ${this.#ms} ms`, 'TimeoutError');
+    this.#timer = setTimeout(() => this.#controller.abort(reason), this.#ms);
+  }
+
+  pause() {
+    clearTimeout(this.#timer);
+  }
+}
+
+/**
+ * A 2xx answer's body as it arrives, one Buffer per chunk: a cut or a stall mid-way
+ * throws APIConnectionError (never a retry that would yield the first bytes again);
+ * stopping early (`break`, `destroy()`) cancels the body.
+ */
+async function* chunksOf(prepared, body, deadline) {
+  const reader = body.getReader();
+  let received = 0;
+  let done = false;
+  try {
+    for (;;) {
+      deadline.restart();
+      let step;
+      try {
+        step = await reader.read();
+      } catch (failure) {
+        done = true;
+        throw connectionError(prepared, failure, received);
+      }
+      deadline.pause();
+      if (step.done) {
+        done = true;
+        return;
+      }
+      received += step.value.byteLength;
+      yield Buffer.from(step.value.buffer, step.value.byteOffset, step.value.byteLength);
+    }
+  } finally {
+    deadline.pause();
+    if (!done) await reader.cancel().catch(() => {});
+  }
+}
+
 /** One attempt: the answer, or the failure that stood for it. */
 async function attempt(config, prepared) {
+  const deadline = new Deadline(prepared.timeout);
   try {
     const fetch = config.fetch;
     // An upload's body is made afresh for each attempt (a stream is read once).
@@ -189,12 +253,17 @@ async function attempt(config, prepared) {
       method: prepared.method,
       headers: prepared.headers,
       body,
-      signal: AbortSignal.timeout(prepared.timeout),
+      signal: deadline.signal,
       redirect: 'manual',
     };
     if (body && typeof body[Symbol.asyncIterator] === 'function') init.duplex = 'half';
     const response = await fetch(prepared.url, init);
     const headers = Object.fromEntries(response.headers);
+    if (prepared.stream && response.ok) {
+      // Handed over unread: each read restarts the deadline (paused below until then).
+      const chunks = chunksOf(prepared, response.body, deadline);
+      return { status: response.status, headers, text: '', body: chunks };
+    }
     if (prepared.raw && response.ok) {
       const bytes = Buffer.from(await response.arrayBuffer());
       return { status: response.status, headers, text: '', body: bytes };
@@ -203,16 +272,22 @@ async function attempt(config, prepared) {
     return { status: response.status, headers, text, body: parse(text) };
   } catch (failure) {
     return { failure };
+  } finally {
+    deadline.pause();
   }
 }
 
-function connectionError(prepared, failure) {
+/** No answer came after the retries; or, with `received`, a streamed answer was cut. */
+function connectionError(prepared, failure, received) {
   const timedOut = failure?.name === 'TimeoutError' || failure?.name === 'AbortError';
   const cause = failure?.cause?.message ?? failure?.message ?? String(failure);
-  const error = new APIConnectionError(
-    `the request to ${prepared.method} ${prepared.url} ${timedOut ? 'timed out' : 'failed'} ` +
-      `after ${prepared.maxRetries + 1} attempt(s): ${cause}`,
-  );
+  const what =
+    received === undefined
+      ? `the request to ${prepared.method} ${prepared.url} ${timedOut ? 'timed out' : 'failed'} ` +
+        `after ${prepared.maxRetries + 1} attempt(s)`
+      : `the answer to ${prepared.method} ${prepared.url} ${timedOut ? 'stalled' : 'was cut'} ` +
+        `after ${received} bytes`;
+  const error = new APIConnectionError(`${what}: ${cause}`);
   error.cause = failure;
   return error;
 }

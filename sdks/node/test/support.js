@@ -30,7 +30,8 @@ export const skipOffline = process.env.STATESET_BASE_URL
 
 /**
  * A stub API: `answer(request, body)` returns `{ status, headers, body }` (body an object
- * sent as JSON), or 'drop' to close the connection with no answer. `seen` holds every
+ * sent as JSON), `{ raw: [parts] }` for a 200 written in those parts, 'drop' to close the
+ * connection with no answer, or 'cut' to close it six bytes into a 200's body. `seen` holds every
  * request: method, url, headers, body.
  */
 export async function stub(answer) {
@@ -44,6 +45,23 @@ export async function stub(answer) {
     const reply = await answer(entry, seen.length);
     if (reply === 'drop') {
       request.socket.destroy();
+      return;
+    }
+    if (reply === 'cut') {
+      // A 200 promising 100 bytes that sends 6 and closes the connection.
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '100' });
+      response.write('abcdef');
+      setTimeout(() => request.socket.destroy(), 50);
+      return;
+    }
+    if (reply.raw) {
+      // A 200 whose body is written in these parts, each flushed as a chunk of its own.
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      for (const part of reply.raw) {
+        response.write(part);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      response.end();
       return;
     }
     const raw = JSON.stringify(reply.body ?? {});

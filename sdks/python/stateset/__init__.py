@@ -27,6 +27,7 @@ from ._errors import (
     SubscriberTooSlowError,
 )
 from ._objects import AsyncPage, Page, StatesetObject
+from ._streams import AsyncByteStream, AsyncJsonLines, ByteStream, JsonLines
 from ._subscribe import AsyncSubscription, Subscription
 from ._version import VERSION
 from ._webhook import Webhook, WebhookSignature
@@ -38,13 +39,16 @@ __all__ = [
     "VERSION",
     "APIConnectionError",
     "APIError",
+    "AsyncByteStream",
     "AsyncClient",
+    "AsyncJsonLines",
     "AsyncPage",
     "AsyncSubscription",
     "AuthenticationError",
     "Batch",
     "BatchOperation",
     "BatchResult",
+    "ByteStream",
     "CardError",
     "Client",
     "ConflictError",
@@ -52,6 +56,7 @@ __all__ = [
     "FileInput",
     "IdempotencyError",
     "InvalidRequestError",
+    "JsonLines",
     "LastResponse",
     "NotFoundError",
     "NotGiven",

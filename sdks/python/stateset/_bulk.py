@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal, NotRequired, Protocol, TypedDict
 
 from ._core import RequestOptions, path_segment
 from ._objects import StatesetObject
+from ._streams import AsyncByteStream, ByteStream
 
 
 class Readable(Protocol):
@@ -144,6 +145,8 @@ class SyncBulkRequester(Protocol):
 
     def _bytes(self, path: str, options: RequestOptions | None = None) -> bytes: ...
 
+    def _stream(self, path: str, options: RequestOptions | None = None) -> ByteStream: ...
+
 
 class AsyncBulkRequester(Protocol):
     async def _object(
@@ -166,6 +169,10 @@ class AsyncBulkRequester(Protocol):
     ) -> File: ...
 
     async def _bytes(self, path: str, options: RequestOptions | None = None) -> bytes: ...
+
+    async def _stream(
+        self, path: str, options: RequestOptions | None = None
+    ) -> AsyncByteStream: ...
 
 
 def _batch_body(operations: Sequence[BatchOperation], atomic: bool) -> dict[str, Any]:
@@ -260,8 +267,17 @@ class FilesResource:
         return file
 
     def contents(self, id: str, *, request_options: RequestOptions | None = None) -> bytes:
-        """The file's bytes: GET /v1/files/{id}/contents."""
+        """The file's bytes, all in memory: GET /v1/files/{id}/contents (for a large file,
+        ``stream_contents``)."""
         return self._client._bytes(f"/v1/files/{path_segment(id)}/contents", request_options)
+
+    def stream_contents(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> ByteStream:
+        """The file's bytes as they arrive, never whole in memory: GET
+        /v1/files/{id}/contents. ``with client.files.stream_contents(id) as stream:`` then
+        ``for chunk in stream`` or ``stream.write_to(path_or_file)``."""
+        return self._client._stream(f"/v1/files/{path_segment(id)}/contents", request_options)
 
 
 class AsyncFilesResource:
@@ -294,5 +310,14 @@ class AsyncFilesResource:
         return file
 
     async def contents(self, id: str, *, request_options: RequestOptions | None = None) -> bytes:
-        """The file's bytes: GET /v1/files/{id}/contents."""
+        """The file's bytes, all in memory: GET /v1/files/{id}/contents (for a large file,
+        ``stream_contents``)."""
         return await self._client._bytes(f"/v1/files/{path_segment(id)}/contents", request_options)
+
+    async def stream_contents(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> AsyncByteStream:
+        """The file's bytes as they arrive (see ``Client.files.stream_contents``):
+        ``async with await client.files.stream_contents(id) as stream:`` then
+        ``async for chunk in stream`` or ``await stream.write_to(path_or_file)``."""
+        return await self._client._stream(f"/v1/files/{path_segment(id)}/contents", request_options)

@@ -17,8 +17,10 @@ from . import _core, _subscribe
 from ._bulk import AsyncBatchResource, AsyncFilesResource, BatchResource, File, FilesResource
 from ._bulk import Upload as _Upload
 from ._core import Config, LastResponse, Prepared, RequestOptions
+from ._jobs import AsyncJobsResource, JobsResource
 from ._objects import AsyncPage, Page, StatesetObject, page_fields
 from ._resources import AsyncResources, Resources
+from ._streams import AsyncByteStream, ByteStream
 from ._subscribe import AsyncSubscription, Subscription
 
 T = TypeVar("T", bound=StatesetObject)
@@ -80,13 +82,24 @@ class Client(Resources):
         super().__init__(self)
         self.batch = BatchResource(self)
         self.files = FilesResource(self)
+        self.jobs: JobsResource = JobsResource(self)
 
-    def _respond(self, prepared: Prepared, upload: _Upload | None = None) -> httpx.Response:
-        """The answer after the retries the rules allow (its body read)."""
+    def _respond(
+        self, prepared: Prepared, upload: _Upload | None = None, *, stream: bool = False
+    ) -> httpx.Response:
+        """The answer after the retries the rules allow: its body read, but for a 2xx
+        answer when ``stream`` (the caller reads and closes it)."""
         retry = 0
         while True:
             try:
-                if upload is None:
+                if stream:
+                    request = self._http.build_request(
+                        prepared.method, prepared.url, **_send_kwargs(prepared)
+                    )
+                    response = self._http.send(request, stream=True)
+                    if not response.is_success:
+                        response.read()
+                elif upload is None:
                     response = self._http.request(
                         prepared.method, prepared.url, **_send_kwargs(prepared)
                     )
@@ -122,6 +135,11 @@ class Client(Resources):
     def _bytes(self, path: str, options: RequestOptions | None = None) -> bytes:
         prepared = _core.prepare(self.config, "GET", path, options=options)
         return _core.read_bytes(prepared, self._respond(prepared))
+
+    def _stream(self, path: str, options: RequestOptions | None = None) -> ByteStream:
+        prepared = _core.prepare(self.config, "GET", path, options=options)
+        response = self._respond(prepared, stream=True)
+        return ByteStream(response, _core.read_stream(prepared, response))
 
     def _object(
         self,
@@ -220,13 +238,24 @@ class AsyncClient(AsyncResources):
         super().__init__(self)
         self.batch = AsyncBatchResource(self)
         self.files = AsyncFilesResource(self)
+        self.jobs: AsyncJobsResource = AsyncJobsResource(self)
 
-    async def _respond(self, prepared: Prepared, upload: _Upload | None = None) -> httpx.Response:
-        """The answer after the retries the rules allow (its body read)."""
+    async def _respond(
+        self, prepared: Prepared, upload: _Upload | None = None, *, stream: bool = False
+    ) -> httpx.Response:
+        """The answer after the retries the rules allow: its body read, but for a 2xx
+        answer when ``stream`` (the caller reads and closes it)."""
         retry = 0
         while True:
             try:
-                if upload is None:
+                if stream:
+                    request = self._http.build_request(
+                        prepared.method, prepared.url, **_send_kwargs(prepared)
+                    )
+                    response = await self._http.send(request, stream=True)
+                    if not response.is_success:
+                        await response.aread()
+                elif upload is None:
                     response = await self._http.request(
                         prepared.method, prepared.url, **_send_kwargs(prepared)
                     )
@@ -262,6 +291,11 @@ class AsyncClient(AsyncResources):
     async def _bytes(self, path: str, options: RequestOptions | None = None) -> bytes:
         prepared = _core.prepare(self.config, "GET", path, options=options)
         return _core.read_bytes(prepared, await self._respond(prepared))
+
+    async def _stream(self, path: str, options: RequestOptions | None = None) -> AsyncByteStream:
+        prepared = _core.prepare(self.config, "GET", path, options=options)
+        response = await self._respond(prepared, stream=True)
+        return AsyncByteStream(response, _core.read_stream(prepared, response))
 
     async def _object(
         self,

@@ -254,15 +254,18 @@ def _json(response: httpx.Response) -> Any:
         return None
 
 
-def read(prepared: Prepared, response: httpx.Response) -> tuple[Any, LastResponse]:
-    """The answer's JSON body and its LastResponse, or the error it carries, raised."""
-    headers = dict(response.headers.items())
-    last = LastResponse(
+def last_response_of(prepared: Prepared, response: httpx.Response) -> LastResponse:
+    return LastResponse(
         request_id=response.headers.get("x-request-id"),
         http_status=response.status_code,
-        headers=headers,
+        headers=dict(response.headers.items()),
         idempotency_key=prepared.idempotency_key,
     )
+
+
+def read(prepared: Prepared, response: httpx.Response) -> tuple[Any, LastResponse]:
+    """The answer's JSON body and its LastResponse, or the error it carries, raised."""
+    last = last_response_of(prepared, response)
     body = _json(response)
     if response.is_success:
         if body is None:
@@ -270,7 +273,7 @@ def read(prepared: Prepared, response: httpx.Response) -> tuple[Any, LastRespons
                 "the answer is not JSON",
                 http_status=response.status_code,
                 request_id=last.request_id,
-                headers=headers,
+                headers=last.headers,
             )
         return body, last
     raise _error_of(body, response)
@@ -280,6 +283,14 @@ def read_bytes(prepared: Prepared, response: httpx.Response) -> bytes:
     """The answer's bytes, or the error it carries, raised."""
     if response.is_success:
         return response.content
+    raise _error_of(_json(response), response)
+
+
+def read_stream(prepared: Prepared, response: httpx.Response) -> LastResponse:
+    """The LastResponse of a 2xx answer whose body is still to be read, or the error
+    another carries, raised (its small body read already, to decide on a retry)."""
+    if response.is_success:
+        return last_response_of(prepared, response)
     raise _error_of(_json(response), response)
 
 

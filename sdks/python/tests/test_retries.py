@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -255,3 +255,52 @@ def test_an_upload_sends_one_idempotency_key_across_its_attempts(slept: list[flo
     client.files.create(file=b"abc", idempotency_key="upload-1")
     assert [r.headers["idempotency-key"] for r in sent] == ["upload-1", "upload-1"]
     assert sent[0].headers["content-type"].startswith("multipart/form-data; boundary=")
+
+
+class CutBody(httpx.SyncByteStream):
+    """An answer's body that sends ``parts`` and then loses its connection."""
+
+    def __init__(self, *parts: bytes) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.parts
+        raise httpx.ReadError("connection reset mid-body")
+
+
+def test_a_streamed_download_is_retried_until_its_answer_comes_then_never(
+    slept: list[float],
+) -> None:
+    client, sent = client_of(
+        [
+            httpx.ConnectError("refused"),
+            httpx.Response(503, json={"error": {"type": "api_error"}}),
+            httpx.Response(200, content=b"abc" * 100),
+        ],
+        max_retries=2,
+    )
+    with client.files.stream_contents("file_1") as stream:
+        assert b"".join(stream) == b"abc" * 100
+    assert (len(sent), len(slept)) == (3, 2)
+
+    client, sent = client_of([httpx.Response(200, stream=CutBody(b"abc", b"def"))])
+    received: list[bytes] = []
+    with (
+        client.files.stream_contents("file_1") as stream,
+        pytest.raises(stateset.APIConnectionError, match="cut after 6 bytes"),
+    ):
+        received.extend(stream)
+    assert (received, len(sent)) == ([b"abc", b"def"], 1)  # nothing yielded twice
+
+
+def test_job_results_are_parsed_a_line_at_a_time_as_they_arrive() -> None:
+    body = CutBody(b'{"line": 1, "data": {}}\n{"line": 2, "err', b'or": {"code": "X"}}\n\n')
+    client, _ = client_of([httpx.Response(200, stream=body)])
+    found: list[dict[str, object]] = []
+    with pytest.raises(stateset.APIConnectionError, match="cut after"):
+        found.extend(client.jobs.results("job_1"))
+    assert found == [{"line": 1, "data": {}}, {"line": 2, "error": {"code": "X"}}]
+
+    client, _ = client_of([httpx.Response(200, content=b'{"line": 1}\n<html>\n')])
+    with pytest.raises(stateset.APIError, match="line 2 of the answer is not JSON"):
+        list(client.jobs.results("job_1"))

@@ -82,6 +82,36 @@ class BulkConformanceTest < Minitest::Test
     end
     assert_raises(Stateset::NotFoundError) { sdk.files.retrieve("file_missing") }
   end
+
+  def test_a_large_file_streams_back_chunk_by_chunk
+    sdk = client
+    large = SecureRandom.random_bytes(LARGE_SIZE)
+    file = sdk.files.create(file: StringIO.new(large), filename: "large.bin")
+    digest = Digest::SHA256.new
+    chunks = []
+    received = sdk.files.contents(file.id) do |chunk|
+      digest << chunk
+      chunks << chunk.bytesize
+    end
+    assert_equal [LARGE_SIZE, file.sha256], [received, digest.hexdigest]
+    assert_operator chunks.size, :>, 10
+    assert_operator chunks.max, :<, LARGE_SIZE / 10
+    Dir.mktmpdir do |dir|
+      copy = File.join(dir, "copy.bin")
+      assert_equal LARGE_SIZE, sdk.files.contents(file.id, to: copy)
+      assert_equal file.sha256, Digest::SHA256.file(copy).hexdigest
+      File.open(copy, "wb") { |io| sdk.files.contents(file.id, to: io) }
+      assert_equal file.sha256, Digest::SHA256.file(copy).hexdigest
+    end
+    first = nil
+    sdk.files.contents(file.id) do |chunk| # stopping early leaves the client usable
+      first = chunk
+      break
+    end
+    assert_equal large.byteslice(0, first.bytesize), first
+    assert_equal file.sha256, sdk.files.retrieve(file.id).sha256
+    assert_raises(Stateset::NotFoundError) { sdk.files.contents("file_missing") { flunk } }
+  end
 end
 
 # What an upload does when no answer came, against a stub (offline).
@@ -109,6 +139,22 @@ class UploadRetriesTest < Minitest::Test
           assert_includes second.body, "name=\"purpose\"\r\n\r\nbulk_input"
         end
       end
+    end
+  end
+
+  def test_a_streamed_download_is_retried_until_its_answer_comes_then_a_cut_raises
+    StubServer.open(:hang_up, [503, {}, error_body("api_error", "INTERNAL")], :cut_body) do |server|
+      sdk, waits = stub_client(server)
+      received = +""
+      error = assert_raises(Stateset::APIConnectionError) do
+        sdk.files.contents("file_1") { |chunk| received << chunk }
+      end
+      assert_match(/was cut after 6 bytes/, error.message)
+      assert_equal ["abcdef", 3, 2], [received, server.seen.size, waits.size] # nothing yielded twice
+    end
+    StubServer.open(:cut_body) do |server| # net/http alone would answer the 6 bytes
+      sdk, = stub_client(server)
+      assert_raises(Stateset::APIConnectionError) { sdk.files.contents("file_1") }
     end
   end
 

@@ -6,8 +6,9 @@ require "socket"
 require "stateset"
 
 # A stub of the API on a real socket: answers each request with the next of +answers+
-# ([status, headers, body] or :hang_up, which closes the connection with no answer; the
-# last answer repeats) and records what it was sent.
+# ([status, headers, body]; :hang_up, which closes the connection with no answer; or
+# :cut_body, a 200 promising 100 bytes that sends 6 and closes it; the last answer
+# repeats) and records what it was sent.
 class StubServer
   Seen = Struct.new(:method, :path, :query, :headers, :body, keyword_init: true) do
     def json
@@ -73,6 +74,11 @@ class StubServer
         [@answers.size > 1 ? @answers.shift : @answers.first, @seen.size]
       end
       break if answer == :hang_up
+
+      if answer == :cut_body
+        connection.write("HTTP/1.1 200 Stub\r\nContent-Length: 100\r\nX-Request-Id: req_stub_#{count}\r\n\r\nabcdef")
+        break
+      end
 
       reply(connection, count, *answer)
     end

@@ -8,8 +8,7 @@ module Stateset
     module_function
 
     def read(request, status, headers, raw)
-      last = LastResponse.new(request_id: headers["x-request-id"], http_status: status,
-                              headers: headers, idempotency_key: request.idempotency_key)
+      last = last_response(request, status, headers)
       body = parse(raw)
       unless (200..299).cover?(status)
         raise Errors.from_answer(body, http_status: status, http_headers: headers, raw: raw)
@@ -19,6 +18,11 @@ module Stateset
                                                      request_id: last.request_id, http_headers: headers)
       end
       [body, last]
+    end
+
+    def last_response(request, status, headers)
+      LastResponse.new(request_id: headers["x-request-id"], http_status: status,
+                       headers: headers, idempotency_key: request.idempotency_key)
     end
 
     def parse(raw)
@@ -43,6 +47,13 @@ module Stateset
       return data if data.is_a?(Hash)
 
       raise APIError.new("the GraphQL answer has no data", request_id: last.request_id)
+    end
+
+    # A streamed answer's body stopped mid-way (a Transport::BodyCut).
+    def cut_error(request, cut, base_url)
+      APIConnectionError.new(
+        "the answer to #{request.method} #{request.path} at #{base_url} was #{cut.message}"
+      )
     end
 
     def connection_error(request, failure, base_url)

@@ -120,10 +120,29 @@ module Stateset
                                request_options: request_options)
       end
 
-      # The file's bytes (a binary String): GET /v1/files/{id}/contents.
-      # @return [String]
-      def contents(id, request_options: nil)
-        @client.request_bytes("/v1/files/#{Requests.segment(id)}/contents", request_options)
+      # The file's bytes: GET /v1/files/{id}/contents. Without a block or +to:+, all in
+      # memory, a binary String. With a block, each chunk (a binary String) is yielded as
+      # it arrives; with +to:+ (a path, created or truncated, or an IO open for binary
+      # writing) each is written there: never whole in memory, the answer the number of
+      # bytes received. A body cut mid-way raises APIConnectionError (what had arrived
+      # was yielded or written, never again).
+      # @return [String, Integer]
+      def contents(id, to: nil, request_options: nil, &block)
+        path = "/v1/files/#{Requests.segment(id)}/contents"
+        return @client.request_bytes(path, request_options) if to.nil? && block.nil?
+        raise ArgumentError, "files.contents takes a block or to:, not both" if to && block
+
+        if to.is_a?(String) || to.is_a?(Pathname)
+          return ::File.open(to.to_s, "wb") { |io| contents(id, to: io, request_options: request_options) }
+        end
+        raise ArgumentError, "to: must be a path or an IO open for writing, not #{to.class}" if to && !to.respond_to?(:write)
+
+        received = 0
+        @client.request_stream(path, request_options) do |chunk|
+          received += chunk.bytesize
+          block ? block.call(chunk) : to.write(chunk)
+        end
+        received
       end
     end
   end

@@ -98,12 +98,23 @@ module Stateset
       Stateset::File.construct(*execute(request))
     end
 
-    # One request answering bytes: the body, a binary String.
+    # One request answering bytes: the body, a binary String (read as request_stream
+    # reads it, so that a body cut short is never taken for a whole one).
     def request_bytes(path, request_options = nil)
+      body = +"".b
+      request_stream(path, request_options) { |chunk| body << chunk }
+      body
+    end
+
+    # One request whose 2xx answer's body is yielded chunk by chunk (binary Strings) as
+    # it arrives, never whole in memory; answers its LastResponse, or raises the error
+    # another answer carries. Retried as any GET until the answer comes; a body cut
+    # mid-way raises APIConnectionError, never a retry yielding the first bytes again.
+    def request_stream(path, request_options = nil, &sink)
       request = Requests.build(config, "GET", path, options: request_options)
-      status, headers, raw = respond(request)
+      status, headers, raw = respond(request, sink)
       Answers.read(request, status, headers, raw) unless (200..299).cover?(status) # raises
-      raw.b
+      Answers.last_response(request, status, headers)
     end
 
     # Closes the client's idle connections.
@@ -123,13 +134,16 @@ module Stateset
       Answers.read(request, *respond(request))
     end
 
-    # Sends +request+ with its retries; answers the final [status, headers, raw body].
-    def respond(request)
+    # Sends +request+ with its retries; answers the final [status, headers, raw body]
+    # (a 2xx body passed to +sink+ instead, when given: see Transport#call).
+    def respond(request, sink = nil)
       attempt = 0
       loop do
         @on_request&.call(request)
         begin
-          status, headers, raw = @transport.call(request)
+          status, headers, raw = @transport.call(request, sink)
+        rescue Transport::BodyCut => e
+          raise Answers.cut_error(request, e, config.base_url)
         rescue *Retries::FAILURES => e
           delay = Retries.after_failure(request, attempt, e)
           raise Answers.connection_error(request, e, config.base_url) if delay.nil?
