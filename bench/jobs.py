@@ -83,11 +83,15 @@ def run_job(http: httpx.Client, body: dict[str, Any]) -> tuple[float, dict[str, 
 
 def import_rate(http: httpx.Client, mutation: str, lines: list[dict[str, Any]]) -> float:
     content = b"".join(orjson.dumps(line) + b"\n" for line in lines)
-    file = http.post(
-        "/v1/files",
-        data={"purpose": "bulk_input"},
-        files={"file": ("lines.jsonl", content, "application/x-ndjson")},
-    ).raise_for_status().json()
+    file = (
+        http.post(
+            "/v1/files",
+            data={"purpose": "bulk_input"},
+            files={"file": ("lines.jsonl", content, "application/x-ndjson")},
+        )
+        .raise_for_status()
+        .json()
+    )
     elapsed, _ = run_job(
         http, {"type": "bulk_mutation", "mutation": mutation, "variables_file": file["id"]}
     )

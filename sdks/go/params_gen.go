@@ -988,15 +988,15 @@ type JobCreateParams struct {
 	Params `json:"-"`
 
 	Type JobType `json:"type,omitempty"`
-	// `BULK_MUTATION`: a mutation document with exactly one root field.
+	// A bulk mutation's document: one mutation with exactly one root field.
 	Mutation *string `json:"mutation,omitempty"`
-	// `BULK_QUERY`: a query whose one root field is a connection.
+	// A bulk query's document: one query whose one root field is a list.
 	Query *string `json:"query,omitempty"`
 	// A `bulk_input` file (`POST /v1/files`): JSONL, one object of variables a line.
 	VariablesFile *string `json:"variables_file,omitempty"`
 	// Lines of variables, one object a run (at most 1,000; more as `variablesFile`).
 	Variables []map[string]interface{} `json:"variables,omitempty"`
-	// `CONTINUE` (default) runs every line; `STOP` ends the job at the first failed line.
+	// Run every line (continue, the default) or end the job at the first failed line (stop).
 	ErrorPolicy JobErrorPolicy `json:"error_policy,omitempty"`
 }
 

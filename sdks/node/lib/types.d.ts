@@ -412,15 +412,15 @@ export interface CreateInventoryItemInput {
 /** A job, as `POST /v1/jobs` takes it. */
 export interface CreateJobInput {
   type: JobType;
-  /** `BULK_MUTATION`: a mutation document with exactly one root field. */
+  /** A bulk mutation's document: one mutation with exactly one root field. */
   mutation?: string | null;
-  /** `BULK_QUERY`: a query whose one root field is a connection. */
+  /** A bulk query's document: one query whose one root field is a list. */
   query?: string | null;
   /** A `bulk_input` file (`POST /v1/files`): JSONL, one object of variables a line. */
   variables_file?: string | null;
   /** Lines of variables, one object a run (at most 1,000; more as `variablesFile`). */
   variables?: Array<any> | null;
-  /** `CONTINUE` (default) runs every line; `STOP` ends the job at the first failed line. */
+  /** Run every line (continue, the default) or end the job at the first failed line (stop). */
   error_policy?: JobErrorPolicy | null;
 }
 
@@ -1482,15 +1482,15 @@ export interface JobListParams {
 /** Body fields of POST /v1/jobs (Create a job). */
 export interface JobCreateParams {
   type: JobType;
-  /** `BULK_MUTATION`: a mutation document with exactly one root field. */
+  /** A bulk mutation's document: one mutation with exactly one root field. */
   mutation?: string | null;
-  /** `BULK_QUERY`: a query whose one root field is a connection. */
+  /** A bulk query's document: one query whose one root field is a list. */
   query?: string | null;
   /** A `bulk_input` file (`POST /v1/files`): JSONL, one object of variables a line. */
   variables_file?: string | null;
   /** Lines of variables, one object a run (at most 1,000; more as `variablesFile`). */
   variables?: Array<any> | null;
-  /** `CONTINUE` (default) runs every line; `STOP` ends the job at the first failed line. */
+  /** Run every line (continue, the default) or end the job at the first failed line (stop). */
   error_policy?: JobErrorPolicy | null;
 }
 

@@ -80,11 +80,11 @@ class CreateJobInput:
     type: JobType
     mutation: str | None = strawberry.field(
         default=strawberry.UNSET,
-        description="`BULK_MUTATION`: a mutation document with exactly one root field.",
+        description="A bulk mutation's document: one mutation with exactly one root field.",
     )
     query: str | None = strawberry.field(
         default=strawberry.UNSET,
-        description="`BULK_QUERY`: a query whose one root field is a connection.",
+        description="A bulk query's document: one query whose one root field is a list.",
     )
     variables_file: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description=VARIABLES_FILE
@@ -92,8 +92,8 @@ class CreateJobInput:
     variables: list[JSON] | None = strawberry.field(default=strawberry.UNSET, description=VARIABLES)
     error_policy: JobErrorPolicy | None = strawberry.field(
         default=strawberry.UNSET,
-        description="`CONTINUE` (default) runs every line; `STOP` ends the job at the first "
-        "failed line.",
+        description="Run every line (continue, the default) or end the job at the first "
+        "failed line (stop).",
     )
 
 

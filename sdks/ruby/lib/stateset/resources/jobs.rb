@@ -129,14 +129,15 @@ module Stateset
       # Create a job: POST /v1/jobs.
       #
       # @param type [String] one of Stateset::JobType::VALUES
-      # @param mutation [String, nil] `BULK_MUTATION`: a mutation document with exactly one root
+      # @param mutation [String, nil] A bulk mutation's document: one mutation with exactly one root
       #   field.
-      # @param query [String, nil] `BULK_QUERY`: a query whose one root field is a connection.
+      # @param query [String, nil] A bulk query's document: one query whose one root field is a
+      #   list.
       # @param variables_file [String, nil] A `bulk_input` file (`POST /v1/files`): JSONL, one
       #   object of variables a line.
       # @param variables [Array<Object>, nil]
-      # @param error_policy [String, nil] one of Stateset::JobErrorPolicy::VALUES; `CONTINUE`
-      #   (default) runs every line; `STOP` ends the job at the first failed line.
+      # @param error_policy [String, nil] one of Stateset::JobErrorPolicy::VALUES; Run every line
+      #   (continue, the default) or end the job at the first failed line (stop).
       # @param idempotency_key [String, nil] yours, or a new UUID kept across retries
       # @param request_options [Hash, nil] api_key:, timeout:, max_retries: for this call
       # @return [Stateset::Job]
