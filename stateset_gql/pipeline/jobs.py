@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Collection
 from datetime import timedelta
 from typing import Any
@@ -68,6 +69,8 @@ log = logging.getLogger("stateset_gql.jobs")
 CHUNK_LINES = 100
 # An export records its rows once this many are held (a few pages).
 EXPORT_ROWS = 1000
+# On SQLite, the least pause after each chunk (see ``_chunk``).
+SQLITE_PAUSE = 0.1
 # At most this many running jobs an account and mode (API.md section 14).
 MAX_RUNNING = 5
 
@@ -218,15 +221,20 @@ class JobWorker:
                 raise JobFailed({"code": "VALIDATION_ERROR", "message": "The file holds no lines"})
             await queue.validated(db=self.db, job=job, total=total)
         done = set(await queue.recorded_parts(db=self.db, job_id=job.id))
-        width = 1 if job.error_policy == "stop" else self.settings.job_concurrency
+        # SQLite has one writer: chunks at once would only queue for it.
+        alone = job.error_policy == "stop" or self.db.is_sqlite
+        width = 1 if alone else self.settings.job_concurrency
         running: set[asyncio.Task[None]] = set()
         try:
             async for part, lines in self._chunks(job, skip=done):
                 while len(running) >= width:
                     finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                     running -= finished
-                    for task in finished:
-                        task.result()  # the first chunk to end the job ends the loop
+                    # The first chunk to end the job (failed, cancelled, stopping) ends
+                    # the loop; every finished chunk's outcome is taken.
+                    ends = [t.exception() for t in finished if t.exception() is not None]
+                    if ends:
+                        raise ends[0]
                 task = asyncio.create_task(self._chunk(job, principal, bulk, part, lines, stop))
                 running.add(task)
         finally:
@@ -282,6 +290,7 @@ class JobWorker:
             ]
             await queue.record_in(session, job=job, progress=progress[0], lease=self.lease)
 
+        started = time.monotonic()
         answers = await self.pipeline.run_chunk(
             principal=principal,
             request_id=request_id,
@@ -290,6 +299,11 @@ class JobWorker:
             stop_at_failure=stop_on_failure,
         )
         queue.recorded(job, progress[0])
+        if self.db.is_sqlite:
+            # The one writer's lock is handed on to whoever waits for it (a request sleeps
+            # in SQLite's busy handler, up to 100 ms at a time): the job holds it at most
+            # half the time, so it never starves interactive writes.
+            await asyncio.sleep(max(time.monotonic() - started, SQLITE_PAUSE))
         failures = [(n, a) for (n, _), a in zip(lines, answers, strict=False) if a.status != 200]
         if failures and stop_on_failure:
             number, answer = failures[0]
