@@ -70,6 +70,7 @@ bench: install-dev
 	$(BIN)/python bench/subscribers.py
 	$(BIN)/python bench/sdks.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/workers.py
 
 clean:

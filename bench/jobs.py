@@ -9,7 +9,7 @@ bulk query and pages through the same orders with ``/graphql``. The one-at-a-tim
 send the same creations one request after another (one client, keep-alive).
 
     python bench/jobs.py [--database sqlite|postgres|auto] [--customers 5000]
-                         [--orders 5000] [--alone 500]
+                         [--orders 10000] [--alone 500]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import secrets
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -81,21 +82,49 @@ def run_job(http: httpx.Client, body: dict[str, Any]) -> tuple[float, dict[str, 
     return elapsed, job
 
 
-def import_rate(http: httpx.Client, mutation: str, lines: list[dict[str, Any]]) -> float:
+def import_rate(
+    http: httpx.Client,
+    mutation: str,
+    lines: list[dict[str, Any]],
+    beside: list[float] | None = None,
+) -> float:
+    """Lines a second; with ``beside``, the latencies of customer creations sent one at a
+    time while the job ran (an interactive client's)."""
     content = b"".join(orjson.dumps(line) + b"\n" for line in lines)
-    file = (
-        http.post(
-            "/v1/files",
-            data={"purpose": "bulk_input"},
-            files={"file": ("lines.jsonl", content, "application/x-ndjson")},
-        )
-        .raise_for_status()
-        .json()
+    upload = http.post(
+        "/v1/files",
+        data={"purpose": "bulk_input"},
+        files={"file": ("lines.jsonl", content, "application/x-ndjson")},
     )
-    elapsed, _ = run_job(
-        http, {"type": "bulk_mutation", "mutation": mutation, "variables_file": file["id"]}
-    )
+    file = upload.raise_for_status().json()
+    body = {"type": "bulk_mutation", "mutation": mutation, "variables_file": file["id"]}
+    if beside is None:
+        elapsed, _ = run_job(http, body)
+        return len(lines) / elapsed
+    done = threading.Event()
+    client = threading.Thread(target=interactive, args=(http, beside, done), daemon=True)
+    client.start()
+    try:
+        elapsed, _ = run_job(http, body)
+    finally:
+        done.set()
+        client.join()
     return len(lines) / elapsed
+
+
+def interactive(http: httpx.Client, latencies: list[float], done: threading.Event) -> None:
+    run = secrets.token_hex(4)
+    while not done.is_set():
+        started = time.perf_counter()
+        email = f"live-{run}-{len(latencies)}@example.com"
+        http.post("/v1/customers", json={"email": email}).raise_for_status()
+        latencies.append(time.perf_counter() - started)
+        time.sleep(0.02)
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def alone_rate(http: httpx.Client, path: str, bodies: list[dict[str, Any]]) -> float:
@@ -124,7 +153,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgres", "auto"], default="auto")
     parser.add_argument("--customers", type=int, default=5000)
-    parser.add_argument("--orders", type=int, default=5000)
+    parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--alone", type=int, default=500)
     args = parser.parse_args()
 
@@ -145,8 +174,14 @@ def main() -> int:
                     "/v1/inventory",
                     json={"sku": f"JOB-{n}", "name": "Thing", "on_hand": 10_000_000},
                 ).raise_for_status()
+            idle: list[float] = []
+            interactive_done = threading.Event()
+            timer = threading.Timer(3.0, interactive_done.set)
+            timer.start()
+            interactive(http, idle, interactive_done)
+            busy: list[float] = []
             rows = [
-                ("customers", import_rate(http, CUSTOMER, customers(args.customers)),
+                ("customers", import_rate(http, CUSTOMER, customers(args.customers), busy),
                  alone_rate(http, "/v1/customers", [c["input"] for c in customers(args.alone)]),
                  2000),
                 ("orders", import_rate(http, ORDER, camel(orders(args.orders))),
@@ -161,6 +196,12 @@ def main() -> int:
                   f"{goal:>8}")  # fmt: skip
         print(f"  {f'export {count} orders':<22} {exported:>8.0f} {paged:>9.0f} "
               f"{exported / paged:>5.1f}x {20000:>8}  (alone: paging /graphql by 100)")  # fmt: skip
+        print(
+            "  an interactive createCustomer, one at a time: p50/p99 "
+            f"{quantile(idle, 0.5) * 1000:.1f}/{quantile(idle, 0.99) * 1000:.1f} ms idle, "
+            f"{quantile(busy, 0.5) * 1000:.1f}/{quantile(busy, 0.99) * 1000:.1f} ms while "
+            f"the customers import ran ({len(busy)} sent)"
+        )
         return 0
     finally:
         if server is not None:

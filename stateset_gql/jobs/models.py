@@ -77,7 +77,7 @@ class Job(OwnerScoped, Base):
 
 class JobResultPart(Base):
     """A piece of a job's results: JSONL, whole lines. A mutation's ``number`` is its
-    chunk's (lines ``number * CHUNK_LINES + 1`` on), so a chunk is recorded once; an
+    chunk's (the chunks of a database are all one size), so a chunk is recorded once; an
     export's count up page by page."""
 
     __tablename__ = "job_result_parts"

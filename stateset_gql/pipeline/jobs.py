@@ -67,6 +67,9 @@ log = logging.getLogger("stateset_gql.jobs")
 # Lines a chunk holds: its results and counts are recorded together, and a cancel is
 # seen between chunks.
 CHUNK_LINES = 100
+# On SQLite a chunk holds the one writer's lock from its first write to its commit: a
+# smaller chunk keeps a request waiting behind it under ~0.1 s.
+SQLITE_CHUNK_LINES = 25
 # An export records its rows once this many are held (a few pages).
 EXPORT_ROWS = 1000
 # On SQLite, the least pause after each chunk (see ``_chunk``).
@@ -108,6 +111,7 @@ class JobWorker:
         self.pipeline = pipeline
         self._wake = asyncio.Event()
         self.lease = timedelta(seconds=settings.job_lease_seconds)
+        self.chunk_lines = SQLITE_CHUNK_LINES if db.is_sqlite else CHUNK_LINES
 
     def notify(self) -> None:
         """A job may be waiting: look now rather than at the next poll."""
@@ -251,11 +255,11 @@ class JobWorker:
         chunk: list[tuple[int, Any]] = []
         async for number, variables in self._lines(job, start=1, skip=skip):
             chunk.append((number, variables))
-            if number % CHUNK_LINES == 0:
-                yield (number - 1) // CHUNK_LINES, chunk
+            if number % self.chunk_lines == 0:
+                yield (number - 1) // self.chunk_lines, chunk
                 chunk = []
         if chunk:
-            yield (chunk[0][0] - 1) // CHUNK_LINES, chunk
+            yield (chunk[0][0] - 1) // self.chunk_lines, chunk
 
     async def _chunk(
         self,
@@ -345,7 +349,7 @@ class JobWorker:
         anything runs)."""
         if job.variables is not None:
             for number, variables in enumerate(job.variables[start - 1 :], start=start):
-                if (number - 1) // CHUNK_LINES not in skip:
+                if (number - 1) // self.chunk_lines not in skip:
                     yield number, variables
             return
         number = 0
@@ -353,7 +357,7 @@ class JobWorker:
             number += 1
             if number % 1000 == 0:
                 await asyncio.sleep(0)  # a long file leaves the loop to others
-            if number < start or (number - 1) // CHUNK_LINES in skip:
+            if number < start or (number - 1) // self.chunk_lines in skip:
                 continue
             try:
                 yield number, orjson.loads(raw)
