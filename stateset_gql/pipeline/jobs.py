@@ -236,7 +236,7 @@ class JobWorker:
                     running -= finished
                     # The first chunk to end the job (failed, cancelled, stopping) ends
                     # the loop; every finished chunk's outcome is taken.
-                    ends = [t.exception() for t in finished if t.exception() is not None]
+                    ends = [e for t in finished if (e := t.exception()) is not None]
                     if ends:
                         raise ends[0]
                 task = asyncio.create_task(self._chunk(job, principal, bulk, part, lines, stop))
