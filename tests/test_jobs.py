@@ -442,3 +442,49 @@ def test_a_jobs_lines_spend_no_rate_limit(client: httpx.Client, server: LiveServ
     after = client.get("/v1/account", headers=_auth(key))
     # Only this test's own requests were counted: the creation, the polls, this one.
     assert int(after.headers["x-ratelimit-remaining"]) == before - len(polls) - 1
+
+
+EXPORTED = "id amount status lineItems { sku quantity }"
+
+
+def test_an_export_is_what_paging_through_the_same_query_answers(
+    client: httpx.Client, account: Account
+) -> None:
+    key = account.sk_test
+    client.post(
+        "/v1/inventory", json={"sku": "JOB-EXPORT", "name": "Export", "on_hand": 10_000},
+        headers=_auth(key),
+    ).raise_for_status()  # fmt: skip
+    order = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { id } }"
+    lines = [
+        {"input": {"currency": "usd", "lineItems": [
+            {"sku": "JOB-EXPORT", "name": "Export", "quantity": 1 + n % 3,
+             "unitAmount": 100 + n % 7}]}}
+        for n in range(260)
+    ]  # fmt: skip
+    made = create_job(client, key, {"type": "bulk_mutation", "mutation": order, "variables": lines})
+    assert wait_for(client, key, made["id"])[0]["succeeded"] == 260
+    arguments = "where: {amount: {_gte: 200}}, orderBy: [{field: AMOUNT, direction: DESC}]"
+    query = f"{{ orders({arguments}) {{ edges {{ node {{ {EXPORTED} }} }} }} }}"
+    export = create_job(client, key, {"type": "bulk_query", "query": query})
+    ended, _ = wait_for(client, key, export["id"])
+    exported = results(client, key, export["id"])
+    paged: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = data(
+            gql(
+                client,
+                key,
+                f"query($after: String) {{ orders({arguments}, first: 100, after: $after) "
+                f"{{ nodes {{ {EXPORTED} }} pageInfo {{ hasNextPage endCursor }} }} }}",
+                {"after": after},
+            )
+        )["orders"]
+        paged += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(paged) > 100  # more than one page
+    assert exported == paged
+    assert ended["processed"] == ended["total"] == len(paged)
