@@ -28,10 +28,11 @@ from sqlalchemy import text, update
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
+from stateset_gql.graphql.render import standalone_renderer
 from stateset_gql.ids import new_id
 from stateset_gql.inventory.models import InventoryItem
 from stateset_gql.jobs import queue, service
-from stateset_gql.jobs.models import BULK_MUTATION, QUEUED, RUNNING, SUCCEEDED, Job
+from stateset_gql.jobs.models import BULK_MUTATION, CANCELLED, QUEUED, RUNNING, SUCCEEDED, Job
 from stateset_gql.jobs.queue import Claimed, LeaseLost, Progress
 from stateset_gql.pipeline.jobs import CHUNK_LINES, MAX_RUNNING
 from tests.conftest import service_missing
@@ -384,5 +385,76 @@ def test_a_worker_stalled_past_its_lease_records_nothing(cluster: Cluster) -> No
             parts = [part async for part in queue.results(db=db, job_id=job_id)]
             numbers = [orjson.loads(line)["line"] for line in b"".join(parts).splitlines()]
             assert numbers == list(range(1, 2 * CHUNK_LINES + 1))
+
+    asyncio.run(run())
+
+
+# -- a claim racing the job's other writers ------------------------------------------------
+
+
+async def claimed_while_held(db: Database, held_by: Any) -> Claimed | None:
+    """A claim made while ``held_by`` (a transaction of another writer of the job's row)
+    holds the row: it answers, or waits on the row, before that transaction commits."""
+    claiming = asyncio.create_task(queue.claim(db=db, lease=timedelta(seconds=60), max_running=5))
+    deadline = time.monotonic() + 10
+    while not claiming.done():
+        async with db.session(write=False) as session:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            break
+        assert time.monotonic() < deadline, "the claim neither answered nor waited"
+        await asyncio.sleep(0.01)
+    await held_by()
+    return await claiming
+
+
+def test_a_queued_job_cancelled_as_a_worker_claims_it_stays_cancelled(cluster: Cluster) -> None:
+    """``service.cancel`` ends a queued job in its transaction while a claim looks for a
+    job: the claim does not take it (and run it, and end it a second time)."""
+    account = new_account(cluster.database_url)
+
+    async def run() -> None:
+        async with database(cluster) as db:
+            [job_id] = await queued(db, account, 1)
+            async with db.session(write=True) as session:
+                uow = UnitOfWork(session=session, render=standalone_renderer())
+                await service.cancel(uow=uow, owner=Owner(account.id, False), job_id=job_id)
+                claimed = await claimed_while_held(db, uow.commit)
+            assert claimed is None
+            assert (await job_row(db, job_id)).status == CANCELLED
+            assert await queue.claim(db=db, lease=timedelta(seconds=60), max_running=5) is None
+
+    asyncio.run(run())
+
+
+def test_a_lapsed_lease_renewed_by_a_record_as_a_worker_claims_it_stays_its_own(
+    cluster: Cluster,
+) -> None:
+    """Worker A's lease lapsed, but its chunk's record (renewing the lease) is committing
+    as B claims: B does not take the job over with the counts and parts read before A's
+    record, and A's next record is kept."""
+    account = new_account(cluster.database_url)
+
+    async def run() -> None:
+        async with database(cluster) as db:
+            [job_id] = await queued(db, account, 1)
+            short, lease = timedelta(seconds=0.3), timedelta(seconds=60)
+            a = await queue.claim(db=db, lease=short, max_running=5)
+            assert a is not None
+            await asyncio.sleep(short.total_seconds() + 0.2)
+            async with db.session(write=True) as session:
+                await session.begin()
+                await queue.record_in(session, job=a, progress=chunk(0), lease=lease)
+                claimed = await claimed_while_held(db, session.commit)
+            queue.recorded(a, chunk(0))
+            assert claimed is None
+            await queue.record(db=db, job=a, progress=chunk(1), lease=lease)
+            row = await job_row(db, job_id)
+            assert (row.lease_token, row.processed, row.parts) == (a.token, 2 * CHUNK_LINES, 2)
 
     asyncio.run(run())
