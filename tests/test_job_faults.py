@@ -23,8 +23,9 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text
 
+from stateset_gql.db.base import utcnow
 from stateset_gql.db.engine import Database
 from stateset_gql.db.owner import Owner
 from stateset_gql.db.uow import UnitOfWork
@@ -212,18 +213,20 @@ async def database(cluster: Cluster) -> AsyncIterator[Database]:
         await db.dispose()
 
 
-async def queued(db: Database, account: Account, count: int) -> list[str]:
-    """``count`` queued bulk mutations of the account's test mode, oldest first, made by
-    the service as ``POST /v1/jobs`` makes them."""
-    owner = Owner(account.id, False)
+async def queued(
+    db: Database, account: Account, count: int, *, livemode: bool = False
+) -> list[str]:
+    """``count`` queued bulk mutations of the account's mode, oldest first, made by the
+    service as ``POST /v1/jobs`` makes them."""
+    owner = Owner(account.id, livemode)
     async with db.session(write=True) as session, session.begin():
         key_id = (
             await session.execute(
                 text(
-                    "SELECT id FROM api_keys WHERE account_id = :account AND NOT livemode "
-                    "ORDER BY created LIMIT 1"
+                    "SELECT id FROM api_keys WHERE account_id = :account "
+                    "AND livemode = :livemode ORDER BY created LIMIT 1"
                 ),
-                {"account": account.id},
+                {"account": account.id, "livemode": livemode},
             )
         ).scalar_one()
     made = []
@@ -251,9 +254,9 @@ async def statuses(db: Database, ids: list[str]) -> dict[str, str]:
 def test_at_most_five_jobs_of_an_account_and_mode_run_however_many_workers_claim(
     cluster: Cluster,
 ) -> None:
-    """Eight queued jobs of one account, sixteen claims racing on two pools: five are
-    claimed, the rest stay queued, and the next claim takes another account's job; once
-    one of the five ends, a sixth is claimable."""
+    """Eight queued jobs of one account's test mode, sixteen claims racing on two pools:
+    five are claimed, the rest stay queued, and the next claims take the account's live
+    mode's job and another account's; once one of the five ends, a sixth is claimable."""
     crowded, other = new_account(cluster.database_url), new_account(cluster.database_url)
 
     async def run() -> None:
@@ -273,17 +276,20 @@ def test_at_most_five_jobs_of_an_account_and_mode_run_however_many_workers_claim
             assert [now[i] for i in ids] == [RUNNING] * 5 + [QUEUED] * 3
 
             assert await queue.claim(db=two, lease=lease, max_running=MAX_RUNNING) is None
+            live = await queued(one, crowded, 1, livemode=True)
             elsewhere = await queued(one, other, 1)
-            got = await queue.claim(db=two, lease=lease, max_running=MAX_RUNNING)
-            assert got is not None
-            assert got.id == elsewhere[0]
-            assert got.owner == Owner(other.id, False)
+            for job_id, owner in [
+                (live[0], Owner(crowded.id, True)),
+                (elsewhere[0], Owner(other.id, False)),
+            ]:
+                got = await queue.claim(db=two, lease=lease, max_running=MAX_RUNNING)
+                assert got is not None
+                assert (got.id, got.owner) == (job_id, owner)
             assert await queue.claim(db=one, lease=lease, max_running=MAX_RUNNING) is None
 
             async with one.session(write=True) as session, session.begin():
-                await session.execute(
-                    update(Job).where(Job.id == taken[0].id).values(status=SUCCEEDED)
-                )
+                ended = await session.get_one(Job, taken[0].id)
+                service.end(ended, SUCCEEDED, utcnow())
             sixth = await asyncio.gather(
                 *(queue.claim(db=db, lease=lease, max_running=MAX_RUNNING) for db in [one, two])
             )
