@@ -40,7 +40,8 @@ from tests.support import CLI, Account, cli_environ, new_account
 from tests.ws_support import GraphQLSocket
 
 SKU = "FAULT-1"
-# A worker holds a claimed delivery this long: a dead worker's come due again after it.
+# A worker holds a claimed delivery or job this long: a dead worker's come due again
+# after it.
 LEASE_SECONDS = 3.0
 # A client's retry horizon for one write: what it has not managed by then is lost.
 RETRY_HORIZON = 30.0
@@ -132,6 +133,8 @@ class Cluster:
             STATESET_WEBHOOK_RETRY_SCHEDULE="0.2,0.2,0.2",
             STATESET_WEBHOOK_POLL_SECONDS="0.2",
             STATESET_WEBHOOK_LEASE_SECONDS=str(LEASE_SECONDS),
+            STATESET_JOB_LEASE_SECONDS=str(LEASE_SECONDS),
+            STATESET_JOB_POLL_SECONDS="0.2",
         )
 
     def _spawn(self, name: str, *args: str) -> Process:

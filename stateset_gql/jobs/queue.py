@@ -6,9 +6,13 @@ A claim takes the oldest queued job of an owner with fewer than ``max_running`` 
 (its worker died), and marks it with the claimer's token until the lease ends. Claims
 are serialized (on PostgreSQL by an advisory lock held for the claim's transaction; on
 SQLite the database's one writer does it), so two workers never both start an owner's
-sixth job. The worker renews its lease while it runs the job; every record it writes is
-fenced by its token, so a worker that lost its lease (stalled past it, and another took
-the job over) writes nothing more.
+sixth job. The lock serializes claims only: the job's other writers (a cancel ending a
+queued job, its worker's record renewing a lapsed lease) are not held off by it, so the
+row a claim takes is locked and read again as it is taken (on PostgreSQL ``FOR UPDATE
+SKIP LOCKED``: a row such a writer holds is left to the next claim), and a claim never
+overwrites what they committed meanwhile. The worker renews its lease while it runs the
+job; every record it writes is fenced by its token, so a worker that lost its lease
+(stalled past it, and another took the job over) writes nothing more.
 
 A chunk's record (its results' part, the counts, where the next chunk starts) is written
 in the transaction of the chunk's lines (``pipeline.together.run_chunk``): a chunk is
@@ -77,6 +81,7 @@ async def claim(*, db: Database, lease: timedelta, max_running: int) -> Claimed 
                 .where(Job.status == RUNNING, Job.lease_until < now)
                 .order_by(Job.lease_until)
                 .limit(1)
+                .with_for_update(skip_locked=True)
             )
         ).scalar_one_or_none()
         if job is None:
@@ -125,10 +130,24 @@ async def _queued_with_room(session: Any, max_running: int) -> Job | None:
             select(Job).where(Job.status == QUEUED).order_by(Job.created, Job.id).limit(_CANDIDATES)
         )
     ).scalars()
-    for job in candidates:
+    for job in list(candidates):
         if running.get((job.account_id, job.livemode), 0) < max_running:
-            return job  # type: ignore[no-any-return]
+            locked = await _still_queued(session, job.id)
+            if locked is not None:
+                return locked
     return None
+
+
+async def _still_queued(session: Any, job_id: str) -> Job | None:
+    """The job read again with its row locked for the claim, if it is still queued: not
+    one a cancel ended since the candidates were read, nor one a cancel holds now."""
+    found = await session.execute(
+        select(Job)
+        .where(Job.id == job_id, Job.status == QUEUED)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return found.scalar_one_or_none()  # type: ignore[no-any-return]
 
 
 def _fenced(job: Claimed) -> Any:
