@@ -3,15 +3,20 @@
 
 A bulk mutation is checked whole before any line runs: every line a JSON object whose
 variables the document accepts (``graphql/jobs/documents.line_refusal``); the first bad
-line fails the job, named by its number. Then its lines run in chunks, each line a
-request of its own through the pipeline (its document checked as a ``/graphql`` request's,
-the transaction, the events) under the idempotency key ``<job id>:<line>``, without the
-gate: a job's lines spend no rate limit, and what bounds a job is how many lines it runs
-at once (``job_concurrency``; one at a time under ``error_policy: stop``, so nothing runs
-past the first failure) and how many jobs a worker runs (``job_slots``). Each chunk's
-results and counts are recorded together; a worker that dies mid-chunk leaves those
-lines to its successor, whose runs of them are answered by their idempotency keys: each
-line runs once and is recorded once. A cancel asked for is seen at the next record.
+line fails the job, named by its number. Then its lines run in chunks (100 lines; 25 on
+SQLite), each chunk one transaction (``pipeline.together.run_chunk``): each line runs as a
+``/graphql`` request with its variables would (its document checked for the job's key,
+its events), in a savepoint of its own, and the chunk's results part and counts are
+recorded in the same transaction, fenced by the worker's lease. A chunk is recorded with
+its lines' changes or not at all; a worker that dies leaves the chunks it did not record
+to its successor, which runs only those: each line runs once and is recorded once. A
+cancel asked for is seen at the next record.
+
+Lines run without the gate: a job's lines spend no rate limit. What bounds a job is how
+many chunks it runs at once (``job_concurrency``; one at a time under
+``error_policy: stop``, so nothing runs past the first failure, and on SQLite, whose one
+writer a chunk holds, with a pause after each) and how many jobs a worker runs
+(``job_slots``).
 
 A bulk query runs its paged document page after page, a page one request, and records
 each page's rows as JSONL with the cursor after them.

@@ -306,8 +306,11 @@ async def _run_chunk(
                 results.append(await _savepointed(runner, principal, uow, index, step, check))
             if stop_at_failure and results[-1].status >= 300:
                 break
-        await record(session, results)
         try:
+            # The deferred moves first, then the record: the job's row is held from the
+            # record to the commit only, not while the stock settles.
+            await uow.settle()
+            await record(session, results)
             events = await uow.commit()
         except Unsettled as unsettled:
             await uow.rollback()
