@@ -58,10 +58,11 @@ subscription Listen($types: [String!], $since: ID) {
   }
 }
 """
-# Reconnection: the first wait, doubled after each failed try up to the last; a
+# Reconnection: the first wait, doubled after each failed try up to the last (a local
+# server restarted is followed within 2 s; a refused connection costs nothing); a
 # connection that was accepted starts over from the first.
 FIRST_DELAY = 0.2
-LAST_DELAY = 5.0
+LAST_DELAY = 2.0
 ACK_SECONDS = 10.0
 # Errors that end a subscription but not the reason to follow it: the server is busy,
 # restarting, or cut a reader that fell behind. Anything else (a refused key, a missing
@@ -150,6 +151,8 @@ class Listener:
         # Whether the last connection was accepted (its backoff then starts over).
         self.connected = False
         self.forwarded = 0
+        # What the first subscription prints: the secret, the account, the URL.
+        self.ready = ""
 
     def say(self, line: str) -> None:
         self.out.write(line + "\n")
@@ -194,8 +197,8 @@ class Listener:
             self.cursor = newest["data"][0]["id"]
         else:
             self.empty_at_start = True
-        self.say(f"Ready! Your webhook signing secret is {self.secret} (^C to quit)")
-        self.say(
+        self.ready = (
+            f"Ready! Your webhook signing secret is {self.secret} (^C to quit)\n"
             f"Forwarding {', '.join(self.patterns)} events of {account['id']} "
             f"({account['mode']} mode) to {self.forward_to}"
         )
@@ -225,6 +228,9 @@ class Listener:
                         },
                     },
                 )
+                if self.ready:
+                    self.say(self.ready)  # once: the first subscription is under way
+                    self.ready = ""
                 async for message in socket:
                     await self._receive(http, socket, orjson.loads(message))
         except ConnectionClosed as closed:

@@ -1,0 +1,294 @@
+"""``stateset-gql listen`` and ``stateset-gql trigger`` (API.md section 16), as a developer
+runs them: real processes against a real server, forwarding to a real local receiver.
+
+- listen's POST is what a webhook endpoint would get: the bytes of ``GET /v1/events/{id}``,
+  verified by Stripe's library and by Standard Webhooks' with the secret it printed,
+  within a second of the write's response;
+- after its server is killed and started again, with events written just before the
+  kill, while it is down (by another server on the same database) and just after, the
+  receiver has every event of the account once, in order;
+- trigger emits each of the 25 event types (one loop against one server).
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+import stripe
+from standardwebhooks.webhooks import Webhook
+
+from stateset_gql.cli import main
+from stateset_gql.events.types import EVENT_TYPES
+from tests.redis_support import free_port
+from tests.rest_support import Rest
+from tests.support import (
+    CLI,
+    Account,
+    LiveServer,
+    cli_environ,
+    new_account,
+    run_cli,
+    serve_cli_process,
+)
+from tests.webhook_support import new_customer, receiver
+
+SECRET = re.compile(r"signing secret is (whsec_\S+)")
+
+
+class Listening:
+    """A ``stateset-gql listen`` process; its stdout read line by line as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        assert process.stdout is not None
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.put(line.rstrip("\n"))
+
+    def line(self, pattern: str, timeout: float = 20.0) -> re.Match[str]:
+        """The next stdout line matching ``pattern`` (earlier lines are kept in ``seen``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                line = self.lines.get(timeout=max(left, 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no line matching {pattern!r}; got {self.seen}") from None
+            self.seen.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found
+
+    def stop(self) -> tuple[int, str]:
+        """SIGINT, as Ctrl-C: its exit code and stderr."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=15)
+        assert self.process.stderr is not None
+        return code, self.process.stderr.read()
+
+
+@contextmanager
+def listen(base_url: str, key: str, forward_to: str, *args: str) -> Iterator[tuple[Listening, str]]:
+    """``listen`` running until its first subscription is under way: it and its secret."""
+    process = subprocess.Popen(
+        [*CLI, "listen", "--api", base_url, "--forward-to", forward_to, *args],
+        env=cli_environ(STATESET_API_KEY=key),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        listening = Listening(process)
+        secret = listening.line(SECRET.pattern).group(1)
+        listening.line("^Forwarding ")
+        yield listening, secret
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_listen_forwards_the_event_signed_as_a_webhook_within_a_second_of_its_commit(
+    server: LiveServer, client: httpx.Client, account: Account
+) -> None:
+    rest = Rest(client, account.sk_test)
+    with receiver() as hooks, listen(server.base_url, account.sk_test, hooks.url) as (run, secret):
+        # The first event warms the path (the server's first render of an event, the
+        # listener's first POST); the second is the one measured.
+        new_customer(rest)
+        hooks.wait(1)
+        written = time.time()
+        customer = new_customer(rest)
+        answered = time.time()
+        got = hooks.wait(2)[1]
+        for _ in range(2):
+            run.line(r"customer\.created .* --> \[200\] POST ")
+        code, stderr = run.stop()
+    assert got.at - answered < 1.0, f"arrived {got.at - answered:.3f} s after the response"
+    assert got.at > written
+    event = got.json
+    assert event["type"] == "customer.created"
+    assert event["data"]["object"]["id"] == customer["id"]
+    # Byte for byte what GET /v1/events/{id} answers, as the server's own deliveries.
+    assert got.body == rest.get(f"/v1/events/{event['id']}").content
+    headers = got.headers
+    assert headers["StateSet-Event-Type"] == "customer.created"
+    assert headers["webhook-id"] == event["id"]
+    assert headers["User-Agent"] == "StateSet-Webhooks/1"
+    verified = stripe.Webhook.construct_event(
+        got.body.decode(), headers["StateSet-Signature"], secret
+    )
+    assert verified["id"] == event["id"]
+    assert Webhook(secret).verify(got.body, headers)["id"] == event["id"]
+    # Another secret verifies nothing: the signature is the printed secret's.
+    with pytest.raises(stripe.SignatureVerificationError):
+        stripe.Webhook.construct_event(
+            got.body.decode(), headers["StateSet-Signature"], "whsec_" + "A" * 44
+        )
+    assert code == 0, stderr
+    assert "Stopped after forwarding 2 events." in stderr
+
+
+def test_listen_forwards_only_the_events_its_patterns_select_with_a_given_secret(
+    server: LiveServer, client: httpx.Client, account: Account
+) -> None:
+    rest = Rest(client, account.sk_test)
+    secret = "whsec_" + "c2VjcmV0LWZvci10aGUtdGVzdC0zMi1ieXRlcy1sb25n"
+    with (
+        receiver() as hooks,
+        listen(
+            server.base_url, account.sk_test, hooks.url, "--events", "inventory.*",
+            "--secret", secret,
+        ) as (run, printed),
+    ):  # fmt: skip
+        assert printed == secret
+        new_customer(rest)  # not selected
+        mug = {"sku": "LSN-1", "name": "Mug", "on_hand": 3}
+        item = rest.ok(rest.post("/v1/inventory", mug), 201)
+        [got] = hooks.wait(1)
+        assert got.json["data"]["object"]["id"] == item["id"]
+        assert hooks.quiet(0.5) == [got]
+        Webhook(secret).verify(got.body, got.headers)
+        run.stop()
+
+
+def test_listen_resumes_after_its_server_restarts_with_nothing_missed_or_repeated(
+    tmp_path: Path,
+) -> None:
+    """Its own serve process on a fixed port, killed (no close frame) and started again.
+    Events are written just before the kill (some may be on their way), while it is down
+    (by another server on the same database: the listener cannot see them live), and
+    just after the restart (before the listener is back)."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'listen.db'}"
+    assert run_cli("migrate", database_url=database_url).returncode == 0
+    account = new_account(database_url)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    settings = {"STATESET_DATABASE_URL": database_url, "STATESET_ENV": "test"}
+    written: list[str] = []
+
+    def write(rest: Rest, count: int) -> None:
+        written.extend(new_customer(rest)["id"] for _ in range(count))
+
+    with ExitStack() as stack:
+        hooks = stack.enter_context(receiver())
+        rest = Rest(
+            stack.enter_context(httpx.Client(base_url=base_url, timeout=30)), account.sk_test
+        )
+        with serve_cli_process(port=port, log=tmp_path / "serve1.log", **settings) as (first, _):
+            write(rest, 2)  # before listen starts: not forwarded
+            run, secret = stack.enter_context(listen(base_url, account.sk_test, hooks.url))
+            write(rest, 3)
+            hooks.wait(3)
+            write(rest, 5)
+            first.kill()
+            first.wait()
+        other = LiveServer.start(database_url=database_url)
+        try:
+            with httpx.Client(base_url=other.base_url, timeout=30) as down:
+                write(Rest(down, account.sk_test), 4)
+        finally:
+            other.stop()
+        with serve_cli_process(port=port, log=tmp_path / "serve2.log", **settings):
+            write(rest, 3)
+            hooks.wait(15, timeout=30)
+            arrived = hooks.quiet(1.0)
+            events = rest.ok(rest.get("/v1/events", {"limit": 100, "sort": "sequence"}))
+            bodies = {r.json["id"]: rest.get(f"/v1/events/{r.json['id']}").content for r in arrived}
+            code, stderr = run.stop()
+    stored = [e["id"] for e in events["data"]]
+    assert len(written) == len(stored) == 17
+    # Every event after the start once, in the account's order, each the bytes the API shows.
+    assert [r.json["id"] for r in arrived] == stored[2:]
+    assert [r.json["data"]["object"]["id"] for r in arrived] == written[2:]
+    assert all(r.body == bodies[r.json["id"]] for r in arrived)
+    for r in arrived:
+        Webhook(secret).verify(r.body, r.headers)
+    assert code == 0, stderr
+    assert "Connection lost" in stderr
+    assert "Stopped after forwarding 15 events." in stderr
+
+
+def test_listen_exits_with_one_line_when_the_key_is_refused(server: LiveServer) -> None:
+    done = run_cli(
+        "listen", "--api", server.base_url, "--forward-to", "http://127.0.0.1:9/x",
+        STATESET_API_KEY="sk_test_wrong",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: GET /v1/account answered 401 ")
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.fixture(scope="module")
+def trigger_server(sqlite_url: str) -> Iterator[LiveServer]:
+    """One SQLite server on memory:// (it runs the jobs itself): the loop over the types
+    runs once, not per backend."""
+    live = LiveServer.start(database_url=sqlite_url)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def test_trigger_emits_each_event_type_through_the_api(
+    trigger_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    account = new_account(trigger_server.database_url)
+    base_url = trigger_server.base_url
+    # Once as its own process, as a person runs it.
+    done = run_cli("trigger", "order.shipped", "--api", base_url, STATESET_API_KEY=account.sk_test)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^  shipped +order +ord_\w+$", done.stdout, re.M), done.stdout
+    emitted: dict[str, str] = {}
+    for event_type in EVENT_TYPES:
+        code = main(["trigger", event_type, "--api", base_url, "--api-key", account.sk_test])
+        printed = capsys.readouterr()
+        assert code == 0, printed.err
+        found = re.search(rf"^Emitted {re.escape(event_type)}: (evt_\w+)$", printed.out, re.M)
+        assert found, printed.out
+        emitted[event_type] = found.group(1)
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        rest = Rest(http, account.sk_test)
+        for event_type, event_id in emitted.items():
+            assert rest.ok(rest.get(f"/v1/events/{event_id}"))["type"] == event_type
+            listed = rest.ok(rest.get("/v1/events", {"type": event_type, "limit": 100}))
+            assert event_id in [e["id"] for e in listed["data"]]
+
+
+def test_trigger_refuses_an_unknown_type_listing_the_types() -> None:
+    done = run_cli("trigger", "order.teleported", STATESET_API_KEY="sk_test_unused")
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: unknown event type 'order.teleported'; the types: ")
+    assert all(t in line for t in EVENT_TYPES)
+
+
+def test_trigger_refuses_a_live_key(trigger_server: LiveServer) -> None:
+    account = new_account(trigger_server.database_url)
+    done = run_cli(
+        "trigger", "customer.created", "--api", trigger_server.base_url,
+        STATESET_API_KEY=account.sk_live,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "use a test key" in done.stderr
+    with httpx.Client(base_url=trigger_server.base_url) as http:
+        rest = Rest(http, account.sk_live)
+        assert rest.ok(rest.get("/v1/customers"))["data"] == []
