@@ -12,9 +12,11 @@ runs them: real processes against a real server, forwarding to a real local rece
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -225,6 +227,89 @@ def test_listen_resumes_after_its_server_restarts_with_nothing_missed_or_repeate
     assert code == 0, stderr
     assert "Connection lost" in stderr
     assert "Stopped after forwarding 15 events." in stderr
+
+
+class Proxy:
+    """A TCP relay between ``listen`` and its server that can drop every connection and
+    refuse new ones (``cut``) until ``restore``: a dropped network, the server still up."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.removeprefix("http://").split(":")
+        self.target = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.up = True
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                near, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            if not self.up:
+                near.close()
+                continue
+            far = socket.create_connection(self.target)
+            with self.lock:
+                self.sockets += [near, far]
+            for source, sink in ((near, far), (far, near)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.up = False
+        with self.lock:
+            cut, self.sockets = self.sockets, []
+        for end in cut:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def restore(self) -> None:
+        self.up = True
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+def test_listen_of_an_account_without_events_loses_none_written_while_it_was_cut_off(
+    server: LiveServer, client: httpx.Client, account: Account
+) -> None:
+    """No event to resume after: what was written while the connection was down is read
+    from GET /v1/events once it is back, then the stream goes on from there."""
+    rest = Rest(client, account.sk_test)
+    proxy = Proxy(server.base_url)
+    try:
+        with receiver() as hooks, listen(proxy.url, account.sk_test, hooks.url) as (run, _):
+            proxy.cut()
+            written = [new_customer(rest)["id"] for _ in range(3)]
+            time.sleep(0.3)  # the listener has tried again, and been refused
+            proxy.restore()
+            hooks.wait(3)
+            written += [new_customer(rest)["id"] for _ in range(2)]
+            hooks.wait(5)
+            arrived = hooks.quiet(0.5)
+            code, stderr = run.stop()
+    finally:
+        proxy.close()
+    assert [r.json["data"]["object"]["id"] for r in arrived] == written
+    assert code == 0, stderr
+    assert "Connection lost" in stderr
 
 
 def test_listen_exits_with_one_line_when_the_key_is_refused(server: LiveServer) -> None:
