@@ -45,7 +45,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.typing import Subprotocol
 
 from stateset_gql.cli.client import SECRET_VARIABLE, Api, ClientFailed, answer
-from stateset_gql.events.types import is_pattern, matches
+from stateset_gql.events.types import EVENT_TYPES, is_pattern, matches
 from stateset_gql.webhooks import signing
 from stateset_gql.webhooks.sender import TIMEOUT_SECONDS
 
@@ -336,12 +336,14 @@ class Listener:
         self.forwarded += 1
         self.say(self._line(event, outcome))
 
-    def _line(self, event: dict[str, Any], outcome: _Outcome) -> str:
+    @staticmethod
+    def _line(event: dict[str, Any], outcome: _Outcome) -> str:
+        """When, which event, and the receiver's answer (the URL is the Ready line's)."""
         now = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         answered = f"[{outcome.status}]" if outcome.error is None else f"[{outcome.error}]"
+        width = max(map(len, EVENT_TYPES))
         return (
-            f"{now}  {event['type']:<31} {event['id']}  --> {answered} POST "
-            f"{self.forward_to} ({outcome.milliseconds} ms)"
+            f"{now}  {event['type']:<{width}}  {event['id']}  {answered} {outcome.milliseconds} ms"
         )
 
 
