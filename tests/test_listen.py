@@ -326,6 +326,8 @@ def test_listen_of_an_account_without_events_loses_none_written_while_it_was_cut
     finally:
         proxy.close()
     assert [r.json["data"]["object"]["id"] for r in arrived] == written
+    # Those read from the list too: the bytes of GET /v1/events/{id}.
+    assert all(r.body == rest.get(f"/v1/events/{r.json['id']}").content for r in arrived)
     assert code == 0, stderr
     assert "Connection lost" in stderr
 

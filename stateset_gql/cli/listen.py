@@ -17,7 +17,10 @@ the cursor never passes one not yet sent.
 An account with no event at all when listening begins has no event to resume after:
 then, until one is handled, every event stored is one that came after the start, and
 those are read from ``GET /v1/events`` (``_catch_up``) before subscribing, and before the
-first streamed event (those with a lower ``sequence``).
+first streamed event (those with a lower ``sequence``). The one gap this leaves: events
+committed in the milliseconds between that read and the server's taking the first
+subscription wait for the next event to be forwarded (the protocol does not say when a
+subscription has started).
 
 The receiver's failures are printed, not retried (as ``stripe listen``); the server's own
 webhook endpoints are what retry.
