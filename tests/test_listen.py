@@ -13,6 +13,7 @@ runs them: real processes against a real server, forwarding to a real local rece
 from __future__ import annotations
 
 import contextlib
+import json
 import queue
 import re
 import signal
@@ -342,6 +343,17 @@ def test_listen_exits_with_one_line_when_the_key_is_refused(server: LiveServer) 
     assert done.stderr.count("\n") == 1
 
 
+def test_listen_exits_with_one_line_when_the_server_is_unreachable() -> None:
+    done = run_cli(
+        "listen", "--api", f"http://127.0.0.1:{free_port()}", "--forward-to",
+        "http://127.0.0.1:9/x", STATESET_API_KEY="sk_test_unused",
+    )  # fmt: skip
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: cannot reach the API at http://127.0.0.1:")
+    assert line.endswith("start it with: stateset-gql serve, or pass --api URL")
+
+
 @pytest.fixture(scope="module")
 def trigger_server(sqlite_url: str) -> Iterator[LiveServer]:
     """One SQLite server on memory:// (it runs the jobs itself): the loop over the types
@@ -358,12 +370,22 @@ def test_trigger_emits_each_event_type_through_the_api(
 ) -> None:
     account = new_account(trigger_server.database_url)
     base_url = trigger_server.base_url
-    # Once as its own process, as a person runs it.
-    done = run_cli("trigger", "order.shipped", "--api", base_url, STATESET_API_KEY=account.sk_test)
+    # Once as its own process, as a script runs it.
+    done = run_cli(
+        "trigger", "order.shipped", "--json", "--api", base_url,
+        STATESET_API_KEY=account.sk_test,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert re.search(r"^  shipped +order +ord_\w+$", done.stdout, re.M), done.stdout
-    emitted: dict[str, str] = {}
+    shown = json.loads(done.stdout)
+    assert shown["type"] == "order.shipped"
+    assert [(o["object"], o["did"]) for o in shown["objects"]] == [
+        ("inventory_item", "created"), ("order", "created"), ("order", "paid"),
+        ("order", "processed"), ("order", "shipped"),
+    ]  # fmt: skip
+    emitted: dict[str, str] = {"order.shipped": shown["event"]}
     for event_type in EVENT_TYPES:
+        if event_type == "order.shipped":
+            continue  # the command's own process made it
         code = main(["trigger", event_type, "--api", base_url, "--api-key", account.sk_test])
         printed = capsys.readouterr()
         assert code == 0, printed.err
@@ -372,6 +394,8 @@ def test_trigger_emits_each_event_type_through_the_api(
         emitted[event_type] = found.group(1)
     with httpx.Client(base_url=base_url, timeout=30) as http:
         rest = Rest(http, account.sk_test)
+        shipped = rest.ok(rest.get(f"/v1/events/{shown['event']}"))["data"]["object"]
+        assert shipped["id"] == shown["objects"][-1]["id"]
         for event_type, event_id in emitted.items():
             assert rest.ok(rest.get(f"/v1/events/{event_id}"))["type"] == event_type
             listed = rest.ok(rest.get("/v1/events", {"type": event_type, "limit": 100}))
