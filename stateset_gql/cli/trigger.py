@@ -29,7 +29,8 @@ import orjson
 from stateset_gql.cli.client import Api, ClientFailed, answer
 from stateset_gql.events.types import EVENT_TYPES
 
-TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 0, "cvc": "123"}
+# The card that succeeds (API.md section 8); it expires two years after the payment's year.
+TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "cvc": "123"}
 UNIT_AMOUNT = 2500
 # A job's lines that change nothing: each looks up a customer that does not exist. A
 # cancelled job's lines that ran before the cancel leave nothing behind.
