@@ -181,6 +181,21 @@ def test_listen_forwards_only_the_events_its_patterns_select_with_a_given_secret
         run.stop()
 
 
+def test_ctrl_c_while_an_event_is_being_forwarded_lets_its_post_be_answered_first(
+    server: LiveServer, client: httpx.Client, account: Account
+) -> None:
+    rest = Rest(client, account.sk_test)
+    with receiver() as hooks, listen(server.base_url, account.sk_test, hooks.url) as (run, _):
+        hooks.delay = 1.0
+        new_customer(rest)
+        hooks.wait(1)  # the receiver has it and takes a second to answer
+        code, stderr = run.stop()
+        line = run.line(r" customer\.created +evt_\w+  \[200\] (\d+) ms$", timeout=1)
+    assert int(line.group(1)) >= 900
+    assert code == 0, stderr
+    assert "Stopped after forwarding 1 event." in stderr
+
+
 @pytest.mark.parametrize("command", ["listen", "trigger"])
 def test_help_names_the_options(command: str) -> None:
     done = run_cli(command, "--help")

@@ -106,6 +106,10 @@ class _Dropped(Exception):
     """The connection or the subscription ended for a passing reason: reconnect."""
 
 
+class _Stopped(Exception):
+    """Ctrl-C came while an event was being forwarded; it has been, now stop."""
+
+
 def _check_secret(secret: str) -> str:
     try:
         key = base64.b64decode(secret.removeprefix(signing.PREFIX), validate=True)
@@ -154,6 +158,9 @@ class Listener:
         # Whether the last connection was accepted (its backoff then starts over).
         self.connected = False
         self.forwarded = 0
+        # A POST under way, and a Ctrl-C waiting for it (``stop``).
+        self.forwarding = False
+        self.stopping = False
         # What the first subscription prints: the secret, the account, the URL.
         self.ready = ""
 
@@ -329,15 +336,28 @@ class Listener:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
+        self.forwarding = True
         try:
             response = await http.post(self.forward_to, content=body, headers=headers)
             status = response.status_code
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        finally:
+            self.forwarding = False
         outcome = _Outcome(status, error, round((time.perf_counter() - started) * 1000))
         self.cursor = event["id"]
         self.forwarded += 1
         self.say(self._line(event, outcome))
+        if self.stopping:
+            raise _Stopped
+
+    def stop(self, task: asyncio.Task[None]) -> None:
+        """Ctrl-C: a POST under way is answered first (its line printed: the receiver has
+        it); a second Ctrl-C, or one between events, stops at once."""
+        if self.forwarding and not self.stopping:
+            self.stopping = True
+        else:
+            task.cancel()
 
     @staticmethod
     def _line(event: dict[str, Any], outcome: _Outcome) -> str:
@@ -370,8 +390,8 @@ def run(args: argparse.Namespace) -> int:
         assert task is not None
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, task.cancel)
-        with contextlib.suppress(asyncio.CancelledError):
+            loop.add_signal_handler(signum, listener.stop, task)
+        with contextlib.suppress(asyncio.CancelledError, _Stopped):
             await listener.run()
 
     asyncio.run(until_stopped())
