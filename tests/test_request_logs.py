@@ -5,12 +5,24 @@ are written after the answer, not before it (in batches, every 0.25 s)."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import orjson
+from sqlalchemy import select
 
+from stateset_gql.db.base import utcnow
+from stateset_gql.db.engine import Database
+from stateset_gql.ops.maintenance import purge_once
+from stateset_gql.ops.metrics import Metrics
+from stateset_gql.requestlogs.models import RequestLog
+from stateset_gql.requestlogs.record import Row
+from stateset_gql.requestlogs.writer import RequestLogWriter
+from stateset_gql.settings import Settings
 from tests.rest_support import Rest, error_of
 from tests.support import Account, data, gql
 
@@ -268,3 +280,85 @@ def test_the_row_is_written_after_the_answer_not_before_it(
             seen_missing += 1
         assert wait_for_log(rest, request_id)["status"] == 200
     assert seen_missing >= 1
+
+
+def _row(account: Account, request_id: str, status: int = 200) -> Row:
+    return Row(
+        id=request_id, account_id=account.id, livemode=False, api_key_id="key_x",
+        method="GET", path="/v1/customers", status=status, duration_ms=1.0,
+        idempotency_key=None, graphql_operation=None,
+        body=b'{"error":{"code":"X","message":"card 4000-0000-0000-0002"}}' if status >= 400
+        else None,
+        created=utcnow(),
+    )  # fmt: skip
+
+
+async def _stored(database_url: str, ids: list[str]) -> dict[str, RequestLog]:
+    db = Database(database_url)
+    try:
+        async with db.session(write=False) as session:
+            found = await session.execute(select(RequestLog).where(RequestLog.id.in_(ids)))
+            return {row.id: row for row in found.scalars()}
+    finally:
+        await db.dispose()
+
+
+def test_the_writer_drops_rather_than_waits_when_full_and_writes_the_rest_on_close(
+    account: Account, database_url: str
+) -> None:
+    """A full buffer drops (and counts) new rows at once; a batch the database refuses
+    is dropped and counted, the next written; ``close`` writes what waits."""
+    prefix = f"req_w{time.perf_counter_ns()}"
+
+    async def steps() -> Metrics:
+        metrics = Metrics()
+        db = Database(database_url)
+        writer = RequestLogWriter(db=db, metrics=metrics, batch=2, capacity=3)
+        try:
+            writer.add([_row(account, f"{prefix}_{i}") for i in range(4)])
+            assert writer.waiting == 3  # the fourth was dropped, not waited for
+            await writer.flush()
+            # A batch whose INSERT fails (an id already written) is dropped and counted;
+            # the batch after it is written.
+            writer.add([_row(account, f"{prefix}_0"), _row(account, f"{prefix}_x")])
+            writer.add([_row(account, f"{prefix}_e", status=404)])
+            writer.start()
+            await writer.close()
+            assert writer.waiting == 0
+            return metrics
+        finally:
+            await db.dispose()
+
+    metrics = asyncio.run(steps())
+    sample = metrics.registry.get_sample_value
+    assert sample("stateset_request_logs_dropped_total", {"reason": "full"}) == 1
+    assert sample("stateset_request_logs_dropped_total", {"reason": "failed"}) == 2
+    assert sample("stateset_request_logs_written_total") == 4
+    names = [f"{prefix}_{s}" for s in ("0", "1", "2", "3", "x", "e")]
+    stored = asyncio.run(_stored(database_url, names))
+    assert sorted(stored) == sorted(f"{prefix}_{s}" for s in ("0", "1", "2", "e"))
+    assert stored[f"{prefix}_e"].error == {"code": "X", "message": "card [redacted]"}
+    assert stored[f"{prefix}_0"].error is None
+
+
+def test_logs_are_kept_30_days(account: Account, database_url: str) -> None:
+    prefix = f"req_p{time.perf_counter_ns()}"
+    old = dataclasses.replace(_row(account, f"{prefix}_old"), created=utcnow() - timedelta(days=31))
+    kept = dataclasses.replace(
+        _row(account, f"{prefix}_new"), created=utcnow() - timedelta(days=29)
+    )
+
+    async def steps() -> None:
+        db = Database(database_url)
+        try:
+            writer = RequestLogWriter(db=db, metrics=Metrics())
+            writer.add([old, kept])
+            assert await writer.flush() == 2
+            assert (
+                await purge_once(db=db, settings=Settings(database_url=database_url))
+            ).request_logs >= 1
+        finally:
+            await db.dispose()
+
+    asyncio.run(steps())
+    assert list(asyncio.run(_stored(database_url, [old.id, kept.id]))) == [kept.id]

@@ -3,8 +3,10 @@
 ``RequestMiddleware`` opens a ``Facts`` for every HTTP request (its id, method and
 Idempotency-Key) and makes it ``current``; the door's ``authenticate`` says whose it is
 (``Pipeline.authenticate``: nothing is logged for a request no key authenticated);
-``/graphql``'s surface names the operation; a batch adds a row for each operation it ran
-alone. When the response ends the middleware hands the rows to the writer
+the door's ``check`` names ``/graphql``'s operation; a batch adds a row for each operation
+it ran alone, under that operation's own request id (an atomic batch's operations run
+under the batch's id, in its transaction, and are logged as the batch). When the
+response ends the middleware hands the rows to the writer
 (``requestlogs.writer``) — the one place a row is enqueued.
 
 A row on the request's path is a tuple of these facts and, for an error, the response's

@@ -16,8 +16,9 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from stateset_gql.db.engine import Database
 from stateset_gql.ops.metrics import Metrics
@@ -30,6 +31,13 @@ INTERVAL_SECONDS = 0.25
 BATCH_ROWS = 500
 # Rows waiting at most: ~40 flushes' worth, a few MB; beyond it new rows are dropped.
 CAPACITY = 20_000
+
+# One multi-row INSERT a batch, from a statement compiled once: SQLAlchemy's
+# "insertmanyvalues" writes the rows' VALUES into the cached statement, which it does for
+# an INSERT with RETURNING (without, each dialect's executemany would run instead). An
+# ``insert().values(rows)`` would be compiled afresh each time, for some 0.4 ms a row.
+_TABLE = cast(Table, RequestLog.__table__)
+INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
 class RequestLogWriter:
@@ -109,4 +117,4 @@ class RequestLogWriter:
     async def _insert(self, rows: list[Row]) -> None:
         values = [row.columns() for row in rows]
         async with self.db.session(write=True) as session, session.begin():
-            await session.execute(insert(RequestLog).values(values))
+            await session.execute(INSERT, values)
