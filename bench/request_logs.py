@@ -3,15 +3,17 @@ in one run: the same server code on the same database, once logging (the default
 once with ``STATESET_REQUEST_LOGS=0``, both serving while wrk drives one of them at a
 time, the two alternating round by round.
 
-Three figures:
-- latency, one connection: the mean time a request takes (1 / its rate), logging on
-  against off; the difference is what one request waits for its log;
-- throughput, 20 connections (the server's CPU saturated): 1 / rate is the CPU one
-  request costs the process, its log's batched INSERTs included; the difference is the
-  log's whole cost per request, on the path and off it;
-- in-process: the request's own share (the facts made, the row made, the buffer
-  appended: what ``RequestMiddleware`` does), and the writer's per row (reading the
-  error, one 500-row INSERT), timed directly.
+What it reads, each round and side (one connection, then 20, the server saturated):
+- ms a request (1 / rate): at one connection, the time a request takes; at 20, what a
+  request costs the whole machine (the server, PostgreSQL and wrk share its two cores);
+- p50 latency, from wrk;
+- server CPU a request: the server process's CPU time over the run (its log's batched
+  INSERTs included: read after the run's last flush) divided by its requests. Other
+  load on the machine moves the timings; this figure much less.
+The cost of each is the median over rounds of on minus off, each round's two runs back
+to back. Then, in process, the request's own share (the facts made, the row made, the
+buffer appended: what ``RequestMiddleware`` does) and the writer's per row (reading the
+error, one 500-row INSERT, PostgreSQL's share included), timed directly.
 
 Serves a fresh database (PostgreSQL when it answers) with an unlimited account.
 
@@ -36,6 +38,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.environment import free_port, fresh_database, serve
+from bench.procstats import tree_cpu_seconds
 from bench.wrk import Measured, lua_string
 from bench.wrk import missing as wrk_missing
 from bench.wrk import run as wrk_run
@@ -49,6 +52,8 @@ from stateset_gql.requestlogs.record import Facts, Row
 from stateset_gql.requestlogs.writer import BATCH_ROWS, RequestLogWriter
 
 GOAL_MS = 0.1
+# Two flushes: a run's last rows are written (and their CPU counted) before it is read.
+FLUSH_SETTLE_SECONDS = 0.6
 LUA = """
 wrk.method = "GET"
 wrk.headers["Authorization"] = "Bearer {key}"
@@ -90,12 +95,6 @@ def drive(port: int, key: str, path: str, connections: int, seconds: float) -> M
     if measured.errors:
         raise RuntimeError(f"{measured.errors} failed requests on port {port}")
     return measured
-
-
-def per_request_ms(measured: Measured) -> float:
-    """Milliseconds a request took (one connection: one at a time) or cost the server
-    (saturated: its CPU shared by every request)."""
-    return 1000 / measured.requests_per_second
 
 
 def on_path_us(rounds: int = 200_000) -> float:
@@ -175,13 +174,26 @@ def main() -> int:
         path = f"/v1/customers/{customer.json()['id']}"
         for side in ("on", "off"):  # warm: documents parsed, pools filled
             drive(ports[side], key, path, 1, 1)
-        measured: dict[tuple[str, int], list[float]] = {}
-        for _ in range(args.rounds):
+        # (figure, connections) -> side -> one reading a round
+        measured: dict[tuple[str, int], dict[str, list[float]]] = {}
+        for round_number in range(args.rounds):
+            # Each side goes first every other round: neither always follows the other.
+            sides = ("on", "off") if round_number % 2 == 0 else ("off", "on")
             for connections in (1, 20):
-                for side in ("on", "off"):
+                for side in sides:
+                    pid = servers[side].pid
+                    cpu = tree_cpu_seconds(pid)
                     run = drive(ports[side], key, path, connections, args.seconds)
-                    measured.setdefault((side, connections), []).append(per_request_ms(run))
-        time.sleep(0.5)  # the last flush
+                    time.sleep(FLUSH_SETTLE_SECONDS)  # this run's last rows written
+                    cpu = tree_cpu_seconds(pid) - cpu
+                    readings = {
+                        "ms a request (1 / rate)": 1000 / run.requests_per_second,
+                        "p50 latency (ms)": run.p50_ms,
+                        "server CPU a request (ms)": 1000 * cpu / run.requests,
+                    }
+                    for figure, value in readings.items():
+                        by_side = measured.setdefault((figure, connections), {})
+                        by_side.setdefault(side, []).append(value)
         metrics = httpx.get(f"{base}/metrics").text
         counted = [
             line for line in metrics.splitlines()
@@ -193,19 +205,23 @@ def main() -> int:
 
         print(
             f"\nRequest logs on {database}: GET {path.rsplit('/', 1)[0]}/{{id}}, "
-            f"median of {args.rounds} rounds of {args.seconds:g} s each, logging on and off "
-            f"alternating (goal: at most {GOAL_MS} ms a request)"
+            f"{args.rounds} rounds of {args.seconds:g} s a cell, logging on and off "
+            f"alternating (goal: at most {GOAL_MS} ms a request). Medians; the cost is the "
+            "median of each round's on - off"
         )
-        print(f"  {'':<34} {'on':>9} {'off':>9} {'cost':>9}")
-        for connections, what in ((1, "latency, 1 connection (ms)"),
-                                  (20, "CPU per request, 20 conns (ms)")):  # fmt: skip
-            on = statistics.median(measured[("on", connections)])
-            off = statistics.median(measured[("off", connections)])
-            print(f"  {what:<34} {on:>9.3f} {off:>9.3f} {on - off:>+9.3f}")
-        print(f"  on the request's path (in-process)  {path_us / 1000:.4f} ms a request")
+        print(f"  {'':<44} {'on':>8} {'off':>8} {'cost':>8}")
+        for (figure, connections), by_side in measured.items():
+            on, off = by_side["on"], by_side["off"]
+            cost = statistics.median(a - b for a, b in zip(on, off, strict=True))
+            label = f"{figure}, {connections} conn{'s' if connections > 1 else ''}"
+            print(
+                f"  {label:<44} {statistics.median(on):>8.3f} "
+                f"{statistics.median(off):>8.3f} {cost:>+8.3f}"
+            )
+        print(f"  in process: on the request's path          {path_us / 1000:>8.4f} ms a request")
         print(
-            f"  the writer, per row (500-row INSERT) {plain_row_us / 1000:.4f} ms "
-            f"(a 404's, its error read: {error_row_us / 1000:.4f} ms)"
+            f"  in process: the writer, a row (500-row INSERT, PostgreSQL's share included) "
+            f"{plain_row_us / 1000:.4f} ms; a 404's, its error read: {error_row_us / 1000:.4f} ms"
         )
         for line in counted:
             print(f"  {line}")

@@ -341,6 +341,28 @@ def test_the_writer_drops_rather_than_waits_when_full_and_writes_the_rest_on_clo
     assert stored[f"{prefix}_0"].error is None
 
 
+def test_a_flush_writes_the_rows_waiting_when_it_began(account: Account, database_url: str) -> None:
+    """Rows that arrive while a flush writes wait for the next one: a busy server's
+    flushes stay batches, not a stream of one-row INSERTs."""
+    prefix = f"req_f{time.perf_counter_ns()}"
+
+    async def steps() -> tuple[int, int, int]:
+        db = Database(database_url)
+        try:
+            writer = RequestLogWriter(db=db, metrics=Metrics())
+            writer.add([_row(account, f"{prefix}_{i}") for i in range(3)])
+            flushing = asyncio.create_task(writer.flush())
+            await asyncio.sleep(0)  # the flush has taken its rows and is writing them
+            writer.add([_row(account, f"{prefix}_late")])
+            first = await flushing
+            left = writer.waiting
+            return first, left, await writer.flush()
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(steps()) == (3, 1, 1)
+
+
 def test_logs_are_kept_30_days(account: Account, database_url: str) -> None:
     prefix = f"req_p{time.perf_counter_ns()}"
     old = dataclasses.replace(_row(account, f"{prefix}_old"), created=utcnow() - timedelta(days=31))
