@@ -1856,6 +1856,7 @@ class WebhookEndpointsResource:
         self,
         id: str,
         *,
+        type: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> WebhookDelivery:
@@ -1864,6 +1865,9 @@ class WebhookEndpointsResource:
             WebhookDelivery,
             "POST",
             f"/v1/webhook_endpoints/{path_segment(id)}/test",
+            body=body_of(
+                type=type,
+            ),
             idempotency_key=idempotency_key,
             options=request_options,
         )
@@ -4110,6 +4114,7 @@ class AsyncWebhookEndpointsResource:
         self,
         id: str,
         *,
+        type: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> WebhookDelivery:
@@ -4118,6 +4123,9 @@ class AsyncWebhookEndpointsResource:
             WebhookDelivery,
             "POST",
             f"/v1/webhook_endpoints/{path_segment(id)}/test",
+            body=body_of(
+                type=type,
+            ),
             idempotency_key=idempotency_key,
             options=request_options,
         )
