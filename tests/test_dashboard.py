@@ -351,3 +351,49 @@ def test_the_endpoint_page_sends_the_simulated_event_and_shows_its_attempt(
             assert time.monotonic() < deadline, panel.text
             time.sleep(0.1)
         assert "test.webhook" in panel.text
+
+
+def test_an_events_page_shows_its_json_and_its_deliveries_to_each_endpoint(
+    live: LiveServer, shop: Account
+) -> None:
+    with receiver() as hooks, httpx.Client(base_url=live.base_url, timeout=TIMEOUT) as api:
+        rest = Rest(api, shop.sk_test)
+        first = add_endpoint(rest, hooks.url, ["customer.*"])
+        second = add_endpoint(rest, hooks.url + "/second", ["customer.created"])
+        add_endpoint(rest, hooks.url + "/orders", ["order.*"])
+        customer = new_customer(rest)
+        hooks.wait(2)
+        (event,) = rest.ok(rest.get("/v1/events", {"type": "customer.created"}))["data"]
+    with signed_in(live, shop.sk_test) as client:
+        listed = client.get("/dashboard/events", params={"type": "customer.*"})
+        assert event["id"] in listed.text
+        assert (
+            client.get("/dashboard/events", params={"type": "order.*"}).text.count(event["id"]) == 0
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            page = client.get(f"/dashboard/events/{event['id']}")
+            assert page.status_code == 200
+            if page.text.count('class="status">200<') == 2:
+                break
+            assert time.monotonic() < deadline, page.text
+            time.sleep(0.1)
+        assert customer["id"] in page.text
+        assert f'href="/dashboard/webhooks/{first["id"]}"' in page.text
+        assert f'href="/dashboard/webhooks/{second["id"]}"' in page.text
+        assert "/orders</a>" not in page.text
+
+
+def test_home_shows_the_account_its_limits_and_whats_left_of_the_window(
+    live: LiveServer, shop: Account
+) -> None:
+    with signed_in(live, shop.sk_test) as client:
+        home = client.get("/dashboard")
+        left = re.search(r'<strong id="window-left">(\d+) of (\d+)</strong>', home.text)
+        assert left is not None, home.text
+        assert int(left.group(2)) == 5_000  # the scale plan's minute
+        assert int(left.group(1)) < 5_000
+        again = re.search(r'id="window-left">(\d+) of', client.get("/dashboard").text)
+        assert again is not None
+        assert int(again.group(1)) < int(left.group(1))
+        assert "scale" in home.text

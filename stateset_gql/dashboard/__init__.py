@@ -347,7 +347,9 @@ class Dashboard:
 
     async def home(self, page: Page) -> Response:
         result = await self._run(page, docs.HOME)
-        return self.render("home.html", page, account=result.data.get("account"))
+        return self.render(
+            "home.html", page, account=result.data.get("account"), window=result.limits
+        )
 
     async def keys(self, page: Page) -> Response:
         created = None
@@ -498,12 +500,12 @@ class Dashboard:
             raise HTTPException(404)
         delivered: list[dict[str, Any]] = []
         endpoints = (found.data.get("webhookEndpoints") or {}).get("nodes") or []
-        for endpoint in endpoints:
-            one = await self._run(
-                page, docs.EVENT_DELIVERIES, {"endpoint": endpoint["id"], "event": event_id}
-            )
-            for delivery in (one.data.get("webhookDeliveries") or {}).get("nodes") or []:
-                delivered.append({**delivery, "url": endpoint["url"]})
+        if event is not None and endpoints:
+            variables = {"event": event_id} | {f"e{i}": e["id"] for i, e in enumerate(endpoints)}
+            got = await self._run(page, docs.event_deliveries(len(endpoints)), variables)
+            for i, endpoint in enumerate(endpoints):
+                for delivery in (got.data.get(f"d{i}") or {}).get("nodes") or []:
+                    delivered.append({**delivery, "url": endpoint["url"]})
         return self.render("event.html", page, event=event, deliveries=delivered)
 
     def _lister(self, name: str) -> Handler:

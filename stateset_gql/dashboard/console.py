@@ -38,6 +38,9 @@ class Result:
     data: dict[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     replayed: bool = False
+    # The admission's rate-limit headers (``X-RateLimit-Limit``, ``-Remaining``...): the
+    # key's use of its current window, as every API answer tells it.
+    limits: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -93,9 +96,13 @@ class Console:
             )
         except StateSetError as error:
             problem = Problem(error.message, error.code, error.status)
-            return Result(problems=(problem,))
+            return Result(problems=(problem,), limits=dict(admission.headers))
         finally:
             await admission.release()
         body = orjson.loads(rendered.body)
-        problems = tuple(_problem(e) for e in body.get("errors") or ())
-        return Result(data=body.get("data") or {}, problems=problems, replayed=rendered.replayed)
+        return Result(
+            data=body.get("data") or {},
+            problems=tuple(_problem(e) for e in body.get("errors") or ()),
+            replayed=rendered.replayed,
+            limits=dict(admission.headers),
+        )

@@ -124,16 +124,23 @@ query DashboardEvent($id: ID!) {
 }
 """
 
-EVENT_DELIVERIES = """
-query DashboardEventDeliveries($endpoint: ID!, $event: ID!) {
-  webhookDeliveries(endpointId: $endpoint, first: 10, where: {eventId: {_eq: $event}}) {
-    nodes {
-      id endpointId eventType status created
-      attempts { attemptedAt statusCode durationMs error responseBody }
-    }
-  }
-}
+DELIVERY_FIELDS = """
+id endpointId eventType status created
+attempts { attemptedAt statusCode durationMs error responseBody }
 """
+
+
+def event_deliveries(endpoints: int) -> str:
+    """One event's deliveries to each of ``endpoints`` endpoints, in one document (one
+    request against the key's rate limits): ``d0`` for ``$e0``, ``d1`` for ``$e1``..."""
+    params = "".join(f", $e{i}: ID!" for i in range(endpoints))
+    fields = "".join(
+        f"d{i}: webhookDeliveries(endpointId: $e{i}, first: 10, "
+        f"where: {{eventId: {{_eq: $event}}}}) {{ nodes {{ {DELIVERY_FIELDS} }} }}\n"
+        for i in range(endpoints)
+    )
+    return f"query DashboardEventDeliveries($event: ID!{params}) {{\n{fields}}}"
+
 
 ORDERS = """
 query DashboardOrders($after: String, $where: OrderWhere) {
