@@ -101,6 +101,7 @@ def test_a_secret_key_signs_in_with_a_signed_cookie_that_holds_no_secret(
         assert shop.id in home.text
         assert "TEST MODE" in home.text
         assert home.headers["cache-control"] == "no-store"
+        assert home.headers["server-timing"].startswith("page;dur=")
         assert "script-src 'self'" in home.headers["content-security-policy"]
 
 
