@@ -25,6 +25,7 @@ from stateset_gql.errors import BadRequest
 from stateset_gql.events import service as events
 from stateset_gql.graphql.schema import build_schema
 from stateset_gql.inventory import service as inventory
+from stateset_gql.jobs import service as jobs
 from stateset_gql.naming import to_camel, to_snake
 from stateset_gql.orders import service as orders
 from stateset_gql.rest.openapi import openapi
@@ -47,6 +48,7 @@ LISTS: dict[str, ListSpec] = {
     "Query.apiKeys": KEY_LIST_SPEC,
     "Query.webhookEndpoints": webhook_endpoints.LIST_SPEC,
     "Query.webhookDeliveries": webhook_deliveries.LIST_SPEC,
+    "Query.jobs": jobs.LIST_SPEC,
 }
 ORDERED = ("_eq", "_ne", "_gt", "_gte", "_lt", "_lte", "_in", "_between")
 OPERATORS: dict[str, set[str]] = {

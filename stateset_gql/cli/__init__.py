@@ -1,10 +1,11 @@
-"""The stateset-gql command: serve, worker, migrate, accounts and keys.
+"""The stateset-gql command: serve, worker, migrate, accounts and keys; listen and trigger.
 
 ``parser`` holds the words, ``processes`` the commands that run a process (serve,
 worker, migrate), ``serving`` how a server process is built and ``supervisor`` how
 ``serve --workers N`` runs N of them, ``admin`` the commands on accounts and keys, and
-``output`` how an answer reads. Here: running one command, and the one line a failure
-prints.
+``output`` how an answer reads. ``listen`` and ``trigger`` are clients of a running
+server over its API (``client``), so they read no settings and open no database. Here:
+running one command, and the one line a failure prints.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 from stateset_gql import startup
 from stateset_gql.cli import admin, processes
+from stateset_gql.cli.client import ClientFailed
 from stateset_gql.cli.parser import build_parser
 from stateset_gql.errors import StateSetError
 from stateset_gql.settings import ConfigurationError, Settings
@@ -34,6 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = args.debug or os.environ.get("STATESET_LOG_LEVEL", "").upper() == "DEBUG"
     try:
+        if args.command == "listen":
+            from stateset_gql.cli import listen  # the WebSocket and HTTP clients: here only
+
+            return listen.run(args)
+        if args.command == "trigger":
+            from stateset_gql.cli import trigger
+
+            return trigger.run(args)
         settings = Settings.from_env()
         if args.command == "serve":
             return processes.serve(settings, args)
@@ -45,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Ctrl-C: the process stops as asked, with no traceback.
         return 130
+    except ClientFailed as exc:
+        return _fail(str(exc), exc, debug, exc.exit_code)
     except ConfigurationError as exc:
         return _fail(str(exc), exc, debug, 2)
     except startup.StartupError as exc:

@@ -7,8 +7,11 @@ from typing import Any
 
 from stateset_gql.access.models import PLANS
 from stateset_gql.access.scopes import ALL_SCOPES
+from stateset_gql.cli.client import DEFAULT_API, KEY_VARIABLE, SECRET_VARIABLE
+from stateset_gql.events.types import EVENT_TYPES
 
-DESCRIPTION = """The stateset-gql command: serve, worker, migrate, accounts and keys.
+DESCRIPTION = """The stateset-gql command: serve, worker, migrate, accounts and keys; and, as
+clients of a running server, listen and trigger.
 
 Every command prints readable lines or a small table, or JSON with --json. A command
 that cannot start says why in one line on stderr, with the fix, and exits non-zero;
@@ -163,6 +166,52 @@ def _add_keys(commands: Any) -> None:
     revoke.add_argument("key_id", metavar="KEY_ID")
 
 
+def _api() -> argparse.ArgumentParser:
+    """The options of every command that is a client of a running server."""
+    api = argparse.ArgumentParser(add_help=False, parents=[_common()])
+    api.add_argument(
+        "--api", default=DEFAULT_API, metavar="URL", help=f"the server (default {DEFAULT_API})"
+    )
+    api.add_argument("--api-key", metavar="KEY", help=f"the key to send (default: ${KEY_VARIABLE})")
+    return api
+
+
+def _add_listen(commands: Any) -> None:
+    listen = commands.add_parser(
+        "listen",
+        help="forward the key's events to a local URL as signed webhooks",
+        description="Follows the key's events over the server's WebSocket and POSTs each "
+        "to URL signed as the server signs webhooks, with a secret printed at start; one "
+        "line per event. After a dropped connection it resumes with nothing missed or "
+        "repeated. Ctrl-C stops it.",
+        parents=[_api()],
+    )
+    listen.add_argument("--forward-to", required=True, metavar="URL")
+    listen.add_argument(
+        "--events",
+        metavar="PATTERNS",
+        help="comma list of types (order.shipped), families (order.*) or * (default *)",
+    )
+    listen.add_argument(
+        "--secret",
+        metavar="WHSEC",
+        help=f"the signing secret (default: ${SECRET_VARIABLE}, else a new one each run)",
+    )
+
+
+def _add_trigger(commands: Any) -> None:
+    trigger = commands.add_parser(
+        "trigger",
+        help="create, through the API, the objects that emit an event",
+        description="Creates through the API the test-mode objects that emit EVENT_TYPE "
+        "(order.shipped: stock, an order, paid with the test card, processed, shipped), "
+        "prints their ids and the event's. Types: " + ", ".join(EVENT_TYPES) + ".",
+        parents=[_api()],
+    )
+    trigger.add_argument("event_type", metavar="EVENT_TYPE")
+    trigger.add_argument("--json", action="store_true", help="print JSON, for scripts")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stateset-gql",
@@ -177,4 +226,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_accounts(commands)
     _add_keys(commands)
+    _add_listen(commands)
+    _add_trigger(commands)
     return parser
