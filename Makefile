@@ -71,6 +71,7 @@ bench: install-dev
 	$(BIN)/python bench/sdks.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/request_logs.py
 	$(BIN)/python bench/workers.py
 	$(BIN)/python bench/dashboard.py
 

@@ -49,6 +49,7 @@ from stateset_gql.pipeline.runner import Runner
 from stateset_gql.pubsub import Hub, Subscription, open_hub
 from stateset_gql.realtime.fanout import FanOut
 from stateset_gql.realtime.outbox import Outbox
+from stateset_gql.requestlogs.writer import RequestLogWriter
 from stateset_gql.rest.batch import Batch
 from stateset_gql.rest.batch_input import PATH as BATCH_PATH
 from stateset_gql.rest.endpoint import rest_routes
@@ -76,6 +77,8 @@ class AppState:
     listener: Subscription
     deliveries: DeliveryWorker
     jobs: JobWorker
+    # None when ``settings.request_logs`` is off.
+    request_logs: RequestLogWriter | None
 
     def worker_loops(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
         """The worker's loops over this assembly (``stateset-gql worker``, or ``serve``
@@ -173,11 +176,12 @@ def build_state(settings: Settings) -> AppState:
         init_seconds=settings.ws_init_seconds,
         ping_seconds=settings.ws_ping_seconds,
     )
+    request_logs = RequestLogWriter(db=db, metrics=metrics) if settings.request_logs else None
     return AppState(
         settings=settings, db=db, hub=hub, metrics=metrics, schema=schema, engine=engine,
         representation=representation, outbox=outbox, runner=runner, pipeline=pipeline,
         fanout=fanout, websockets=websockets, listener=listener,
-        deliveries=deliveries, jobs=jobs,
+        deliveries=deliveries, jobs=jobs, request_logs=request_logs,
     )  # fmt: skip
 
 
@@ -205,6 +209,8 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
                 )
             ),
         ]
+        if state.request_logs is not None:
+            state.request_logs.start()
         stop = asyncio.Event()
         background = []
         if state.hub.is_memory:
@@ -221,6 +227,9 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             for loop in loops:
                 with contextlib.suppress(asyncio.CancelledError):
                     await loop
+            if state.request_logs is not None:
+                # The last requests' logs, written before the database is let go.
+                await state.request_logs.close()
             await state.outbox.close()
             await state.websockets.close_all()
             await state.fanout.close()
@@ -261,5 +270,6 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
             limit=state.settings.max_requests_in_flight,
         ),
         metrics=state.metrics,
+        request_logs=state.request_logs,
     )
     return StateSetApp(state, app)

@@ -125,6 +125,9 @@ class Settings:
     # Queries compiled to one SQL statement per root field on PostgreSQL (the resolver
     # path answers whatever does not compile); off, every query runs on the resolvers.
     compiled_reads: bool = True
+    # Every authenticated API request logged (API.md section 15), written off the
+    # request's path in batches; off only to measure what the log costs (the bench).
+    request_logs: bool = True
     # The demo account's test key when `serve` has just created it (development only,
     # never read from the environment): GraphiQL's headers editor starts with it.
     demo_key: str | None = field(default=None, repr=False)
@@ -177,6 +180,7 @@ class Settings:
             log_level=env.get("STATESET_LOG_LEVEL", "INFO").upper(),
             body_timeout_seconds=_seconds(env, "STATESET_BODY_TIMEOUT_SECONDS", 30.0),
             compiled_reads=env.get("STATESET_COMPILED_READS", "1") != "0",
+            request_logs=env.get("STATESET_REQUEST_LOGS", "1") != "0",
             auth_cache_seconds=_seconds(env, "STATESET_AUTH_CACHE_SECONDS", 10.0, zero=True),
             ws_max_sockets=_whole(env, "STATESET_WS_MAX_SOCKETS", 10_000),
             ws_max_unauthenticated=_whole(env, "STATESET_WS_MAX_UNAUTHENTICATED", 500),

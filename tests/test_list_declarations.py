@@ -28,6 +28,7 @@ from stateset_gql.inventory import service as inventory
 from stateset_gql.jobs import service as jobs
 from stateset_gql.naming import to_camel, to_snake
 from stateset_gql.orders import service as orders
+from stateset_gql.requestlogs import service as request_logs
 from stateset_gql.rest.openapi import openapi
 from stateset_gql.rest.operations import operation_for
 from stateset_gql.rest.params import CONNECTION_ARGS, list_arguments
@@ -49,6 +50,7 @@ LISTS: dict[str, ListSpec] = {
     "Query.webhookEndpoints": webhook_endpoints.LIST_SPEC,
     "Query.webhookDeliveries": webhook_deliveries.LIST_SPEC,
     "Query.jobs": jobs.LIST_SPEC,
+    "Query.requestLogs": request_logs.LIST_SPEC,
 }
 ORDERED = ("_eq", "_ne", "_gt", "_gte", "_lt", "_lte", "_in", "_between")
 OPERATORS: dict[str, set[str]] = {

@@ -765,6 +765,84 @@ type EventRetrieveParams struct {
 	Params `json:"-"`
 }
 
+// RequestLogListParams is what filters, sorts and sizes the pages of client.RequestLogs.List (GET /v1/request_logs).
+type RequestLogListParams struct {
+	Params `json:"-"`
+
+	// 1 to 100; 10 when not given.
+	Limit *int64 `url:"limit"`
+	// `next_cursor` of the previous page; not with `offset`.
+	Cursor *string `url:"cursor"`
+	// 0 to 10000.
+	Offset *int64 `url:"offset"`
+	// Deprecated: offset = (page-1) * limit; at least 1.
+	Page         *int64 `url:"page"`
+	IncludeTotal *bool  `url:"include_total"`
+	// Comma list, `-` for descending; of: id, status, created.
+	Sort            *string  `url:"sort"`
+	IDBetween       []string `url:"id_between"`
+	IDIlike         *string  `url:"id_ilike"`
+	IDLike          *string  `url:"id_like"`
+	IDGte           *string  `url:"id_gte"`
+	IDLte           *string  `url:"id_lte"`
+	IDEq            *string  `url:"id_eq"`
+	IDNe            *string  `url:"id_ne"`
+	IDGt            *string  `url:"id_gt"`
+	IDLt            *string  `url:"id_lt"`
+	IDIn            []string `url:"id_in"`
+	StatusBetween   []int64  `url:"status_between"`
+	StatusGte       *int64   `url:"status_gte"`
+	StatusLte       *int64   `url:"status_lte"`
+	StatusEq        *int64   `url:"status_eq"`
+	StatusNe        *int64   `url:"status_ne"`
+	StatusGt        *int64   `url:"status_gt"`
+	StatusLt        *int64   `url:"status_lt"`
+	StatusIn        []int64  `url:"status_in"`
+	PathBetween     []string `url:"path_between"`
+	PathIlike       *string  `url:"path_ilike"`
+	PathLike        *string  `url:"path_like"`
+	PathGte         *string  `url:"path_gte"`
+	PathLte         *string  `url:"path_lte"`
+	PathEq          *string  `url:"path_eq"`
+	PathNe          *string  `url:"path_ne"`
+	PathGt          *string  `url:"path_gt"`
+	PathLt          *string  `url:"path_lt"`
+	PathIn          []string `url:"path_in"`
+	MethodBetween   []string `url:"method_between"`
+	MethodIlike     *string  `url:"method_ilike"`
+	MethodLike      *string  `url:"method_like"`
+	MethodGte       *string  `url:"method_gte"`
+	MethodLte       *string  `url:"method_lte"`
+	MethodEq        *string  `url:"method_eq"`
+	MethodNe        *string  `url:"method_ne"`
+	MethodGt        *string  `url:"method_gt"`
+	MethodLt        *string  `url:"method_lt"`
+	MethodIn        []string `url:"method_in"`
+	APIKeyIDBetween []string `url:"api_key_id_between"`
+	APIKeyIDIlike   *string  `url:"api_key_id_ilike"`
+	APIKeyIDLike    *string  `url:"api_key_id_like"`
+	APIKeyIDGte     *string  `url:"api_key_id_gte"`
+	APIKeyIDLte     *string  `url:"api_key_id_lte"`
+	APIKeyIDEq      *string  `url:"api_key_id_eq"`
+	APIKeyIDNe      *string  `url:"api_key_id_ne"`
+	APIKeyIDGt      *string  `url:"api_key_id_gt"`
+	APIKeyIDLt      *string  `url:"api_key_id_lt"`
+	APIKeyIDIn      []string `url:"api_key_id_in"`
+	CreatedBetween  []string `url:"created_between"`
+	CreatedGte      *string  `url:"created_gte"`
+	CreatedLte      *string  `url:"created_lte"`
+	CreatedEq       *string  `url:"created_eq"`
+	CreatedNe       *string  `url:"created_ne"`
+	CreatedGt       *string  `url:"created_gt"`
+	CreatedLt       *string  `url:"created_lt"`
+	CreatedIn       []string `url:"created_in"`
+}
+
+// RequestLogRetrieveParams is the options of client.RequestLogs.Retrieve (GET /v1/request_logs/{id}).
+type RequestLogRetrieveParams struct {
+	Params `json:"-"`
+}
+
 // WebhookEndpointListParams is what filters, sorts and sizes the pages of client.WebhookEndpoints.List (GET /v1/webhook_endpoints).
 type WebhookEndpointListParams struct {
 	Params `json:"-"`

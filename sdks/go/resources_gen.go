@@ -13,6 +13,7 @@ type Resources struct {
 	Returns           *ReturnsService
 	Subscriptions     *SubscriptionsService
 	Events            *EventsService
+	RequestLogs       *RequestLogsService
 	WebhookEndpoints  *WebhookEndpointsService
 	WebhookDeliveries *WebhookDeliveriesService
 	Jobs              *JobsService
@@ -28,6 +29,7 @@ func newResources(c *Client) Resources {
 	r.Returns = &ReturnsService{client: c}
 	r.Subscriptions = &SubscriptionsService{client: c}
 	r.Events = &EventsService{client: c}
+	r.RequestLogs = &RequestLogsService{client: c}
 	r.WebhookEndpoints = &WebhookEndpointsService{client: c}
 	r.WebhookDeliveries = &WebhookDeliveriesService{client: c}
 	r.Jobs = &JobsService{client: c}
@@ -489,6 +491,32 @@ func (s *EventsService) Retrieve(ctx context.Context, id string, params *EventRe
 	}
 	out := &Event{}
 	err := s.client.call(ctx, "GET", "/v1/events/{id}", []string{id}, &params.Params, params, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RequestLogsService is client.RequestLogs: /v1/request_logs.
+type RequestLogsService struct {
+	client *Client
+}
+
+// List sends GET /v1/request_logs: list requestLogs, one page per request as the iterator is walked.
+func (s *RequestLogsService) List(ctx context.Context, params *RequestLogListParams) *Iter[RequestLog] {
+	if params == nil {
+		params = &RequestLogListParams{}
+	}
+	return newIter[RequestLog](ctx, s.client, "/v1/request_logs", nil, &params.Params, queryOf(params))
+}
+
+// Retrieve sends GET /v1/request_logs/{id}: retrieve one requestLog.
+func (s *RequestLogsService) Retrieve(ctx context.Context, id string, params *RequestLogRetrieveParams) (*RequestLog, error) {
+	if params == nil {
+		params = &RequestLogRetrieveParams{}
+	}
+	out := &RequestLog{}
+	err := s.client.call(ctx, "GET", "/v1/request_logs/{id}", []string{id}, &params.Params, params, out)
 	if err != nil {
 		return nil, err
 	}

@@ -424,6 +424,28 @@ type Refund struct {
 	Status    RefundStatus           `json:"status"`
 }
 
+// RequestLog is one API request as it was answered (kept 30 days); its id is the response's `X-Request-Id`. Never a key's secret, a card number or a request body.
+type RequestLog struct {
+	APIResource
+
+	ID     string `json:"id"`
+	Object string `json:"object"`
+	Method string `json:"method"`
+	// The route's template (`/v1/orders/{id}`, `/graphql`, `/v1/batch`).
+	Path   string `json:"path"`
+	Status int64  `json:"status"`
+	// Time to answer, in milliseconds.
+	DurationMs     float64 `json:"duration_ms"`
+	APIKeyID       string  `json:"api_key_id"`
+	IdempotencyKey string  `json:"idempotency_key"`
+	// The GraphQL operation's name (`/graphql`), or null.
+	GraphqlOperation string `json:"graphql_operation"`
+	// The error body's `error` object when the request failed (status 400 and over), card-number-like digits and key secrets scrubbed.
+	Error    map[string]interface{} `json:"error"`
+	Created  time.Time              `json:"created"`
+	Livemode bool                   `json:"livemode"`
+}
+
 // Return is a Return as REST answers it.
 type Return struct {
 	APIResource

@@ -9,6 +9,9 @@ import secrets
 from dataclasses import dataclass
 
 _SECRET_RE = re.compile(r"^(sk|rk|pk)_(test|live)_[A-Za-z0-9]{24,99}$")
+# A secret anywhere in a text (what a request log scrubs from an error body it keeps),
+# also as a message may repeat it re-cased (a parameter's name in snake_case).
+SECRET_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])(sk|rk|pk)_(test|live)_[A-Za-z0-9_]{24,}")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ RESOURCES = (
     "jobs",
 )  # fmt: skip
 ALL_SCOPES: frozenset[str] = frozenset(
-    [f"{r}:{a}" for r in RESOURCES for a in ("read", "write")] + ["events:read"]
+    [f"{r}:{a}" for r in RESOURCES for a in ("read", "write")]
+    + ["events:read", "request_logs:read"]
 )
 PUBLISHABLE_SCOPES: frozenset[str] = frozenset({"inventory:read"})
 KEY_TYPES = ("sk", "rk", "pk")

@@ -9,6 +9,7 @@ from stateset_gql.inventory.models import InventoryItem
 from stateset_gql.jobs.models import Job, JobResultPart
 from stateset_gql.orders.models import Order, OrderLineItem
 from stateset_gql.payments.models import Payment, Refund
+from stateset_gql.requestlogs.models import RequestLog
 from stateset_gql.returns.models import Return, ReturnItem
 from stateset_gql.subscriptions.models import CustomerSubscription
 from stateset_gql.webhooks.models import WebhookCursor, WebhookDelivery, WebhookEndpoint
@@ -31,6 +32,7 @@ __all__ = [
     "OrderLineItem",
     "Payment",
     "Refund",
+    "RequestLog",
     "Return",
     "ReturnItem",
     "WebhookCursor",

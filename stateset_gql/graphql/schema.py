@@ -30,6 +30,7 @@ from stateset_gql.graphql.orders.queries import (
     refund_by_id,
 )
 from stateset_gql.graphql.realtime.schema import Subscription
+from stateset_gql.graphql.requestlogs.queries import RequestLogQuery, request_log_by_id
 from stateset_gql.graphql.returns.mutations import ReturnMutation
 from stateset_gql.graphql.returns.queries import ReturnQuery, return_by_id
 from stateset_gql.graphql.scalars import SCALARS
@@ -58,13 +59,15 @@ NODE_LOADERS: dict[str, Callable[[Info, str], Awaitable[Any]]] = {
     "we": webhook_endpoint_by_id,
     "wd": webhook_delivery_by_id,
     "job": job_by_id,
+    "req": request_log_by_id,
 }
 
 
 # ``node(id)`` on the compiled read engine: the prefixes whose type it reads by id.
 for _prefix, _field in (("cus", "customer"), ("evt", "event"), ("ord", "order"),
                         ("inv", "inventoryItem"), ("ret", "return"),
-                        ("sub", "customerSubscription"), ("job", "job")):  # fmt: skip
+                        ("sub", "customerSubscription"), ("job", "job"),
+                        ("req", "requestLog")):  # fmt: skip
     compiled.node(_prefix, _field)
 
 
@@ -93,6 +96,7 @@ QUERIES: tuple[type, ...] = (
     CustomerSubscriptionQuery,
     WebhookQuery,
     JobQuery,
+    RequestLogQuery,
     NodeQuery,
 )
 MUTATIONS: tuple[type, ...] = (

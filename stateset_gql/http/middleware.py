@@ -26,6 +26,9 @@ from stateset_gql.http.responses import error_response
 from stateset_gql.http.routing import route_label
 from stateset_gql.ids import new_id
 from stateset_gql.ops.metrics import Metrics
+from stateset_gql.requestlogs import record
+from stateset_gql.requestlogs.record import MAX_ERROR_BYTES, Facts
+from stateset_gql.requestlogs.writer import RequestLogWriter
 
 log = logging.getLogger("stateset_gql.http")
 
@@ -144,14 +147,28 @@ def _too_large(max_bytes: int) -> RequestTooLarge:
     return RequestTooLarge(f"Request bodies can be at most {megabytes} MB")
 
 
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
 class RequestMiddleware:
     """Gives every request an id (``X-Request-Id``), logs and measures it, and turns any
     error that escaped the app into the contract's body: a domain error as itself, and
-    anything else as ``INTERNAL_ERROR``, logged with the request id and nothing leaked."""
+    anything else as ``INTERNAL_ERROR``, logged with the request id and nothing leaked.
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
+    With ``request_logs``, it opens the request's ``Facts`` (``requestlogs.record``),
+    keeps an error's body, and hands the request's log rows to the writer once the
+    response has ended: the one place a request log is enqueued."""
+
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics, request_logs: RequestLogWriter | None = None
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.request_logs = request_logs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -163,10 +180,16 @@ class RequestMiddleware:
         # which are answered below in the contract's format rather than as plain text.
         scope.setdefault("app", self)
         token = request_id_var.set(request_id)
+        facts: Facts | None = None
+        if self.request_logs is not None:
+            facts = Facts(request_id, scope["method"], _header(scope, b"idempotency-key"))
+        facts_token = record.current.set(facts)
         started = time.perf_counter()
         status = 500
         response_started = False
         gone = False
+        # An error's body, kept for the request log (read into its ``error`` off the path).
+        failure = bytearray()
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started
@@ -176,6 +199,8 @@ class RequestMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
+            elif status >= 400 and facts is not None and facts.principal is not None:
+                failure.extend(message.get("body", b"")[: MAX_ERROR_BYTES - len(failure)])
             await send(message)
 
         try:
@@ -222,3 +247,9 @@ class RequestMiddleware:
                 },
             )
             request_id_var.reset(token)
+            record.current.reset(facts_token)
+            if facts is not None and facts.principal is not None and self.request_logs:
+                rows = facts.answered(
+                    path=route, status=status, duration_ms=elapsed * 1000, body=bytes(failure)
+                )
+                self.request_logs.add(rows)

@@ -94,6 +94,19 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.request_logs_written = Counter(
+            "stateset_request_logs_written",
+            "Request log rows written (in batches, off the requests' path).",
+            registry=self.registry,
+        )
+        self.request_logs_dropped = Counter(
+            "stateset_request_logs_dropped",
+            "Request log rows dropped, by reason: full (the buffer was; the request did "
+            "not wait) or failed (their batch's INSERT failed).",
+            ["reason"],
+            registry=self.registry,
+        )
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)

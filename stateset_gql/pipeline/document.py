@@ -26,7 +26,7 @@ import dataclasses
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 
 from stateset_gql.access.principal import Principal
 from stateset_gql.errors import BadRequest, MethodNotAllowed, StateSetError
@@ -72,6 +72,23 @@ def refusal(kind: OperationType, over: Over) -> StateSetError | None:
         # A link followed or prefetched (GET) must never change anything.
         return MethodNotAllowed("Mutations must be sent with POST")
     return None
+
+
+def operation_name(operation: Operation) -> str | None:
+    """The operation's name: ``operationName`` as sent, or else that of the document's
+    one operation when it names it (None when it names none or did not parse)."""
+    if operation.operation_name is not None:
+        return operation.operation_name
+    checked = operation.checked
+    document = checked.document if checked is not None else None
+    if document is None:
+        return None
+    names = [
+        d.name.value if d.name else None
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    ]
+    return names[0] if len(names) == 1 else None
 
 
 def check(

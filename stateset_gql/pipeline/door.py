@@ -38,6 +38,7 @@ from stateset_gql.pipeline.together import (
     run_claimed,
     run_together,
 )
+from stateset_gql.requestlogs import record
 
 
 class Pipeline:
@@ -50,8 +51,12 @@ class Pipeline:
         return self.runner.engine
 
     async def authenticate(self, secret: str | None) -> Principal:
+        """The caller behind ``secret``, or 401; the current request (if an HTTP one)
+        becomes the caller's, and so is logged (``requestlogs.record``)."""
         with database_answers():
-            return await self.gate.authenticate(secret)
+            principal = await self.gate.authenticate(secret)
+        record.authenticated(principal)
+        return principal
 
     async def admit(self, principal: Principal, count: int = 1) -> Admission:
         return await self.gate.admit(principal, count)
@@ -69,7 +74,10 @@ class Pipeline:
         """A client's operation, as it arrived, checked for ``principal`` (see
         ``pipeline.document``)."""
         operation = document.operation_of(query, variables, operation_name, extensions)
-        return document.check(self.engine, operation, over, principal)
+        record.named(operation.operation_name)
+        checked = document.check(self.engine, operation, over, principal)
+        record.named(document.operation_name(checked))
+        return checked
 
     async def run(
         self,

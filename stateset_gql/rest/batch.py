@@ -40,6 +40,7 @@ operation's status and error body, its ``details`` led by ``{"param": "operation
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -53,11 +54,13 @@ from stateset_gql.http.auth import secret_from_headers
 from stateset_gql.http.body import read_json_object
 from stateset_gql.http.middleware import internal_error
 from stateset_gql.http.responses import JSONResponse, error_body, error_response
+from stateset_gql.http.routing import route_label
 from stateset_gql.http.serve import Answered, answer, request_id_of
 from stateset_gql.ids import new_id
 from stateset_gql.pipeline.door import Pipeline
 from stateset_gql.pipeline.runner import Call, Gathered, Rendered
 from stateset_gql.pipeline.together import Step, Together
+from stateset_gql.requestlogs import record
 from stateset_gql.rest.batch_input import (
     MAX_OPERATIONS,
     Parsed,
@@ -145,8 +148,31 @@ class Batch:
     async def _one(
         self, principal: Principal, index: int, operation: object, gathered: Gathered
     ) -> Answered:
+        """One operation answered as alone, and logged as its own request."""
         request_id = new_id("req")
+        started = time.perf_counter()
         prepared = prepare(self.paths, index, operation, request_id)
+        answered = await self._answer(principal, index, prepared, request_id, gathered)
+        request = prepared.request
+        record.operation(
+            request_id=request_id,
+            method=request.method if request is not None else _method_of(operation),
+            path=route_label(request.scope) if request is not None else route_label({}),
+            status=answered.status,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            idempotency_key=prepared.idempotency_key,
+            body=answered.body,
+        )
+        return answered
+
+    async def _answer(
+        self,
+        principal: Principal,
+        index: int,
+        prepared: Prepared,
+        request_id: str,
+        gathered: Gathered,
+    ) -> Answered:
         if prepared.refused is not None:
             return _refusal(prepared, request_id)
         assert prepared.request is not None
@@ -218,6 +244,12 @@ class Batch:
             refused = Rendered(error.status, _error_bytes(error, request_id))
             return Step(refused, answer_error), None
         return Step(call, answer_error, prepared.idempotency_key), call
+
+
+def _method_of(operation: object) -> str:
+    """A refused operation's method as it was sent (cut to a method's length)."""
+    method = operation.get("method") if isinstance(operation, dict) else None
+    return method.upper()[:10] if isinstance(method, str) and method else "?"
 
 
 def _error_bytes(error: StateSetError, request_id: str) -> bytes:

@@ -85,6 +85,7 @@ ROUTES: list[RestRoute] = [
     ),
     *_actions("/v1/subscriptions", {"cancel": "cancelCustomerSubscription"}),
     *_resource("events", "/v1/events", one="event"),
+    *_resource("requestLogs", "/v1/request_logs", one="requestLog"),
     *_resource(
         "webhookEndpoints", "/v1/webhook_endpoints", one="webhookEndpoint",
         create="createWebhookEndpoint", update="updateWebhookEndpoint",

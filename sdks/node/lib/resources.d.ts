@@ -205,6 +205,20 @@ export declare class EventsResource {
   retrieve(id: string, options?: RequestOptions): Promise<Response<types.Event>>;
 }
 
+/** `stateset.requestLogs`: /v1/request_logs. */
+export declare class RequestLogsResource {
+  private constructor();
+
+  /** List requestLogs: GET /v1/request_logs. */
+  list(
+    params?: types.RequestLogListParams,
+    options?: RequestOptions,
+  ): PagePromise<types.RequestLog>;
+
+  /** Retrieve one requestLog: GET /v1/request_logs/{id}. */
+  retrieve(id: string, options?: RequestOptions): Promise<Response<types.RequestLog>>;
+}
+
 /** `stateset.webhookEndpoints`: /v1/webhook_endpoints. */
 export declare class WebhookEndpointsResource {
   private constructor();
@@ -317,6 +331,8 @@ export declare class Resources {
   readonly subscriptions: SubscriptionsResource;
   /** /v1/events */
   readonly events: EventsResource;
+  /** /v1/request_logs */
+  readonly requestLogs: RequestLogsResource;
   /** /v1/webhook_endpoints */
   readonly webhookEndpoints: WebhookEndpointsResource;
   /** /v1/webhook_deliveries */

@@ -281,6 +281,25 @@ export class EventsResource {
   }
 }
 
+/** `stateset.requestLogs`: /v1/request_logs. */
+export class RequestLogsResource {
+  #client;
+
+  constructor(client) {
+    this.#client = client;
+  }
+
+  /** List requestLogs: GET /v1/request_logs. */
+  list(params, options) {
+    return this.#client._list('GET', '/v1/request_logs', { query: params, options });
+  }
+
+  /** Retrieve one requestLog: GET /v1/request_logs/{id}. */
+  retrieve(id, options) {
+    return this.#client._request('GET', '/v1/request_logs/{id}', { path: { id }, options });
+  }
+}
+
 /** `stateset.webhookEndpoints`: /v1/webhook_endpoints. */
 export class WebhookEndpointsResource {
   #client;
@@ -431,6 +450,7 @@ export class Resources {
     this.returns = new ReturnsResource(this);
     this.subscriptions = new SubscriptionsResource(this);
     this.events = new EventsResource(this);
+    this.requestLogs = new RequestLogsResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);
     this.webhookDeliveries = new WebhookDeliveriesResource(this);
     this.jobs = new JobsResource(this);

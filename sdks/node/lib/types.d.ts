@@ -270,6 +270,32 @@ export interface Refund {
   status: RefundStatus;
 }
 
+/**
+ * One API request as it was answered (kept 30 days); its id is the response's `X-Request-Id`. Never
+ * a key's secret, a card number or a request body.
+ */
+export interface RequestLog {
+  id: string;
+  object: string;
+  method: string;
+  /** The route's template (`/v1/orders/{id}`, `/graphql`, `/v1/batch`). */
+  path: string;
+  status: number;
+  /** Time to answer, in milliseconds. */
+  duration_ms: number;
+  api_key_id: string;
+  idempotency_key: string | null;
+  /** The GraphQL operation's name (`/graphql`), or null. */
+  graphql_operation: string | null;
+  /**
+   * The error body's `error` object when the request failed (status 400 and over), card-number-like
+   * digits and key secrets scrubbed.
+   */
+  error: any;
+  created: string;
+  livemode: boolean;
+}
+
 /** A Return as REST answers it. */
 export interface Return {
   id: string;
@@ -1272,6 +1298,90 @@ export interface EventListParams {
   sequence_lt?: number;
   /** comma list */
   sequence_in?: Array<number>;
+}
+
+/** Query filters of GET /v1/request_logs (List requestLogs). */
+export interface RequestLogListParams {
+  limit?: number;
+  /** `next_cursor` of the previous page; not with `offset` */
+  cursor?: string;
+  offset?: number;
+  /**
+   * Deprecated: offset = (page-1) * limit
+   * @deprecated
+   */
+  page?: number;
+  include_total?: boolean;
+  /** Comma list, `-` for descending; of: id, status, created */
+  sort?: string;
+  /** low,high */
+  id_between?: Array<string>;
+  id_ilike?: string;
+  id_like?: string;
+  id_gte?: string;
+  id_lte?: string;
+  id_eq?: string;
+  id_ne?: string;
+  id_gt?: string;
+  id_lt?: string;
+  /** comma list */
+  id_in?: Array<string>;
+  /** low,high */
+  status_between?: Array<number>;
+  status_gte?: number;
+  status_lte?: number;
+  status_eq?: number;
+  status_ne?: number;
+  status_gt?: number;
+  status_lt?: number;
+  /** comma list */
+  status_in?: Array<number>;
+  /** low,high */
+  path_between?: Array<string>;
+  path_ilike?: string;
+  path_like?: string;
+  path_gte?: string;
+  path_lte?: string;
+  path_eq?: string;
+  path_ne?: string;
+  path_gt?: string;
+  path_lt?: string;
+  /** comma list */
+  path_in?: Array<string>;
+  /** low,high */
+  method_between?: Array<string>;
+  method_ilike?: string;
+  method_like?: string;
+  method_gte?: string;
+  method_lte?: string;
+  method_eq?: string;
+  method_ne?: string;
+  method_gt?: string;
+  method_lt?: string;
+  /** comma list */
+  method_in?: Array<string>;
+  /** low,high */
+  api_key_id_between?: Array<string>;
+  api_key_id_ilike?: string;
+  api_key_id_like?: string;
+  api_key_id_gte?: string;
+  api_key_id_lte?: string;
+  api_key_id_eq?: string;
+  api_key_id_ne?: string;
+  api_key_id_gt?: string;
+  api_key_id_lt?: string;
+  /** comma list */
+  api_key_id_in?: Array<string>;
+  /** low,high */
+  created_between?: Array<string>;
+  created_gte?: string;
+  created_lte?: string;
+  created_eq?: string;
+  created_ne?: string;
+  created_gt?: string;
+  created_lt?: string;
+  /** comma list */
+  created_in?: Array<string>;
 }
 
 /** Query filters of GET /v1/webhook_endpoints (List webhookEndpoints). */

@@ -294,6 +294,26 @@ class Refund(StatesetObject):
 
 
 @dataclass(kw_only=True)
+class RequestLog(StatesetObject):
+    """One API request as it was answered (kept 30 days); its id is the response's `X-Request-Id`.
+    Never a key's secret, a card number or a request body.
+    """
+
+    id: str
+    object: str
+    method: str
+    path: str
+    status: int
+    duration_ms: float
+    api_key_id: str
+    idempotency_key: str | None
+    graphql_operation: str | None
+    error: Any
+    created: str
+    livemode: bool
+
+
+@dataclass(kw_only=True)
 class Return(StatesetObject):
     """A Return as REST answers it."""
 

@@ -375,6 +375,7 @@ class Compiler:
             writers = {
                 "string": sql.string,
                 "int": sql.integer,
+                "float": sql.number,
                 "bool": sql.boolean,
                 "datetime": sql.datetime,
                 "json": sql.json_value,

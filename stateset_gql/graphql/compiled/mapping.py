@@ -34,7 +34,7 @@ from stateset_gql.db.listing import ListSpec
 
 # A column's kind decides how its value is written as JSON text: ``json`` is a JSONB
 # column, ``json_text`` a plain JSON one (its text kept as written).
-KINDS = ("string", "int", "bool", "datetime", "json", "json_text", "enum")
+KINDS = ("string", "int", "float", "bool", "datetime", "json", "json_text", "enum")
 DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 
 

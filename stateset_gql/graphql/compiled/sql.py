@@ -42,6 +42,17 @@ def integer(expression: Expr) -> SQL:
     return or_null(SQL("(", expression, ")::text"))
 
 
+def number(expression: Expr) -> SQL:
+    """A double precision as Python writes a float: PostgreSQL's shortest text (as
+    ``repr``, between 1e-4 and 1e15), a whole number with ``.0`` (``3.0``, not ``3``)."""
+    return or_null(
+        SQL(
+            "CASE WHEN (", expression, ") = trunc(", expression, ") THEN trunc(", expression,
+            ")::bigint::text || '.0' ELSE (", expression, ")::text END",
+        )
+    )  # fmt: skip
+
+
 def boolean(expression: Expr) -> SQL:
     return SQL(
         "CASE WHEN ", expression, " THEN 'true' WHEN NOT ", expression,

@@ -10,6 +10,7 @@ require_relative "resources/inventory"
 require_relative "resources/returns"
 require_relative "resources/subscriptions"
 require_relative "resources/events"
+require_relative "resources/request_logs"
 require_relative "resources/webhook_endpoints"
 require_relative "resources/webhook_deliveries"
 require_relative "resources/jobs"
@@ -52,6 +53,11 @@ module Stateset
       # @return [Stateset::Resources::Events]
       def events
         @events ||= Events.new(self)
+      end
+
+      # @return [Stateset::Resources::RequestLogs]
+      def request_logs
+        @request_logs ||= RequestLogs.new(self)
       end
 
       # @return [Stateset::Resources::WebhookEndpoints]

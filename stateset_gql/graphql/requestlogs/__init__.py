@@ -1,0 +1,1 @@
+"""Request logs in GraphQL (API.md section 15)."""

@@ -1,0 +1,1 @@
+"""Request logs: one row per authenticated API request (API.md section 15)."""
