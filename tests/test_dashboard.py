@@ -398,3 +398,79 @@ def test_home_shows_the_account_its_limits_and_whats_left_of_the_window(
         assert again is not None
         assert int(again.group(1)) < int(left.group(1))
         assert "scale" in home.text
+
+
+def _until_listed(client: httpx.Client, path: str, wanted: str) -> httpx.Response:
+    """The page once ``wanted`` is on it: request logs are written off the request's
+    path, in batches."""
+    deadline = time.monotonic() + 10
+    while True:
+        page = client.get(path)
+        if wanted in page.text:
+            return page
+        assert time.monotonic() < deadline, page.text
+        time.sleep(0.1)
+
+
+def test_request_logs_filter_by_status_class_path_and_key_and_open_one(
+    live: LiveServer, shop: Account
+) -> None:
+    with httpx.Client(base_url=live.base_url, timeout=TIMEOUT) as api:
+        auth = {"Authorization": f"Bearer {shop.sk_test}"}
+        missing = api.get("/v1/orders/ord_missing", headers=auth)
+        assert missing.status_code == 404
+        found = api.get("/v1/orders", headers=auth)
+        assert found.status_code == 200
+    failed_id = missing.headers["x-request-id"]
+    ok_id = found.headers["x-request-id"]
+    with signed_in(live, shop.sk_test) as client:
+        errors = _until_listed(client, "/dashboard/request-logs?status=4xx", failed_id)
+        assert ok_id not in errors.text
+        assert "/v1/orders/{id}" in errors.text
+        assert ok_id in _until_listed(client, "/dashboard/request-logs?status=2xx", ok_id).text
+        by_path = client.get("/dashboard/request-logs", params={"path": "/v1/orders"})
+        assert ok_id in by_path.text
+        assert failed_id not in by_path.text
+        home = _until_listed(client, "/dashboard", failed_id)
+        assert f'href="/dashboard/request-logs/{failed_id}"' in home.text
+        one = client.get(f"/dashboard/request-logs/{failed_id}")
+        assert one.status_code == 200
+        assert "RESOURCE_NOT_FOUND" in one.text
+        assert "GET /v1/orders/{id}" in one.text
+        key_id = re.search(r"request-logs\?key=(key_\w+)", one.text)
+        assert key_id is not None
+        by_key = client.get("/dashboard/request-logs", params={"key": key_id.group(1)})
+        assert failed_id in by_key.text
+        other = client.get("/dashboard/request-logs", params={"key": "key_someone_else"})
+        assert failed_id not in other.text
+
+
+def test_a_request_id_in_the_dashboard_links_to_its_log_line(
+    live: LiveServer, shop: Account
+) -> None:
+    with httpx.Client(base_url=live.base_url, timeout=TIMEOUT) as api:
+        made = api.post(
+            "/v1/customers",
+            json={"email": "linked@example.com"},
+            headers={"Authorization": f"Bearer {shop.sk_test}"},
+        )
+        assert made.status_code == 201
+    request_id = made.headers["x-request-id"]
+    with signed_in(live, shop.sk_test) as client:
+        events = client.get("/dashboard/events", params={"type": "customer.*"})
+        assert f'href="/dashboard/request-logs/{request_id}"' in events.text
+        line = _until_listed(client, f"/dashboard/request-logs/{request_id}", "/v1/customers")
+        assert "POST /v1/customers" in line.text
+
+
+def test_a_key_without_request_logs_read_sees_no_request_logs(
+    live: LiveServer, shop: Account
+) -> None:
+    reader = shop.key("rk", ["orders:read"])
+    with signed_in(live, reader) as client:
+        home = client.get("/dashboard")
+        assert home.status_code == 200
+        assert "lacks <code>request_logs:read</code>" in home.text
+        refused = client.get("/dashboard/request-logs")
+        assert refused.status_code == 403
+        assert "request_logs:read" in refused.text

@@ -149,6 +149,31 @@ def test_a_developer_manages_keys_and_webhooks_in_the_dashboard(live: LiveServer
         expect(page.locator(".timeline")).to_contain_text("paid")
         tab.shot("11-order")
 
+        # The request log: filtered to 4xx, one opened; its error body shown.
+        with httpx.Client(base_url=base, timeout=30) as api:
+            missing = api.get(
+                "/v1/customers/cus_missing", headers={"Authorization": f"Bearer {shop.sk_test}"}
+            )
+            assert missing.status_code == 404
+        failed_id = missing.headers["x-request-id"]
+        page.click("nav >> text=Request logs")
+        page.select_option("#status", "4xx")
+        page.click("text=Filter")
+        link = page.locator(f"a[href='/dashboard/request-logs/{failed_id}']")
+        for _ in range(50):  # the log is written off the request's path, in batches
+            if link.count():
+                break
+            page.wait_for_timeout(200)
+            page.reload()
+        statuses = page.locator("tbody .pill").all_inner_texts()
+        assert statuses, "no request listed"
+        assert all(status.startswith("4") for status in statuses), statuses
+        tab.shot("12-request-logs-4xx")
+        link.click()
+        expect(page.locator("h1")).to_contain_text("GET /v1/customers/{id}")
+        expect(page.locator("#error-body")).to_contain_text("RESOURCE_NOT_FOUND")
+        tab.shot("13-request-log")
+
         # A phone.
         phone = browser.new_context(
             viewport={"width": 390, "height": 844},
@@ -160,7 +185,7 @@ def test_a_developer_manages_keys_and_webhooks_in_the_dashboard(live: LiveServer
         expect(small.page.locator(".mode-banner")).to_contain_text("TEST MODE")
         width = small.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page is {width} px wide on a 390 px screen"
-        small.shot("12-phone-webhooks")
+        small.shot("14-phone-webhooks")
 
         # Sign out.
         page.click("text=Sign out")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -71,6 +71,15 @@ POLICY = (
 # The rotation overlaps the form offers: seconds the previous secret keeps signing.
 OVERLAPS = ((0, "end the old secret now"), (3600, "1 hour"), (86400, "24 hours"))
 SIMULATED = (TEST_EVENT_TYPE, *EVENT_TYPES)
+LOGS_SCOPE = "request_logs:read"
+# The request log's status filter: a class, as [low, high).
+STATUS_CLASSES = {
+    "2xx": (200, 300),
+    "3xx": (300, 400),
+    "4xx": (400, 500),
+    "5xx": (500, 600),
+    "errors": (400, 600),
+}
 
 
 @cache
@@ -227,6 +236,8 @@ class Dashboard:
             Route(f"{PREFIX}/events", self._page(self.events), methods=get),
             Route(f"{PREFIX}/events/{{id}}", self._page(self.event), methods=get),
             Route(f"{PREFIX}/orders/{{id}}", self._page(self.order), methods=get),
+            Route(f"{PREFIX}/request-logs", self._page(self.request_logs), methods=get),
+            Route(f"{PREFIX}/request-logs/{{id}}", self._page(self.request_log), methods=get),
             *(
                 Route(f"{PREFIX}/{name}", self._page(self._lister(name)), methods=get)
                 for name in LISTS
@@ -354,8 +365,16 @@ class Dashboard:
 
     async def home(self, page: Page) -> Response:
         result = await self._run(page, docs.HOME)
+        errors = None
+        if page.principal.can(LOGS_SCOPE):
+            last = await self._run(page, docs.LAST_ERRORS)
+            errors = (last.data.get("requestLogs") or {}).get("nodes") or []
         return self.render(
-            "home.html", page, account=result.data.get("account"), window=result.limits
+            "home.html",
+            page,
+            account=result.data.get("account"),
+            window=result.limits,
+            errors=errors,
         )
 
     async def keys(self, page: Page) -> Response:
@@ -540,6 +559,38 @@ class Dashboard:
         if order is None and not found.problems:
             raise HTTPException(404)
         return self.render("order.html", page, order=order)
+
+    async def request_logs(self, page: Page) -> Response:
+        params = page.request.query_params
+        status_class = params.get("status") or ""
+        path = (params.get("path") or "").strip()
+        key = (params.get("key") or "").strip()
+        where: list[dict[str, Any]] = []
+        if status_class in STATUS_CLASSES:
+            low, high = STATUS_CLASSES[status_class]
+            where.append({"status": {"_gte": low, "_lt": high}})
+        if path:
+            where.append({"path": {"_eq": path}})
+        if key:
+            where.append({"apiKeyId": {"_eq": key}})
+        variables = {"after": params.get("after"), "where": {"_and": where} if where else None}
+        listed = await self._run(page, docs.REQUEST_LOGS, variables)
+        filters = {"status": status_class, "path": path, "key": key}
+        return self.render(
+            "request_logs.html",
+            page,
+            logs=listed.data.get("requestLogs") or {},
+            filters=filters,
+            query=urlencode({k: v for k, v in filters.items() if v}),
+            classes=STATUS_CLASSES,
+        )
+
+    async def request_log(self, page: Page) -> Response:
+        found = await self._run(page, docs.REQUEST_LOG, {"id": page.request.path_params["id"]})
+        log_line = found.data.get("requestLog")
+        if log_line is None and not found.problems:
+            raise HTTPException(404)
+        return self.render("request_log.html", page, log=log_line)
 
 
 def _patterns(text: str) -> list[str]:

@@ -187,3 +187,28 @@ query DashboardReturns($after: String, $where: ReturnWhere) {
   }
 }
 """
+
+REQUEST_LOG_FIELDS = (
+    "id method path status durationMs apiKeyId idempotencyKey graphqlOperation created"
+)
+
+REQUEST_LOGS = f"""
+query DashboardRequestLogs($after: String, $where: RequestLogWhere) {{
+  requestLogs(first: 25, after: $after, where: $where) {{
+    nodes {{ {REQUEST_LOG_FIELDS} }}
+    pageInfo {{ hasNextPage endCursor }}
+  }}
+}}
+"""
+
+REQUEST_LOG = f"""
+query DashboardRequestLog($id: ID!) {{
+  requestLog(id: $id) {{ {REQUEST_LOG_FIELDS} error livemode }}
+}}
+"""
+
+LAST_ERRORS = f"""
+query DashboardLastErrors {{
+  requestLogs(first: 5, where: {{status: {{_gte: 400}}}}) {{ nodes {{ {REQUEST_LOG_FIELDS} }} }}
+}}
+"""
