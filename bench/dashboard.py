@@ -53,6 +53,8 @@ def pages(client: httpx.Client) -> list[str]:
         "/dashboard/customers?q=seed123",
         "/dashboard/inventory",
         "/dashboard/returns",
+        "/dashboard/request-logs",
+        "/dashboard/request-logs?status=4xx",
     ]
 
 
