@@ -3,6 +3,9 @@
 Pages are Jinja2 templates (``templates/``); interactivity is htmx (``static/vendor/``,
 pinned, served from the package like GraphiQL's builds) and a few lines of our own
 (``static/dashboard.js``): boosted links and forms, an endpoint's deliveries polled.
+htmx is the npm package's own minified build, unchanged, beside its licence (0BSD); to
+refresh it, ``npm pack htmx.org@<version>`` and copy ``package/dist/htmx.min.js`` and
+``package/LICENSE`` into ``static/vendor/htmx-<version>/``, then change ``HTMX``.
 
 The rules (API.md section 15), each decided in one place:
 
