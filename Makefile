@@ -73,6 +73,7 @@ bench: install-dev
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/request_logs.py
 	$(BIN)/python bench/workers.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache stateset.db stateset.db-wal stateset.db-shm

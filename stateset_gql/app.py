@@ -3,11 +3,11 @@ engine, the broadcast and the background loops.
 
 How a request travels: ``RequestMiddleware`` (request id, logs, metrics, the last-resort
 error body) → ``RequestBudget`` (requests in flight) → ``BodyLimitMiddleware`` →
-``RawPathRouting`` → the router, whose routes are ``/graphql``, the operations endpoints
-and one route per REST path template. Both API surfaces, and the WebSocket's
-subscriptions, enter by the one ``Pipeline`` (``pipeline/door.py``), which authenticates,
-admits, checks the document and has the ``Runner`` execute it in a unit of work; after
-commit the ``Outbox`` publishes the events.
+``RawPathRouting`` → the router, whose routes are ``/graphql``, the operations endpoints,
+one route per REST path template and ``/dashboard``. Both API surfaces, the WebSocket's
+subscriptions and the dashboard's actions enter by the one ``Pipeline``
+(``pipeline/door.py``), which authenticates, admits, checks the document and has the
+``Runner`` execute it in a unit of work; after commit the ``Outbox`` publishes the events.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from stateset_gql import worker
 from stateset_gql.access.authcache import KEYS_CHANNEL, AuthCache
 from stateset_gql.access.limiter import MemoryCounter, RedisCounter
+from stateset_gql.dashboard import Dashboard
 from stateset_gql.db.engine import Database
 from stateset_gql.db.uow import Notice
 from stateset_gql.events.models import Event
@@ -254,6 +255,8 @@ def create_app(settings: Settings | None = None) -> StateSetApp:
         Route(BATCH_PATH, Batch(state.pipeline, rest).handle, methods=["POST"]),
         *FileRoutes(pipeline=state.pipeline, db=state.db, settings=state.settings).routes(),
         *JobRoutes(pipeline=state.pipeline, db=state.db).routes(),
+        # The dashboard: its own session cookie, its actions through the same pipeline.
+        *Dashboard(state.pipeline, state.settings).routes(),
     ]
     router = Router(routes=routes, lifespan=lifespan, redirect_slashes=False)
     app = RequestMiddleware(

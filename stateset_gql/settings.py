@@ -131,6 +131,9 @@ class Settings:
     # The demo account's test key when `serve` has just created it (development only,
     # never read from the environment): GraphiQL's headers editor starts with it.
     demo_key: str | None = field(default=None, repr=False)
+    # What signs the dashboard's session cookies (STATESET_DASHBOARD_SECRET); unset, each
+    # process draws its own, so sessions do not cross processes or restarts.
+    dashboard_secret: str | None = field(default=None, repr=False)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -181,6 +184,7 @@ class Settings:
             auth_cache_seconds=_seconds(env, "STATESET_AUTH_CACHE_SECONDS", 10.0, zero=True),
             ws_max_sockets=_whole(env, "STATESET_WS_MAX_SOCKETS", 10_000),
             ws_max_unauthenticated=_whole(env, "STATESET_WS_MAX_UNAUTHENTICATED", 500),
+            dashboard_secret=env.get("STATESET_DASHBOARD_SECRET") or None,
         )
         settings.validate()
         return settings

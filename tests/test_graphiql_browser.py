@@ -1,8 +1,9 @@
 """GraphiQL at ``/graphql`` works without internet: its scripts and styles come from this
 server, and a real headless browser that can reach nothing else runs a query with it.
 
-The browser is Debian's ``chromium``, driven over the DevTools protocol; these tests skip
-when it is absent, unless STATESET_REQUIRE_SERVICES=1 (as in CI), when they fail.
+The browser is Debian's ``chromium``, driven by Playwright (``tests/browser_support.py``);
+the browser test skips when it is absent, unless STATESET_REQUIRE_SERVICES=1 (as in CI),
+when it fails.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,9 +22,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from playwright.sync_api import expect
 
-from tests.conftest import service_missing
+from tests.browser_support import Tab, chromium
 from tests.support import Account, LiveServer, new_account
 
 TIMEOUT = 30.0
@@ -173,149 +172,36 @@ def test_serve_in_development_opens_graphiql_with_the_demo_key_it_printed(
         process.wait(timeout=20)
 
 
-class DevTools:
-    """One browser tab over the DevTools protocol: calls, and the events seen meanwhile."""
-
-    def __init__(self, socket: ClientConnection) -> None:
-        self.socket = socket
-        self.last_id = 0
-        self.events: list[dict[str, Any]] = []
-
-    def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self.last_id += 1
-        self.socket.send(json.dumps({"id": self.last_id, "method": method, "params": params}))
-        while True:
-            message: dict[str, Any] = json.loads(self.socket.recv(timeout=TIMEOUT))
-            if message.get("id") != self.last_id:
-                self.events.append(message)
-                continue
-            if "error" in message:
-                raise AssertionError(f"{method}: {message['error']}")
-            result: dict[str, Any] = message["result"]
-            return result
-
-    def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, what: str) -> Any:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"{what} within {TIMEOUT:.0f}s; events: {self.problems()}")
-
-    def requested(self) -> list[str]:
-        return [
-            e["params"]["request"]["url"]
-            for e in self.events
-            if e.get("method") == "Network.requestWillBeSent"
-        ]
-
-    def problems(self) -> list[Any]:
-        """Uncaught exceptions, console errors and the browser's own (blocked requests,
-        the content security policy)."""
-        found: list[Any] = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                found.append(params["exceptionDetails"])
-            elif method == "Runtime.consoleAPICalled" and params["type"] == "error":
-                found.append(params["args"])
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                found.append(params["entry"])
-            elif method == "Network.loadingFailed":
-                found.append(params)
-        return found
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[DevTools]:
-    """Headless chromium that can resolve no host name: only 127.0.0.1 is reachable."""
-    binary = shutil.which("chromium")
-    if binary is None:
-        service_missing("chromium", "not installed (apt-get install chromium)")
-        raise AssertionError("unreachable")
-    profile = tmp_path / "profile"
-    args = [
-        binary,
-        "--headless=new",
-        "--disable-gpu",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-extensions",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--remote-debugging-port=0",
-        f"--user-data-dir={profile}",
-        "about:blank",
-    ]
-    if os.geteuid() == 0:
-        args.insert(1, "--no-sandbox")  # chromium's sandbox refuses to run as root
-    process = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + TIMEOUT
-        while not port_file.exists() or not port_file.read_text().strip():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("chromium did not open its DevTools port")
-            time.sleep(0.05)
-        port = port_file.read_text().split()[0]
-        targets = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=TIMEOUT).json()
-        page = next(t for t in targets if t["type"] == "page")
-        with connect(page["webSocketDebuggerUrl"], max_size=None) as socket:
-            tab = DevTools(socket)
-            for domain in ("Page", "Runtime", "Network", "Log"):
-                tab.call(f"{domain}.enable")
-            yield tab
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def test_graphiql_runs_a_query_in_a_browser_without_internet(
-    demo_server: LiveServer, demo: Account, browser: DevTools
+    demo_server: LiveServer, demo: Account
 ) -> None:
     base = demo_server.base_url
-    browser.call("Page.navigate", url=f"{base}/graphql")
-    browser.wait_for(
-        "!!document.querySelector('.graphiql-execute-button')", "GraphiQL did not render"
-    )
-    # The headers editor is open and holds the demo key.
-    headers = browser.wait_for(
-        "(() => { const e = document.querySelector("
-        "'.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');"
-        " return e && e.offsetParent !== null && e.CodeMirror.getValue(); })()",
-        "the headers editor is not open",
-    )
-    assert json.loads(headers) == {"Authorization": f"Bearer {demo.sk_test}"}
+    with chromium() as browser:
+        tab = Tab(browser.new_page()).watch()
+        page = tab.page
+        page.goto(f"{base}/graphql")
+        expect(page.locator(".graphiql-execute-button")).to_be_visible()
+        # The headers editor is open and holds the demo key.
+        headers = page.wait_for_function(
+            "() => { const e = document.querySelector("
+            "'.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');"
+            " return e && e.offsetParent !== null && e.CodeMirror.getValue(); }"
+        ).json_value()
+        assert json.loads(headers) == {"Authorization": f"Bearer {demo.sk_test}"}
 
-    browser.evaluate(
-        "document.querySelector('.graphiql-query-editor .CodeMirror')"
-        ".CodeMirror.setValue('{ account { id } }')"
-    )
-    browser.evaluate("document.querySelector('.graphiql-execute-button').click()")
-    answer = browser.wait_for(
-        "(() => { const e = document.querySelector('.graphiql-response .CodeMirror');"
-        " const v = e && e.CodeMirror.getValue(); return v && v.includes('\"data\"') && v; })()",
-        "no answer in the result pane",
-    )
-    assert json.loads(answer)["data"] == {"account": {"id": demo.id}}
+        page.evaluate(
+            "document.querySelector('.graphiql-query-editor .CodeMirror')"
+            ".CodeMirror.setValue('{ account { id } }')"
+        )
+        page.click(".graphiql-execute-button")
+        answer = page.wait_for_function(
+            "() => { const e = document.querySelector('.graphiql-response .CodeMirror');"
+            " const v = e && e.CodeMirror.getValue(); return v && v.includes('\"data\"') && v; }"
+        ).json_value()
+        assert json.loads(answer)["data"] == {"account": {"id": demo.id}}
+        tab.shot("graphiql")
 
-    requested = browser.requested()
-    assert f"{base}/graphql" in requested
-    elsewhere = [u for u in requested if not u.startswith((f"{base}/", "data:"))]
+    assert f"{base}/graphql" in tab.requested
+    elsewhere = [u for u in tab.requested if not u.startswith((f"{base}/", "data:"))]
     assert elsewhere == []
-    assert browser.problems() == []
+    assert tab.problems == []

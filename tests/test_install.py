@@ -5,6 +5,7 @@ into a fresh environment with no checkout beside it, then ``stateset-gql migrate
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import subprocess
 import sys
@@ -96,6 +97,14 @@ def _deploy(bin_dir: Path, cwd: Path, database_url: str) -> None:
                     time.sleep(0.1)
             me = client.get("/v1/account", headers={"Authorization": f"Bearer {key}"})
             assert me.status_code == 200, me.text
+            # The dashboard's templates and static files are in the package.
+            sign_in = client.get("/dashboard/sign-in")
+            assert sign_in.status_code == 200, sign_in.text
+            scripts = re.findall(r'src="(/dashboard/static/[^"]+)"', sign_in.text)
+            styles = re.findall(r'href="(/dashboard/static/[^"]+)"', sign_in.text)
+            assert len(scripts) == 2, sign_in.text
+            for asset in [*scripts, *styles]:
+                assert client.get(asset).status_code == 200, asset
     finally:
         server.terminate()
         server.wait(timeout=30)

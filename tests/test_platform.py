@@ -23,14 +23,17 @@ from stateset_gql.settings import ConfigurationError, Settings
 from tests.support import Account, create_customer, data, gql
 
 PACKAGE = Path(__file__).resolve().parents[1] / "stateset_gql"
-# The layers above the domain: the API (GraphQL, REST, HTTP), the request pipeline, the
-# real-time fan-out, and the modules that assemble the whole app or command line.
+# The layers above the domain: the API (GraphQL, REST, HTTP, the dashboard), the request
+# pipeline, the real-time fan-out, and the modules that assemble the whole app or command
+# line.
 API_LAYERS = (
     "strawberry", "starlette", "graphql", "stateset_gql.graphql", "stateset_gql.rest",
-    "stateset_gql.http", "stateset_gql.pipeline", "stateset_gql.realtime", "stateset_gql.app",
-    "stateset_gql.cli", "stateset_gql.worker",
+    "stateset_gql.http", "stateset_gql.dashboard", "stateset_gql.pipeline",
+    "stateset_gql.realtime", "stateset_gql.app", "stateset_gql.cli", "stateset_gql.worker",
 )  # fmt: skip
-NOT_DOMAIN = frozenset({"graphql", "rest", "http", "pipeline", "realtime", "app", "cli", "worker"})
+NOT_DOMAIN = frozenset(
+    {"graphql", "rest", "http", "dashboard", "pipeline", "realtime", "app", "cli", "worker"}
+)
 
 
 def domain_parts() -> list[str]:
@@ -158,9 +161,11 @@ def test_the_layer_check_sees_every_form_of_import() -> None:
 
 # The API's layers, top down: a module imports its own layer or those below it, never one
 # above. Everything not named here is the domain, below them all. So GraphQL never imports
-# the REST facade, the pipeline no transport, and nothing below the API imports it.
+# the REST facade or the dashboard, the pipeline no transport, and nothing below the API
+# imports it.
 LAYERS = (
-    ("cli",), ("app",), ("rest",), ("http",), ("pipeline",), ("graphql",), ("realtime", "worker"),
+    ("cli",), ("app",), ("dashboard",), ("rest",), ("http",), ("pipeline",), ("graphql",),
+    ("realtime", "worker"),
 )  # fmt: skip
 
 
@@ -189,7 +194,7 @@ def test_every_module_imports_only_its_own_layer_or_those_below() -> None:
 
 
 def test_the_layer_check_sees_an_import_that_runs_back_up() -> None:
-    assert [_layer_of(m) for m in ("stateset_gql.cli", "stateset_gql.rest.routes")] == [0, 2]
+    assert [_layer_of(m) for m in ("stateset_gql.cli", "stateset_gql.rest.routes")] == [0, 3]
     assert _layer_of("stateset_gql.orders.service") == len(LAYERS)
     assert _layer_of("stateset_gql.graphql.compiled.compiler") < _layer_of("stateset_gql.naming")
     upward = [

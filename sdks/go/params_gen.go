@@ -941,9 +941,12 @@ type WebhookEndpointRotateSecretParams struct {
 	ExpirePreviousIn *int64 `json:"expire_previous_in,omitempty"`
 }
 
-// WebhookEndpointTestParams is the options of client.WebhookEndpoints.Test (POST /v1/webhook_endpoints/{id}/test).
+// WebhookEndpointTestParams is the body of client.WebhookEndpoints.Test (POST /v1/webhook_endpoints/{id}/test).
 type WebhookEndpointTestParams struct {
 	Params `json:"-"`
+
+	// `test.webhook` or an event type, e.g. `order.paid`; the event is not in the event log.
+	Type *string `json:"type,omitempty"`
 }
 
 // WebhookEndpointDeliveriesParams is what filters, sorts and sizes the pages of client.WebhookEndpoints.Deliveries (GET /v1/webhook_endpoints/{id}/deliveries).

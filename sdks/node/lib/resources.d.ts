@@ -256,7 +256,11 @@ export declare class WebhookEndpointsResource {
   ): Promise<Response<types.WebhookEndpoint>>;
 
   /** Send a test.webhook event: POST /v1/webhook_endpoints/{id}/test. */
-  test(id: string, options?: RequestOptions): Promise<Response<types.WebhookDelivery>>;
+  test(
+    id: string,
+    params?: types.WebhookEndpointTestParams,
+    options?: RequestOptions,
+  ): Promise<Response<types.WebhookDelivery>>;
 
   /** List an endpoint's deliveries: GET /v1/webhook_endpoints/{id}/deliveries. */
   deliveries(

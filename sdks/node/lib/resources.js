@@ -347,9 +347,10 @@ export class WebhookEndpointsResource {
   }
 
   /** Send a test.webhook event: POST /v1/webhook_endpoints/{id}/test. */
-  test(id, options) {
+  test(id, params, options) {
     return this.#client._request('POST', '/v1/webhook_endpoints/{id}/test', {
       path: { id },
+      body: params,
       options,
     });
   }

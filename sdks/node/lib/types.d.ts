@@ -1476,6 +1476,12 @@ export interface WebhookEndpointRotateSecretParams {
   expire_previous_in?: number;
 }
 
+/** Body fields of POST /v1/webhook_endpoints/{id}/test (Send a test.webhook event). */
+export interface WebhookEndpointTestParams {
+  /** `test.webhook` or an event type, e.g. `order.paid`; the event is not in the event log. */
+  type?: string;
+}
+
 /** Query filters of GET /v1/webhook_endpoints/{id}/deliveries (List an endpoint's deliveries). */
 export interface WebhookEndpointDeliveriesParams {
   limit?: number;

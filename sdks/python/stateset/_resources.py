@@ -2016,6 +2016,7 @@ class WebhookEndpointsResource:
         self,
         id: str,
         *,
+        type: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> WebhookDelivery:
@@ -2024,6 +2025,9 @@ class WebhookEndpointsResource:
             WebhookDelivery,
             "POST",
             f"/v1/webhook_endpoints/{path_segment(id)}/test",
+            body=body_of(
+                type=type,
+            ),
             idempotency_key=idempotency_key,
             options=request_options,
         )
@@ -4429,6 +4433,7 @@ class AsyncWebhookEndpointsResource:
         self,
         id: str,
         *,
+        type: str | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> WebhookDelivery:
@@ -4437,6 +4442,9 @@ class AsyncWebhookEndpointsResource:
             WebhookDelivery,
             "POST",
             f"/v1/webhook_endpoints/{path_segment(id)}/test",
+            body=body_of(
+                type=type,
+            ),
             idempotency_key=idempotency_key,
             options=request_options,
         )

@@ -85,9 +85,22 @@ class WebhookMutation:
         return _with_secret(info, model)
 
     @strawberry.mutation(
-        description="Sends a `test.webhook` event to the endpoint.", extensions=[WRITE]
+        description="Sends a test event to the endpoint: `test.webhook`, or a sample of "
+        "any event type carrying the account's newest object of its kind.",
+        extensions=[WRITE],
     )
-    async def send_test_webhook(self, info: Info, id: strawberry.ID) -> WebhookDelivery:
+    async def send_test_webhook(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        type: Annotated[
+            str,
+            strawberry.argument(
+                description="`test.webhook` or an event type, e.g. `order.paid`; the "
+                "event is not in the event log."
+            ),
+        ] = deliveries.TEST_EVENT_TYPE,
+    ) -> WebhookDelivery:
         owner = info.context.owner
         model = await deliveries.send_test(
             session=info.context.session,
@@ -95,6 +108,8 @@ class WebhookMutation:
             endpoint_id=id,
             request_id=info.context.request_id,
             retries=len(info.context.settings.webhook_retry_schedule),
+            event_type=type,
+            render=info.context.uow.render,
         )
         return WebhookDelivery.from_model(model)
 

@@ -273,14 +273,17 @@ module Stateset
       # Send a test.webhook event: POST /v1/webhook_endpoints/{id}/test.
       #
       # @param id [String]
+      # @param type [String, nil] `test.webhook` or an event type, e.g. `order.paid`; the event is
+      #   not in the event log.
       # @param idempotency_key [String, nil] yours, or a new UUID kept across retries
       # @param request_options [Hash, nil] api_key:, timeout:, max_retries: for this call
       # @return [Stateset::WebhookDelivery]
-      def test(id, idempotency_key: nil, request_options: nil)
+      def test(id, type: NOT_GIVEN, idempotency_key: nil, request_options: nil)
         @client.request_object(
           Stateset::WebhookDelivery,
           "POST",
           "/v1/webhook_endpoints/#{Requests.segment(id)}/test",
+          body: Requests.body_of({ type: }),
           idempotency_key: idempotency_key,
           request_options: request_options
         )
