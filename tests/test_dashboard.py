@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from stateset_gql.dashboard.session import COOKIE, LIFETIME_SECONDS, Sessions
-from tests.rest_support import Rest
+from tests.rest_support import CARD, Rest
 from tests.support import Account, LiveServer, new_account
 from tests.webhook_support import add_endpoint, new_customer, receiver, wait_for_delivery
 
@@ -474,3 +474,28 @@ def test_a_key_without_request_logs_read_sees_no_request_logs(
         refused = client.get("/dashboard/request-logs")
         assert refused.status_code == 403
         assert "request_logs:read" in refused.text
+
+
+def test_an_orders_page_shows_its_timeline_of_events(live: LiveServer, shop: Account) -> None:
+    with httpx.Client(base_url=live.base_url, timeout=TIMEOUT) as api:
+        rest = Rest(api, shop.sk_test)
+        rest.ok(rest.post("/v1/inventory", {"sku": "TL-1", "name": "Tee", "on_hand": 5}), 201)
+        line = {"sku": "TL-1", "name": "Tee", "quantity": 1, "unit_amount": 900}
+        order = rest.ok(rest.post("/v1/orders", {"currency": "usd", "line_items": [line]}), 201)
+        rest.ok(rest.post(f"/v1/orders/{order['id']}/pay", {"card": CARD}))
+        events = rest.ok(rest.get("/v1/events", {"object_id_eq": order["id"], "sort": "sequence"}))
+    with signed_in(live, shop.sk_test) as client:
+        page = client.get(f"/dashboard/orders/{order['id']}")
+        assert page.status_code == 200
+        shown = [
+            (m.group(1), m.group(2))
+            for m in re.finditer(r'href="/dashboard/events/(evt_\w+)">([a-z_.]+)</a>', page.text)
+        ]
+        assert shown == [(e["id"], e["type"]) for e in events["data"]]
+        assert [t for _, t in shown] == ["order.created", "order.paid"]
+    reader = shop.key("rk", ["orders:read"])
+    with signed_in(live, reader) as client:
+        page = client.get(f"/dashboard/orders/{order['id']}")
+        assert page.status_code == 200
+        assert "events:read" in page.text
+        assert "/dashboard/events/evt_" not in page.text

@@ -151,3 +151,21 @@ def test_the_type_parameter_is_described_in_openapi(client: httpx.Client) -> Non
     assert parameters["type"]["in"] == "query"
     assert parameters["type"]["schema"] == {"type": "string"}
     assert "order.*" in parameters["type"]["description"]
+
+
+def test_an_objects_events_are_listed_by_its_id_on_both_surfaces(
+    rest: Rest, client: httpx.Client, account: Account, history: list[dict[str, Any]]
+) -> None:
+    order_id = next(e["data"]["object"]["id"] for e in history if e["type"] == "order.paid")
+    about = [e for e in reversed(history) if e["data"]["object"]["id"] == order_id]
+    assert [e["type"] for e in about] == ["order.created", "order.paid", "order.processing"]
+    listed = rest.ok(
+        rest.get("/v1/events", {"object_id_eq": order_id, "sort": "sequence", "limit": 100})
+    )["data"]
+    assert listed == about
+    query = (
+        "query($id: ID!) { events(where: {objectId: {_eq: $id}}, "
+        "orderBy: [{field: SEQUENCE}]) { nodes { id type } } }"
+    )
+    nodes = data(gql(client, account.sk_test, query, {"id": order_id}))["events"]["nodes"]
+    assert nodes == [{"id": e["id"], "type": e["type"]} for e in about]

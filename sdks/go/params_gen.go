@@ -758,6 +758,16 @@ type EventListParams struct {
 	SequenceGt      *int64   `url:"sequence_gt"`
 	SequenceLt      *int64   `url:"sequence_lt"`
 	SequenceIn      []int64  `url:"sequence_in"`
+	ObjectIDBetween []string `url:"object_id_between"`
+	ObjectIDIlike   *string  `url:"object_id_ilike"`
+	ObjectIDLike    *string  `url:"object_id_like"`
+	ObjectIDGte     *string  `url:"object_id_gte"`
+	ObjectIDLte     *string  `url:"object_id_lte"`
+	ObjectIDEq      *string  `url:"object_id_eq"`
+	ObjectIDNe      *string  `url:"object_id_ne"`
+	ObjectIDGt      *string  `url:"object_id_gt"`
+	ObjectIDLt      *string  `url:"object_id_lt"`
+	ObjectIDIn      []string `url:"object_id_in"`
 }
 
 // EventRetrieveParams is the options of client.Events.Retrieve (GET /v1/events/{id}).

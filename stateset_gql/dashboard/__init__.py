@@ -561,7 +561,11 @@ class Dashboard:
         order = found.data.get("order")
         if order is None and not found.problems:
             raise HTTPException(404)
-        return self.render("order.html", page, order=order)
+        events: list[dict[str, Any]] | None = None
+        if order is not None and page.principal.can("events:read"):
+            timeline = await self._run(page, docs.OBJECT_EVENTS, {"id": order["id"]})
+            events = (timeline.data.get("events") or {}).get("nodes")
+        return self.render("order.html", page, order=order, events=events)
 
     async def request_logs(self, page: Page) -> Response:
         params = page.request.query_params

@@ -161,6 +161,15 @@ query DashboardOrder($id: ID!) {
 }
 """
 
+# An object's events, oldest first: an order's timeline.
+OBJECT_EVENTS = """
+query DashboardObjectEvents($id: ID!) {
+  events(first: 100, where: {objectId: {_eq: $id}}, orderBy: [{field: SEQUENCE}]) {
+    nodes { id type created request { id } }
+  }
+}
+"""
+
 CUSTOMERS = """
 query DashboardCustomers($after: String, $where: CustomerWhere) {
   customers(first: 25, after: $after, where: $where) {

@@ -78,12 +78,14 @@ _COUNT_EVENTS = (
 _INSERT_EVENTS = text(
     """
     INSERT INTO events
-        (id, account_id, livemode, type, created, data, request_id, idempotency_key)
+        (id, account_id, livemode, type, created, data, object_id, request_id,
+         idempotency_key)
     SELECT e.id, CAST(:owner_account AS varchar), CAST(:owner_livemode AS boolean),
-        e.type, e.created, e.data, CAST(:request_id AS varchar),
+        e.type, e.created, e.data, e.object_id, CAST(:request_id AS varchar),
         CAST(:idempotency_key AS varchar)
     FROM json_to_recordset(CAST(:events AS json))
-        AS e(id varchar, position bigint, type varchar, created timestamptz, data json)
+        AS e(id varchar, position bigint, type varchar, created timestamptz, data json,
+             object_id varchar)
     ORDER BY e.position
     """
 )
@@ -317,6 +319,7 @@ class UnitOfWork:
                     type=pending.type,
                     created=pending.created,
                     data=body,
+                    object_id=pending.subject.id,
                     request_id=self.request_id,
                     idempotency_key=self.idempotency_key,
                 )
@@ -363,7 +366,7 @@ class UnitOfWork:
         """The events' INSERT in one statement, one round trip, for the commit to number."""
         rows = [
             {"id": e.id, "position": n, "type": e.type, "created": e.created.isoformat(),
-             "data": e.data}
+             "data": e.data, "object_id": e.object_id}
             for n, e in enumerate(events, start=1)
         ]  # fmt: skip
         params = {

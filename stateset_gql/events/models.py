@@ -40,6 +40,8 @@ class Event(OwnerScoped, Base):
     __table_args__ = (
         UniqueConstraint("account_id", "livemode", "sequence"),
         Index(None, "account_id", "livemode", "created"),
+        # An object's events, in order (an order's timeline).
+        Index(None, "account_id", "livemode", "object_id", "sequence"),
         Index(
             "ix_events_unpublished",
             "created",
@@ -58,6 +60,8 @@ class Event(OwnerScoped, Base):
     # {"object": {...}, "previous_attributes": {...}} in the REST form. Plain JSON, not
     # JSONB: the text is kept as written, key order included.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The id of the object the event is about (``data.object.id``).
+    object_id: Mapped[str | None] = mapped_column(String(40))
     request_id: Mapped[str | None] = mapped_column(String(40))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     published_at: Mapped[datetime | None]

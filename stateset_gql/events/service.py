@@ -21,6 +21,7 @@ LIST_SPEC = ListSpec(
         "type": ListField(Event.type, "string", sortable=True),
         "created": ListField(Event.created, "datetime", sortable=True),
         "sequence": ListField(Event.sequence, "int", sortable=True),
+        "object_id": ListField(Event.object_id, "id"),
     },
     default_order=(("sequence", True),),
 )

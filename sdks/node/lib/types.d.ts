@@ -1298,6 +1298,18 @@ export interface EventListParams {
   sequence_lt?: number;
   /** comma list */
   sequence_in?: Array<number>;
+  /** low,high */
+  object_id_between?: Array<string>;
+  object_id_ilike?: string;
+  object_id_like?: string;
+  object_id_gte?: string;
+  object_id_lte?: string;
+  object_id_eq?: string;
+  object_id_ne?: string;
+  object_id_gt?: string;
+  object_id_lt?: string;
+  /** comma list */
+  object_id_in?: Array<string>;
 }
 
 /** Query filters of GET /v1/request_logs (List requestLogs). */

@@ -51,6 +51,16 @@ module Stateset
       # @param sequence_gt [Integer, nil]
       # @param sequence_lt [Integer, nil]
       # @param sequence_in [Array<Integer>, nil]
+      # @param object_id_between [Array<String>, nil]
+      # @param object_id_ilike [String, nil]
+      # @param object_id_like [String, nil]
+      # @param object_id_gte [String, nil]
+      # @param object_id_lte [String, nil]
+      # @param object_id_eq [String, nil]
+      # @param object_id_ne [String, nil]
+      # @param object_id_gt [String, nil]
+      # @param object_id_lt [String, nil]
+      # @param object_id_in [Array<String>, nil]
       # @param request_options [Hash, nil] api_key:, timeout:, max_retries: for this call
       # @return [Stateset::Page<Stateset::Event>]
       def list(
@@ -97,6 +107,16 @@ module Stateset
         sequence_gt: nil,
         sequence_lt: nil,
         sequence_in: nil,
+        object_id_between: nil,
+        object_id_ilike: nil,
+        object_id_like: nil,
+        object_id_gte: nil,
+        object_id_lte: nil,
+        object_id_eq: nil,
+        object_id_ne: nil,
+        object_id_gt: nil,
+        object_id_lt: nil,
+        object_id_in: nil,
         request_options: nil
       )
         @client.request_page(
@@ -145,7 +165,17 @@ module Stateset
             sequence_ne:,
             sequence_gt:,
             sequence_lt:,
-            sequence_in:
+            sequence_in:,
+            object_id_between:,
+            object_id_ilike:,
+            object_id_like:,
+            object_id_gte:,
+            object_id_lte:,
+            object_id_eq:,
+            object_id_ne:,
+            object_id_gt:,
+            object_id_lt:,
+            object_id_in:
           }),
           request_options
         )
