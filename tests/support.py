@@ -8,12 +8,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
@@ -21,7 +21,7 @@ from sqlalchemy import event
 
 from stateset_gql.access import service
 from stateset_gql.app import StateSetApp, create_app
-from stateset_gql.db.engine import Database
+from stateset_gql.db.engine import Database, Pool, unavailable
 from stateset_gql.events.models import Event
 from stateset_gql.http.requestctx import request_id_var
 from stateset_gql.http.server import Server, websocket_options
@@ -134,42 +134,69 @@ class Account:
     def key(self, key_type: str, scopes: list[str] | None = None, livemode: bool = False) -> str:
         """A new key of this account (``rk`` keys with the given scopes)."""
 
-        async def make() -> str:
-            db = Database(self.database_url)
-            try:
-                async with db.session(write=True) as session, session.begin():
-                    created = await service.create_key(
-                        session=session,
-                        account_id=self.id,
-                        key_type=key_type,
-                        livemode=livemode,
-                        scopes=scopes,
-                    )
-                    return created.secret
-            finally:
-                await db.dispose()
+        async def make(db: Database) -> str:
+            async with db.session(write=True) as session, session.begin():
+                created = await service.create_key(
+                    session=session,
+                    account_id=self.id,
+                    key_type=key_type,
+                    livemode=livemode,
+                    scopes=scopes,
+                )
+                return created.secret
 
-        return asyncio.run(make())
+        return on_database(self.database_url, make)
 
 
 def new_account(database_url: str, *, name: str = "Test Shop", plan: str = "scale") -> Account:
     """A new account and its keys. The default plan is roomy enough that no test is cut
     short by a rate limit; tests of the limits ask for the plan they test."""
 
-    async def make() -> Account:
-        db = Database(database_url)
-        try:
-            async with db.session(write=True) as session, session.begin():
-                account, keys = await service.create_account(session=session, name=name, plan=plan)
-                return Account(
-                    id=account.id,
-                    keys={k: v.secret for k, v in keys.items()},
-                    database_url=database_url,
-                )
-        finally:
-            await db.dispose()
+    async def make(db: Database) -> Account:
+        async with db.session(write=True) as session, session.begin():
+            account, keys = await service.create_account(session=session, name=name, plan=plan)
+            return Account(
+                id=account.id,
+                keys={k: v.secret for k, v in keys.items()},
+                database_url=database_url,
+            )
 
-    return asyncio.run(make())
+    return on_database(database_url, make)
+
+
+T = TypeVar("T")
+# The tests' own loop and one engine a database (one connection), for the accounts and
+# keys nearly every test makes first: an engine and a loop made per account cost 20-50 ms
+# of each test's setup.
+_LOOP: asyncio.AbstractEventLoop | None = None
+_DATABASES: dict[str, Database] = {}
+_LOOP_LOCK = threading.Lock()
+
+
+def on_database(database_url: str, work: Callable[[Database], Awaitable[T]]) -> T:
+    """``work`` on the shared engine of ``database_url``, on the tests' own loop; once more
+    on a fresh engine if the database went away meanwhile (a test dropped its backends)."""
+    global _LOOP
+    with _LOOP_LOCK:
+        if _LOOP is None:
+            _LOOP = asyncio.new_event_loop()
+            threading.Thread(target=_LOOP.run_forever, daemon=True).start()
+        loop = _LOOP
+
+    async def run() -> T:
+        db = _DATABASES.get(database_url)
+        if db is None:
+            db = _DATABASES[database_url] = Database(database_url, pool=Pool(size=1))
+        try:
+            return await work(db)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            await db.dispose()
+            db = _DATABASES[database_url] = Database(database_url, pool=Pool(size=1))
+            return await work(db)
+
+    return asyncio.run_coroutine_threadsafe(run(), loop).result()
 
 
 def gql(

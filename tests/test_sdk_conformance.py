@@ -199,11 +199,16 @@ def _run(sdk: Sdk, env: dict[str, str]) -> str:
 @pytest.mark.parametrize("name", list(SDK_SUITES))
 def test_each_sdk_passes_the_conformance_scenario_against_the_live_server(
     name: str,
+    backend: str,
     rt_server: LiveServer,
     webhook_worker: None,
     paging_key: str,
     tmp_path: Path,
 ) -> None:
+    if backend != "postgres":
+        # A client, proved once: against the production path (PostgreSQL, Redis and a
+        # worker process), not once more per database behind the same API.
+        pytest.skip("the SDKs run against PostgreSQL with Redis and a worker")
     sdk = SDK_SUITES[name]
     _toolchain(sdk)
     account = new_account(rt_server.database_url, name=f"{name} SDK", plan="enterprise")
