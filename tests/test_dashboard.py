@@ -499,3 +499,30 @@ def test_an_orders_page_shows_its_timeline_of_events(live: LiveServer, shop: Acc
         assert page.status_code == 200
         assert "events:read" in page.text
         assert "/dashboard/events/evt_" not in page.text
+
+
+def test_home_counts_the_requests_the_key_made_today_from_its_request_log(
+    live: LiveServer, shop: Account
+) -> None:
+    with httpx.Client(base_url=live.base_url, timeout=TIMEOUT) as api:
+        auth = {"Authorization": f"Bearer {shop.sk_test}"}
+        for _ in range(3):
+            assert api.get("/v1/account", headers=auth).status_code == 200
+        other = shop.key("rk", ["customers:read"])
+        api.get("/v1/customers", headers={"Authorization": f"Bearer {other}"})
+    with signed_in(live, shop.sk_test) as client:
+        # The three calls, and the dashboard's own requests as this key (its sign-in).
+        home = _until_listed(client, "/dashboard", 'id="today">')
+        deadline = time.monotonic() + 10
+        while True:
+            today = re.search(r'<strong id="today">(\d+)</strong>', home.text)
+            assert today is not None, home.text
+            if int(today.group(1)) >= 3:
+                break
+            assert time.monotonic() < deadline, home.text
+            time.sleep(0.1)
+            home = client.get("/dashboard")
+        assert "of 500000" in home.text  # the scale plan's day
+    reader = shop.key("rk", ["customers:read"])
+    with signed_in(live, reader) as client:
+        assert "request_logs:read" in client.get("/dashboard").text

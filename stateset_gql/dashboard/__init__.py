@@ -28,6 +28,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -369,15 +370,20 @@ class Dashboard:
     async def home(self, page: Page) -> Response:
         result = await self._run(page, docs.HOME)
         errors = None
+        today: int | None = None
         if page.principal.can(LOGS_SCOPE):
-            last = await self._run(page, docs.LAST_ERRORS)
+            midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            variables = {"since": midnight.isoformat(), "key": page.principal.key_id}
+            last = await self._run(page, docs.LAST_ERRORS, variables)
             errors = (last.data.get("requestLogs") or {}).get("nodes") or []
+            today = (last.data.get("today") or {}).get("totalCount")
         return self.render(
             "home.html",
             page,
             account=result.data.get("account"),
             window=result.limits,
             errors=errors,
+            today=today,
         )
 
     async def keys(self, page: Page) -> Response:

@@ -217,7 +217,10 @@ query DashboardRequestLog($id: ID!) {{
 """
 
 LAST_ERRORS = f"""
-query DashboardLastErrors {{
+query DashboardLastErrors($since: DateOrDateTime!, $key: ID!) {{
   requestLogs(first: 5, where: {{status: {{_gte: 400}}}}) {{ nodes {{ {REQUEST_LOG_FIELDS} }} }}
+  today: requestLogs(first: 1, where: {{created: {{_gte: $since}}, apiKeyId: {{_eq: $key}}}}) {{
+    totalCount
+  }}
 }}
 """
