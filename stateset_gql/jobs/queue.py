@@ -24,8 +24,9 @@ chunk rolled back with it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text, update
@@ -255,7 +256,7 @@ async def recorded_parts(*, db: Database, job_id: str) -> list[int]:
         return list(found.scalars())
 
 
-async def results(*, db: Database, job_id: str) -> Any:
+async def results(*, db: Database, job_id: str) -> AsyncIterator[bytes]:
     """The job's results, a part at a time in order, each read on its own."""
     for number in await recorded_parts(db=db, job_id=job_id):
         async with db.session(write=False) as session:
@@ -271,7 +272,7 @@ async def results(*, db: Database, job_id: str) -> Any:
         yield data
 
 
-async def purge_expired_results(*, db: Database, now: Any = None) -> int:
+async def purge_expired_results(*, db: Database, now: datetime | None = None) -> int:
     """Deletes the results of jobs whose ``results_expires_at`` has passed (the job stays,
     its results answer 404); how many jobs'."""
     now = now or utcnow()

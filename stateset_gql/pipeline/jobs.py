@@ -219,7 +219,7 @@ class JobWorker:
             raise _failure(error) from None
         if not job.validated:
             total = 0
-            async for number, variables in self._lines(job, start=1):
+            async for number, variables in self._lines(job):
                 refusal = documents.line_refusal(schema, bulk, variables)
                 if refusal is not None:
                     raise JobFailed(
@@ -258,7 +258,7 @@ class JobWorker:
     ) -> AsyncIterator[tuple[int, list[tuple[int, Any]]]]:
         """The job's lines in chunks, each with its part number, but those in ``skip``."""
         chunk: list[tuple[int, Any]] = []
-        async for number, variables in self._lines(job, start=1, skip=skip):
+        async for number, variables in self._lines(job, skip=skip):
             chunk.append((number, variables))
             if number % self.chunk_lines == 0:
                 yield (number - 1) // self.chunk_lines, chunk
@@ -343,17 +343,13 @@ class JobWorker:
         )
 
     async def _lines(
-        self,
-        job: Claimed,
-        *,
-        start: int = 1,
-        skip: Collection[int] = (),
+        self, job: Claimed, *, skip: Collection[int] = ()
     ) -> AsyncIterator[tuple[int, Any]]:
-        """The job's lines from number ``start``, each parsed, but those of the chunks in
+        """The job's lines, numbered from 1, each parsed, but those of the chunks in
         ``skip`` (``JobFailed`` names a line that is no JSON, met in the check before
         anything runs)."""
         if job.variables is not None:
-            for number, variables in enumerate(job.variables[start - 1 :], start=start):
+            for number, variables in enumerate(job.variables, start=1):
                 if (number - 1) // self.chunk_lines not in skip:
                     yield number, variables
             return
@@ -362,7 +358,7 @@ class JobWorker:
             number += 1
             if number % 1000 == 0:
                 await asyncio.sleep(0)  # a long file leaves the loop to others
-            if number < start or (number - 1) // self.chunk_lines in skip:
+            if (number - 1) // self.chunk_lines in skip:
                 continue
             try:
                 yield number, orjson.loads(raw)
